@@ -1,0 +1,18 @@
+namespace Softr;
+
+/// <summary>
+/// Softr expects <c>Softr-Domain</c> to be a bare host name. People paste the app's URL, so the
+/// scheme, any path and a trailing slash are removed here, once, instead of failing with a 401.
+/// </summary>
+public static class SoftrDomain
+{
+    public static string Normalize(string domain)
+    {
+        var trimmed = domain.Trim();
+        if (Uri.TryCreate(trimmed, UriKind.Absolute, out var uri) && uri.Host.Length > 0)
+        {
+            return uri.Authority;
+        }
+        return trimmed.TrimEnd('/');
+    }
+}

@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Softr.Functions.Webhooks;
+
+namespace Softr.Functions.App;
+
+/// <summary>
+/// <c>POST /api/hooks/{hook}</c>. Anonymous at the platform level on purpose: senders cannot all send
+/// a function key, so each hook authenticates its sender itself (see <see cref="WebhookIngestor"/>).
+/// </summary>
+public sealed class ReceiveWebhookFunction(WebhookIngestor ingestor)
+{
+    public const string Name = "ReceiveWebhook";
+    public const string Route = "hooks/{hook}";
+
+    [Function(Name)]
+    public async Task<IActionResult> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Route)] HttpRequest request,
+        string hook,
+        CancellationToken cancellationToken)
+    {
+        var webhook = new WebhookRequest(
+            hook,
+            header => request.Headers.TryGetValue(header, out var values) ? values.ToString() : null,
+            request.ContentType,
+            request.Body);
+
+        var result = await ingestor.IngestAsync(webhook, cancellationToken);
+        return WebhookResponses.From(result);
+    }
+}

@@ -1,0 +1,27 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Mvc;
+using Softr.Functions.Webhooks;
+
+namespace Softr.Functions.App;
+
+/// <summary>Maps an ingestion result to the HTTP answer the sender gets.</summary>
+public static class WebhookResponses
+{
+    public const string ProblemContentType = "application/problem+json";
+
+    public static IActionResult From(IngestionResult result) => result switch
+    {
+        // 200, not 202: some senders (Lemon Squeezy among them) count only 200 as delivered.
+        IngestionResult.Accepted accepted => new OkObjectResult(new WebhookAccepted(accepted.EventId, "accepted")),
+        IngestionResult.Rejected rejected => new ObjectResult(rejected.Problem)
+        {
+            StatusCode = rejected.Problem.Status,
+            ContentTypes = { ProblemContentType },
+        },
+        _ => throw new ArgumentOutOfRangeException(nameof(result), result, "Unknown ingestion result."),
+    };
+}
+
+public sealed record WebhookAccepted(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("status")] string Status);

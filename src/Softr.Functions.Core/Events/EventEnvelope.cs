@@ -1,0 +1,44 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Softr.Functions.Events;
+
+/// <summary>
+/// What travels on the queue for one accepted webhook. Versioned so that a message written by one
+/// release can be read by the next while both run during a deployment.
+/// </summary>
+public sealed record EventEnvelope
+{
+    public const int CurrentVersion = 1;
+
+    [JsonPropertyName("v")]
+    public int Version { get; init; } = CurrentVersion;
+
+    /// <summary>Our id for the event, returned to the sender and used as the correlation id.</summary>
+    [JsonPropertyName("id")]
+    public required string EventId { get; init; }
+
+    [JsonPropertyName("hook")]
+    public required string Hook { get; init; }
+
+    /// <summary>The sender kind that verified the request, e.g. <c>shared-secret</c>.</summary>
+    [JsonPropertyName("sender")]
+    public required string Sender { get; init; }
+
+    /// <summary>The sender's own id for the event where it has one (dedupe key); null otherwise.</summary>
+    [JsonPropertyName("senderEventId")]
+    public string? SenderEventId { get; init; }
+
+    [JsonPropertyName("type")]
+    public required string EventType { get; init; }
+
+    [JsonPropertyName("receivedAt")]
+    public required DateTimeOffset ReceivedAt { get; init; }
+
+    [JsonPropertyName("correlationId")]
+    public required string CorrelationId { get; init; }
+
+    /// <summary>The sender's payload as received (parsed once, at ingestion).</summary>
+    [JsonPropertyName("payload")]
+    public required JsonElement Payload { get; init; }
+}

@@ -1,0 +1,43 @@
+using System.Collections.Concurrent;
+using Azure;
+using Azure.Storage.Queues;
+
+namespace Softr.Functions.Events;
+
+/// <summary>
+/// Sends envelopes to Azure Storage queues. The client must be built with
+/// <see cref="QueueMessageEncoding.Base64"/>, the encoding host.json declares for the queue trigger:
+/// a mismatch makes every message fail silently into the poison queue.
+/// </summary>
+public sealed class StorageEventQueue(QueueServiceClient queueService) : IEventQueue
+{
+    // Queues are created on first use so that a fresh storage account (Azurite, a new deployment)
+    // works without a separate provisioning step. Remembered per process to keep it off the hot path.
+    private readonly ConcurrentDictionary<string, QueueClient> _readyQueues = new(StringComparer.Ordinal);
+
+    public async Task EnqueueAsync(string queueName, EventEnvelope envelope, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var queue = await GetReadyQueueAsync(queueName, cancellationToken).ConfigureAwait(false);
+            await queue.SendMessageAsync(EventEnvelopeSerializer.Serialize(envelope), cancellationToken: cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is RequestFailedException or AggregateException or HttpRequestException
+            || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            throw new EventQueueUnavailableException($"Queue '{queueName}' did not accept the event: {exception.Message}", exception);
+        }
+    }
+
+    private async Task<QueueClient> GetReadyQueueAsync(string queueName, CancellationToken cancellationToken)
+    {
+        if (_readyQueues.TryGetValue(queueName, out var ready))
+        {
+            return ready;
+        }
+        var queue = queueService.GetQueueClient(queueName);
+        await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        return _readyQueues.GetOrAdd(queueName, queue);
+    }
+}

@@ -1,0 +1,34 @@
+using FluentValidation;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Softr.Functions.Processing;
+using Softr.Functions.Storage;
+using Softr.Functions.Webhooks;
+
+namespace Softr.Functions;
+
+public static class FunctionsCoreServiceCollectionExtensions
+{
+    /// <summary>
+    /// Everything the function classes need, registered once for both hosts (the Functions worker
+    /// and the local host), so the two cannot be wired differently.
+    /// </summary>
+    public static IServiceCollection AddSoftrFunctionsCore(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddOptions<WebhooksOptions>()
+            .BindConfiguration(WebhooksOptions.SectionName)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WebhooksOptions>, WebhooksOptionsValidator>();
+
+        services.AddSingleton<IValidator<SignupPayload>, SignupPayloadValidator>();
+        services.AddSingleton<WebhookIngestor>();
+        services.AddSingleton<SignupProcessor>();
+
+        services.AddEventQueue();
+        services.AddSoftrClient();
+        return services;
+    }
+}

@@ -1,0 +1,65 @@
+using FluentValidation.Results;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Softr.Functions.Webhooks;
+
+/// <summary>
+/// The RFC 9457 answers a sender can get. Each <c>type</c> is a stable identifier documented in
+/// docs/problems.md, so a sender's developer can tell the cases apart without parsing text. None of
+/// them echoes a configured secret or the header that should have carried one.
+/// </summary>
+public static class WebhookProblems
+{
+    private const string TypePrefix = "urn:softr-functions:problem:";
+
+    public static ProblemDetails UnknownHook(string hook) => Create(
+        StatusCodes.Status404NotFound, "unknown-hook", "Unknown hook",
+        $"No hook named '{hook}' is configured.", hook);
+
+    public static ProblemDetails BadSecret(string hook, string header) => Create(
+        StatusCodes.Status401Unauthorized, "unauthenticated", "Unauthenticated",
+        $"The request did not carry a valid secret in the '{header}' header.", hook);
+
+    public static ProblemDetails BodyTooLarge(string hook, int limit) => Create(
+        StatusCodes.Status413PayloadTooLarge, "body-too-large", "Body too large",
+        $"The body is larger than this hook's limit of {limit} bytes.", hook);
+
+    public static ProblemDetails UnsupportedContentType(string hook, string? contentType) => Create(
+        StatusCodes.Status415UnsupportedMediaType, "unsupported-content-type", "Unsupported content type",
+        $"Content type '{contentType}' is not accepted here; send application/json.", hook);
+
+    public static ProblemDetails InvalidJson(string hook, string reason) => Create(
+        StatusCodes.Status400BadRequest, "invalid-json", "Invalid JSON",
+        $"The body is not a valid JSON object: {reason}", hook);
+
+    public static ProblemDetails StorageUnavailable(string hook) => Create(
+        StatusCodes.Status503ServiceUnavailable, "storage-unavailable", "Storage unavailable",
+        "The event could not be stored and was not accepted. Retry later.", hook);
+
+    public static ValidationProblemDetails Invalid(string hook, ValidationResult validation)
+    {
+        var problem = new ValidationProblemDetails(validation.ToDictionary())
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Type = TypePrefix + "validation",
+            Title = "The payload failed validation",
+            Detail = "See 'errors' for each field that must change.",
+        };
+        problem.Extensions["hook"] = hook;
+        return problem;
+    }
+
+    private static ProblemDetails Create(int status, string type, string title, string detail, string hook)
+    {
+        var problem = new ProblemDetails
+        {
+            Status = status,
+            Type = TypePrefix + type,
+            Title = title,
+            Detail = detail,
+        };
+        problem.Extensions["hook"] = hook;
+        return problem;
+    }
+}

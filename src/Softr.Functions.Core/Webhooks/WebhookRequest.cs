@@ -1,0 +1,12 @@
+namespace Softr.Functions.Webhooks;
+
+/// <summary>An incoming webhook as the ingestor needs it, independent of the HTTP host.</summary>
+/// <param name="Hook">The <c>{hook}</c> route segment.</param>
+/// <param name="Headers">Request headers; lookups must be case-insensitive.</param>
+/// <param name="ContentType">The <c>Content-Type</c> header, if any.</param>
+/// <param name="Body">The body as a stream; read at most the hook's limit plus one byte.</param>
+public sealed record WebhookRequest(
+    string Hook,
+    Func<string, string?> Headers,
+    string? ContentType,
+    Stream Body);

@@ -1,0 +1,46 @@
+using Azure.Storage.Queues;
+using Microsoft.Azure.WebJobs;
+using Softr.Functions.Hosting;
+using Softr.Functions.App;
+
+namespace Softr.Functions.LocalHost;
+
+/// <summary>
+/// The function app without Azure Functions Core Tools. Public so that the end-to-end tests host
+/// exactly what <c>dotnet run</c> hosts.
+/// </summary>
+public static class LocalHostApp
+{
+    /// <summary>The function app's functions, discovered once from its attributes.</summary>
+    public static FunctionCatalog Functions { get; } = FunctionCatalog.FromAssembly(typeof(ReceiveWebhookFunction).Assembly);
+
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ApplicationName = typeof(LocalHostApp).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+
+        builder.Configuration.AddEmbeddedDefaults(typeof(LocalHostApp).Assembly);
+        var hostJson = HostJson.Load(AppContext.BaseDirectory);
+        builder.Configuration.AddInMemoryCollection(hostJson.QueueSettings());
+        configure?.Invoke(builder);
+
+        builder.Services.AddSoftrFunctionsCore();
+        builder.Services.AddMvcCore();
+
+        // Registered before the WebJobs host so the queues exist before the listener first polls them.
+        builder.Services.AddHostedService(provider => new LocalQueueProvisioner(
+            provider.GetRequiredService<QueueServiceClient>(),
+            Functions.QueueFunctions.Select(function => function.QueueName),
+            provider.GetRequiredService<ILogger<LocalQueueProvisioner>>()));
+        builder.Services.AddSingleton<ITypeLocator, QueueTriggerTypeLocator>();
+        builder.Host.ConfigureWebJobs(webJobs => webJobs.AddAzureStorageQueues());
+
+        var app = builder.Build();
+        app.MapHttpFunctions(Functions.HttpFunctions, hostJson.RoutePrefix);
+        return app;
+    }
+}

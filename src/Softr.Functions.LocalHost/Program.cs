@@ -1,0 +1,3 @@
+using Softr.Functions.LocalHost;
+
+await LocalHostApp.Build(args).RunAsync();

@@ -1,0 +1,20 @@
+using Azure.Storage.Queues.Models;
+using Microsoft.Azure.WebJobs;
+using Softr.Functions.App;
+using Softr.Functions.Storage;
+
+namespace Softr.Functions.LocalHost;
+
+/// <summary>
+/// Entry points for the WebJobs queue listener, which needs its own attributes. Each is one line that
+/// hands the message to the function app's own class; names and queues are the function app's
+/// constants, and QueueTriggersTests checks them against the function app's attributes.
+/// </summary>
+public sealed class QueueTriggers(IServiceProvider services)
+{
+    [FunctionName(ProcessEventFunction.Name)]
+    public Task ProcessEventAsync(
+        [QueueTrigger(QueueNames.Events, Connection = StorageSettings.ConnectionName)] QueueMessage message,
+        CancellationToken cancellationToken) =>
+        ActivatorUtilities.CreateInstance<ProcessEventFunction>(services).RunAsync(message, cancellationToken);
+}

@@ -1,0 +1,3 @@
+using Softr.Sandbox;
+
+await SandboxApp.Build(args).RunAsync();

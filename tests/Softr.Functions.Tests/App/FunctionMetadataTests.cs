@@ -1,0 +1,68 @@
+using System.Text.Json;
+using Softr.Functions.App;
+using Softr.Functions.Storage;
+
+namespace Softr.Functions.Tests.App;
+
+/// <summary>
+/// Reads the functions.metadata the Functions SDK generated for the function app: it is what the
+/// Azure Functions host indexes, so it is the truth about what is deployed.
+/// </summary>
+public sealed class FunctionMetadataTests
+{
+    [Fact]
+    public void Metadata_DeclaresTheWebhookHttpTrigger()
+    {
+        var function = FunctionMetadata.Load().Single(entry => entry.Name == ReceiveWebhookFunction.Name);
+        var trigger = function.Trigger;
+
+        Assert.Equal("httpTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal("hooks/{hook}", trigger.GetProperty("route").GetString());
+        Assert.Equal(["post"], trigger.GetProperty("methods").EnumerateArray().Select(method => method.GetString()));
+        Assert.Equal("Anonymous", trigger.GetProperty("authLevel").GetString());
+    }
+
+    [Fact]
+    public void Metadata_DeclaresTheEventsQueueTrigger()
+    {
+        var function = FunctionMetadata.Load().Single(entry => entry.Name == ProcessEventFunction.Name);
+        var trigger = function.Trigger;
+
+        Assert.Equal("queueTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal(QueueNames.Events, trigger.GetProperty("queueName").GetString());
+        Assert.Equal(StorageSettings.ConnectionName, trigger.GetProperty("connection").GetString());
+    }
+
+    [Fact]
+    public void Metadata_HasNoFunctionsBeyondTheKnownOnes()
+    {
+        Assert.Equal(
+            [ProcessEventFunction.Name, ReceiveWebhookFunction.Name],
+            FunctionMetadata.Load().Select(entry => entry.Name).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void BuildOutput_CarriesTheRepositoryHostJson()
+    {
+        var built = File.ReadAllText(Path.Combine(TestPaths.FunctionAppOutputDirectory, "host.json"));
+        var source = File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, "host.json"));
+
+        Assert.Equal(source, built);
+    }
+}
+
+internal sealed record FunctionMetadata(string Name, JsonElement Trigger)
+{
+    public static IReadOnlyList<FunctionMetadata> Load()
+    {
+        var path = Path.Combine(TestPaths.FunctionAppOutputDirectory, "functions.metadata");
+        using var document = JsonDocument.Parse(File.ReadAllText(path));
+        return document.RootElement.EnumerateArray()
+            .Select(function => new FunctionMetadata(
+                function.GetProperty("name").GetString()!,
+                function.GetProperty("bindings").EnumerateArray()
+                    .Single(binding => binding.GetProperty("type").GetString()!.EndsWith("Trigger", StringComparison.Ordinal))
+                    .Clone()))
+            .ToList();
+    }
+}

@@ -1,0 +1,57 @@
+using System.Text.Json;
+using Softr.Functions.Events;
+
+namespace Softr.Functions.Tests.Events;
+
+public sealed class EventEnvelopeSerializerTests
+{
+    private static readonly EventEnvelope Envelope = new()
+    {
+        EventId = "evt_1",
+        Hook = "signup",
+        Sender = "shared-secret",
+        SenderEventId = null,
+        EventType = "signup",
+        ReceivedAt = new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero),
+        CorrelationId = "evt_1",
+        Payload = JsonDocument.Parse("""{"email":"ada@example.com","full_name":"Ada"}""").RootElement,
+    };
+
+    [Fact]
+    public void Serialize_ThenDeserialize_KeepsEveryField()
+    {
+        var roundTripped = EventEnvelopeSerializer.Deserialize(EventEnvelopeSerializer.Serialize(Envelope));
+
+        Assert.Equal(Envelope with { Payload = default }, roundTripped with { Payload = default });
+        Assert.Equal(Envelope.Payload.GetRawText(), roundTripped.Payload.GetRawText());
+    }
+
+    [Fact]
+    public void Serialize_WritesTheDocumentedWireNames()
+    {
+        using var json = JsonDocument.Parse(EventEnvelopeSerializer.Serialize(Envelope).ToString());
+        var names = json.RootElement.EnumerateObject().Select(property => property.Name).ToArray();
+
+        // The wire format is a contract between releases running side by side: change it only with a new version.
+        Assert.Equal(["v", "id", "hook", "sender", "type", "receivedAt", "correlationId", "payload"], names);
+        Assert.Equal(EventEnvelope.CurrentVersion, json.RootElement.GetProperty("v").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("not json")]
+    [InlineData("null")]
+    [InlineData("""{"v":1}""")]
+    public void Deserialize_WithUnreadableMessage_ThrowsInvalidEnvelope(string message)
+    {
+        Assert.Throws<InvalidEventEnvelopeException>(() => EventEnvelopeSerializer.Deserialize(BinaryData.FromString(message)));
+    }
+
+    [Fact]
+    public void Deserialize_WithNewerVersion_ThrowsInvalidEnvelope()
+    {
+        var newer = EventEnvelopeSerializer.Serialize(Envelope with { Version = EventEnvelope.CurrentVersion + 1 });
+
+        var exception = Assert.Throws<InvalidEventEnvelopeException>(() => EventEnvelopeSerializer.Deserialize(newer));
+        Assert.Contains("newer", exception.Message, StringComparison.Ordinal);
+    }
+}

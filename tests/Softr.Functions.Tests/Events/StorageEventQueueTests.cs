@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Azure.Storage.Queues;
+using Softr.Functions.Events;
+using Softr.Functions.Storage;
+
+namespace Softr.Functions.Tests.Events;
+
+public sealed class StorageEventQueueTests
+{
+    [Fact]
+    public async Task Enqueue_WhenStorageIsUnreachable_ThrowsUnavailableQuickly()
+    {
+        var connection = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Convert.ToBase64String(new byte[64])};" +
+            $"QueueEndpoint=http://127.0.0.1:{UnusedPort()}/devstoreaccount1;";
+        var queue = new StorageEventQueue(new QueueServiceClient(connection, StorageServiceCollectionExtensions.CreateClientOptions()));
+        var envelope = new EventEnvelope
+        {
+            EventId = "evt_1",
+            Hook = "signup",
+            Sender = "shared-secret",
+            EventType = "signup",
+            ReceivedAt = DateTimeOffset.UnixEpoch,
+            CorrelationId = "evt_1",
+            Payload = JsonDocument.Parse("{}").RootElement,
+        };
+        var clock = Stopwatch.StartNew();
+
+        await Assert.ThrowsAsync<EventQueueUnavailableException>(() => queue.EnqueueAsync(QueueNames.Events, envelope));
+
+        // The sender is waiting on the answer: a few short retries, then 503, well inside any sender's timeout.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+    }
+
+    private static int UnusedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,54 @@
+using System.Text;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Moq;
+using Softr.Functions.Events;
+using Softr.Functions.Webhooks;
+
+namespace Softr.Functions.Tests.Webhooks;
+
+/// <summary>A real ingestor with one hook, "signup", and a mocked queue (the process boundary).</summary>
+internal sealed class IngestorBuilder
+{
+    public const string Hook = "signup";
+    public const string Secret = "test-secret-0123456789";
+    public const string SecretHeader = "X-Webhook-Secret";
+
+    public Mock<IEventQueue> Queue { get; } = new();
+
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
+
+    public int MaxBodyBytes { get; init; } = 1024;
+
+    public List<EventEnvelope> Enqueued { get; } = [];
+
+    public IngestorBuilder()
+    {
+        Queue.Setup(queue => queue.EnqueueAsync(It.IsAny<string>(), It.IsAny<EventEnvelope>(), It.IsAny<CancellationToken>()))
+            .Callback<string, EventEnvelope, CancellationToken>((_, envelope, _) => Enqueued.Add(envelope))
+            .Returns(Task.CompletedTask);
+    }
+
+    public WebhookIngestor Build()
+    {
+        var options = new WebhooksOptions();
+        options.Hooks[Hook] = new HookDefinition { Secrets = { Secret }, SecretHeader = SecretHeader, MaxBodyBytes = MaxBodyBytes };
+        var monitor = Mock.Of<IOptionsMonitor<WebhooksOptions>>(monitor => monitor.CurrentValue == options);
+        return new WebhookIngestor(monitor, new SignupPayloadValidator(), Queue.Object, Time, NullLogger<WebhookIngestor>.Instance);
+    }
+
+    public static WebhookRequest Request(
+        string body,
+        string? secret = Secret,
+        string hook = Hook,
+        string? contentType = "application/json")
+    {
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (secret is not null)
+        {
+            headers[SecretHeader] = secret;
+        }
+        return new WebhookRequest(hook, name => headers.GetValueOrDefault(name), contentType, new MemoryStream(Encoding.UTF8.GetBytes(body)));
+    }
+}
