@@ -1,4 +1,6 @@
 using System.Reflection;
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Azure.WebJobs;
 using Softr.Functions.LocalHost;
 using Softr.Functions.Tests.App;
@@ -87,5 +89,25 @@ public sealed class LocalHostDefinitionsTests
         var settings = hostJson.QueueSettings().ToDictionary(setting => setting.Key, setting => setting.Value);
         Assert.Equal("base64", settings["AzureWebJobs:Extensions:Queues:messageEncoding"]);
         Assert.Equal("5", settings["AzureWebJobs:Extensions:Queues:maxDequeueCount"]);
+    }
+
+    [Fact]
+    public void LocalSettingsSample_ConfiguresTheAppAsTheLocalHostDefaultsDo()
+    {
+        // local.settings.json is what `func start` reads; the local host has embedded defaults. Both
+        // describe the same local set-up (Azurite, the sandbox, the "signup" hook) and must not drift.
+        using var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, "local.settings.sample.json")));
+        var fromSample = sample.RootElement.GetProperty("Values").EnumerateObject()
+            .Where(setting => setting.Name != "FUNCTIONS_WORKER_RUNTIME")
+            .ToDictionary(setting => setting.Name.Replace("__", ":", StringComparison.Ordinal), setting => setting.Value.GetString());
+
+        var defaults = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(TestPaths.RepositoryRoot, "src", "Softr.Functions.LocalHost", "defaults.json"))
+            .Build()
+            .AsEnumerable()
+            .Where(setting => setting.Value is not null && !setting.Key.StartsWith("Logging", StringComparison.Ordinal) && setting.Key != "Urls")
+            .ToDictionary(setting => setting.Key, setting => setting.Value);
+
+        Assert.Equal(defaults.OrderBy(setting => setting.Key, StringComparer.Ordinal), fromSample.OrderBy(setting => setting.Key, StringComparer.Ordinal));
     }
 }

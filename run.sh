@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Runs Softr.Functions locally on its embedded defaults:
+#   Azurite (storage emulator)  127.0.0.1:10000-10002, data kept in .azurite/
+#   Softr sandbox               http://localhost:5080
+#   the function app            http://localhost:7071/api/...
+# Needs only the .NET 10 SDK and Node.js. Ctrl+C stops everything it started.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+source scripts/lib.sh
+
+ensure_node_tools
+echo "Building..."
+dotnet build Softr.Functions.sln --nologo -v quiet -clp:ErrorsOnly
+
+for port in 5080 7071; do
+  if port_open "$port"; then
+    echo "Port $port is already in use; stop whatever holds it (an earlier ./run.sh?) and try again." >&2
+    exit 1
+  fi
+done
+
+mkdir -p .run .azurite
+pids=()
+cleanup() {
+  trap - EXIT INT TERM
+  [ ${#pids[@]} -gt 0 ] || return 0
+  echo "Stopping..."
+  kill "${pids[@]}" 2>/dev/null || true
+  for _ in $(seq 1 50); do
+    kill -0 "${pids[@]}" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  kill -9 "${pids[@]}" 2>/dev/null || true
+}
+trap cleanup EXIT INT TERM
+
+if port_open 10001; then
+  echo "Azurite: already running on 127.0.0.1:10001, using it."
+else
+  node_modules/.bin/azurite --silent --location .azurite --skipApiVersionCheck --loose \
+    --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 > .run/azurite.log 2>&1 &
+  pids+=($!)
+  wait_for_port 10001 Azurite .run/azurite.log "${pids[-1]}"
+fi
+
+# Started as built (not through `dotnet run`) so that the PID we hold is the app's own and a
+# SIGTERM on exit reaches it.
+dotnet src/Softr.Sandbox/bin/Debug/net10.0/Softr.Sandbox.dll > .run/sandbox.log 2>&1 &
+pids+=($!)
+wait_for_port 5080 "Softr sandbox" .run/sandbox.log "${pids[-1]}"
+
+# The local host logs to this terminal: that is where events can be watched going through.
+dotnet src/Softr.Functions.LocalHost/bin/Debug/net10.0/Softr.Functions.LocalHost.dll > >(tee .run/localhost.log) 2>&1 &
+pids+=($!)
+wait_for_port 7071 "Local host" .run/localhost.log "${pids[-1]}"
+
+cat <<'BANNER'
+
+  Softr.Functions is running on its embedded defaults.
+    Webhooks     POST http://localhost:7071/api/hooks/{hook}   (hook "signup", secret header X-Webhook-Secret)
+    Sandbox      http://localhost:5080   (users you create: GET http://localhost:5080/sandbox/users)
+    Storage      Azurite on 127.0.0.1:10000-10002 (data in .azurite/)
+    Logs         .run/ (sandbox.log, azurite.log, localhost.log)
+
+  Try it:
+    curl -s http://localhost:7071/api/hooks/signup -H 'Content-Type: application/json' \
+      -H 'X-Webhook-Secret: local-dev-secret-change-me' \
+      -d '{"email":"ada@example.com","full_name":"Ada Lovelace"}'
+    curl -s http://localhost:5080/sandbox/users
+
+  Ctrl+C stops everything.
+
+BANNER
+wait "${pids[-1]}"

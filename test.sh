@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: unit tests and end-to-end tests. The end-to-end fixtures start their own
+# Azurite, Softr sandbox and local host on free ports and stop them afterwards, so nothing needs to be
+# running first. Needs only the .NET 10 SDK and Node.js. Extra arguments go to `dotnet test`
+# (for example: ./test.sh --filter "FullyQualifiedName~Webhook").
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+source scripts/lib.sh
+
+ensure_node_tools
+mkdir -p .run
+status=0
+dotnet test Softr.Functions.sln --nologo "$@" 2>&1 | tee .run/test.log || status=$?
+
+# One closing line for the whole suite, summed over the test projects.
+awk -F'[:,]' '/^(Passed|Failed)!/ { for (i = 1; i < NF; i++) { gsub(/ /, "", $i); v = $(i + 1); gsub(/ /, "", v);
+  if ($i == "Passed") p += v; if ($i == "Failed") f += v; if ($i == "Skipped") s += v } }
+  END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' .run/test.log
+exit "$status"

@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Reflection;
+using System.Text;
+
+namespace Softr.Functions.EndToEndTests;
+
+/// <summary>
+/// A private Azurite (from the repository's pinned npm install) on free ports with in-memory storage,
+/// so tests neither depend on nor disturb an Azurite a developer already runs.
+/// </summary>
+public sealed class Azurite : IAsyncDisposable
+{
+    // Azurite's well-known development account (public, documented; not a secret).
+    private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    private readonly Process _process;
+    private readonly StringBuilder _output;
+
+    private Azurite(Process process, StringBuilder output, int blobPort, int queuePort, int tablePort)
+    {
+        _process = process;
+        _output = output;
+        ConnectionString = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
+            $"AccountKey={AccountKey};" +
+            $"BlobEndpoint=http://127.0.0.1:{blobPort}/devstoreaccount1;" +
+            $"QueueEndpoint=http://127.0.0.1:{queuePort}/devstoreaccount1;" +
+            $"TableEndpoint=http://127.0.0.1:{tablePort}/devstoreaccount1;";
+    }
+
+    public string ConnectionString { get; }
+
+    public static async Task<Azurite> StartAsync()
+    {
+        if (!File.Exists(Path.Combine(RepositoryRoot, "node_modules", "azurite", "package.json")))
+        {
+            throw new InvalidOperationException($"Azurite is not installed in {RepositoryRoot}node_modules. Run 'npm ci' in the repository root (./test.sh does).");
+        }
+
+        int[] ports = [FreePort(), FreePort(), FreePort()];
+        // Through a watchdog that stops Azurite when our end of its stdin closes, so that a crashed
+        // test host leaves no Azurite behind.
+        var start = new ProcessStartInfo("node")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = RepositoryRoot,
+        };
+        foreach (var argument in new[]
+        {
+            Path.Combine(RepositoryRoot, "scripts", "azurite-while-parent-lives.js"),
+            "--inMemoryPersistence", "--skipApiVersionCheck", "--loose",
+            "--blobHost", "127.0.0.1", "--blobPort", ports[0].ToString(),
+            "--queueHost", "127.0.0.1", "--queuePort", ports[1].ToString(),
+            "--tableHost", "127.0.0.1", "--tablePort", ports[2].ToString(),
+        })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var output = new StringBuilder();
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, line) => { lock (output) { output.AppendLine(line.Data); } };
+        process.ErrorDataReceived += (_, line) => { lock (output) { output.AppendLine(line.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var azurite = new Azurite(process, output, ports[0], ports[1], ports[2]);
+        await azurite.WaitUntilListeningAsync(ports, TimeSpan.FromSeconds(60));
+        return azurite;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+
+    private async Task WaitUntilListeningAsync(int[] ports, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        foreach (var port in ports)
+        {
+            while (true)
+            {
+                if (_process.HasExited)
+                {
+                    throw new InvalidOperationException($"Azurite exited with code {_process.ExitCode}:\n{Output()}");
+                }
+                try
+                {
+                    using var client = new TcpClient();
+                    await client.ConnectAsync(IPAddress.Loopback, port);
+                    break;
+                }
+                catch (SocketException) when (DateTime.UtcNow < deadline)
+                {
+                    await Task.Delay(100);
+                }
+                catch (SocketException exception)
+                {
+                    throw new TimeoutException($"Azurite did not listen on port {port} within {timeout}:\n{Output()}", exception);
+                }
+            }
+        }
+    }
+
+    private string Output()
+    {
+        lock (_output)
+        {
+            return _output.ToString();
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string RepositoryRoot => Path.GetFullPath(
+        typeof(Azurite).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(attribute => attribute.Key == "RepositoryRoot").Value!);
+}

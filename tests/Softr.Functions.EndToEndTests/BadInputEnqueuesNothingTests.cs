@@ -1,0 +1,58 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Azure.Storage.Queues;
+using Softr.Functions.Storage;
+
+namespace Softr.Functions.EndToEndTests;
+
+/// <summary>Refused deliveries leave the queue untouched; an accepted one is on it before the 200.</summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class BadInputEnqueuesNothingTests(IngestionOnlySystem system) : IClassFixture<IngestionOnlySystem>
+{
+    private QueueClient Events => system.Queues.GetQueueClient(QueueNames.Events);
+
+    [Fact]
+    public async Task BadDeliveries_AreRefusedWithProblemDetails_ThenAGoodOneIsQueuedBeforeItsAnswer()
+    {
+        await ExpectProblemAsync(await system.PostWebhookAsync("{not json"), HttpStatusCode.BadRequest, "invalid-json");
+        await ExpectProblemAsync(await system.PostWebhookAsync("""{"full_name":"No Email"}"""), HttpStatusCode.BadRequest, "validation");
+        await ExpectProblemAsync(await system.PostWebhookAsync("""{"email":"not-an-email","full_name":"Bad"}"""), HttpStatusCode.BadRequest, "validation");
+        await ExpectProblemAsync(await system.PostWebhookAsync("""{"email":"a@example.com","full_name":"A"}""", hook: "unknown"), HttpStatusCode.NotFound, "unknown-hook");
+        await ExpectProblemAsync(await system.PostWebhookAsync("""{"email":"a@example.com","full_name":"A"}""", secret: "wrong-secret-0123456789"), HttpStatusCode.Unauthorized, "unauthenticated");
+        await ExpectProblemAsync(await system.PostWebhookAsync("""{"email":"a@example.com","full_name":"A"}""", secret: null), HttpStatusCode.Unauthorized, "unauthenticated");
+
+        Assert.Equal(0, await CountAsync());
+
+        using var accepted = await system.PostWebhookAsync("""{"email":"queued@example.com","full_name":"Queued"}""");
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        var id = (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+
+        // Checked right after the answer, with no wait: the 200 means the message is already stored.
+        // (system.Queues decodes base64 as the trigger does, so the body reads as the JSON envelope.)
+        var message = Assert.Single((await Events.PeekMessagesAsync(maxMessages: 32)).Value);
+        var envelope = JsonDocument.Parse(message.Body.ToString()).RootElement;
+        Assert.Equal(id, envelope.GetProperty("id").GetString());
+        Assert.Equal("queued@example.com", envelope.GetProperty("payload").GetProperty("email").GetString());
+        Assert.Empty(await system.SandboxUsersAsync());
+
+        // Guard for this test's own premise: the listener really is off (it polls at least every 2 s),
+        // so an empty queue above meant "nothing was enqueued", not "something was consumed".
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.Equal(1, await CountAsync());
+    }
+
+    private async Task<int> CountAsync() => (await Events.PeekMessagesAsync(maxMessages: 32)).Value.Length;
+
+    private static async Task ExpectProblemAsync(HttpResponseMessage response, HttpStatusCode status, string problem)
+    {
+        using (response)
+        {
+            Assert.Equal(status, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal($"urn:softr-functions:problem:{problem}", body.GetProperty("type").GetString());
+            Assert.Equal((int)status, body.GetProperty("status").GetInt32());
+        }
+    }
+}

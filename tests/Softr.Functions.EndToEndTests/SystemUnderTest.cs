@@ -1,0 +1,143 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Azure.Storage.Queues;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Softr.Functions.LocalHost;
+using Softr.Functions.Storage;
+using Softr.Sandbox;
+
+namespace Softr.Functions.EndToEndTests;
+
+/// <summary>
+/// The whole system as `./run.sh` starts it: Azurite, the Softr sandbox and the local host, each on a
+/// free port. Logs are collected in memory at Trace level so that tests can check what is logged.
+/// </summary>
+public abstract class SystemUnderTest : IAsyncLifetime
+{
+    public const string Hook = "e2e";
+    public const string HookSecret = "e2e-hook-secret-0123456789";
+    public const string SoftrApiKey = "e2e-softr-api-key-0123456789";
+    public const string SoftrDomain = "e2e.softr.app";
+
+    private Azurite? _azurite;
+    private WebApplication? _sandbox;
+    private WebApplication? _host;
+
+    public HttpClient Host { get; } = new();
+
+    public HttpClient Sandbox { get; } = new();
+
+    public CapturedLogs Logs { get; } = new();
+
+    public QueueServiceClient Queues { get; private set; } = null!;
+
+    /// <summary>Settings a subclass adds on top of the defaults (highest precedence).</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string?>> ExtraSettings() => [];
+
+    public async Task InitializeAsync()
+    {
+        _azurite = await Azurite.StartAsync();
+        Queues = new QueueServiceClient(_azurite.ConnectionString, StorageServiceCollectionExtensions.CreateClientOptions());
+
+        _sandbox = SandboxApp.Build(
+            ["--urls=http://127.0.0.1:0", $"--Sandbox:ApiKey={SoftrApiKey}", $"--Sandbox:Domain={SoftrDomain}"],
+            builder => builder.Logging.ClearProviders());
+        await _sandbox.StartAsync();
+        Sandbox.BaseAddress = new Uri(_sandbox.Urls.Single());
+
+        var settings = new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = _azurite.ConnectionString,
+            ["Softr:ApiKey"] = SoftrApiKey,
+            ["Softr:Domain"] = SoftrDomain,
+            ["Softr:UsersApiBaseUrl"] = $"{Sandbox.BaseAddress}v1/api/",
+            ["Softr:DatabaseApiBaseUrl"] = $"{Sandbox.BaseAddress}api/v1/",
+            [$"Webhooks:Hooks:{Hook}:Secrets:0"] = HookSecret,
+            // Retry a failed message at once instead of after host.json's 10 s, so poison tests are quick.
+            ["AzureWebJobs:Extensions:Queues:VisibilityTimeout"] = "00:00:00",
+        };
+        foreach (var (key, value) in ExtraSettings())
+        {
+            settings[key] = value;
+        }
+
+        _host = LocalHostApp.Build(["--urls=http://127.0.0.1:0"], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+            builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Trace).AddProvider(Logs);
+        });
+        await _host.StartAsync();
+        Host.BaseAddress = new Uri(_host.Urls.Single());
+    }
+
+    public async Task DisposeAsync()
+    {
+        Host.Dispose();
+        Sandbox.Dispose();
+        if (_host is not null)
+        {
+            await _host.StopAsync();
+            await _host.DisposeAsync();
+        }
+        if (_sandbox is not null)
+        {
+            await _sandbox.DisposeAsync();
+        }
+        if (_azurite is not null)
+        {
+            await _azurite.DisposeAsync();
+        }
+    }
+
+    public Task<HttpResponseMessage> PostWebhookAsync(string body, string? secret = HookSecret, string hook = Hook)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/hooks/{hook}")
+        {
+            Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
+        };
+        if (secret is not null)
+        {
+            request.Headers.Add("X-Webhook-Secret", secret);
+        }
+        return Host.SendAsync(request);
+    }
+
+    public async Task<IReadOnlyList<JsonElement>> SandboxUsersAsync() =>
+        await Sandbox.GetFromJsonAsync<JsonElement[]>("/sandbox/users") ?? [];
+
+    /// <summary>Polls until <paramref name="condition"/> holds; the queue is asynchronous by design.</summary>
+    public static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition())
+            {
+                return true;
+            }
+            await Task.Delay(100);
+        }
+        return await condition();
+    }
+}
+
+/// <summary>The system with its queue listener running.</summary>
+public sealed class RunningSystem : SystemUnderTest;
+
+/// <summary>
+/// The system with the queue function switched off (the Functions/WebJobs setting
+/// <c>AzureWebJobs.{name}.Disabled</c>), so a test can look at exactly what ingestion put on the queue.
+/// </summary>
+public sealed class IngestionOnlySystem : SystemUnderTest
+{
+    protected override IEnumerable<KeyValuePair<string, string?>> ExtraSettings() =>
+        [new("AzureWebJobs.ProcessEvent.Disabled", "true")];
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class EndToEndCollection
+{
+    public const string Name = "End to end";
+}
