@@ -21,8 +21,4 @@ public sealed class SoftrClientOptions
     /// <summary>Base URL of the Users Management API. Points at the sandbox when run locally.</summary>
     [Required]
     public Uri UsersApiBaseUrl { get; set; } = new("https://studio-api.softr.io/v1/api/");
-
-    /// <summary>Base URL of the Database API. Points at the sandbox when run locally.</summary>
-    [Required]
-    public Uri DatabaseApiBaseUrl { get; set; } = new("https://tables-api.softr.io/api/v1/");
 }

@@ -44,7 +44,8 @@ public static class HttpFunctionEndpoints
         {
             var target = method.IsStatic ? null : ActivatorUtilities.CreateInstance(context.RequestServices, method.DeclaringType!);
             var arguments = binders.Select(bind => bind(context)).ToArray();
-            var returned = method.Invoke(target, arguments);
+            // Unwrapped, so that an exception surfaces as itself, as it does in the worker.
+            var returned = method.Invoke(target, BindingFlags.DoNotWrapExceptions, binder: null, arguments, culture: null);
             var result = returned is Task<IActionResult> pending ? await pending : (IActionResult)returned!;
             await result.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
         };

@@ -16,5 +16,5 @@ public sealed class QueueTriggers(IServiceProvider services)
     public Task ProcessEventAsync(
         [QueueTrigger(QueueNames.Events, Connection = StorageSettings.ConnectionName)] QueueMessage message,
         CancellationToken cancellationToken) =>
-        ActivatorUtilities.CreateInstance<ProcessEventFunction>(services).RunAsync(message, cancellationToken);
+        services.RunFunctionAsync<ProcessEventFunction>(function => function.RunAsync(message, cancellationToken));
 }

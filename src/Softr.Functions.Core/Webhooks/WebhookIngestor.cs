@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using FluentValidation;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Softr.Functions.Events;
@@ -28,21 +29,21 @@ public sealed partial class WebhookIngestor(
 
         if (!options.CurrentValue.Hooks.TryGetValue(request.Hook, out var hook))
         {
-            return Reject(WebhookProblems.UnknownHook(request.Hook));
+            return Reject(request.Hook, WebhookProblems.UnknownHook(request.Hook));
         }
         if (!SharedSecretVerifier.Matches(request.Headers(hook.SecretHeader), hook.Secrets))
         {
-            return Reject(WebhookProblems.BadSecret(request.Hook, hook.SecretHeader));
+            return Reject(request.Hook, WebhookProblems.BadSecret(request.Hook, hook.SecretHeader));
         }
         if (!IsJson(request.ContentType))
         {
-            return Reject(WebhookProblems.UnsupportedContentType(request.Hook, request.ContentType));
+            return Reject(request.Hook, WebhookProblems.UnsupportedContentType(request.Hook, request.ContentType));
         }
 
         var body = await ReadBoundedAsync(request.Body, hook.MaxBodyBytes, cancellationToken).ConfigureAwait(false);
         if (body is null)
         {
-            return Reject(WebhookProblems.BodyTooLarge(request.Hook, hook.MaxBodyBytes));
+            return Reject(request.Hook, WebhookProblems.BodyTooLarge(request.Hook, hook.MaxBodyBytes));
         }
 
         JsonElement payloadJson;
@@ -52,19 +53,19 @@ public sealed partial class WebhookIngestor(
             payloadJson = JsonSerializer.Deserialize(body, EventsJsonContext.Default.JsonElement);
             if (payloadJson.ValueKind != JsonValueKind.Object)
             {
-                return Reject(WebhookProblems.InvalidJson(request.Hook, $"expected an object, got {payloadJson.ValueKind}."));
+                return Reject(request.Hook, WebhookProblems.InvalidJson(request.Hook, $"expected an object, got {payloadJson.ValueKind}."));
             }
             payload = payloadJson.Deserialize(EventsJsonContext.Default.SignupPayload);
         }
         catch (JsonException exception)
         {
-            return Reject(WebhookProblems.InvalidJson(request.Hook, exception.Message));
+            return Reject(request.Hook, WebhookProblems.InvalidJson(request.Hook, exception.Message));
         }
 
         var validation = await validator.ValidateAsync(payload!, cancellationToken).ConfigureAwait(false);
         if (!validation.IsValid)
         {
-            return Reject(WebhookProblems.Invalid(request.Hook, validation));
+            return Reject(request.Hook, WebhookProblems.Invalid(request.Hook, validation));
         }
 
         var envelope = CreateEnvelope(request.Hook, payloadJson);
@@ -75,7 +76,7 @@ public sealed partial class WebhookIngestor(
         catch (EventQueueUnavailableException exception)
         {
             LogEnqueueFailed(exception, request.Hook, envelope.EventId);
-            return Reject(WebhookProblems.StorageUnavailable(request.Hook));
+            return Reject(request.Hook, WebhookProblems.StorageUnavailable(request.Hook));
         }
 
         LogAccepted(request.Hook, envelope.EventId, hook.Queue);
@@ -130,9 +131,9 @@ public sealed partial class WebhookIngestor(
         return buffer.ToArray();
     }
 
-    private IngestionResult.Rejected Reject(Microsoft.AspNetCore.Mvc.ProblemDetails problem)
+    private IngestionResult.Rejected Reject(string hook, ProblemDetails problem)
     {
-        LogRejected(problem.Extensions["hook"] as string, problem.Status, problem.Type);
+        LogRejected(hook, problem.Status, problem.Type);
         return new IngestionResult.Rejected(problem);
     }
 
@@ -140,7 +141,7 @@ public sealed partial class WebhookIngestor(
     private partial void LogAccepted(string hook, string eventId, string queue);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Refused a delivery on hook {Hook}: {Status} {ProblemType}")]
-    private partial void LogRejected(string? hook, int? status, string? problemType);
+    private partial void LogRejected(string hook, int? status, string? problemType);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not queue event {EventId} on hook {Hook}; answered 503")]
     private partial void LogEnqueueFailed(Exception exception, string hook, string eventId);
