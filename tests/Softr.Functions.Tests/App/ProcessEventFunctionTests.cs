@@ -5,7 +5,7 @@ using Moq;
 using Softr.Functions.App;
 using Softr.Functions.Events;
 using Softr.Functions.Processing;
-using Softr.Functions.Tests.Processing;
+using Softr.Functions.Tests.Events;
 using Softr.Users;
 
 namespace Softr.Functions.Tests.App;
@@ -48,5 +48,5 @@ public sealed class ProcessEventFunctionTests
         NullLogger<ProcessEventFunction>.Instance);
 
     private static QueueMessage Message(string payload) => QueuesModelFactory.QueueMessage(
-        "id", "receipt", EventEnvelopeSerializer.Serialize(SignupProcessorTests.Envelope(payload)), dequeueCount: 1);
+        "id", "receipt", EventEnvelopeSerializer.Serialize(TestEnvelopes.Signup(payload)), dequeueCount: 1);
 }

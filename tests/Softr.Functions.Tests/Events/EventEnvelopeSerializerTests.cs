@@ -5,17 +5,7 @@ namespace Softr.Functions.Tests.Events;
 
 public sealed class EventEnvelopeSerializerTests
 {
-    private static readonly EventEnvelope Envelope = new()
-    {
-        EventId = "evt_1",
-        Hook = "signup",
-        Sender = "shared-secret",
-        SenderEventId = null,
-        EventType = "signup",
-        ReceivedAt = new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero),
-        CorrelationId = "evt_1",
-        Payload = JsonDocument.Parse("""{"email":"ada@example.com","full_name":"Ada"}""").RootElement,
-    };
+    private static readonly EventEnvelope Envelope = TestEnvelopes.Signup();
 
     [Fact]
     public void Serialize_ThenDeserialize_KeepsEveryField()

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Text.Json;
 using Azure.Storage.Queues;
 using Softr.Functions.Events;
 using Softr.Functions.Storage;
@@ -16,16 +15,7 @@ public sealed class StorageEventQueueTests
         var connection = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Convert.ToBase64String(new byte[64])};" +
             $"QueueEndpoint=http://127.0.0.1:{UnusedPort()}/devstoreaccount1;";
         var queue = new StorageEventQueue(new QueueServiceClient(connection, StorageServiceCollectionExtensions.CreateClientOptions()));
-        var envelope = new EventEnvelope
-        {
-            EventId = "evt_1",
-            Hook = "signup",
-            Sender = "shared-secret",
-            EventType = "signup",
-            ReceivedAt = DateTimeOffset.UnixEpoch,
-            CorrelationId = "evt_1",
-            Payload = JsonDocument.Parse("{}").RootElement,
-        };
+        var envelope = TestEnvelopes.Signup();
         var clock = Stopwatch.StartNew();
 
         await Assert.ThrowsAsync<EventQueueUnavailableException>(() => queue.EnqueueAsync(QueueNames.Events, envelope));

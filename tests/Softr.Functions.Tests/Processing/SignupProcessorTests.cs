@@ -1,9 +1,9 @@
 using System.Net;
-using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
 using Softr.Functions.Events;
 using Softr.Functions.Processing;
+using Softr.Functions.Tests.Events;
 using Softr.Users;
 
 namespace Softr.Functions.Tests.Processing;
@@ -57,14 +57,5 @@ public sealed class SignupProcessorTests
 
     private SignupProcessor Processor() => new(_users.Object, NullLogger<SignupProcessor>.Instance);
 
-    internal static EventEnvelope Envelope(string payload) => new()
-    {
-        EventId = "evt_1",
-        Hook = "signup",
-        Sender = "shared-secret",
-        EventType = "signup",
-        ReceivedAt = DateTimeOffset.UnixEpoch,
-        CorrelationId = "evt_1",
-        Payload = JsonDocument.Parse(payload).RootElement,
-    };
+    private static EventEnvelope Envelope(string payload) => TestEnvelopes.Signup(payload);
 }
