@@ -3,27 +3,44 @@ using System.Net;
 namespace Softr;
 
 /// <summary>
-/// A Softr API call that did not succeed. Carries what a caller needs to decide what to do next,
-/// and never the API key or the request headers.
+/// A Softr API call that did not succeed, in one shape for both Softr hosts. Carries what a caller
+/// needs to decide what to do next, and never the API key or the request headers.
 /// </summary>
-public sealed class SoftrApiException(
-    HttpStatusCode statusCode,
-    string? errorCode,
-    string message,
-    string operation)
-    : Exception($"Softr {operation} failed with {(int)statusCode} {errorCode}: {message}")
+public sealed class SoftrApiException : Exception
 {
-    public HttpStatusCode StatusCode { get; } = statusCode;
+    public SoftrApiException(HttpStatusCode statusCode, string? errorCode, string message, string operation)
+        : base($"Softr {operation} failed with {(int)statusCode} {errorCode}: {message}")
+    {
+        StatusCode = statusCode;
+        ErrorCode = errorCode;
+        SoftrMessage = message;
+        Operation = operation;
+    }
+
+    public SoftrApiException(string message, string operation, Exception innerException)
+        : base($"Softr {operation} failed: {message}", innerException)
+    {
+        SoftrMessage = message;
+        Operation = operation;
+    }
+
+    /// <summary>The HTTP status, or null when no response came back (timeout, connection failure).</summary>
+    public HttpStatusCode? StatusCode { get; }
 
     /// <summary>Softr's own code: <c>code</c> on the Users API, <c>errorCode</c> on the Database API.</summary>
-    public string? ErrorCode { get; } = errorCode;
+    public string? ErrorCode { get; }
 
-    public string Operation { get; } = operation;
+    /// <summary>Softr's message, as it gave it.</summary>
+    public string SoftrMessage { get; }
+
+    /// <summary>The contract's operation id, e.g. <c>createRecord</c>.</summary>
+    public string Operation { get; }
 
     /// <summary>
-    /// True when trying again later can succeed: rate limiting (429), request timeouts (408) and
-    /// server errors (5xx). Everything else needs a change to the request or the configuration.
+    /// True when trying again later can succeed: no response at all, rate limiting (429), request
+    /// timeouts (408) and server errors (5xx). Everything else needs a change to the request or the
+    /// configuration.
     /// </summary>
-    public bool IsTransient => StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout
+    public bool IsTransient => StatusCode is null or HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout
         || (int)StatusCode >= 500;
 }

@@ -3,8 +3,8 @@ using System.ComponentModel.DataAnnotations;
 namespace Softr;
 
 /// <summary>
-/// Where the Softr APIs live and how to authenticate. Bound from the <c>Softr</c> configuration
-/// section (app settings <c>Softr__ApiKey</c>, <c>Softr__Domain</c>, ...).
+/// Where the Softr APIs live, how to authenticate, and how hard to push. Bound from the <c>Softr</c>
+/// configuration section (app settings <c>Softr__ApiKey</c>, <c>Softr__Domain</c>, ...).
 /// </summary>
 public sealed class SoftrClientOptions
 {
@@ -21,4 +21,36 @@ public sealed class SoftrClientOptions
     /// <summary>Base URL of the Users Management API. Points at the sandbox when run locally.</summary>
     [Required]
     public Uri UsersApiBaseUrl { get; set; } = new("https://studio-api.softr.io/v1/api/");
+
+    /// <summary>Base URL of the Database API. Points at the sandbox when run locally.</summary>
+    [Required]
+    public Uri DatabaseApiBaseUrl { get; set; } = new("https://tables-api.softr.io/api/v1/");
+
+    /// <summary>Softr's per-token budget, enforced in this process before a call is sent.</summary>
+    [Range(1, 100_000, ErrorMessage = "Softr:ReadsPerSecond must be between 1 and 100000.")]
+    public int ReadsPerSecond { get; set; } = 40;
+
+    /// <summary>Softr's per-token write budget, enforced in this process before a call is sent.</summary>
+    [Range(1, 100_000, ErrorMessage = "Softr:WritesPerSecond must be between 1 and 100000.")]
+    public int WritesPerSecond { get; set; } = 30;
+
+    /// <summary>Calls waiting for budget beyond this many are refused at once rather than queued.</summary>
+    [Range(0, 1_000_000)]
+    public int MaxQueuedCalls { get; set; } = 10_000;
+
+    /// <summary>Retries after the first attempt, for failures a retry can fix.</summary>
+    [Range(0, 20)]
+    public int MaxRetries { get; set; } = 4;
+
+    /// <summary>First retry delay; later ones grow exponentially, with jitter. A Retry-After header wins.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Longest one attempt may take.</summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Longest a call may take in all, waiting for budget and retries included.</summary>
+    public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long the circuit stays open once failures have broken it.</summary>
+    public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(15);
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Softr;
@@ -11,5 +12,8 @@ internal sealed record SoftrErrorBody(
     [property: JsonPropertyName("errorCode")] string? ErrorCode,
     [property: JsonPropertyName("message")] string? Message)
 {
+    [JsonPropertyName("details")]
+    public JsonElement? Details { get; init; }
+
     public string? AnyCode => Code ?? ErrorCode;
 }

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Softr.Database;
+using Softr.Resilience;
 using Softr.Users;
 
 namespace Softr;
@@ -7,8 +9,9 @@ namespace Softr;
 public static class SoftrServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the Softr clients with options from the <c>Softr</c> section, validated at start-up
-    /// so that a missing key or domain stops the app with a message naming the setting.
+    /// Registers <see cref="ISoftrUsersClient"/> and <see cref="ISoftrDatabaseClient"/> with options from
+    /// the <c>Softr</c> section, validated at start-up so that a missing key or domain stops the app with
+    /// a message naming the setting, and with the pipeline described in <see cref="SoftrResiliencePipeline"/>.
     /// </summary>
     public static IServiceCollection AddSoftrClient(this IServiceCollection services)
     {
@@ -16,21 +19,30 @@ public static class SoftrServiceCollectionExtensions
             .BindConfiguration(SoftrClientOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddSingleton<SoftrRateLimiter>();
 
         services.AddHttpClient<ISoftrUsersClient, SoftrUsersClient>((provider, client) =>
-            {
-                client.BaseAddress = WithTrailingSlash(provider.GetRequiredService<IOptions<SoftrClientOptions>>().Value.UsersApiBaseUrl);
-            })
-            // The standard pipeline: total and per-attempt timeouts, jittered exponential retries on
-            // 408/429/5xx and transport errors, and a circuit breaker. Retrying createUser is safe in
-            // effect: a create that did happen answers "already exists" on the retry, which the client
-            // turns into CreateUserOutcome.AlreadyExists.
-            .AddStandardResilienceHandler();
+                Configure(client, provider.GetRequiredService<IOptions<SoftrClientOptions>>().Value.UsersApiBaseUrl))
+            .AddResilienceHandler("softr-users", ConfigurePipeline);
+
+        services.AddHttpClient<ISoftrDatabaseClient, SoftrDatabaseClient>((provider, client) =>
+                Configure(client, provider.GetRequiredService<IOptions<SoftrClientOptions>>().Value.DatabaseApiBaseUrl))
+            .AddResilienceHandler("softr-database", ConfigurePipeline);
 
         return services;
     }
 
-    // HttpClient resolves "users" against the base URL's last segment unless the base ends with '/'.
-    private static Uri WithTrailingSlash(Uri uri) =>
-        uri.AbsoluteUri.EndsWith('/') ? uri : new Uri(uri.AbsoluteUri + "/");
+    private static void ConfigurePipeline(Polly.ResiliencePipelineBuilder<HttpResponseMessage> pipeline, Microsoft.Extensions.Http.Resilience.ResilienceHandlerContext context) =>
+        SoftrResiliencePipeline.Configure(
+            pipeline,
+            context.ServiceProvider.GetRequiredService<IOptions<SoftrClientOptions>>().Value,
+            context.ServiceProvider.GetRequiredService<SoftrRateLimiter>());
+
+    private static void Configure(HttpClient client, Uri baseUrl)
+    {
+        // HttpClient resolves "users" against the base URL's last segment unless the base ends with '/'.
+        client.BaseAddress = baseUrl.AbsoluteUri.EndsWith('/') ? baseUrl : new Uri(baseUrl.AbsoluteUri + "/");
+        // The pipeline's total timeout governs; HttpClient's own 100 s would cut across it.
+        client.Timeout = Timeout.InfiniteTimeSpan;
+    }
 }

@@ -1,41 +1,81 @@
 using System.Net;
-using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Softr.Http;
 
 namespace Softr.Users;
 
 /// <summary>
-/// Typed client for the Users Management API. Resilience (retries, timeouts) is declared where the
-/// client is registered, in <see cref="SoftrServiceCollectionExtensions"/>, not here.
+/// Typed client for the Users Management API. Rate limiting, retries and timeouts are declared where
+/// the client is registered (<see cref="SoftrServiceCollectionExtensions"/>); this class handles what
+/// Softr says.
 /// </summary>
-public sealed class SoftrUsersClient(HttpClient httpClient, IOptions<SoftrClientOptions> options) : ISoftrUsersClient
+public sealed class SoftrUsersClient(HttpClient httpClient, IOptionsMonitor<SoftrClientOptions> options) : ISoftrUsersClient
 {
-    private const string CreateUserOperation = "createUser";
-
     public async Task<CreateUserResult> CreateUserAsync(CreateUserRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        var operation = SoftrOperation.CreateUser;
 
-        using var message = new HttpRequestMessage(HttpMethod.Post, "users")
-        {
-            Content = JsonContent.Create(request, SoftrJsonContext.Default.CreateUserRequest),
-        };
-        AddAuthentication(message);
-
-        using var response = await httpClient.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        using var message = Request(HttpMethod.Post, "users", operation, SoftrHttp.Json(request, SoftrJsonContext.Default.CreateUserRequest));
+        using var response = await SoftrHttp.SendAsync(httpClient, message, operation, cancellationToken).ConfigureAwait(false);
         if (response.IsSuccessStatusCode)
         {
-            var user = await response.Content.ReadFromJsonAsync(SoftrJsonContext.Default.SoftrUser, cancellationToken).ConfigureAwait(false)
-                ?? new SoftrUser(request.FullName, request.Email);
+            var user = await SoftrHttp.ReadAsync(response, SoftrJsonContext.Default.SoftrUser, operation, cancellationToken).ConfigureAwait(false);
             return CreateUserResult.Created(user);
         }
 
-        var error = await SoftrErrors.ReadAsync(response, cancellationToken).ConfigureAwait(false);
+        var error = await SoftrHttp.ReadErrorAsync(response, cancellationToken).ConfigureAwait(false);
         if (IsExistingUser(response.StatusCode, error))
         {
             return CreateUserResult.AlreadyExists();
         }
-        throw SoftrErrors.ToException(response.StatusCode, error, CreateUserOperation);
+        throw new SoftrApiException(response.StatusCode, error?.AnyCode, error?.Message ?? response.StatusCode.ToString(), operation.Name);
+    }
+
+    public async Task<DeleteUserOutcome> DeleteUserAsync(string email, CancellationToken cancellationToken = default)
+    {
+        var operation = SoftrOperation.DeleteUser;
+        using var message = Request(HttpMethod.Delete, $"users/{EscapeEmail(email)}", operation);
+        using var response = await SoftrHttp.SendAsync(httpClient, message, operation, cancellationToken).ConfigureAwait(false);
+
+        // A retried delete whose first attempt did succeed also lands here: the user is gone either way.
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return DeleteUserOutcome.NotFound;
+        }
+        await SoftrHttp.EnsureSuccessAsync(response, operation, cancellationToken).ConfigureAwait(false);
+        return DeleteUserOutcome.Deleted;
+    }
+
+    public Task ActivateUserAsync(string email, CancellationToken cancellationToken = default) =>
+        PostAsync($"users/{EscapeEmail(email)}/activate", SoftrOperation.ActivateUser, cancellationToken);
+
+    public Task DeactivateUserAsync(string email, CancellationToken cancellationToken = default) =>
+        PostAsync($"users/{EscapeEmail(email)}/deactivate", SoftrOperation.DeactivateUser, cancellationToken);
+
+    public Task InviteUserAsync(string email, CancellationToken cancellationToken = default) =>
+        PostAsync($"users/{EscapeEmail(email)}/invite", SoftrOperation.InviteUser, cancellationToken);
+
+    public async Task<Uri> GenerateMagicLinkAsync(string email, CancellationToken cancellationToken = default)
+    {
+        var operation = SoftrOperation.GenerateMagicLink;
+        using var message = Request(HttpMethod.Post, $"users/magic-link/generate/{EscapeEmail(email)}", operation);
+        using var response = await SoftrHttp.SendAsync(httpClient, message, operation, cancellationToken).ConfigureAwait(false);
+        await SoftrHttp.EnsureSuccessAsync(response, operation, cancellationToken).ConfigureAwait(false);
+
+        var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        return ParseMagicLink(body)
+            ?? throw new SoftrApiException(response.StatusCode, null, "the response held no magic link", operation.Name);
+    }
+
+    public async Task SyncUsersAsync(IReadOnlyList<string>? emails = null, CancellationToken cancellationToken = default)
+    {
+        var operation = SoftrOperation.SyncUsers;
+        var content = emails is null ? null : SoftrHttp.Json(new SyncUsersRequest(emails), SoftrJsonContext.Default.SyncUsersRequest);
+        using var message = Request(HttpMethod.Post, "users/sync", operation, content);
+        using var response = await SoftrHttp.SendAsync(httpClient, message, operation, cancellationToken).ConfigureAwait(false);
+        await SoftrHttp.EnsureSuccessAsync(response, operation, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -52,10 +92,50 @@ public sealed class SoftrUsersClient(HttpClient httpClient, IOptions<SoftrClient
         _ => false,
     };
 
-    private void AddAuthentication(HttpRequestMessage message)
+    /// <summary>The seed documents <c>{"magic_link": "..."}</c>; some clients see the bare URL as text. Both are read.</summary>
+    internal static Uri? ParseMagicLink(string body)
     {
-        var settings = options.Value;
+        var text = body.Trim();
+        if (text.StartsWith('{'))
+        {
+            try
+            {
+                text = JsonSerializer.Deserialize(text, SoftrJsonContext.Default.MagicLinkResponse)?.MagicLink ?? "";
+            }
+            catch (JsonException)
+            {
+                return null;
+            }
+        }
+        else
+        {
+            text = text.Trim('"');
+        }
+        return Uri.TryCreate(text, UriKind.Absolute, out var link) && (link.Scheme == Uri.UriSchemeHttps || link.Scheme == Uri.UriSchemeHttp)
+            ? link
+            : null;
+    }
+
+    /// <summary>Emails go in the path: <c>a+b@x.co</c> must travel as <c>a%2Bb%40x.co</c>.</summary>
+    internal static string EscapeEmail(string email)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(email);
+        return Uri.EscapeDataString(email.Trim());
+    }
+
+    private async Task PostAsync(string path, SoftrOperation operation, CancellationToken cancellationToken)
+    {
+        using var message = Request(HttpMethod.Post, path, operation);
+        using var response = await SoftrHttp.SendAsync(httpClient, message, operation, cancellationToken).ConfigureAwait(false);
+        await SoftrHttp.EnsureSuccessAsync(response, operation, cancellationToken).ConfigureAwait(false);
+    }
+
+    private HttpRequestMessage Request(HttpMethod method, string path, SoftrOperation operation, HttpContent? content = null)
+    {
+        var settings = options.CurrentValue;
+        var message = SoftrHttp.Request(method, path, operation, content);
         message.Headers.Add(SoftrHeaders.ApiKey, settings.ApiKey);
         message.Headers.Add(SoftrHeaders.Domain, SoftrDomain.Normalize(settings.Domain));
+        return message;
     }
 }

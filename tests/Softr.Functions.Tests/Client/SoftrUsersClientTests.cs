@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.Extensions.Options;
 using Softr.Functions.Tests.Sandbox;
 using Softr.Users;
 
@@ -64,6 +63,6 @@ public sealed class SoftrUsersClientTests(SandboxHost sandbox) : IClassFixture<S
     private SoftrUsersClient Client(string apiKey = SandboxHost.ApiKey, string domain = SandboxHost.Domain)
     {
         var http = new HttpClient(sandbox.CreateHandler()) { BaseAddress = new Uri("http://sandbox/v1/api/") };
-        return new SoftrUsersClient(http, Options.Create(new SoftrClientOptions { ApiKey = apiKey, Domain = domain }));
+        return new SoftrUsersClient(http, new StaticOptionsMonitor<SoftrClientOptions>(new SoftrClientOptions { ApiKey = apiKey, Domain = domain }));
     }
 }

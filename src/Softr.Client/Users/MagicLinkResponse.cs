@@ -1,0 +1,5 @@
+using System.Text.Json.Serialization;
+
+namespace Softr.Users;
+
+internal sealed record MagicLinkResponse([property: JsonPropertyName("magic_link")] string? MagicLink);
