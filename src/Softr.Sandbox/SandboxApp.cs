@@ -1,13 +1,17 @@
-using System.Text.Json;
-using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.Options;
+using Softr.Sandbox.Calls;
+using Softr.Sandbox.Database;
+using Softr.Sandbox.Faults;
 using Softr.Sandbox.Users;
 
 namespace Softr.Sandbox;
 
 /// <summary>
-/// Builds the sandbox. Public so that tests can host it in-process on a free port with the same
-/// wiring as <c>dotnet run</c>.
+/// Builds the sandbox: both Softr APIs on one port, behind what Softr puts in front of them (auth and
+/// per-token rate limits), plus fault injection and call counting for tests. Public so that tests can
+/// host it in-process with the same wiring as <c>dotnet run</c>.
 /// </summary>
 public static class SandboxApp
 {
@@ -33,34 +37,47 @@ public static class SandboxApp
             ],
         });
         builder.Services.AddOptions<SandboxOptions>().BindConfiguration(SandboxOptions.SectionName);
+        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SandboxUsers>();
+        builder.Services.AddSingleton<SandboxDatabases>();
+        builder.Services.AddSingleton<SandboxSeed>();
+        builder.Services.AddSingleton<SoftrRateLimits>();
+        builder.Services.AddSingleton<FaultInjector>();
+        builder.Services.AddSingleton<CallLog>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.WriteIndented = true);
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.Services.GetRequiredService<SandboxSeed>().Load(app.Services.GetRequiredService<IOptions<SandboxOptions>>().Value.SeedFile);
+
         app.UseStatusCodePages(WriteSoftrStatusBody);
+        app.UseRouting();
+        app.UseMiddleware<CallLogMiddleware>();
+        app.UseMiddleware<FaultMiddleware>();
+        app.UseMiddleware<SoftrAuthentication>();
+        app.UseMiddleware<SoftrRateLimitMiddleware>();
         app.MapUsersApi();
+        app.MapDatabaseApi();
         app.MapSandboxInspection();
         return app;
     }
 
     /// <summary>
-    /// Softr answers routing failures with a JSON <c>code</c>; ASP.NET Core's own 404/405 have no
-    /// body. Match Softr so clients see the same thing here and there.
+    /// Softr answers routing failures with a JSON body; ASP.NET Core's own 404/405 have none. Match
+    /// Softr so clients see the same thing here and there.
     /// </summary>
     private static async Task WriteSoftrStatusBody(StatusCodeContext context)
     {
-        var response = context.HttpContext.Response;
-        var code = response.StatusCode switch
+        var http = context.HttpContext;
+        var code = http.Response.StatusCode switch
         {
             StatusCodes.Status405MethodNotAllowed => "Method Not Allowed",
             StatusCodes.Status404NotFound => "Not Found",
             _ => null,
         };
-        if (code is not null)
+        if (code is not null && SoftrApi.IsApi(http.Request.Path))
         {
-            response.ContentType = "application/json";
-            await JsonSerializer.SerializeAsync(response.Body, new SoftrError(code, null), SandboxJsonContext.Default.SoftrError);
+            await SoftrApi.Error(http, http.Response.StatusCode, code, null).ExecuteAsync(http);
         }
     }
 }

@@ -1,10 +1,15 @@
+using Microsoft.Extensions.Options;
+using Softr.Sandbox.Calls;
+using Softr.Sandbox.Database;
+using Softr.Sandbox.Faults;
 using Softr.Sandbox.Users;
 
 namespace Softr.Sandbox;
 
 /// <summary>
-/// Not part of Softr: lets a person or a test see and reset what the sandbox holds. Needs no key,
-/// because the sandbox only ever listens on localhost and holds nothing real.
+/// Not part of Softr: lets a person or a test see what the sandbox holds, count the calls it served,
+/// switch faults on and off, and start over. Needs no key: the sandbox listens on localhost and holds
+/// nothing real.
 /// </summary>
 public static class SandboxInspection
 {
@@ -16,9 +21,40 @@ public static class SandboxInspection
         sandbox.MapGet("/users", (SandboxUsers users) => Results.Ok(users.All()));
         sandbox.MapGet("/users/{email}", (string email, SandboxUsers users) =>
             users.Find(email) is { } user ? Results.Ok(user) : Results.NotFound());
-        sandbox.MapPost("/reset", (SandboxUsers users) =>
+        sandbox.MapGet("/databases", (SandboxDatabases databases) => Results.Ok(databases.All().Select(database => new
         {
-            users.Clear();
+            database.Id,
+            database.Name,
+            Tables = database.Tables.Select(table => new { table.Id, table.Name, Records = table.Records().Count }),
+        })));
+        sandbox.MapGet("/databases/{databaseId}/tables/{tableId}/records", (string databaseId, string tableId, SandboxDatabases databases) =>
+            databases.FindTable(databaseId, tableId) is { } table ? Results.Ok(table.Records()) : Results.NotFound());
+
+        sandbox.MapGet("/calls", (CallLog calls) => Results.Ok(calls.Summary()));
+        sandbox.MapDelete("/calls", (CallLog calls) =>
+        {
+            calls.Clear();
+            return Results.NoContent();
+        });
+
+        sandbox.MapGet("/faults", (FaultInjector faults) => Results.Ok(faults.Settings));
+        sandbox.MapPut("/faults", (FaultSettings settings, FaultInjector faults) =>
+        {
+            faults.Apply(settings);
+            return Results.Ok(faults.Settings);
+        });
+        sandbox.MapDelete("/faults", (FaultInjector faults) =>
+        {
+            faults.Reset();
+            return Results.NoContent();
+        });
+
+        // Back to the seed: users, databases, call counts and faults.
+        sandbox.MapPost("/reset", (SandboxSeed seed, IOptions<SandboxOptions> options, CallLog calls, FaultInjector faults) =>
+        {
+            seed.Load(options.Value.SeedFile);
+            calls.Clear();
+            faults.Reset();
             return Results.NoContent();
         });
         return routes;

@@ -1,6 +1,6 @@
 namespace Softr.Sandbox;
 
-/// <summary>The one Softr token and app domain the sandbox accepts.</summary>
+/// <summary>The Softr token and app the sandbox accepts, its rate limits and its seed data.</summary>
 public sealed class SandboxOptions
 {
     public const string SectionName = "Sandbox";
@@ -8,4 +8,13 @@ public sealed class SandboxOptions
     public string ApiKey { get; set; } = "sandbox-api-key";
 
     public string Domain { get; set; } = "demo.softr.app";
+
+    /// <summary>Softr's per-token read limit (GET and search). Raise it to scale time in benchmarks.</summary>
+    public int ReadsPerSecond { get; set; } = 40;
+
+    /// <summary>Softr's per-token write limit.</summary>
+    public int WritesPerSecond { get; set; } = 30;
+
+    /// <summary>A JSON file of users, databases, tables and records to start with; empty for the built-in seed.</summary>
+    public string? SeedFile { get; set; }
 }

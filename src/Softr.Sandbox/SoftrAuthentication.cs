@@ -5,31 +5,30 @@ using Microsoft.Extensions.Options;
 namespace Softr.Sandbox;
 
 /// <summary>
-/// Checks <c>Softr-Api-Key</c> (and, for the Users API, <c>Softr-Domain</c>) the way Softr does: a
-/// wrong key and a wrong domain both answer 401 <c>{"code":"UNAUTHORIZED"}</c>.
+/// Checks <c>Softr-Api-Key</c> on both APIs and <c>Softr-Domain</c> on the Users API, the way Softr
+/// does: a wrong key and a wrong domain both answer 401 <c>{"code":"UNAUTHORIZED"}</c>.
 /// </summary>
-public static class SoftrAuthentication
+public sealed class SoftrAuthentication(RequestDelegate next, IOptionsMonitor<SandboxOptions> options)
 {
-    public const string ApiKeyHeader = "Softr-Api-Key";
-    public const string DomainHeader = "Softr-Domain";
-
-    /// <summary>Endpoint filter for the Users API: key and domain.</summary>
-    public static ValueTask<object?> RequireKeyAndDomain(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
-        IsAuthenticated(context.HttpContext, requireDomain: true) ? next(context) : Unauthorized();
-
-    private static bool IsAuthenticated(HttpContext httpContext, bool requireDomain)
+    public async Task InvokeAsync(HttpContext context)
     {
-        var settings = httpContext.RequestServices.GetRequiredService<IOptionsMonitor<SandboxOptions>>().CurrentValue;
-        var headers = httpContext.Request.Headers;
-        var keyMatches = FixedTimeEquals(headers[ApiKeyHeader].ToString(), settings.ApiKey);
-        var domainMatches = !requireDomain
-            || string.Equals(headers[DomainHeader].ToString(), settings.Domain, StringComparison.OrdinalIgnoreCase);
-        return keyMatches && domainMatches;
+        var request = context.Request;
+        if (SoftrApi.IsApi(request.Path) && !IsAuthenticated(request, options.CurrentValue))
+        {
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            await Results.Json(new { code = "UNAUTHORIZED" }, statusCode: StatusCodes.Status401Unauthorized).ExecuteAsync(context);
+            return;
+        }
+        await next(context);
     }
 
-    private static ValueTask<object?> Unauthorized() =>
-        ValueTask.FromResult<object?>(Results.Json(
-            new SoftrError("UNAUTHORIZED", null), SandboxJsonContext.Default.SoftrError, statusCode: StatusCodes.Status401Unauthorized));
+    private static bool IsAuthenticated(HttpRequest request, SandboxOptions settings)
+    {
+        var keyMatches = FixedTimeEquals(request.Headers[SoftrApi.ApiKeyHeader].ToString(), settings.ApiKey);
+        var domainMatches = !SoftrApi.IsUsersApi(request.Path)
+            || string.Equals(request.Headers[SoftrApi.DomainHeader].ToString(), settings.Domain, StringComparison.OrdinalIgnoreCase);
+        return keyMatches && domainMatches;
+    }
 
     private static bool FixedTimeEquals(string presented, string expected) =>
         CryptographicOperations.FixedTimeEquals(

@@ -34,7 +34,7 @@ public sealed class BadInputEnqueuesNothingTests(IngestionOnlySystem system) : I
         var envelope = JsonDocument.Parse(message.Body.ToString()).RootElement;
         Assert.Equal(id, envelope.GetProperty("id").GetString());
         Assert.Equal("queued@example.com", envelope.GetProperty("payload").GetProperty("email").GetString());
-        Assert.Empty(await system.SandboxUsersAsync());
+        Assert.DoesNotContain(await system.SandboxUsersAsync(), user => user.GetProperty("email").GetString() == "queued@example.com");
 
         // Guard for this test's own premise: the listener really is off (it polls at least every 2 s),
         // so an empty queue above meant "nothing was enqueued", not "something was consumed".
