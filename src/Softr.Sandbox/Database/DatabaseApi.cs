@@ -167,8 +167,8 @@ public static class DatabaseApi
             var descending = string.Equals(sort["sortType"]?.GetValue<string>(), "DESC", StringComparison.OrdinalIgnoreCase);
             Func<SandboxRecord, JsonNode?> value = key switch
             {
-                "created_at" => record => JsonValue.Create(record.CreatedAt),
-                "updated_at" => record => JsonValue.Create(record.UpdatedAt),
+                "created_at" => record => JsonValue.Create(record.CreatedAt.ToString("O", CultureInfo.InvariantCulture)),
+                "updated_at" => record => JsonValue.Create(record.UpdatedAt.ToString("O", CultureInfo.InvariantCulture)),
                 _ => table.FindField(key, fieldNames) is { } field
                     ? record => record.Fields.GetValueOrDefault(field.Id)
                     : throw new SearchException($"Cannot sort by '{key}': no such field in table {table.Id}."),

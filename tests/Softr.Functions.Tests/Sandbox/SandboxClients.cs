@@ -1,0 +1,23 @@
+using Softr.Database;
+using Softr.Functions.Tests.Contract;
+using Softr.Users;
+
+namespace Softr.Functions.Tests.Sandbox;
+
+/// <summary>Both Softr clients wired straight to an in-memory sandbox, recording every answer.</summary>
+internal sealed class SandboxClients
+{
+    public SandboxClients(SandboxHost sandbox, string apiKey = SandboxHost.ApiKey, string domain = SandboxHost.Domain)
+    {
+        Recorder = new RecordingHandler(sandbox.CreateHandler());
+        var options = new StaticOptionsMonitor<SoftrClientOptions>(new SoftrClientOptions { ApiKey = apiKey, Domain = domain });
+        Users = new SoftrUsersClient(new HttpClient(Recorder, disposeHandler: false) { BaseAddress = new Uri("http://sandbox/v1/api/") }, options);
+        Database = new SoftrDatabaseClient(new HttpClient(Recorder, disposeHandler: false) { BaseAddress = new Uri("http://sandbox/api/v1/") }, options);
+    }
+
+    public RecordingHandler Recorder { get; }
+
+    public SoftrUsersClient Users { get; }
+
+    public SoftrDatabaseClient Database { get; }
+}
