@@ -27,9 +27,12 @@ public static class SoftrResiliencePipeline
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(rateLimiter);
 
-        pipeline
-            .AddTimeout(new HttpTimeoutStrategyOptions { Name = "total", Timeout = options.TotalTimeout })
-            .AddRetry(new HttpRetryStrategyOptions
+        pipeline.AddTimeout(new HttpTimeoutStrategyOptions { Name = "total", Timeout = options.TotalTimeout });
+
+        // Polly refuses zero retries; "no retries" is simply no retry strategy.
+        if (options.MaxRetries > 0)
+        {
+            pipeline.AddRetry(new HttpRetryStrategyOptions
             {
                 Name = "retry",
                 MaxRetryAttempts = options.MaxRetries,
@@ -38,7 +41,10 @@ public static class SoftrResiliencePipeline
                 UseJitter = true,
                 ShouldRetryAfterHeader = true,
                 ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Context, args.Outcome)),
-            })
+            });
+        }
+
+        pipeline
             .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
             {
                 Name = "circuit",
