@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Softr.Database;
 using Softr.Resilience;
@@ -19,6 +20,7 @@ public static class SoftrServiceCollectionExtensions
             .BindConfiguration(SoftrClientOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SoftrRateLimiter>();
 
         services.AddHttpClient<ISoftrUsersClient, SoftrUsersClient>((provider, client) =>

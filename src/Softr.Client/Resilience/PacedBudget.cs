@@ -1,0 +1,87 @@
+namespace Softr.Resilience;
+
+/// <summary>
+/// Lets calls go at <c>perSecond</c>, with a burst of a tenth of a second's budget after a quiet spell.
+/// Callers wait their turn in order; the one at the front is released when a whole token has accrued,
+/// where tokens accrue with the time that has actually passed (capped at the burst). Because the
+/// reckoning uses real release times, a stalled process (a GC pause, a starved thread pool) releases
+/// at most the burst when it resumes, never a pile of overdue calls, so any one-second window sees at
+/// most <c>perSecond</c> plus the burst. Time comes from the injected <see cref="TimeProvider"/>.
+/// </summary>
+public sealed class PacedBudget : IDisposable
+{
+    private readonly SemaphoreSlim _turn = new(1, 1);
+    private readonly TimeProvider _time;
+    private readonly long _ticksPerToken;
+    private readonly int _maxQueued;
+    private double _tokens;
+    private DateTimeOffset _lastRefill;
+    private int _queued;
+
+    public PacedBudget(int perSecond, int maxQueued, TimeProvider time)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(perSecond);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxQueued);
+        ArgumentNullException.ThrowIfNull(time);
+        _time = time;
+        _ticksPerToken = TimeSpan.TicksPerSecond / perSecond;
+        _maxQueued = maxQueued;
+        Burst = Math.Max(1, perSecond / 10);
+        _tokens = Burst;
+        _lastRefill = time.GetUtcNow();
+    }
+
+    /// <summary>How many calls may go at once after a quiet spell.</summary>
+    public int Burst { get; }
+
+    /// <summary>True once the call may go; false at once when <c>maxQueued</c> callers are already waiting.</summary>
+    public async ValueTask<bool> WaitAsync(CancellationToken cancellationToken)
+    {
+        // Counts every caller not yet granted, the one at the front included.
+        if (Interlocked.Increment(ref _queued) > _maxQueued)
+        {
+            Interlocked.Decrement(ref _queued);
+            return false;
+        }
+        try
+        {
+            await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                while (true)
+                {
+                    var missing = TakeOrMeasureShortfall();
+                    if (missing == TimeSpan.Zero)
+                    {
+                        return true;
+                    }
+                    await Task.Delay(missing, _time, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                _turn.Release();
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _queued);
+        }
+    }
+
+    public void Dispose() => _turn.Dispose();
+
+    /// <summary>Takes a token if one has accrued; otherwise how long until one will have.</summary>
+    private TimeSpan TakeOrMeasureShortfall()
+    {
+        var now = _time.GetUtcNow();
+        _tokens = Math.Min(Burst, _tokens + (now - _lastRefill).Ticks / (double)_ticksPerToken);
+        _lastRefill = now;
+        if (_tokens >= 1)
+        {
+            _tokens -= 1;
+            return TimeSpan.Zero;
+        }
+        return TimeSpan.FromTicks(Math.Max(1, (long)Math.Ceiling((1 - _tokens) * _ticksPerToken)));
+    }
+}
