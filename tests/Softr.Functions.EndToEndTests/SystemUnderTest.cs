@@ -53,6 +53,7 @@ public abstract class SystemUnderTest : IAsyncLifetime
             ["Softr:ApiKey"] = SoftrApiKey,
             ["Softr:Domain"] = SoftrDomain,
             ["Softr:UsersApiBaseUrl"] = $"{Sandbox.BaseAddress}v1/api/",
+            ["Softr:DatabaseApiBaseUrl"] = $"{Sandbox.BaseAddress}api/v1/",
             [$"Webhooks:Hooks:{Hook}:Secrets:0"] = HookSecret,
             // Retry a failed message at once instead of after host.json's 10 s, so poison tests are quick.
             ["AzureWebJobs:Extensions:Queues:VisibilityTimeout"] = "00:00:00",
