@@ -10,7 +10,9 @@ source scripts/lib.sh
 
 ensure_node_tools
 echo "Building..."
-dotnet build Softr.Functions.sln --nologo -v quiet -clp:ErrorsOnly
+# Only what runs: the tests and benchmarks build with ./test.sh.
+dotnet build src/Softr.Functions.LocalHost --nologo -v quiet -clp:ErrorsOnly
+dotnet build src/Softr.Sandbox --nologo -v quiet -clp:ErrorsOnly
 
 for port in 5080 7071; do
   if port_open "$port"; then
