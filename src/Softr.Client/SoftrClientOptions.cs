@@ -43,14 +43,18 @@ public sealed class SoftrClientOptions
     public int MaxRetries { get; set; } = 4;
 
     /// <summary>First retry delay; later ones grow exponentially, with jitter. A Retry-After header wins.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00", ErrorMessage = "Softr:RetryBaseDelay must be between 00:00:00 and 00:10:00.")]
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Longest one attempt may take.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00", ErrorMessage = "Softr:AttemptTimeout must be between 00:00:00.010 and 01:00:00.")]
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Longest a call may take in all, waiting for budget and retries included.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00", ErrorMessage = "Softr:TotalTimeout must be between 00:00:00.010 and 01:00:00.")]
     public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>How long the circuit stays open once failures have broken it.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.500", "01:00:00", ErrorMessage = "Softr:CircuitBreakDuration must be between 00:00:00.500 and 01:00:00.")]
     public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(15);
 }

@@ -61,4 +61,23 @@ public sealed class SoftrQuirksTests
 
         Assert.Contains(missing, exception.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("Softr:AttemptTimeout", "00:00:00")]
+    [InlineData("Softr:TotalTimeout", "-00:00:01")]
+    [InlineData("Softr:CircuitBreakDuration", "00:00:00.100")]
+    [InlineData("Softr:WritesPerSecond", "0")]
+    [InlineData("Softr:MaxRetries", "50")]
+    public void Options_OutOfRange_FailAtStartNamingTheSetting(string setting, string value)
+    {
+        var settings = new Dictionary<string, string?> { ["Softr:ApiKey"] = "key", ["Softr:Domain"] = "app.softr.app", [setting] = value };
+        using var services = new ServiceCollection()
+            .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build())
+            .AddSoftrClient()
+            .BuildServiceProvider();
+
+        var exception = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<SoftrClientOptions>>().Value);
+
+        Assert.Contains(setting.Split(':')[1], exception.Message, StringComparison.Ordinal);
+    }
 }
