@@ -19,6 +19,9 @@ public sealed class HookDefinition
     /// <summary>The queue the hook's events go to.</summary>
     public string Queue { get; set; } = QueueNames.Events;
 
+    /// <summary>For senders whose signatures carry a timestamp without a fixed window: how far from now it may be.</summary>
+    public int ToleranceSeconds { get; set; } = 300;
+
     /// <summary>Bodies above this size are refused with 413 before they are read further.</summary>
     public int MaxBodyBytes { get; set; } = 256 * 1024;
 }

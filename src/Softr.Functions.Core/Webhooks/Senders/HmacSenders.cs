@@ -1,0 +1,146 @@
+using System.Globalization;
+using System.Text;
+
+namespace Softr.Functions.Webhooks.Senders;
+
+/// <summary>Typeform: <c>Typeform-Signature: sha256=</c> base64 HMAC-SHA256 of the body. No timestamp.</summary>
+public sealed class TypeformSender : WebhookSender
+{
+    public const string SignatureHeader = "Typeform-Signature";
+
+    public override string Kind => "typeform";
+
+    public override SenderCheck Check(WebhookDelivery delivery, HookDefinition hook, IReadOnlyList<string> secrets, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        var header = delivery.Headers(SignatureHeader);
+        var presented = header is not null && header.StartsWith("sha256=", StringComparison.Ordinal) ? header["sha256=".Length..] : null;
+        return FirstAuthentic(secrets, secret => Signatures.Base64Equals(presented, Signatures.HmacSha256(secret, delivery.Body.Span)),
+            $"The '{SignatureHeader}' header is missing or does not match the body.");
+    }
+}
+
+/// <summary>Tally: <c>Tally-Signature</c>, base64 HMAC-SHA256 of the body. No timestamp.</summary>
+public sealed class TallySender : WebhookSender
+{
+    public const string SignatureHeader = "Tally-Signature";
+
+    public override string Kind => "tally";
+
+    public override SenderCheck Check(WebhookDelivery delivery, HookDefinition hook, IReadOnlyList<string> secrets, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        var presented = delivery.Headers(SignatureHeader);
+        return FirstAuthentic(secrets, secret => Signatures.Base64Equals(presented, Signatures.HmacSha256(secret, delivery.Body.Span)),
+            $"The '{SignatureHeader}' header is missing or does not match the body.");
+    }
+}
+
+/// <summary>Lemon Squeezy: <c>X-Signature</c>, hex HMAC-SHA256 of the body. No timestamp.</summary>
+public sealed class LemonSqueezySender : WebhookSender
+{
+    public const string SignatureHeader = "X-Signature";
+
+    public override string Kind => "lemonsqueezy";
+
+    public override SenderCheck Check(WebhookDelivery delivery, HookDefinition hook, IReadOnlyList<string> secrets, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        var presented = delivery.Headers(SignatureHeader);
+        return FirstAuthentic(secrets, secret => Signatures.HexEquals(presented, Signatures.HmacSha256(secret, delivery.Body.Span)),
+            $"The '{SignatureHeader}' header is missing or does not match the body.");
+    }
+}
+
+/// <summary>
+/// Paddle Billing: <c>Paddle-Signature: ts=...;h1=...</c>, hex HMAC-SHA256 of <c>"{ts}:{body}"</c>; any
+/// h1 may match (Paddle sends several while a secret rotates). Paddle's SDKs allow 5 s of skew; deliveries
+/// cross the internet and queues, so the window here is the hook's <c>ToleranceSeconds</c> (default 300).
+/// </summary>
+public sealed class PaddleSender : WebhookSender
+{
+    public const string SignatureHeader = "Paddle-Signature";
+
+    public override string Kind => "paddle";
+
+    public override SenderCheck Check(WebhookDelivery delivery, HookDefinition hook, IReadOnlyList<string> secrets, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        ArgumentNullException.ThrowIfNull(hook);
+        var parts = (delivery.Headers(SignatureHeader) ?? "").Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(part => part.Split('=', 2)).Where(pair => pair.Length == 2).ToList();
+        var timestamp = parts.FirstOrDefault(pair => pair[0] == "ts")?[1];
+        var signatures = parts.Where(pair => pair[0] == "h1").Select(pair => pair[1]).ToList();
+        if (timestamp is null || signatures.Count == 0 || !long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
+        {
+            return SenderCheck.Refused($"The '{SignatureHeader}' header is missing or malformed (expected ts=...;h1=...).");
+        }
+        if (Math.Abs(now.ToUnixTimeSeconds() - seconds) > hook.ToleranceSeconds)
+        {
+            return SenderCheck.Refused($"The '{SignatureHeader}' timestamp is more than {hook.ToleranceSeconds} s from now.");
+        }
+        var signed = Signatures.Concat(timestamp + ":", delivery.Body.Span);
+        return FirstAuthentic(secrets, secret =>
+        {
+            var expected = Signatures.HmacSha256(secret, signed);
+            var any = false;
+            foreach (var signature in signatures)
+            {
+                any |= Signatures.HexEquals(signature, expected);
+            }
+            return any;
+        }, $"No h1 in '{SignatureHeader}' matches the body.");
+    }
+}
+
+/// <summary>
+/// HubSpot v3: <c>X-HubSpot-Signature-v3</c>, base64 HMAC-SHA256 (keyed by the app's client secret) of
+/// method + URL-decoded full URI + body + <c>X-HubSpot-Request-Timestamp</c> (ms), within 5 minutes.
+/// </summary>
+public sealed class HubSpotSender : WebhookSender
+{
+    public const string SignatureHeader = "X-HubSpot-Signature-v3";
+    public const string TimestampHeader = "X-HubSpot-Request-Timestamp";
+    private static readonly TimeSpan Window = TimeSpan.FromMinutes(5);
+
+    public override string Kind => "hubspot";
+
+    public override SenderCheck Check(WebhookDelivery delivery, HookDefinition hook, IReadOnlyList<string> secrets, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        var timestamp = delivery.Headers(TimestampHeader);
+        if (!long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var milliseconds))
+        {
+            return SenderCheck.Refused($"The '{TimestampHeader}' header is missing or not a number.");
+        }
+        if ((now - DateTimeOffset.FromUnixTimeMilliseconds(milliseconds)).Duration() > Window)
+        {
+            return SenderCheck.Refused($"The '{TimestampHeader}' is more than 5 minutes from now.");
+        }
+        var signed = Signatures.Concat(delivery.Method.ToUpperInvariant() + Uri.UnescapeDataString(delivery.Url.AbsoluteUri), delivery.Body.Span, timestamp!);
+        var presented = delivery.Headers(SignatureHeader);
+        return FirstAuthentic(secrets, secret => Signatures.Base64Equals(presented, Signatures.HmacSha256(secret, signed)),
+            $"The '{SignatureHeader}' header is missing or does not match.");
+    }
+}
+
+/// <summary>Pipedrive: HTTP basic credentials set on the webhook. A secret is "user:password".</summary>
+public sealed class PipedriveSender : WebhookSender
+{
+    public override string Kind => "pipedrive";
+
+    public override SenderCheck Check(WebhookDelivery delivery, HookDefinition hook, IReadOnlyList<string> secrets, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        var authorization = delivery.Headers("Authorization");
+        string? credentials = null;
+        if (authorization is not null && authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            var encoded = authorization["Basic ".Length..].Trim();
+            var buffer = new byte[encoded.Length];
+            credentials = Convert.TryFromBase64String(encoded, buffer, out var written) ? Encoding.UTF8.GetString(buffer, 0, written) : null;
+        }
+        return FirstAuthentic(secrets, secret => Signatures.TextEquals(credentials, secret),
+            "The request did not carry valid HTTP basic credentials.");
+    }
+}

@@ -1,0 +1,26 @@
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace Softr.Functions.Webhooks.Senders;
+
+/// <summary>
+/// Senders that cannot sign (Softr's own "Call API" actions and forms, Zapier, Make, Jotform, plain
+/// HTML forms) prove themselves with a secret: in the hook's header, or as <c>?token=</c> in the URL.
+/// </summary>
+public sealed class SharedSecretSender : WebhookSender
+{
+    public const string TokenQueryParameter = "token";
+
+    public override string Kind => "shared-secret";
+
+    public override SenderCheck Check(WebhookDelivery delivery, HookDefinition hook, IReadOnlyList<string> secrets, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        ArgumentNullException.ThrowIfNull(hook);
+        var presented = delivery.Headers(hook.SecretHeader) ?? QueryToken(delivery.Url);
+        return FirstAuthentic(secrets, secret => Signatures.TextEquals(presented, secret),
+            $"The request did not carry a valid secret in the '{hook.SecretHeader}' header or the '{TokenQueryParameter}' query parameter.");
+    }
+
+    private static string? QueryToken(Uri url) =>
+        QueryHelpers.ParseQuery(url.Query).TryGetValue(TokenQueryParameter, out var values) ? values.ToString() : null;
+}

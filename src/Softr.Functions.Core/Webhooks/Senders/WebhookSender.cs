@@ -1,0 +1,27 @@
+namespace Softr.Functions.Webhooks.Senders;
+
+/// <summary>
+/// How one kind of sender proves a delivery is its own. Implementations check over the raw bytes,
+/// compare in constant time, accept any of the configured secrets (so a secret can be rotated), and
+/// refuse timestamps outside the sender's window where the scheme has one.
+/// </summary>
+public abstract class WebhookSender
+{
+    /// <summary>The <c>sender</c> value in a hook definition, e.g. <c>stripe</c>.</summary>
+    public abstract string Kind { get; }
+
+    /// <param name="hook">The hook's definition, for settings such as the secret header.</param>
+    /// <param name="secrets">The hook's current secrets (more than one while a secret is being rotated).</param>
+    public abstract SenderCheck Check(WebhookDelivery delivery, HookDefinition hook, IReadOnlyList<string> secrets, DateTimeOffset now);
+
+    protected static SenderCheck FirstAuthentic(IReadOnlyList<string> secrets, Func<string, bool> matches, string refusal)
+    {
+        // Every secret is tried, without stopping at the first match, so timing does not tell which one matched.
+        var authentic = false;
+        foreach (var secret in secrets)
+        {
+            authentic |= matches(secret);
+        }
+        return authentic ? SenderCheck.Authentic : SenderCheck.Refused(refusal);
+    }
+}
