@@ -12,7 +12,7 @@ namespace Softr.Functions.App;
 /// return the message to the queue so that it is retried and, after <c>maxDequeueCount</c> attempts
 /// (host.json), moved to <see cref="QueueNames.EventsPoison"/>.
 /// </summary>
-public sealed class ProcessEventFunction(SignupProcessor processor, ILogger<ProcessEventFunction> logger)
+public sealed class ProcessEventFunction(EventProcessor processor, ILogger<ProcessEventFunction> logger)
 {
     public const string Name = "ProcessEvent";
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Softr.Functions.Webhooks;
@@ -7,7 +8,8 @@ namespace Softr.Functions.App;
 
 /// <summary>
 /// <c>POST /api/hooks/{hook}</c>. Anonymous at the platform level on purpose: senders cannot all send
-/// a function key, so each hook authenticates its sender itself (see <see cref="WebhookIngestor"/>).
+/// a function key, so each hook authenticates its sender itself (see <see cref="WebhookIngestor"/>),
+/// by the scheme of the sender named in hooks.json.
 /// </summary>
 public sealed class ReceiveWebhookFunction(WebhookIngestor ingestor)
 {
@@ -24,7 +26,9 @@ public sealed class ReceiveWebhookFunction(WebhookIngestor ingestor)
             hook,
             header => request.Headers.TryGetValue(header, out var values) ? values.ToString() : null,
             request.ContentType,
-            request.Body);
+            request.Body,
+            request.Method,
+            new Uri(request.GetDisplayUrl()));
 
         var result = await ingestor.IngestAsync(webhook, cancellationToken);
         return WebhookResponses.From(result);

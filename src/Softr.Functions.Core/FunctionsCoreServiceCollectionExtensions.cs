@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Softr.Functions.Processing;
 using Softr.Functions.Storage;
 using Softr.Functions.Webhooks;
+using Softr.Functions.Webhooks.Senders;
 
 namespace Softr.Functions;
 
@@ -22,10 +23,13 @@ public static class FunctionsCoreServiceCollectionExtensions
             .BindConfiguration(WebhooksOptions.SectionName)
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<WebhooksOptions>, WebhooksOptionsValidator>();
+        services.AddSingleton<HookSecrets>();
+        services.AddSingleton(WebhookSenders.All);
 
         services.AddSingleton<IValidator<SignupPayload>, SignupPayloadValidator>();
         services.AddSingleton<WebhookIngestor>();
         services.AddSingleton<SignupProcessor>();
+        services.AddSingleton<EventProcessor>();
 
         services.AddEventQueue();
         services.AddSoftrClient();

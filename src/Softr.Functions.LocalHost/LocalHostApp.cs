@@ -24,6 +24,7 @@ public static class LocalHostApp
         });
 
         builder.Configuration.AddEmbeddedDefaults(typeof(LocalHostApp).Assembly);
+        builder.Configuration.AddHooksFile(AppContext.BaseDirectory);
         var hostJson = HostJson.Load(AppContext.BaseDirectory);
         builder.Configuration.AddInMemoryCollection(hostJson.QueueSettings());
         configure?.Invoke(builder);

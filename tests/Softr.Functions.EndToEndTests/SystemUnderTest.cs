@@ -54,7 +54,9 @@ public abstract class SystemUnderTest : IAsyncLifetime
             ["Softr:Domain"] = SoftrDomain,
             ["Softr:UsersApiBaseUrl"] = $"{Sandbox.BaseAddress}v1/api/",
             ["Softr:DatabaseApiBaseUrl"] = $"{Sandbox.BaseAddress}api/v1/",
-            [$"Webhooks:Hooks:{Hook}:Secrets:0"] = HookSecret,
+            [$"Webhooks:Hooks:{Hook}:SecretSettings:0"] = "E2E_HOOK_SECRET",
+            [$"Webhooks:Hooks:{Hook}:Schema"] = "signup",
+            ["E2E_HOOK_SECRET"] = HookSecret,
             // Retry a failed message at once instead of after host.json's 10 s, so poison tests are quick.
             ["AzureWebJobs:Extensions:Queues:VisibilityTimeout"] = "00:00:00",
         };

@@ -1,6 +1,6 @@
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.Configuration.Memory;
 
 namespace Softr.Functions.Hosting;
 
@@ -21,14 +21,12 @@ public static class EmbeddedDefaults
 
         var resource = assembly.GetManifestResourceNames().SingleOrDefault(name => name.EndsWith(ResourceName, StringComparison.Ordinal))
             ?? throw new InvalidOperationException($"{assembly.GetName().Name} embeds no {ResourceName}.");
-        var json = new MemoryStream();
-        using (var stream = assembly.GetManifestResourceStream(resource)!)
-        {
-            stream.CopyTo(json);
-        }
-        json.Position = 0;
 
-        configuration.Sources.Insert(0, new JsonStreamConfigurationSource { Stream = json });
+        // Flattened once into memory: a configuration manager re-reads its sources whenever one is
+        // added, and a stream can be read only once.
+        using var stream = assembly.GetManifestResourceStream(resource)!;
+        var settings = new ConfigurationBuilder().AddJsonStream(stream).Build().AsEnumerable().ToList();
+        configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = settings });
         return configuration;
     }
 }

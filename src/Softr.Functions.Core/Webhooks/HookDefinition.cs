@@ -2,19 +2,32 @@ using Softr.Functions.Storage;
 
 namespace Softr.Functions.Webhooks;
 
-/// <summary>One named webhook endpoint: how its sender proves who it is, and where its events go.</summary>
+/// <summary>
+/// One named webhook endpoint, <c>POST /api/hooks/{name}</c>: who sends to it, how that sender proves
+/// itself, and where its events go. Defined in <c>hooks.json</c> beside host.json; any field can be
+/// overridden by app settings (<c>Webhooks__Hooks__{name}__Sender</c>, ...).
+/// </summary>
 public sealed class HookDefinition
 {
     public const string DefaultSecretHeader = "X-Webhook-Secret";
 
-    /// <summary>The request header that carries the shared secret.</summary>
+    /// <summary>The sender kind: <c>shared-secret</c>, <c>stripe</c>, <c>standard-webhooks</c>, <c>typeform</c>, ...</summary>
+    public string Sender { get; set; } = "shared-secret";
+
+    /// <summary>
+    /// The names of the app settings that hold the hook's secrets; never the secrets themselves. More
+    /// than one lets a secret be rotated without downtime: add the new one, switch the sender, remove the old.
+    /// </summary>
+    public List<string> SecretSettings { get; init; } = [];
+
+    /// <summary>For <c>shared-secret</c> hooks: the header that carries the secret (a <c>?token=</c> works too).</summary>
     public string SecretHeader { get; set; } = DefaultSecretHeader;
 
     /// <summary>
-    /// Accepted secrets. More than one lets a secret be rotated without downtime: add the new one,
-    /// switch the sender, then remove the old one.
+    /// A built-in payload schema the body must satisfy, validated field by field (400 with field errors).
+    /// <c>signup</c> (<c>{"email", "full_name"}</c>) is the one so far; empty accepts any JSON object.
     /// </summary>
-    public List<string> Secrets { get; init; } = [];
+    public string? Schema { get; set; }
 
     /// <summary>The queue the hook's events go to.</summary>
     public string Queue { get; set; } = QueueNames.Events;

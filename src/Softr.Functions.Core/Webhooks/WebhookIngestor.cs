@@ -5,23 +5,26 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Softr.Functions.Events;
+using Softr.Functions.Webhooks.Senders;
 
 namespace Softr.Functions.Webhooks;
 
 /// <summary>
 /// The front door: authenticates, parses and validates one delivery, and queues it. The order is
-/// deliberate: nothing of the body is parsed before the sender is authenticated, and the sender gets
-/// an acceptance only after storage has confirmed the message.
+/// deliberate: the body is read (bounded) but not parsed before the sender is authenticated over its
+/// raw bytes, and the sender gets an acceptance only after storage has confirmed the message.
 /// </summary>
 public sealed partial class WebhookIngestor(
     IOptionsMonitor<WebhooksOptions> options,
-    IValidator<SignupPayload> validator,
+    HookSecrets secrets,
+    WebhookSenders senders,
+    IValidator<SignupPayload> signupValidator,
     IEventQueue queue,
     TimeProvider timeProvider,
     ILogger<WebhookIngestor> logger)
 {
-    public const string SenderKind = "shared-secret";
-    public const string SignupEventType = "signup";
+    /// <summary>The event type of deliveries that no sender-specific reading has typed yet.</summary>
+    public const string GenericEventType = "webhook";
 
     public async Task<IngestionResult> IngestAsync(WebhookRequest request, CancellationToken cancellationToken = default)
     {
@@ -31,44 +34,53 @@ public sealed partial class WebhookIngestor(
         {
             return Reject(request.Hook, WebhookProblems.UnknownHook(request.Hook));
         }
-        if (!SharedSecretVerifier.Matches(request.Headers(hook.SecretHeader), hook.Secrets))
-        {
-            return Reject(request.Hook, WebhookProblems.BadSecret(request.Hook, hook.SecretHeader));
-        }
-        if (!IsJson(request.ContentType))
-        {
-            return Reject(request.Hook, WebhookProblems.UnsupportedContentType(request.Hook, request.ContentType));
-        }
 
+        // Bounded read first: signatures are computed over the exact bytes, and nothing is parsed
+        // before the sender is authenticated.
         var body = await ReadBoundedAsync(request.Body, hook.MaxBodyBytes, cancellationToken).ConfigureAwait(false);
         if (body is null)
         {
             return Reject(request.Hook, WebhookProblems.BodyTooLarge(request.Hook, hook.MaxBodyBytes));
         }
 
-        JsonElement payloadJson;
-        SignupPayload? payload;
+        var sender = senders.Find(hook.Sender)
+            ?? throw new InvalidOperationException($"Hook '{request.Hook}' names sender '{hook.Sender}', which start-up validation should have refused.");
+        var check = sender.Check(new WebhookDelivery(request.Headers, request.Method, request.Url, body), hook, secrets.For(hook), timeProvider.GetUtcNow());
+        if (!check.IsAuthentic)
+        {
+            return Reject(request.Hook, WebhookProblems.Unauthenticated(request.Hook, check.Reason!));
+        }
+
+        if (!IsJson(request.ContentType))
+        {
+            return Reject(request.Hook, WebhookProblems.UnsupportedContentType(request.Hook, request.ContentType));
+        }
+
+        JsonElement payload;
         try
         {
-            payloadJson = JsonSerializer.Deserialize(body, EventsJsonContext.Default.JsonElement);
-            if (payloadJson.ValueKind != JsonValueKind.Object)
-            {
-                return Reject(request.Hook, WebhookProblems.InvalidJson(request.Hook, $"expected an object, got {payloadJson.ValueKind}."));
-            }
-            payload = payloadJson.Deserialize(EventsJsonContext.Default.SignupPayload);
+            payload = JsonSerializer.Deserialize(body, EventsJsonContext.Default.JsonElement);
         }
         catch (JsonException exception)
         {
             return Reject(request.Hook, WebhookProblems.InvalidJson(request.Hook, exception.Message));
         }
-
-        var validation = await validator.ValidateAsync(payload!, cancellationToken).ConfigureAwait(false);
-        if (!validation.IsValid)
+        if (payload.ValueKind != JsonValueKind.Object)
         {
-            return Reject(request.Hook, WebhookProblems.Invalid(request.Hook, validation));
+            return Reject(request.Hook, WebhookProblems.InvalidJson(request.Hook, $"expected an object, got {payload.ValueKind}."));
         }
 
-        var envelope = CreateEnvelope(request.Hook, payloadJson);
+        var eventType = GenericEventType;
+        if (hook.Schema == HookSchemas.Signup)
+        {
+            if (await ValidateSignupAsync(request.Hook, payload, cancellationToken).ConfigureAwait(false) is { } invalid)
+            {
+                return invalid;
+            }
+            eventType = HookSchemas.Signup;
+        }
+
+        var envelope = CreateEnvelope(request.Hook, hook.Sender, eventType, payload);
         try
         {
             await queue.EnqueueAsync(hook.Queue, envelope, cancellationToken).ConfigureAwait(false);
@@ -83,7 +95,22 @@ public sealed partial class WebhookIngestor(
         return new IngestionResult.Accepted(envelope.EventId);
     }
 
-    private EventEnvelope CreateEnvelope(string hook, JsonElement payload)
+    private async Task<IngestionResult?> ValidateSignupAsync(string hook, JsonElement payload, CancellationToken cancellationToken)
+    {
+        SignupPayload? signup;
+        try
+        {
+            signup = payload.Deserialize(EventsJsonContext.Default.SignupPayload);
+        }
+        catch (JsonException exception)
+        {
+            return Reject(hook, WebhookProblems.InvalidJson(hook, exception.Message));
+        }
+        var validation = await signupValidator.ValidateAsync(signup!, cancellationToken).ConfigureAwait(false);
+        return validation.IsValid ? null : Reject(hook, WebhookProblems.Invalid(hook, validation));
+    }
+
+    private EventEnvelope CreateEnvelope(string hook, string sender, string eventType, JsonElement payload)
     {
         // Version 7 GUIDs sort by creation time, which keeps event ids (and later table keys) in order.
         var eventId = "evt_" + Guid.CreateVersion7(timeProvider.GetUtcNow()).ToString("N");
@@ -91,8 +118,8 @@ public sealed partial class WebhookIngestor(
         {
             EventId = eventId,
             Hook = hook,
-            Sender = SenderKind,
-            EventType = SignupEventType,
+            Sender = sender,
+            EventType = eventType,
             ReceivedAt = timeProvider.GetUtcNow(),
             CorrelationId = eventId,
             Payload = payload,

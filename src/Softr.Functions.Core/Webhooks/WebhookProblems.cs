@@ -17,9 +17,9 @@ public static class WebhookProblems
         StatusCodes.Status404NotFound, "unknown-hook", "Unknown hook",
         $"No hook named '{hook}' is configured.", hook);
 
-    public static ProblemDetails BadSecret(string hook, string header) => Create(
-        StatusCodes.Status401Unauthorized, "unauthenticated", "Unauthenticated",
-        $"The request did not carry a valid secret in the '{header}' header.", hook);
+    /// <param name="reason">The sender check's reason: says what was missing or wrong, never a secret.</param>
+    public static ProblemDetails Unauthenticated(string hook, string reason) => Create(
+        StatusCodes.Status401Unauthorized, "unauthenticated", "Unauthenticated", reason, hook);
 
     public static ProblemDetails BodyTooLarge(string hook, int limit) => Create(
         StatusCodes.Status413PayloadTooLarge, "body-too-large", "Body too large",

@@ -5,8 +5,12 @@ namespace Softr.Functions.Webhooks;
 /// <param name="Headers">Request headers; lookups must be case-insensitive.</param>
 /// <param name="ContentType">The <c>Content-Type</c> header, if any.</param>
 /// <param name="Body">The body as a stream; read at most the hook's limit plus one byte.</param>
+/// <param name="Method">The HTTP method (HubSpot signs it).</param>
+/// <param name="Url">The full URL as called (HubSpot signs it; a shared secret may come as <c>?token=</c>).</param>
 public sealed record WebhookRequest(
     string Hook,
     Func<string, string?> Headers,
     string? ContentType,
-    Stream Body);
+    Stream Body,
+    string Method,
+    Uri Url);

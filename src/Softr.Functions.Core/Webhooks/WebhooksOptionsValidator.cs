@@ -1,37 +1,52 @@
 using FluentValidation;
 using Microsoft.Extensions.Options;
 using Softr.Functions.Storage;
+using Softr.Functions.Webhooks.Senders;
 
 namespace Softr.Functions.Webhooks;
 
 /// <summary>
-/// Checks the hook configuration when the app starts, so that a bad hook stops the app with a
-/// message naming the hook and the setting instead of failing requests later.
+/// Checks the hook definitions when the app starts, so that a bad hook stops the app with a message
+/// naming the hook, the field and the problem, instead of failing deliveries later.
 /// </summary>
 public sealed class WebhooksOptionsValidator : AbstractValidator<WebhooksOptions>, IValidateOptions<WebhooksOptions>
 {
-    public WebhooksOptionsValidator()
+    private const string Prefix = WebhooksOptions.SectionName + ":Hooks:";
+
+    public WebhooksOptionsValidator(HookSecrets secrets, WebhookSenders senders)
     {
         RuleForEach(options => options.Hooks).ChildRules(hook =>
         {
             hook.RuleFor(entry => entry.Key)
                 .Matches("^[A-Za-z0-9_-]{1,64}$")
-                .WithMessage(entry => $"Hook name '{entry.Key}' must be 1-64 letters, digits, '-' or '_' (it is a URL segment).");
-            hook.RuleFor(entry => entry.Value.Secrets)
+                .WithMessage(entry => $"Hook '{entry.Key}': the name must be 1-64 letters, digits, '-' or '_' (it is a URL segment).");
+            hook.RuleFor(entry => entry.Value.Sender)
+                .Must(kind => senders.Find(kind) is not null)
+                .WithMessage(entry => $"Hook '{entry.Key}': {Prefix}{entry.Key}:Sender '{entry.Value.Sender}' is not a known sender; use one of: {string.Join(", ", senders.Kinds)}.");
+            hook.RuleFor(entry => entry.Value.SecretSettings)
                 .NotEmpty()
-                .WithMessage(entry => $"Hook '{entry.Key}': set at least one secret in {WebhooksOptions.SectionName}:Hooks:{entry.Key}:Secrets.");
-            hook.RuleForEach(entry => entry.Value.Secrets)
-                .Must(secret => secret.Length >= 16)
-                .WithMessage(entry => $"Hook '{entry.Key}': every secret in {WebhooksOptions.SectionName}:Hooks:{entry.Key}:Secrets must be at least 16 characters.");
+                .WithMessage(entry => $"Hook '{entry.Key}': {Prefix}{entry.Key}:SecretSettings must name at least one app setting that holds the secret.");
+            hook.RuleForEach(entry => entry.Value.SecretSettings)
+                .Must(secrets.IsSet)
+                .WithMessage((entry, setting) => $"Hook '{entry.Key}': {Prefix}{entry.Key}:SecretSettings names the app setting '{setting}', which is not set.");
+            hook.RuleFor(entry => entry.Value)
+                .Must(definition => definition.Sender != "shared-secret" || secrets.For(definition).All(secret => secret.Length >= 16))
+                .WithMessage(entry => $"Hook '{entry.Key}': a shared secret must be at least 16 characters (check the app settings named in {Prefix}{entry.Key}:SecretSettings).");
+            hook.RuleFor(entry => entry.Value.Schema)
+                .Must(schema => string.IsNullOrEmpty(schema) || schema == HookSchemas.Signup)
+                .WithMessage(entry => $"Hook '{entry.Key}': {Prefix}{entry.Key}:Schema '{entry.Value.Schema}' is unknown; use '{HookSchemas.Signup}' or leave it empty.");
             hook.RuleFor(entry => entry.Value.SecretHeader)
                 .NotEmpty()
-                .WithMessage(entry => $"Hook '{entry.Key}': {WebhooksOptions.SectionName}:Hooks:{entry.Key}:SecretHeader must name a header.");
+                .WithMessage(entry => $"Hook '{entry.Key}': {Prefix}{entry.Key}:SecretHeader must name a header.");
             hook.RuleFor(entry => entry.Value.Queue)
                 .Must(queue => QueueNames.Listened.Contains(queue))
-                .WithMessage(entry => $"Hook '{entry.Key}': queue '{entry.Value.Queue}' has no function listening on it; use one of: {string.Join(", ", QueueNames.Listened)}.");
+                .WithMessage(entry => $"Hook '{entry.Key}': {Prefix}{entry.Key}:Queue '{entry.Value.Queue}' has no function listening on it; use one of: {string.Join(", ", QueueNames.Listened)}.");
             hook.RuleFor(entry => entry.Value.MaxBodyBytes)
                 .InclusiveBetween(1, 100 * 1024 * 1024)
-                .WithMessage(entry => $"Hook '{entry.Key}': MaxBodyBytes must be between 1 and 104857600.");
+                .WithMessage(entry => $"Hook '{entry.Key}': {Prefix}{entry.Key}:MaxBodyBytes must be between 1 and 104857600.");
+            hook.RuleFor(entry => entry.Value.ToleranceSeconds)
+                .InclusiveBetween(1, 24 * 3600)
+                .WithMessage(entry => $"Hook '{entry.Key}': {Prefix}{entry.Key}:ToleranceSeconds must be between 1 and 86400.");
         });
     }
 

@@ -41,11 +41,13 @@ public sealed class FunctionMetadataTests
             FunctionMetadata.Load().Select(entry => entry.Name).Order(StringComparer.Ordinal));
     }
 
-    [Fact]
-    public void BuildOutput_CarriesTheRepositoryHostJson()
+    [Theory]
+    [InlineData("host.json")]
+    [InlineData("hooks.json")]
+    public void BuildOutput_CarriesTheRepositoryFile(string file)
     {
-        var built = File.ReadAllText(Path.Combine(TestPaths.FunctionAppOutputDirectory, "host.json"));
-        var source = File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, "host.json"));
+        var built = File.ReadAllText(Path.Combine(TestPaths.FunctionAppOutputDirectory, file));
+        var source = File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, file));
 
         Assert.Equal(source, built);
     }

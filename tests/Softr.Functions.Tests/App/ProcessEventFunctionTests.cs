@@ -43,8 +43,18 @@ public sealed class ProcessEventFunctionTests
         _users.VerifyNoOtherCalls();
     }
 
+    [Fact]
+    public async Task Run_WithAnEventNoAutomationHandles_CompletesWithoutCallingSoftr()
+    {
+        var envelope = TestEnvelopes.Signup() with { EventType = "webhook" };
+
+        await Function().RunAsync(QueuesModelFactory.QueueMessage("id", "receipt", EventEnvelopeSerializer.Serialize(envelope), dequeueCount: 1), CancellationToken.None);
+
+        _users.VerifyNoOtherCalls();
+    }
+
     private ProcessEventFunction Function() => new(
-        new SignupProcessor(_users.Object, NullLogger<SignupProcessor>.Instance),
+        new EventProcessor(new SignupProcessor(_users.Object, NullLogger<SignupProcessor>.Instance), NullLogger<EventProcessor>.Instance),
         NullLogger<ProcessEventFunction>.Instance);
 
     private static QueueMessage Message(string payload) => QueuesModelFactory.QueueMessage(

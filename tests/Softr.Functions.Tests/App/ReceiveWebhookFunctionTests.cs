@@ -57,6 +57,9 @@ public sealed class ReceiveWebhookFunctionTests
     {
         var context = new DefaultHttpContext();
         context.Request.Method = HttpMethods.Post;
+        context.Request.Scheme = "https";
+        context.Request.Host = new HostString("functions.example.com");
+        context.Request.Path = "/api/hooks/" + IngestorBuilder.Hook;
         context.Request.ContentType = "application/json";
         context.Request.Headers[secretHeader] = IngestorBuilder.Secret;
         context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(body));

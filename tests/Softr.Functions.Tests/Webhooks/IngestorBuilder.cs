@@ -1,10 +1,11 @@
 using System.Text;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
 using Softr.Functions.Events;
 using Softr.Functions.Webhooks;
+using Softr.Functions.Webhooks.Senders;
 
 namespace Softr.Functions.Tests.Webhooks;
 
@@ -14,6 +15,8 @@ internal sealed class IngestorBuilder
     public const string Hook = "signup";
     public const string Secret = "test-secret-0123456789";
     public const string SecretHeader = "X-Webhook-Secret";
+    public const string SecretSetting = "TEST_HOOK_SECRET";
+    public const string AnyJsonHook = "anything";
 
     public Mock<IEventQueue> Queue { get; } = new();
 
@@ -33,9 +36,18 @@ internal sealed class IngestorBuilder
     public WebhookIngestor Build()
     {
         var options = new WebhooksOptions();
-        options.Hooks[Hook] = new HookDefinition { Secrets = { Secret }, SecretHeader = SecretHeader, MaxBodyBytes = MaxBodyBytes };
-        var monitor = Mock.Of<IOptionsMonitor<WebhooksOptions>>(monitor => monitor.CurrentValue == options);
-        return new WebhookIngestor(monitor, new SignupPayloadValidator(), Queue.Object, Time, NullLogger<WebhookIngestor>.Instance);
+        options.Hooks[Hook] = new HookDefinition
+        {
+            SecretSettings = { SecretSetting },
+            SecretHeader = SecretHeader,
+            MaxBodyBytes = MaxBodyBytes,
+            Schema = HookSchemas.Signup,
+        };
+        options.Hooks[AnyJsonHook] = new HookDefinition { SecretSettings = { SecretSetting }, SecretHeader = SecretHeader };
+        var settings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [SecretSetting] = Secret }).Build();
+        var monitor = new StaticOptionsMonitor<WebhooksOptions>(options);
+        return new WebhookIngestor(monitor, new HookSecrets(settings), WebhookSenders.All, new SignupPayloadValidator(), Queue.Object, Time,
+            NullLogger<WebhookIngestor>.Instance);
     }
 
     public static WebhookRequest Request(
@@ -49,6 +61,7 @@ internal sealed class IngestorBuilder
         {
             headers[SecretHeader] = secret;
         }
-        return new WebhookRequest(hook, name => headers.GetValueOrDefault(name), contentType, new MemoryStream(Encoding.UTF8.GetBytes(body)));
+        return new WebhookRequest(hook, name => headers.GetValueOrDefault(name), contentType, new MemoryStream(Encoding.UTF8.GetBytes(body)),
+            "POST", new Uri($"https://functions.example.com/api/hooks/{hook}"));
     }
 }

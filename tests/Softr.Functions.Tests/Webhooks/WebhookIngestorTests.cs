@@ -40,6 +40,26 @@ public sealed class WebhookIngestorTests
     }
 
     [Fact]
+    public async Task Ingest_OnAHookWithoutSchema_AcceptsAnyJsonObjectAsAGenericEvent()
+    {
+        var result = await _builder.Build().IngestAsync(IngestorBuilder.Request("""{"anything":[1,2,3]}""", hook: IngestorBuilder.AnyJsonHook));
+
+        Assert.IsType<IngestionResult.Accepted>(result);
+        Assert.Equal(WebhookIngestor.GenericEventType, Assert.Single(_builder.Enqueued).EventType);
+    }
+
+    [Fact]
+    public async Task Ingest_ASecretAsUrlToken_IsAccepted()
+    {
+        var request = IngestorBuilder.Request(ValidBody, secret: null) with
+        {
+            Url = new Uri($"https://functions.example.com/api/hooks/signup?token={IngestorBuilder.Secret}"),
+        };
+
+        Assert.IsType<IngestionResult.Accepted>(await _builder.Build().IngestAsync(request));
+    }
+
+    [Fact]
     public async Task Ingest_WithUnknownHook_Returns404AndEnqueuesNothing()
     {
         var problem = await RejectedAsync(IngestorBuilder.Request(ValidBody, hook: "nope"));

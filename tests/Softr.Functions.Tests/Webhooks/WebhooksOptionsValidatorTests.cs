@@ -2,33 +2,44 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Softr.Functions.Webhooks;
+using Softr.Functions.Webhooks.Senders;
 
 namespace Softr.Functions.Tests.Webhooks;
 
 public sealed class WebhooksOptionsValidatorTests
 {
+    private const string GoodSecret = "a-secret-of-enough-length";
+
     [Fact]
     public void Validate_WithWellFormedHook_Succeeds()
     {
-        var result = Validate(new() { ["Webhooks:Hooks:signup:Secrets:0"] = "a-secret-of-enough-length" });
+        var result = Validate(new() { ["Webhooks:Hooks:signup:SecretSettings:0"] = "SIGNUP_SECRET", ["SIGNUP_SECRET"] = GoodSecret });
 
         Assert.True(result.Succeeded, result.FailureMessage);
     }
 
     [Fact]
-    public void Validate_WithHookWithoutSecret_NamesTheHookAndTheSetting()
+    public void Validate_WithoutSecretSettings_NamesTheHookAndTheField()
     {
         var result = Validate(new() { ["Webhooks:Hooks:signup:SecretHeader"] = "X-Secret" });
 
         Assert.True(result.Failed);
-        Assert.Contains("Hook 'signup'", result.FailureMessage, StringComparison.Ordinal);
-        Assert.Contains("Webhooks:Hooks:signup:Secrets", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("Hook 'signup': Webhooks:Hooks:signup:SecretSettings must name at least one app setting", result.FailureMessage, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Validate_WithShortSecret_FailsWithoutEchoingIt()
+    public void Validate_WithASecretSettingThatIsNotSet_NamesTheSetting()
     {
-        var result = Validate(new() { ["Webhooks:Hooks:signup:Secrets:0"] = "short-one" });
+        var result = Validate(new() { ["Webhooks:Hooks:stripe:Sender"] = "stripe", ["Webhooks:Hooks:stripe:SecretSettings:0"] = "STRIPE_WHSEC" });
+
+        Assert.True(result.Failed);
+        Assert.Contains("names the app setting 'STRIPE_WHSEC', which is not set", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_WithShortSharedSecret_FailsWithoutEchoingIt()
+    {
+        var result = Validate(new() { ["Webhooks:Hooks:signup:SecretSettings:0"] = "S", ["S"] = "short-one" });
 
         Assert.True(result.Failed);
         Assert.Contains("at least 16 characters", result.FailureMessage, StringComparison.Ordinal);
@@ -36,31 +47,48 @@ public sealed class WebhooksOptionsValidatorTests
     }
 
     [Fact]
+    public void Validate_WithUnknownSender_ListsTheKnownOnes()
+    {
+        var result = Validate(new() { ["Webhooks:Hooks:pay:Sender"] = "paypal", ["Webhooks:Hooks:pay:SecretSettings:0"] = "S", ["S"] = GoodSecret });
+
+        Assert.True(result.Failed);
+        Assert.Contains("Sender 'paypal' is not a known sender; use one of:", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("stripe", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Validate_WithQueueNothingListensOn_NamesTheQueue()
     {
         var result = Validate(new()
         {
-            ["Webhooks:Hooks:signup:Secrets:0"] = "a-secret-of-enough-length",
+            ["Webhooks:Hooks:signup:SecretSettings:0"] = "S",
+            ["S"] = GoodSecret,
             ["Webhooks:Hooks:signup:Queue"] = "elsewhere",
         });
 
         Assert.True(result.Failed);
-        Assert.Contains("queue 'elsewhere' has no function listening on it", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("Queue 'elsewhere' has no function listening on it", result.FailureMessage, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Validate_WithHookNameThatIsNotAUrlSegment_Fails()
+    public void Validate_WithUnknownSchemaOrBadName_Fails()
     {
-        var result = Validate(new() { ["Webhooks:Hooks:sign up!:Secrets:0"] = "a-secret-of-enough-length" });
+        var result = Validate(new()
+        {
+            ["Webhooks:Hooks:sign up!:SecretSettings:0"] = "S",
+            ["Webhooks:Hooks:sign up!:Schema"] = "order",
+            ["S"] = GoodSecret,
+        });
 
         Assert.True(result.Failed);
-        Assert.Contains("Hook name 'sign up!'", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("Hook 'sign up!': the name must be", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("Schema 'order' is unknown", result.FailureMessage, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Options_AreBoundWithCaseInsensitiveHookNames()
     {
-        var options = Bind(new() { ["Webhooks:Hooks:SignUp:Secrets:0"] = "a-secret-of-enough-length" });
+        var options = Bind(new() { ["Webhooks:Hooks:SignUp:SecretSettings:0"] = "S" });
 
         Assert.True(options.Hooks.ContainsKey("signup"));
     }
@@ -68,15 +96,18 @@ public sealed class WebhooksOptionsValidatorTests
     [Fact]
     public void Resolving_InvalidOptions_ThrowsOptionsValidationException()
     {
-        using var services = Services(new() { ["Webhooks:Hooks:signup:MaxBodyBytes"] = "0" });
+        using var services = Services(new() { ["Webhooks:Hooks:signup:MaxBodyBytes"] = "0", ["Webhooks:Hooks:signup:SecretSettings:0"] = "S", ["S"] = GoodSecret });
 
         var exception = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<WebhooksOptions>>().Value);
 
         Assert.Contains(exception.Failures, failure => failure.Contains("MaxBodyBytes", StringComparison.Ordinal));
     }
 
-    private static ValidateOptionsResult Validate(Dictionary<string, string?> settings) =>
-        new WebhooksOptionsValidator().Validate(null, Bind(settings));
+    private static ValidateOptionsResult Validate(Dictionary<string, string?> settings)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        return new WebhooksOptionsValidator(new HookSecrets(configuration), WebhookSenders.All).Validate(null, Bind(settings));
+    }
 
     private static WebhooksOptions Bind(Dictionary<string, string?> settings)
     {
