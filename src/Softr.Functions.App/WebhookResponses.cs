@@ -13,6 +13,9 @@ public static class WebhookResponses
     {
         // 200, not 202: some senders (Lemon Squeezy among them) count only 200 as delivered.
         IngestionResult.Accepted accepted => new OkObjectResult(new WebhookAccepted(accepted.EventId, "accepted")),
+        // The original id, so the sender (and its developer) can correlate the retry with the first delivery.
+        IngestionResult.Duplicate duplicate => new OkObjectResult(new WebhookAccepted(duplicate.EventId, "accepted") { Duplicate = true }),
+        IngestionResult.Ignored ignored => new OkObjectResult(new WebhookIgnored("ignored", ignored.EventType)),
         IngestionResult.Rejected rejected => new ObjectResult(rejected.Problem)
         {
             StatusCode = rejected.Problem.Status,
@@ -24,4 +27,13 @@ public static class WebhookResponses
 
 public sealed record WebhookAccepted(
     [property: JsonPropertyName("id")] string Id,
-    [property: JsonPropertyName("status")] string Status);
+    [property: JsonPropertyName("status")] string Status)
+{
+    [JsonPropertyName("duplicate")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Duplicate { get; init; }
+}
+
+public sealed record WebhookIgnored(
+    [property: JsonPropertyName("status")] string Status,
+    [property: JsonPropertyName("type")] string Type);

@@ -32,6 +32,7 @@ public static class FunctionsCoreServiceCollectionExtensions
         services.AddSingleton<EventProcessor>();
 
         services.AddEventQueue();
+        services.AddDeliveryLedger();
         services.AddSoftrClient();
         return services;
     }

@@ -42,6 +42,29 @@ public sealed class BadInputEnqueuesNothingTests(IngestionOnlySystem system) : I
         Assert.Equal(1, await CountAsync());
     }
 
+    [Fact]
+    public async Task TwentyConcurrentDeliveriesOfOneEvent_QueueIt_Once()
+    {
+        const string body = """{"email":"concurrent@example.com","full_name":"Twenty Times"}""";
+        var before = await CountAsync();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => system.PostWebhookAsync(body)));
+
+        // Each delivery is accepted (first), a duplicate (after it was queued) or told to retry (while it was being queued).
+        Assert.All(responses, response => Assert.Contains(response.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.Conflict }));
+        var ids = new HashSet<string?>();
+        foreach (var response in responses.Where(response => response.StatusCode == HttpStatusCode.OK))
+        {
+            ids.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString());
+        }
+        Assert.Single(ids);
+        Assert.Equal(before + 1, await CountAsync());
+        foreach (var response in responses)
+        {
+            response.Dispose();
+        }
+    }
+
     private async Task<int> CountAsync() => (await Events.PeekMessagesAsync(maxMessages: 32)).Value.Length;
 
     private static async Task ExpectProblemAsync(HttpResponseMessage response, HttpStatusCode status, string problem)

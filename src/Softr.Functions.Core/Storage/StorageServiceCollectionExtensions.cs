@@ -1,4 +1,6 @@
 using Azure.Core;
+using Azure.Data.Tables;
+using Softr.Functions.Webhooks;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,6 +29,25 @@ public static class StorageServiceCollectionExtensions
             return new QueueServiceClient(connectionString, CreateClientOptions());
         });
         services.AddSingleton<IEventQueue, StorageEventQueue>();
+        return services;
+    }
+
+    /// <summary>The table client for <see cref="StorageSettings.ConnectionName"/>, with the same short-retry policy as the queue.</summary>
+    public static IServiceCollection AddDeliveryLedger(this IServiceCollection services)
+    {
+        services.AddSingleton(provider =>
+        {
+            var connectionString = provider.GetRequiredService<IConfiguration>()[StorageSettings.ConnectionName]
+                ?? throw new InvalidOperationException($"The storage connection '{StorageSettings.ConnectionName}' is not set.");
+            var options = new TableClientOptions();
+            options.Retry.Mode = RetryMode.Exponential;
+            options.Retry.MaxRetries = 2;
+            options.Retry.Delay = TimeSpan.FromMilliseconds(200);
+            options.Retry.MaxDelay = TimeSpan.FromSeconds(1);
+            options.Retry.NetworkTimeout = TimeSpan.FromSeconds(5);
+            return new TableServiceClient(connectionString, options);
+        });
+        services.AddSingleton<IDeliveryLedger, TableDeliveryLedger>();
         return services;
     }
 

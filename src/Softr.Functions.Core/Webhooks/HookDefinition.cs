@@ -29,6 +29,12 @@ public sealed class HookDefinition
     /// </summary>
     public string? Schema { get; set; }
 
+    /// <summary>
+    /// The event types the hook handles (the sender's own names, e.g. <c>checkout.session.completed</c>).
+    /// Other types are answered 200 "ignored" and queued nowhere; empty handles every type.
+    /// </summary>
+    public List<string> Events { get; init; } = [];
+
     /// <summary>The queue the hook's events go to.</summary>
     public string Queue { get; set; } = QueueNames.Events;
 

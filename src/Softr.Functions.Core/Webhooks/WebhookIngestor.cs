@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
 using System.Text.Json;
 using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
@@ -19,6 +20,7 @@ public sealed partial class WebhookIngestor(
     HookSecrets secrets,
     WebhookSenders senders,
     IValidator<SignupPayload> signupValidator,
+    IDeliveryLedger ledger,
     IEventQueue queue,
     TimeProvider timeProvider,
     ILogger<WebhookIngestor> logger)
@@ -65,31 +67,58 @@ public sealed partial class WebhookIngestor(
         {
             return Reject(request.Hook, WebhookProblems.InvalidJson(request.Hook, exception.Message));
         }
-        if (payload.ValueKind != JsonValueKind.Object)
+        if (payload.ValueKind != JsonValueKind.Object && !(sender.AcceptsArrays && payload.ValueKind == JsonValueKind.Array))
         {
             return Reject(request.Hook, WebhookProblems.InvalidJson(request.Hook, $"expected an object, got {payload.ValueKind}."));
         }
 
-        var eventType = GenericEventType;
-        if (hook.Schema == HookSchemas.Signup)
+        var identity = sender.Identify(payload, request.Headers);
+        var eventType = hook.Schema == HookSchemas.Signup ? HookSchemas.Signup : identity.EventType ?? GenericEventType;
+        if (hook.Events.Count > 0 && !hook.Events.Contains(eventType, StringComparer.Ordinal))
         {
-            if (await ValidateSignupAsync(request.Hook, payload, cancellationToken).ConfigureAwait(false) is { } invalid)
-            {
-                return invalid;
-            }
-            eventType = HookSchemas.Signup;
+            // 200, not an error: senders such as Stripe retry any non-2xx for days.
+            LogIgnored(request.Hook, eventType);
+            return new IngestionResult.Ignored(eventType);
+        }
+        if (hook.Schema == HookSchemas.Signup
+            && await ValidateSignupAsync(request.Hook, payload, cancellationToken).ConfigureAwait(false) is { } invalid)
+        {
+            return invalid;
         }
 
-        var envelope = CreateEnvelope(request.Hook, hook.Sender, eventType, payload);
+        var envelope = CreateEnvelope(request.Hook, hook.Sender, eventType, identity.SenderEventId, payload);
+        // Senders without an event id are deduplicated on the exact bytes they sent.
+        var dedupeKey = identity.SenderEventId ?? "sha256:" + Convert.ToHexStringLower(SHA256.HashData(body));
+        DeliveryClaim claim;
+        try
+        {
+            claim = await ledger.ClaimAsync(request.Hook, dedupeKey, envelope.EventId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DeliveryLedgerUnavailableException exception)
+        {
+            LogStorageFailed(exception, request.Hook, envelope.EventId);
+            return Reject(request.Hook, WebhookProblems.StorageUnavailable(request.Hook));
+        }
+        switch (claim.Status)
+        {
+            case DeliveryClaimStatus.Duplicate:
+                LogDuplicate(request.Hook, claim.EventId);
+                return new IngestionResult.Duplicate(claim.EventId);
+            case DeliveryClaimStatus.InProgress:
+                return Reject(request.Hook, WebhookProblems.InProgress(request.Hook, claim.EventId));
+        }
+
         try
         {
             await queue.EnqueueAsync(hook.Queue, envelope, cancellationToken).ConfigureAwait(false);
         }
         catch (EventQueueUnavailableException exception)
         {
-            LogEnqueueFailed(exception, request.Hook, envelope.EventId);
+            LogStorageFailed(exception, request.Hook, envelope.EventId);
+            await ReleaseQuietlyAsync(claim).ConfigureAwait(false);
             return Reject(request.Hook, WebhookProblems.StorageUnavailable(request.Hook));
         }
+        await MarkQueuedQuietlyAsync(claim).ConfigureAwait(false);
 
         LogAccepted(request.Hook, envelope.EventId, hook.Queue);
         return new IngestionResult.Accepted(envelope.EventId);
@@ -110,7 +139,40 @@ public sealed partial class WebhookIngestor(
         return validation.IsValid ? null : Reject(hook, WebhookProblems.Invalid(hook, validation));
     }
 
-    private EventEnvelope CreateEnvelope(string hook, string sender, string eventType, JsonElement payload)
+    /// <summary>
+    /// After a failed enqueue: give the claim up so the sender's retry is let through. If even that
+    /// fails, the claim is taken over once it is <see cref="TableDeliveryLedger.AbandonedAfter"/> old.
+    /// </summary>
+    private async Task ReleaseQuietlyAsync(DeliveryClaim claim)
+    {
+        try
+        {
+            await ledger.ReleaseAsync(claim, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is Azure.RequestFailedException or AggregateException)
+        {
+            LogLedgerWriteFailed(exception, claim.Hook, claim.EventId);
+        }
+    }
+
+    /// <summary>
+    /// The event is queued whatever happens here. If the mark fails, a redelivery inside the abandon
+    /// window is told to retry, and one after it is queued again: at-least-once, which processing
+    /// tolerates (it is idempotent), rather than a lost event.
+    /// </summary>
+    private async Task MarkQueuedQuietlyAsync(DeliveryClaim claim)
+    {
+        try
+        {
+            await ledger.MarkQueuedAsync(claim, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is Azure.RequestFailedException or AggregateException)
+        {
+            LogLedgerWriteFailed(exception, claim.Hook, claim.EventId);
+        }
+    }
+
+    private EventEnvelope CreateEnvelope(string hook, string sender, string eventType, string? senderEventId, JsonElement payload)
     {
         // Version 7 GUIDs sort by creation time, which keeps event ids (and later table keys) in order.
         var eventId = "evt_" + Guid.CreateVersion7(timeProvider.GetUtcNow()).ToString("N");
@@ -119,6 +181,7 @@ public sealed partial class WebhookIngestor(
             EventId = eventId,
             Hook = hook,
             Sender = sender,
+            SenderEventId = senderEventId,
             EventType = eventType,
             ReceivedAt = timeProvider.GetUtcNow(),
             CorrelationId = eventId,
@@ -170,6 +233,15 @@ public sealed partial class WebhookIngestor(
     [LoggerMessage(Level = LogLevel.Information, Message = "Refused a delivery on hook {Hook}: {Status} {ProblemType}")]
     private partial void LogRejected(string hook, int? status, string? problemType);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Could not queue event {EventId} on hook {Hook}; answered 503")]
-    private partial void LogEnqueueFailed(Exception exception, string hook, string eventId);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Storage failed for event {EventId} on hook {Hook}; answered 503")]
+    private partial void LogStorageFailed(Exception exception, string hook, string eventId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not update the delivery ledger for event {EventId} on hook {Hook}")]
+    private partial void LogLedgerWriteFailed(Exception exception, string hook, string eventId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Duplicate delivery of event {EventId} on hook {Hook}; nothing queued")]
+    private partial void LogDuplicate(string hook, string eventId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ignored an event of type {EventType} on hook {Hook}: the hook does not handle it")]
+    private partial void LogIgnored(string hook, string eventType);
 }

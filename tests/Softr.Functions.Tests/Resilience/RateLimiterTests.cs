@@ -33,7 +33,9 @@ public sealed class RateLimiterTests
         Assert.Equal(calls, arrivals.Length);
         var achieved = (calls - 1) / (arrivals[^1] - arrivals[0]).TotalSeconds;
         Assert.True(achieved <= limit * 1.1, $"achieved {achieved:0.0}/s against a limit of {limit}/s");
-        Assert.True(achieved >= limit * 0.8, $"achieved only {achieved:0.0}/s against a limit of {limit}/s");
+        // The lower bound is loose on purpose: on a loaded 2-core machine timers fire late. That the
+        // budget is used in full is shown exactly on a fake clock (PacedBudget_OnAFakeClock_...).
+        Assert.True(achieved >= limit * 0.5, $"achieved only {achieved:0.0}/s against a limit of {limit}/s");
         // Real timers fire a few ms late now and then, which bunches a call or two together; the exact
         // bound (rate plus burst) is checked on a fake clock in PacedBudget_OnAFakeClock_...
         Assert.True(MostInAnySecond(clients.Handler.Attempts) <= limit * 1.2, $"{MostInAnySecond(clients.Handler.Attempts)} calls in one second");

@@ -26,6 +26,11 @@ internal sealed class IngestorBuilder
 
     public List<EventEnvelope> Enqueued { get; } = [];
 
+    public InMemoryDeliveryLedger Ledger { get; } = new();
+
+    /// <summary>Extra hooks for a test, keyed by name.</summary>
+    public Dictionary<string, HookDefinition> MoreHooks { get; } = [];
+
     public IngestorBuilder()
     {
         Queue.Setup(queue => queue.EnqueueAsync(It.IsAny<string>(), It.IsAny<EventEnvelope>(), It.IsAny<CancellationToken>()))
@@ -44,9 +49,13 @@ internal sealed class IngestorBuilder
             Schema = HookSchemas.Signup,
         };
         options.Hooks[AnyJsonHook] = new HookDefinition { SecretSettings = { SecretSetting }, SecretHeader = SecretHeader };
+        foreach (var (name, hook) in MoreHooks)
+        {
+            options.Hooks[name] = hook;
+        }
         var settings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [SecretSetting] = Secret }).Build();
         var monitor = new StaticOptionsMonitor<WebhooksOptions>(options);
-        return new WebhookIngestor(monitor, new HookSecrets(settings), WebhookSenders.All, new SignupPayloadValidator(), Queue.Object, Time,
+        return new WebhookIngestor(monitor, new HookSecrets(settings), WebhookSenders.All, new SignupPayloadValidator(), Ledger, Queue.Object, Time,
             NullLogger<WebhookIngestor>.Instance);
     }
 
@@ -54,9 +63,10 @@ internal sealed class IngestorBuilder
         string body,
         string? secret = Secret,
         string hook = Hook,
-        string? contentType = "application/json")
+        string? contentType = "application/json",
+        params (string Name, string Value)[] extraHeaders)
     {
-        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var headers = extraHeaders.ToDictionary(header => header.Name, header => header.Value, StringComparer.OrdinalIgnoreCase);
         if (secret is not null)
         {
             headers[SecretHeader] = secret;

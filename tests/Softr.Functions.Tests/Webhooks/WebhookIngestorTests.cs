@@ -34,7 +34,7 @@ public sealed class WebhookIngestorTests
         var ingestor = _builder.Build();
 
         var first = Assert.IsType<IngestionResult.Accepted>(await ingestor.IngestAsync(IngestorBuilder.Request(ValidBody)));
-        var second = Assert.IsType<IngestionResult.Accepted>(await ingestor.IngestAsync(IngestorBuilder.Request(ValidBody)));
+        var second = Assert.IsType<IngestionResult.Accepted>(await ingestor.IngestAsync(IngestorBuilder.Request(ValidBody.Replace("Ada", "Ada L.", StringComparison.Ordinal))));
 
         Assert.NotEqual(first.EventId, second.EventId);
     }
@@ -165,6 +165,100 @@ public sealed class WebhookIngestorTests
         var rejected = Assert.IsType<IngestionResult.Rejected>(result);
         Assert.Equal(503, rejected.Problem.Status);
         Assert.Equal("urn:softr-functions:problem:storage-unavailable", rejected.Problem.Type);
+    }
+
+    [Fact]
+    public async Task Ingest_TheSameSenderEventTwice_QueuesOnceAndAnswersTheOriginalId()
+    {
+        var ingestor = _builder.Build();
+
+        var first = Assert.IsType<IngestionResult.Accepted>(await ingestor.IngestAsync(IngestorBuilder.Request(ValidBody)));
+        var second = Assert.IsType<IngestionResult.Duplicate>(await ingestor.IngestAsync(IngestorBuilder.Request(ValidBody)));
+
+        Assert.Equal(first.EventId, second.EventId);
+        Assert.Single(_builder.Enqueued);
+    }
+
+    [Fact]
+    public async Task Ingest_DifferentBodiesWithoutSenderIds_AreDifferentEvents()
+    {
+        var ingestor = _builder.Build();
+
+        await ingestor.IngestAsync(IngestorBuilder.Request(ValidBody));
+        await ingestor.IngestAsync(IngestorBuilder.Request("""{"email":"grace@example.com","full_name":"Grace"}"""));
+
+        Assert.Equal(2, _builder.Enqueued.Count);
+    }
+
+    [Fact]
+    public async Task Ingest_WhenQueueingFails_ReleasesTheClaimSoTheRetryIsAccepted()
+    {
+        _builder.Queue.SetupSequence(queue => queue.EnqueueAsync(It.IsAny<string>(), It.IsAny<EventEnvelope>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new EventQueueUnavailableException("down", new InvalidOperationException()))
+            .Returns(Task.CompletedTask);
+        var ingestor = _builder.Build();
+
+        var failed = Assert.IsType<IngestionResult.Rejected>(await ingestor.IngestAsync(IngestorBuilder.Request(ValidBody)));
+        var retried = await ingestor.IngestAsync(IngestorBuilder.Request(ValidBody));
+
+        Assert.Equal(503, failed.Problem.Status);
+        Assert.Equal(1, _builder.Ledger.Releases);
+        Assert.IsType<IngestionResult.Accepted>(retried);
+    }
+
+    [Fact]
+    public async Task Ingest_WhenTheLedgerIsUnreachable_Returns503AndQueuesNothing()
+    {
+        _builder.Ledger.Unavailable = true;
+
+        var problem = await RejectedAsync(IngestorBuilder.Request(ValidBody));
+
+        Assert.Equal(503, problem.Status);
+    }
+
+    [Fact]
+    public async Task Ingest_StripeEventOfATypeTheHookDoesNotHandle_IsIgnoredWith200()
+    {
+        _builder.MoreHooks["stripe"] = new HookDefinition
+        {
+            Sender = "stripe",
+            SecretSettings = { IngestorBuilder.SecretSetting },
+            Events = { "checkout.session.completed" },
+        };
+        var ingestor = _builder.Build();
+        const string handled = """{"id":"evt_1","type":"checkout.session.completed","data":{"object":{}}}""";
+        const string other = """{"id":"evt_2","type":"customer.created","data":{"object":{}}}""";
+
+        var accepted = await ingestor.IngestAsync(StripeRequest(handled));
+        var ignored = await ingestor.IngestAsync(StripeRequest(other));
+
+        Assert.IsType<IngestionResult.Accepted>(accepted);
+        Assert.Equal("customer.created", Assert.IsType<IngestionResult.Ignored>(ignored).EventType);
+        var envelope = Assert.Single(_builder.Enqueued);
+        Assert.Equal(("evt_1", "checkout.session.completed", "stripe"), (envelope.SenderEventId, envelope.EventType, envelope.Sender));
+    }
+
+    [Fact]
+    public async Task Ingest_StripeRetryWithANewSignature_IsADuplicate()
+    {
+        _builder.MoreHooks["stripe"] = new HookDefinition { Sender = "stripe", SecretSettings = { IngestorBuilder.SecretSetting } };
+        var ingestor = _builder.Build();
+        const string body = """{"id":"evt_9","type":"invoice.paid","data":{"object":{}}}""";
+
+        var first = Assert.IsType<IngestionResult.Accepted>(await ingestor.IngestAsync(StripeRequest(body)));
+        _builder.Time.Advance(TimeSpan.FromHours(1));
+        var retry = Assert.IsType<IngestionResult.Duplicate>(await ingestor.IngestAsync(StripeRequest(body)));
+
+        Assert.Equal(first.EventId, retry.EventId);
+        Assert.Single(_builder.Enqueued);
+    }
+
+    private WebhookRequest StripeRequest(string body)
+    {
+        var timestamp = _builder.Time.GetUtcNow().ToUnixTimeSeconds();
+        var signature = Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes(IngestorBuilder.Secret), System.Text.Encoding.UTF8.GetBytes($"{timestamp}.{body}")));
+        return IngestorBuilder.Request(body, secret: null, hook: "stripe", extraHeaders: ("Stripe-Signature", $"t={timestamp},v1={signature}"));
     }
 
     private async Task<ProblemDetails> RejectedAsync(WebhookRequest request)

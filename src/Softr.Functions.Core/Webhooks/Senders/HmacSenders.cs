@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Globalization;
 using System.Text;
 
@@ -9,6 +10,9 @@ public sealed class TypeformSender : WebhookSender
     public const string SignatureHeader = "Typeform-Signature";
 
     public override string Kind => "typeform";
+
+    public override EventIdentity Identify(JsonElement payload, Func<string, string?> headers) =>
+        new(EventIdentity.Read(payload, "event_id"), EventIdentity.Read(payload, "event_type"));
 
     public override SenderCheck Check(WebhookDelivery delivery, HookDefinition hook, IReadOnlyList<string> secrets, DateTimeOffset now)
     {
@@ -27,6 +31,9 @@ public sealed class TallySender : WebhookSender
 
     public override string Kind => "tally";
 
+    public override EventIdentity Identify(JsonElement payload, Func<string, string?> headers) =>
+        new(EventIdentity.Read(payload, "eventId"), EventIdentity.Read(payload, "eventType"));
+
     public override SenderCheck Check(WebhookDelivery delivery, HookDefinition hook, IReadOnlyList<string> secrets, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(delivery);
@@ -42,6 +49,13 @@ public sealed class LemonSqueezySender : WebhookSender
     public const string SignatureHeader = "X-Signature";
 
     public override string Kind => "lemonsqueezy";
+
+    /// <summary>Lemon Squeezy sends no event id (the body's hash is the dedupe key); the type is in <c>X-Event-Name</c>.</summary>
+    public override EventIdentity Identify(JsonElement payload, Func<string, string?> headers)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        return new(null, headers("X-Event-Name") ?? EventIdentity.Read(payload, "meta", "event_name"));
+    }
 
     public override SenderCheck Check(WebhookDelivery delivery, HookDefinition hook, IReadOnlyList<string> secrets, DateTimeOffset now)
     {
@@ -62,6 +76,9 @@ public sealed class PaddleSender : WebhookSender
     public const string SignatureHeader = "Paddle-Signature";
 
     public override string Kind => "paddle";
+
+    public override EventIdentity Identify(JsonElement payload, Func<string, string?> headers) =>
+        new(EventIdentity.Read(payload, "event_id"), EventIdentity.Read(payload, "event_type"));
 
     public override SenderCheck Check(WebhookDelivery delivery, HookDefinition hook, IReadOnlyList<string> secrets, DateTimeOffset now)
     {
@@ -105,6 +122,15 @@ public sealed class HubSpotSender : WebhookSender
 
     public override string Kind => "hubspot";
 
+    public override bool AcceptsArrays => true;
+
+    /// <summary>HubSpot posts a batch (an array of events); the batch's hash is the dedupe key, its first event's type the type.</summary>
+    public override EventIdentity Identify(JsonElement payload, Func<string, string?> headers)
+    {
+        var first = payload.ValueKind == JsonValueKind.Array && payload.GetArrayLength() > 0 ? payload[0] : payload;
+        return new(payload.ValueKind == JsonValueKind.Array ? null : EventIdentity.Read(first, "eventId"), EventIdentity.Read(first, "subscriptionType"));
+    }
+
     public override SenderCheck Check(WebhookDelivery delivery, HookDefinition hook, IReadOnlyList<string> secrets, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(delivery);
@@ -128,6 +154,14 @@ public sealed class HubSpotSender : WebhookSender
 public sealed class PipedriveSender : WebhookSender
 {
     public override string Kind => "pipedrive";
+
+    /// <summary>Pipedrive v2 puts <c>meta.id</c>, <c>meta.entity</c> and <c>meta.action</c>; v1 <c>meta.object</c> and <c>meta.action</c>.</summary>
+    public override EventIdentity Identify(JsonElement payload, Func<string, string?> headers)
+    {
+        var entity = EventIdentity.Read(payload, "meta", "entity") ?? EventIdentity.Read(payload, "meta", "object");
+        var action = EventIdentity.Read(payload, "meta", "action");
+        return new(EventIdentity.Read(payload, "meta", "id"), entity is null || action is null ? null : $"{entity}.{action}");
+    }
 
     public override SenderCheck Check(WebhookDelivery delivery, HookDefinition hook, IReadOnlyList<string> secrets, DateTimeOffset now)
     {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using StandardWebhooks;
@@ -16,6 +17,12 @@ public sealed class StandardWebhooksSender : WebhookSender
         ["webhook-id", "webhook-timestamp", "webhook-signature", "svix-id", "svix-timestamp", "svix-signature"];
 
     public override string Kind => "standard-webhooks";
+
+    public override EventIdentity Identify(JsonElement payload, Func<string, string?> headers)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        return new(headers("webhook-id") ?? headers("svix-id"), EventIdentity.Read(payload, "type"));
+    }
 
     public override SenderCheck Check(WebhookDelivery delivery, HookDefinition hook, IReadOnlyList<string> secrets, DateTimeOffset now)
     {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text;
 using Stripe;
 
@@ -14,6 +15,9 @@ public sealed class StripeSender : WebhookSender
     public const string SignatureHeader = "Stripe-Signature";
 
     public override string Kind => "stripe";
+
+    public override EventIdentity Identify(JsonElement payload, Func<string, string?> headers) =>
+        new(EventIdentity.Read(payload, "id"), EventIdentity.Read(payload, "type"));
 
     public override SenderCheck Check(WebhookDelivery delivery, HookDefinition hook, IReadOnlyList<string> secrets, DateTimeOffset now)
     {

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Softr.Functions.Webhooks.Senders;
 
 /// <summary>
@@ -13,6 +15,12 @@ public abstract class WebhookSender
     /// <param name="hook">The hook's definition, for settings such as the secret header.</param>
     /// <param name="secrets">The hook's current secrets (more than one while a secret is being rotated).</param>
     public abstract SenderCheck Check(WebhookDelivery delivery, HookDefinition hook, IReadOnlyList<string> secrets, DateTimeOffset now);
+
+    /// <summary>The sender's event id and type, where its payload or headers carry them.</summary>
+    public virtual EventIdentity Identify(JsonElement payload, Func<string, string?> headers) => EventIdentity.Unknown;
+
+    /// <summary>Whether the payload may be a JSON array (HubSpot sends batches); otherwise it must be an object.</summary>
+    public virtual bool AcceptsArrays => false;
 
     protected static SenderCheck FirstAuthentic(IReadOnlyList<string> secrets, Func<string, bool> matches, string refusal)
     {
