@@ -31,7 +31,7 @@ public sealed class ProcessEventFunction(EventProcessor processor, ILogger<Proce
             ["DequeueCount"] = message.DequeueCount,
         }))
         {
-            await processor.ProcessAsync(envelope, cancellationToken);
+            await processor.ProcessAsync(envelope, (int)message.DequeueCount, cancellationToken);
         }
     }
 }

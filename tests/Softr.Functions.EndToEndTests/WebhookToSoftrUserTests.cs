@@ -24,6 +24,20 @@ public sealed class WebhookToSoftrUserTests(RunningSystem system) : IClassFixtur
             .Any(user => user.GetProperty("email").GetString() == "ada@example.com"), Patience), "the user never appeared in the sandbox");
         var user = (await system.SandboxUsersAsync()).Single(user => user.GetProperty("email").GetString() == "ada@example.com");
         Assert.Equal("Ada Lovelace", user.GetProperty("full_name").GetString());
+
+        // The status URL shows the event's life, without its payload.
+        var statusUrl = accepted.GetProperty("statusUrl").GetString()!;
+        JsonElement status = default;
+        Assert.True(await SystemUnderTest.EventuallyAsync(async () =>
+        {
+            status = await system.Host.GetFromJsonAsync<JsonElement>(statusUrl);
+            return status.GetProperty("status").GetString() == "Succeeded";
+        }, Patience), "the event never showed as succeeded");
+        Assert.Equal(["Accepted", "Processing", "Succeeded"], status.GetProperty("history").EnumerateArray().Select(entry => entry.GetProperty("status").GetString()));
+        Assert.Equal("Softr user created", status.GetProperty("history")[2].GetProperty("detail").GetString());
+        Assert.DoesNotContain("ada@example.com", status.GetRawText(), StringComparison.Ordinal);
+        using var unknown = await system.Host.GetAsync("/api/events/evt_unknown");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
     }
 
     [Fact]

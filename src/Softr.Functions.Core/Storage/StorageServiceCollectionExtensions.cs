@@ -48,6 +48,7 @@ public static class StorageServiceCollectionExtensions
             return new TableServiceClient(connectionString, options);
         });
         services.AddSingleton<IDeliveryLedger, TableDeliveryLedger>();
+        services.AddSingleton<IEventLog, TableEventLog>();
         return services;
     }
 

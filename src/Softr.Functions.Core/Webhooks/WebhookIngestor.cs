@@ -22,6 +22,7 @@ public sealed partial class WebhookIngestor(
     IValidator<SignupPayload> signupValidator,
     IDeliveryLedger ledger,
     IEventQueue queue,
+    IEventLog eventLog,
     TimeProvider timeProvider,
     ILogger<WebhookIngestor> logger)
 {
@@ -119,6 +120,7 @@ public sealed partial class WebhookIngestor(
             return Reject(request.Hook, WebhookProblems.StorageUnavailable(request.Hook));
         }
         await MarkQueuedQuietlyAsync(claim).ConfigureAwait(false);
+        await RecordAcceptedQuietlyAsync(envelope).ConfigureAwait(false);
 
         LogAccepted(request.Hook, envelope.EventId, hook.Queue);
         return new IngestionResult.Accepted(envelope.EventId);
@@ -169,6 +171,19 @@ public sealed partial class WebhookIngestor(
         catch (Exception exception) when (exception is Azure.RequestFailedException or AggregateException)
         {
             LogLedgerWriteFailed(exception, claim.Hook, claim.EventId);
+        }
+    }
+
+    /// <summary>The status page is a convenience: its write failing must not fail an event already queued.</summary>
+    private async Task RecordAcceptedQuietlyAsync(EventEnvelope envelope)
+    {
+        try
+        {
+            await eventLog.RecordAsync(envelope, EventStatus.Accepted, $"queued on {envelope.Hook}", CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is Azure.RequestFailedException or AggregateException)
+        {
+            LogLedgerWriteFailed(exception, envelope.Hook, envelope.EventId);
         }
     }
 
@@ -236,7 +251,7 @@ public sealed partial class WebhookIngestor(
     [LoggerMessage(Level = LogLevel.Error, Message = "Storage failed for event {EventId} on hook {Hook}; answered 503")]
     private partial void LogStorageFailed(Exception exception, string hook, string eventId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not update the delivery ledger for event {EventId} on hook {Hook}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write the ledger or status of event {EventId} on hook {Hook}")]
     private partial void LogLedgerWriteFailed(Exception exception, string hook, string eventId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Duplicate delivery of event {EventId} on hook {Hook}; nothing queued")]

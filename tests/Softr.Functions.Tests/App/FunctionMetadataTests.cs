@@ -37,7 +37,7 @@ public sealed class FunctionMetadataTests
     public void Metadata_HasNoFunctionsBeyondTheKnownOnes()
     {
         Assert.Equal(
-            [ProcessEventFunction.Name, ReceiveWebhookFunction.Name],
+            [GetEventFunction.Name, ProcessEventFunction.Name, ReceiveWebhookFunction.Name],
             FunctionMetadata.Load().Select(entry => entry.Name).Order(StringComparer.Ordinal));
     }
 

@@ -13,6 +13,7 @@ namespace Softr.Functions.Tests.App;
 public sealed class ProcessEventFunctionTests
 {
     private readonly Mock<ISoftrUsersClient> _users = new(MockBehavior.Strict);
+    private readonly Mock<IEventLog> _eventLog = new();
 
     [Fact]
     public async Task Run_WithQueuedSignup_CreatesTheSoftrUser()
@@ -32,6 +33,7 @@ public sealed class ProcessEventFunctionTests
             .ThrowsAsync(new SoftrApiException(HttpStatusCode.TooManyRequests, null, "slow down", "createUser"));
 
         await Assert.ThrowsAsync<SoftrApiException>(() => Function().RunAsync(Message("""{"email":"ada@example.com","full_name":"Ada"}"""), CancellationToken.None));
+        _eventLog.Verify(log => log.RecordAsync(It.IsAny<EventEnvelope>(), EventStatus.Failed, It.Is<string?>(detail => detail!.Contains("slow down")), It.IsAny<CancellationToken>()));
     }
 
     [Fact]
@@ -54,7 +56,7 @@ public sealed class ProcessEventFunctionTests
     }
 
     private ProcessEventFunction Function() => new(
-        new EventProcessor(new SignupProcessor(_users.Object, NullLogger<SignupProcessor>.Instance), NullLogger<EventProcessor>.Instance),
+        new EventProcessor(new SignupProcessor(_users.Object, NullLogger<SignupProcessor>.Instance), _eventLog.Object, NullLogger<EventProcessor>.Instance),
         NullLogger<ProcessEventFunction>.Instance);
 
     private static QueueMessage Message(string payload) => QueuesModelFactory.QueueMessage(

@@ -26,6 +26,16 @@ public sealed class WebhookIngestorTests
         Assert.Equal(_builder.Time.GetUtcNow(), envelope.ReceivedAt);
         Assert.Equal("ada@example.com", envelope.Payload.GetProperty("email").GetString());
         _builder.Queue.Verify(queue => queue.EnqueueAsync(QueueNames.Events, It.IsAny<EventEnvelope>(), It.IsAny<CancellationToken>()), Times.Once);
+        _builder.EventLog.Verify(log => log.RecordAsync(envelope, EventStatus.Accepted, It.IsAny<string?>(), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task Ingest_WhenTheStatusWriteFails_StillAccepts()
+    {
+        _builder.EventLog.Setup(log => log.RecordAsync(It.IsAny<EventEnvelope>(), It.IsAny<EventStatus>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new Azure.RequestFailedException(503, "down"));
+
+        Assert.IsType<IngestionResult.Accepted>(await _builder.Build().IngestAsync(IngestorBuilder.Request(ValidBody)));
     }
 
     [Fact]
