@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text.Json;
 using FluentValidation;
@@ -54,19 +53,15 @@ public sealed partial class WebhookIngestor(
             return Reject(request.Hook, WebhookProblems.Unauthenticated(request.Hook, check.Reason!));
         }
 
-        if (!IsJson(request.ContentType))
+        var parse = await WebhookBodyParser.ParseAsync(body, request.ContentType, sender.AcceptsForms, cancellationToken)
+            .ConfigureAwait(false);
+        if (parse.IsUnsupported)
         {
             return Reject(request.Hook, WebhookProblems.UnsupportedContentType(request.Hook, request.ContentType));
         }
-
-        JsonElement payload;
-        try
+        if (parse.Payload is not { } payload)
         {
-            payload = JsonSerializer.Deserialize(body, EventsJsonContext.Default.JsonElement);
-        }
-        catch (JsonException exception)
-        {
-            return Reject(request.Hook, WebhookProblems.InvalidJson(request.Hook, exception.Message));
+            return Reject(request.Hook, WebhookProblems.InvalidJson(request.Hook, parse.Error!));
         }
         if (payload.ValueKind != JsonValueKind.Object && !(sender.AcceptsArrays && payload.ValueKind == JsonValueKind.Array))
         {
@@ -202,21 +197,6 @@ public sealed partial class WebhookIngestor(
             CorrelationId = eventId,
             Payload = payload,
         };
-    }
-
-    private static bool IsJson(string? contentType)
-    {
-        // Senders that send no Content-Type at all still mostly send JSON; a declared other type is refused.
-        if (string.IsNullOrWhiteSpace(contentType))
-        {
-            return true;
-        }
-        if (!MediaTypeHeaderValue.TryParse(contentType, out var mediaType) || mediaType.MediaType is null)
-        {
-            return false;
-        }
-        return mediaType.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
-            || mediaType.MediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>Reads at most <paramref name="limit"/> bytes; null when the body is longer.</summary>

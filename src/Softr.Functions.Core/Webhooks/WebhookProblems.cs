@@ -27,11 +27,11 @@ public static class WebhookProblems
 
     public static ProblemDetails UnsupportedContentType(string hook, string? contentType) => Create(
         StatusCodes.Status415UnsupportedMediaType, "unsupported-content-type", "Unsupported content type",
-        $"Content type '{contentType}' is not accepted here; send application/json.", hook);
+        $"Content type '{contentType}' is not accepted here; send application/json (shared-secret hooks also take forms).", hook);
 
     public static ProblemDetails InvalidJson(string hook, string reason) => Create(
         StatusCodes.Status400BadRequest, "invalid-json", "Invalid JSON",
-        $"The body is not a valid JSON object: {reason}", hook);
+        $"The body could not be read: {reason}", hook);
 
     public static ProblemDetails InProgress(string hook, string eventId) => Create(
         StatusCodes.Status409Conflict, "delivery-in-progress", "Delivery in progress",

@@ -144,7 +144,7 @@ public sealed class WebhookIngestorTests
 
     [Theory]
     [InlineData("text/plain")]
-    [InlineData("application/x-www-form-urlencoded")]
+    [InlineData("application/xml")]
     [InlineData("not a media type")]
     public async Task Ingest_WithNonJsonContentType_Returns415(string contentType)
     {

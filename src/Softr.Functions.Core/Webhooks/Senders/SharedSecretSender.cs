@@ -12,6 +12,9 @@ public sealed class SharedSecretSender : WebhookSender
 
     public override string Kind => "shared-secret";
 
+    /// <summary>Plain HTML forms and Jotform post forms; Zapier, Make and Softr post JSON.</summary>
+    public override bool AcceptsForms => true;
+
     public override SenderCheck Check(WebhookDelivery delivery, HookDefinition hook, IReadOnlyList<string> secrets, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(delivery);

@@ -19,6 +19,9 @@ public abstract class WebhookSender
     /// <summary>The sender's event id and type, where its payload or headers carry them.</summary>
     public virtual EventIdentity Identify(JsonElement payload, Func<string, string?> headers) => EventIdentity.Unknown;
 
+    /// <summary>Whether the sender posts forms (urlencoded or multipart) rather than JSON.</summary>
+    public virtual bool AcceptsForms => false;
+
     /// <summary>Whether the payload may be a JSON array (HubSpot sends batches); otherwise it must be an object.</summary>
     public virtual bool AcceptsArrays => false;
 

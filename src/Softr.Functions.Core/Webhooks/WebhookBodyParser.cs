@@ -1,0 +1,121 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+
+namespace Softr.Functions.Webhooks;
+
+/// <summary>
+/// Turns a body into the JSON payload that travels on the queue. JSON is taken as it is. Forms
+/// (<c>application/x-www-form-urlencoded</c>, and <c>multipart/form-data</c> as Jotform posts it) become
+/// an object of their fields (a repeated field becomes an array); Jotform's <c>rawRequest</c> field, a
+/// JSON string with the answers, is parsed in place. Forms are accepted only from senders that post
+/// forms (<c>shared-secret</c>): the signed senders all send JSON.
+/// </summary>
+public static class WebhookBodyParser
+{
+    private const int MaxFormFields = 1000;
+
+    public static async Task<BodyParse> ParseAsync(byte[] body, string? contentType, bool formsAllowed, CancellationToken cancellationToken)
+    {
+        // Senders that send no Content-Type at all still mostly send JSON.
+        if (string.IsNullOrWhiteSpace(contentType))
+        {
+            return ParseJson(body);
+        }
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var mediaType) || mediaType.MediaType.Value is not { } type)
+        {
+            return BodyParse.Unsupported;
+        }
+        if (type.Equals("application/json", StringComparison.OrdinalIgnoreCase) || type.EndsWith("+json", StringComparison.OrdinalIgnoreCase))
+        {
+            return ParseJson(body);
+        }
+        if (!formsAllowed)
+        {
+            return BodyParse.Unsupported;
+        }
+        if (type.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
+        {
+            using var reader = new FormReader(new MemoryStream(body)) { ValueCountLimit = MaxFormFields };
+            return FromFields((await reader.ReadFormAsync(cancellationToken).ConfigureAwait(false)).Select(field => (field.Key, (IEnumerable<string?>)field.Value)));
+        }
+        if (type.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase) && HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value is { Length: > 0 } boundary)
+        {
+            return await ParseMultipartAsync(body, boundary, cancellationToken).ConfigureAwait(false);
+        }
+        return BodyParse.Unsupported;
+    }
+
+    private static BodyParse ParseJson(byte[] body)
+    {
+        try
+        {
+            return BodyParse.Parsed(JsonSerializer.Deserialize(body, Events.EventsJsonContextAccess.JsonElement));
+        }
+        catch (JsonException exception)
+        {
+            return BodyParse.Invalid(exception.Message);
+        }
+    }
+
+    private static async Task<BodyParse> ParseMultipartAsync(byte[] body, string boundary, CancellationToken cancellationToken)
+    {
+        var fields = new List<(string, IEnumerable<string?>)>();
+        try
+        {
+            var reader = new MultipartReader(boundary, new MemoryStream(body));
+            while (await reader.ReadNextSectionAsync(cancellationToken).ConfigureAwait(false) is { } section)
+            {
+                if (fields.Count >= MaxFormFields)
+                {
+                    return BodyParse.Invalid($"more than {MaxFormFields} form fields.");
+                }
+                if (section.AsFormDataSection() is { } field)
+                {
+                    fields.Add((field.Name, [await field.GetValueAsync(cancellationToken).ConfigureAwait(false)]));
+                }
+            }
+        }
+        catch (Exception exception) when (exception is IOException or InvalidDataException)
+        {
+            return BodyParse.Invalid($"the multipart body is malformed: {exception.Message}");
+        }
+        return FromFields(fields);
+    }
+
+    private static BodyParse FromFields(IEnumerable<(string Name, IEnumerable<string?> Values)> fields)
+    {
+        var payload = new JsonObject();
+        foreach (var (name, values) in fields)
+        {
+            var list = values.ToList();
+            payload[name] = name == "rawRequest" && list.Count == 1 && TryParseObject(list[0]) is { } answers
+                ? answers
+                : list.Count == 1 ? JsonValue.Create(list[0]) : new JsonArray([.. list.Select(value => (JsonNode?)JsonValue.Create(value))]);
+        }
+        return BodyParse.Parsed(JsonSerializer.SerializeToElement(payload, Events.EventsJsonContextAccess.JsonObject));
+    }
+
+    private static JsonObject? TryParseObject(string? text)
+    {
+        try
+        {
+            return text is null ? null : JsonNode.Parse(text) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>What became of a body: a payload, a body that is not what it claims to be, or a content type not accepted here.</summary>
+public sealed record BodyParse(JsonElement? Payload, string? Error, bool IsUnsupported)
+{
+    public static BodyParse Unsupported { get; } = new(null, null, true);
+
+    public static BodyParse Parsed(JsonElement payload) => new(payload, null, false);
+
+    public static BodyParse Invalid(string error) => new(null, error, false);
+}
