@@ -33,6 +33,8 @@ public abstract class SystemUnderTest : IAsyncLifetime
 
     public QueueServiceClient Queues { get; private set; } = null!;
 
+    public string StorageConnectionString => _azurite!.ConnectionString;
+
     /// <summary>Settings a subclass adds on top of the defaults (highest precedence).</summary>
     protected virtual IEnumerable<KeyValuePair<string, string?>> ExtraSettings() => [];
 

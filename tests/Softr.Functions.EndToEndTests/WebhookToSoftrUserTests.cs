@@ -82,6 +82,21 @@ public sealed class WebhookToSoftrUserTests(RunningSystem system) : IClassFixtur
     }
 
     [Fact]
+    public async Task PayloadTooLargeForAQueueMessage_TravelsAsAClaimCheck_AndStillBecomesAUser()
+    {
+        var notes = new string('n', 100 * 1024);
+        using var response = await system.PostWebhookAsync($$"""{"email":"big@example.com","full_name":"Big Payload","notes":"{{notes}}"}""");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+
+        Assert.True(await SystemUnderTest.EventuallyAsync(async () => (await system.SandboxUsersAsync())
+            .Any(user => user.GetProperty("email").GetString() == "big@example.com"), Patience), "the large event never became a user");
+        var blob = new Azure.Storage.Blobs.BlobServiceClient(system.StorageConnectionString)
+            .GetBlobContainerClient(ContainerNames.Payloads).GetBlobClient($"{id}.json");
+        Assert.True((await blob.ExistsAsync()).Value);
+    }
+
+    [Fact]
     public async Task UnreadableMessage_IsRetriedThenMovedToThePoisonQueue()
     {
         // system.Queues encodes as the trigger expects (base64), so the listener decodes it and fails on its content.

@@ -9,10 +9,13 @@ namespace Softr.Functions.Events;
 /// </summary>
 public sealed record EventEnvelope
 {
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
+
+    /// <summary>The version written when the payload travels inline; readers of version 1 understand it.</summary>
+    public const int InlineVersion = 1;
 
     [JsonPropertyName("v")]
-    public int Version { get; init; } = CurrentVersion;
+    public int Version { get; init; } = InlineVersion;
 
     /// <summary>Our id for the event, returned to the sender and used as the correlation id.</summary>
     [JsonPropertyName("id")]
@@ -38,7 +41,16 @@ public sealed record EventEnvelope
     [JsonPropertyName("correlationId")]
     public required string CorrelationId { get; init; }
 
-    /// <summary>The sender's payload as received (parsed once, at ingestion).</summary>
+    /// <summary>The sender's payload as received (parsed once, at ingestion); undefined while it is in a blob.</summary>
     [JsonPropertyName("payload")]
-    public required JsonElement Payload { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public JsonElement Payload { get; init; }
+
+    /// <summary>
+    /// Where the payload is when it was too large for the queue (claim check). Envelopes that carry one
+    /// are written as version 2, so a release that does not know claim checks refuses them rather than
+    /// processing an empty payload.
+    /// </summary>
+    [JsonPropertyName("payloadRef")]
+    public string? PayloadReference { get; init; }
 }

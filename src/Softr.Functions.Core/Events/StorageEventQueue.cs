@@ -9,8 +9,14 @@ namespace Softr.Functions.Events;
 /// <see cref="QueueMessageEncoding.Base64"/>, the encoding host.json declares for the queue trigger:
 /// a mismatch makes every message fail silently into the poison queue.
 /// </summary>
-public sealed class StorageEventQueue(QueueServiceClient queueService) : IEventQueue
+public sealed class StorageEventQueue(QueueServiceClient queueService, IPayloadStore payloads) : IEventQueue
 {
+    /// <summary>
+    /// The most a message may be before base64: a queue message is at most 64 KiB, and base64 makes
+    /// 3 bytes into 4. Larger envelopes leave their payload in a blob.
+    /// </summary>
+    public const int MaxMessageBytes = 64 * 1024 / 4 * 3;
+
     // Queues are created on first use so that a fresh storage account (Azurite, a new deployment)
     // works without a separate provisioning step. Remembered per process to keep it off the hot path.
     private readonly ConcurrentDictionary<string, QueueClient> _readyQueues = new(StringComparer.Ordinal);
@@ -20,8 +26,18 @@ public sealed class StorageEventQueue(QueueServiceClient queueService) : IEventQ
         try
         {
             var queue = await GetReadyQueueAsync(queueName, cancellationToken).ConfigureAwait(false);
-            await queue.SendMessageAsync(EventEnvelopeSerializer.Serialize(envelope), cancellationToken: cancellationToken)
-                .ConfigureAwait(false);
+            var message = EventEnvelopeSerializer.Serialize(envelope);
+            if (message.ToMemory().Length > MaxMessageBytes)
+            {
+                var reference = await payloads.PutAsync(envelope.EventId, BinaryData.FromObjectAsJson(envelope.Payload), cancellationToken).ConfigureAwait(false);
+                message = EventEnvelopeSerializer.Serialize(envelope with
+                {
+                    Version = EventEnvelope.CurrentVersion,
+                    Payload = default,
+                    PayloadReference = reference,
+                });
+            }
+            await queue.SendMessageAsync(message, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is RequestFailedException or AggregateException or HttpRequestException
             || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Softr.Functions.Events;
 using Softr.Functions.Webhooks;
@@ -10,7 +11,7 @@ namespace Softr.Functions.Processing;
 /// because no automation handles them until automations are declared (the automations work): retrying
 /// them would only fill the poison queue.
 /// </summary>
-public sealed partial class EventProcessor(SignupProcessor signups, IEventLog eventLog, ILogger<EventProcessor> logger)
+public sealed partial class EventProcessor(SignupProcessor signups, IEventLog eventLog, IPayloadStore payloads, ILogger<EventProcessor> logger)
 {
     public async Task ProcessAsync(EventEnvelope envelope, int attempt = 1, CancellationToken cancellationToken = default)
     {
@@ -19,6 +20,12 @@ public sealed partial class EventProcessor(SignupProcessor signups, IEventLog ev
         string outcome;
         try
         {
+            if (envelope.PayloadReference is { } reference)
+            {
+                var payload = await payloads.GetAsync(reference, cancellationToken).ConfigureAwait(false);
+                envelope = envelope with { Payload = payload.ToObjectFromJson<JsonElement>(), PayloadReference = null };
+            }
+
             if (envelope.EventType == HookSchemas.Signup)
             {
                 outcome = await signups.ProcessAsync(envelope, cancellationToken).ConfigureAwait(false) == CreateUserOutcome.Created

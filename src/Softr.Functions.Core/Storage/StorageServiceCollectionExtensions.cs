@@ -1,5 +1,6 @@
 using Azure.Core;
 using Azure.Data.Tables;
+using Azure.Storage.Blobs;
 using Softr.Functions.Webhooks;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
@@ -28,6 +29,10 @@ public static class StorageServiceCollectionExtensions
             }
             return new QueueServiceClient(connectionString, CreateClientOptions());
         });
+        services.AddSingleton(provider => new BlobServiceClient(
+            provider.GetRequiredService<IConfiguration>()[StorageSettings.ConnectionName]
+                ?? throw new InvalidOperationException($"The storage connection '{StorageSettings.ConnectionName}' is not set.")));
+        services.AddSingleton<IPayloadStore, BlobPayloadStore>();
         services.AddSingleton<IEventQueue, StorageEventQueue>();
         return services;
     }

@@ -56,7 +56,7 @@ public sealed class ProcessEventFunctionTests
     }
 
     private ProcessEventFunction Function() => new(
-        new EventProcessor(new SignupProcessor(_users.Object, NullLogger<SignupProcessor>.Instance), _eventLog.Object, NullLogger<EventProcessor>.Instance),
+        new EventProcessor(new SignupProcessor(_users.Object, NullLogger<SignupProcessor>.Instance), _eventLog.Object, Mock.Of<IPayloadStore>(), NullLogger<EventProcessor>.Instance),
         NullLogger<ProcessEventFunction>.Instance);
 
     private static QueueMessage Message(string payload) => QueuesModelFactory.QueueMessage(

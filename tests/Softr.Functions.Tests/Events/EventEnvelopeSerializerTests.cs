@@ -24,7 +24,7 @@ public sealed class EventEnvelopeSerializerTests
 
         // The wire format is a contract between releases running side by side: change it only with a new version.
         Assert.Equal(["v", "id", "hook", "sender", "type", "receivedAt", "correlationId", "payload"], names);
-        Assert.Equal(EventEnvelope.CurrentVersion, json.RootElement.GetProperty("v").GetInt32());
+        Assert.Equal(EventEnvelope.InlineVersion, json.RootElement.GetProperty("v").GetInt32());
     }
 
     [Theory]
@@ -34,6 +34,18 @@ public sealed class EventEnvelopeSerializerTests
     public void Deserialize_WithUnreadableMessage_ThrowsInvalidEnvelope(string message)
     {
         Assert.Throws<InvalidEventEnvelopeException>(() => EventEnvelopeSerializer.Deserialize(BinaryData.FromString(message)));
+    }
+
+    [Fact]
+    public void ClaimCheckedEnvelope_RoundTripsItsReference_AsVersion2()
+    {
+        var claimChecked = Envelope with { Version = EventEnvelope.CurrentVersion, Payload = default, PayloadReference = "evt_1.json" };
+
+        var json = EventEnvelopeSerializer.Serialize(claimChecked).ToString();
+        var back = EventEnvelopeSerializer.Deserialize(BinaryData.FromString(json));
+
+        Assert.Contains("\"payloadRef\":\"evt_1.json\"", json, StringComparison.Ordinal);
+        Assert.Equal((2, "evt_1.json"), (back.Version, back.PayloadReference));
     }
 
     [Fact]

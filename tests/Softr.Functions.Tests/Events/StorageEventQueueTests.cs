@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Azure.Storage.Queues;
+using Moq;
 using Softr.Functions.Events;
 using Softr.Functions.Storage;
 
@@ -14,7 +15,7 @@ public sealed class StorageEventQueueTests
     {
         var connection = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Convert.ToBase64String(new byte[64])};" +
             $"QueueEndpoint=http://127.0.0.1:{UnusedPort()}/devstoreaccount1;";
-        var queue = new StorageEventQueue(new QueueServiceClient(connection, StorageServiceCollectionExtensions.CreateClientOptions()));
+        var queue = new StorageEventQueue(new QueueServiceClient(connection, StorageServiceCollectionExtensions.CreateClientOptions()), Mock.Of<IPayloadStore>());
         var envelope = TestEnvelopes.Signup();
         var clock = Stopwatch.StartNew();
 

@@ -1,0 +1,30 @@
+using Azure.Storage.Blobs;
+using Softr.Functions.Storage;
+
+namespace Softr.Functions.Events;
+
+/// <summary>Payloads in the <see cref="ContainerNames.Payloads"/> container, one blob per event, named by event id.</summary>
+public sealed class BlobPayloadStore(BlobServiceClient blobs) : IPayloadStore
+{
+    private readonly BlobContainerClient _container = blobs.GetBlobContainerClient(ContainerNames.Payloads);
+    private volatile bool _containerReady;
+
+    public async Task<string> PutAsync(string eventId, BinaryData payload, CancellationToken cancellationToken = default)
+    {
+        if (!_containerReady)
+        {
+            await _container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            _containerReady = true;
+        }
+        var name = $"{eventId}.json";
+        // Overwrite: a retried enqueue of the same event writes the same bytes.
+        await _container.GetBlobClient(name).UploadAsync(payload, overwrite: true, cancellationToken).ConfigureAwait(false);
+        return name;
+    }
+
+    public async Task<BinaryData> GetAsync(string reference, CancellationToken cancellationToken = default)
+    {
+        var content = await _container.GetBlobClient(reference).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
+        return content.Value.Content;
+    }
+}
