@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 using Softr.Database;
 using Softr.Sandbox;
 
-namespace Softr.Client.Benchmarks;
+namespace Softr.Functions.Benchmarks;
 
 /// <summary>
 /// One read of a record from the sandbox over loopback HTTP: a plain <see cref="HttpClient"/> call

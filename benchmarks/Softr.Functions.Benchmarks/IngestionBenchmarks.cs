@@ -1,0 +1,90 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using BenchmarkDotNet.Attributes;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Softr.Functions.Events;
+using Softr.Functions.Webhooks;
+using Softr.Functions.Webhooks.Senders;
+
+namespace Softr.Functions.Benchmarks;
+
+/// <summary>
+/// The in-process ingestion path for a signed 2 KB Stripe event: read, verify the signature with
+/// Stripe.net, parse, identify, check the event type, claim, build and hand over the envelope. Storage
+/// is replaced by no-op fakes so that only our own work is measured. Baseline: parsing the same bytes
+/// into a JsonDocument, the least any handler of this event must do.
+/// </summary>
+[MemoryDiagnoser]
+public class IngestionBenchmarks
+{
+    private const string Secret = "whsec_benchmark_secret_0123456789";
+    private byte[] _body = null!;
+    private string _signature = null!;
+    private WebhookIngestor _ingestor = null!;
+    private readonly Uri _url = new("https://functions.example.com/api/hooks/stripe");
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var padding = new string('x', 1500);
+        _body = Encoding.UTF8.GetBytes("""
+            {"id":"evt_1QbenchMARK","object":"event","api_version":"2025-01-27.acacia","created":1764000000,"type":"checkout.session.completed",
+             "data":{"object":{"id":"cs_test_1","object":"checkout.session","payment_status":"paid","customer_details":{"email":"ada@example.com","name":"Ada Lovelace"},"metadata":{"note":"PADDING"}}}}
+            """.Replace("PADDING", padding, StringComparison.Ordinal));
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), Encoding.UTF8.GetBytes($"{timestamp}.").Concat(_body).ToArray());
+        _signature = $"t={timestamp},v1={Convert.ToHexStringLower(mac)}";
+
+        var options = new WebhooksOptions();
+        options.Hooks["stripe"] = new HookDefinition { Sender = "stripe", SecretSettings = { "STRIPE_WHSEC" }, Events = { "checkout.session.completed" } };
+        var settings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["STRIPE_WHSEC"] = Secret }).Build();
+        _ingestor = new WebhookIngestor(new FixedOptions(options), new HookSecrets(settings), WebhookSenders.All, new SignupPayloadValidator(),
+            new NoLedger(), new NoQueue(), new NoLog(), TimeProvider.System, NullLogger<WebhookIngestor>.Instance);
+    }
+
+    [Benchmark(Baseline = true, Description = "JsonDocument.Parse of the body")]
+    public int ParseOnly()
+    {
+        using var document = JsonDocument.Parse(_body);
+        return document.RootElement.GetProperty("type").GetString()!.Length;
+    }
+
+    [Benchmark(Description = "WebhookIngestor.IngestAsync (Stripe, 2 KB)")]
+    public async Task<object> Ingest()
+    {
+        var result = await _ingestor.IngestAsync(new WebhookRequest("stripe", Header, "application/json", new MemoryStream(_body), "POST", _url));
+        return result is IngestionResult.Accepted ? result : throw new InvalidOperationException($"Not accepted: {result}");
+    }
+
+    private string? Header(string name) => name == StripeSender.SignatureHeader ? _signature : null;
+
+    private sealed class FixedOptions(WebhooksOptions value) : IOptionsMonitor<WebhooksOptions>
+    {
+        public WebhooksOptions CurrentValue => value;
+        public WebhooksOptions Get(string? name) => value;
+        public IDisposable? OnChange(Action<WebhooksOptions, string?> listener) => null;
+    }
+
+    // Every event is new: the claim is granted without remembering it.
+    private sealed class NoLedger : IDeliveryLedger
+    {
+        public Task<DeliveryClaim> ClaimAsync(string hook, string dedupeKey, string eventId, CancellationToken cancellationToken = default) =>
+            Task.FromResult(new DeliveryClaim(DeliveryClaimStatus.New, eventId, hook, dedupeKey));
+        public Task MarkQueuedAsync(DeliveryClaim claim, CancellationToken cancellationToken = default) => Task.CompletedTask;
+        public Task ReleaseAsync(DeliveryClaim claim, CancellationToken cancellationToken = default) => Task.CompletedTask;
+    }
+
+    private sealed class NoQueue : IEventQueue
+    {
+        public Task EnqueueAsync(string queueName, EventEnvelope envelope, CancellationToken cancellationToken = default) => Task.CompletedTask;
+    }
+
+    private sealed class NoLog : IEventLog
+    {
+        public Task RecordAsync(EventEnvelope envelope, EventStatus status, string? detail, CancellationToken cancellationToken = default) => Task.CompletedTask;
+        public Task<EventRecord?> FindAsync(string eventId, CancellationToken cancellationToken = default) => Task.FromResult<EventRecord?>(null);
+    }
+}
