@@ -19,6 +19,7 @@ public abstract class SystemUnderTest : IAsyncLifetime
     public const string Hook = "e2e";
     public const string HookSecret = "e2e-hook-secret-0123456789";
     public const string SoftrApiKey = "e2e-softr-api-key-0123456789";
+    public const string StripeSecret = "whsec_e2e_0123456789abcdef";
     public const string SoftrDomain = "e2e.softr.app";
 
     private Azurite? _azurite;
@@ -59,6 +60,10 @@ public abstract class SystemUnderTest : IAsyncLifetime
             [$"Webhooks:Hooks:{Hook}:SecretSettings:0"] = "E2E_HOOK_SECRET",
             [$"Webhooks:Hooks:{Hook}:Schema"] = "signup",
             ["E2E_HOOK_SECRET"] = HookSecret,
+            ["Webhooks:Hooks:payments:Sender"] = "stripe",
+            ["Webhooks:Hooks:payments:SecretSettings:0"] = "E2E_STRIPE_WHSEC",
+            ["Webhooks:Hooks:payments:Events:0"] = "checkout.session.completed",
+            ["E2E_STRIPE_WHSEC"] = StripeSecret,
             // Retry a failed message at once instead of after host.json's 10 s, so poison tests are quick.
             ["AzureWebJobs:Extensions:Queues:VisibilityTimeout"] = "00:00:00",
         };
