@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using Microsoft.Extensions.Time.Testing;
+using Softr.Functions.Testing;
 using Softr.Functions.Webhooks;
 
 namespace Softr.Functions.EndToEndTests;

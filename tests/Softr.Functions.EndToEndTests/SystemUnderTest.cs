@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Softr.Functions.LocalHost;
 using Softr.Functions.Storage;
+using Softr.Functions.Testing;
 using Softr.Sandbox;
 
 namespace Softr.Functions.EndToEndTests;

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Reflection;
 using System.Text;
 
-namespace Softr.Functions.EndToEndTests;
+namespace Softr.Functions.Testing;
 
 /// <summary>
 /// A private Azurite (from the repository's pinned npm install) on free ports with in-memory storage,
