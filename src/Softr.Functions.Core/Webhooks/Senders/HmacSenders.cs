@@ -4,8 +4,28 @@ using System.Text;
 
 namespace Softr.Functions.Webhooks.Senders;
 
-/// <summary>Typeform: <c>Typeform-Signature: sha256=</c> base64 HMAC-SHA256 of the body. No timestamp.</summary>
-public sealed class TypeformSender : WebhookSender
+/// <summary>
+/// The senders that sign only the body: an HMAC-SHA256 of the raw bytes, keyed by the secret, in one
+/// header, in hex or base64, after an optional prefix. None of them carries a timestamp.
+/// </summary>
+public abstract class BodyHmacSender(string signatureHeader, bool hex, string prefix = "") : WebhookSender
+{
+    public override SenderCheck Check(WebhookDelivery delivery, HookDefinition hook, IReadOnlyList<string> secrets, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        var header = delivery.Headers(signatureHeader);
+        var presented = header is not null && header.StartsWith(prefix, StringComparison.Ordinal) ? header[prefix.Length..] : null;
+        return FirstAuthentic(secrets, secret =>
+            {
+                var expected = Signatures.HmacSha256(secret, delivery.Body.Span);
+                return hex ? Signatures.HexEquals(presented, expected) : Signatures.Base64Equals(presented, expected);
+            },
+            $"The '{signatureHeader}' header is missing or does not match the body.");
+    }
+}
+
+/// <summary>Typeform: <c>Typeform-Signature: sha256=</c> base64 HMAC-SHA256 of the body.</summary>
+public sealed class TypeformSender() : BodyHmacSender(SignatureHeader, hex: false, prefix: "sha256=")
 {
     public const string SignatureHeader = "Typeform-Signature";
 
@@ -13,19 +33,10 @@ public sealed class TypeformSender : WebhookSender
 
     public override EventIdentity Identify(JsonElement payload, Func<string, string?> headers) =>
         new(EventIdentity.Read(payload, "event_id"), EventIdentity.Read(payload, "event_type"));
-
-    public override SenderCheck Check(WebhookDelivery delivery, HookDefinition hook, IReadOnlyList<string> secrets, DateTimeOffset now)
-    {
-        ArgumentNullException.ThrowIfNull(delivery);
-        var header = delivery.Headers(SignatureHeader);
-        var presented = header is not null && header.StartsWith("sha256=", StringComparison.Ordinal) ? header["sha256=".Length..] : null;
-        return FirstAuthentic(secrets, secret => Signatures.Base64Equals(presented, Signatures.HmacSha256(secret, delivery.Body.Span)),
-            $"The '{SignatureHeader}' header is missing or does not match the body.");
-    }
 }
 
-/// <summary>Tally: <c>Tally-Signature</c>, base64 HMAC-SHA256 of the body. No timestamp.</summary>
-public sealed class TallySender : WebhookSender
+/// <summary>Tally: <c>Tally-Signature</c>, base64 HMAC-SHA256 of the body (sent only when a secret is set).</summary>
+public sealed class TallySender() : BodyHmacSender(SignatureHeader, hex: false)
 {
     public const string SignatureHeader = "Tally-Signature";
 
@@ -33,18 +44,10 @@ public sealed class TallySender : WebhookSender
 
     public override EventIdentity Identify(JsonElement payload, Func<string, string?> headers) =>
         new(EventIdentity.Read(payload, "eventId"), EventIdentity.Read(payload, "eventType"));
-
-    public override SenderCheck Check(WebhookDelivery delivery, HookDefinition hook, IReadOnlyList<string> secrets, DateTimeOffset now)
-    {
-        ArgumentNullException.ThrowIfNull(delivery);
-        var presented = delivery.Headers(SignatureHeader);
-        return FirstAuthentic(secrets, secret => Signatures.Base64Equals(presented, Signatures.HmacSha256(secret, delivery.Body.Span)),
-            $"The '{SignatureHeader}' header is missing or does not match the body.");
-    }
 }
 
-/// <summary>Lemon Squeezy: <c>X-Signature</c>, hex HMAC-SHA256 of the body. No timestamp.</summary>
-public sealed class LemonSqueezySender : WebhookSender
+/// <summary>Lemon Squeezy: <c>X-Signature</c>, hex HMAC-SHA256 of the body.</summary>
+public sealed class LemonSqueezySender() : BodyHmacSender(SignatureHeader, hex: true)
 {
     public const string SignatureHeader = "X-Signature";
 
@@ -55,14 +58,6 @@ public sealed class LemonSqueezySender : WebhookSender
     {
         ArgumentNullException.ThrowIfNull(headers);
         return new(null, headers("X-Event-Name") ?? EventIdentity.Read(payload, "meta", "event_name"));
-    }
-
-    public override SenderCheck Check(WebhookDelivery delivery, HookDefinition hook, IReadOnlyList<string> secrets, DateTimeOffset now)
-    {
-        ArgumentNullException.ThrowIfNull(delivery);
-        var presented = delivery.Headers(SignatureHeader);
-        return FirstAuthentic(secrets, secret => Signatures.HexEquals(presented, Signatures.HmacSha256(secret, delivery.Body.Span)),
-            $"The '{SignatureHeader}' header is missing or does not match the body.");
     }
 }
 
