@@ -105,6 +105,9 @@ public sealed partial class WebhookIngestor(
                 return Reject(request.Hook, WebhookProblems.InProgress(request.Hook, claim.EventId));
         }
 
+        // Recorded before the event is queued: once queued, processing may start at once, and its
+        // "processing" must never be overwritten by a late "accepted".
+        await RecordQuietlyAsync(envelope, EventStatus.Accepted, $"received on {envelope.Hook}").ConfigureAwait(false);
         try
         {
             await queue.EnqueueAsync(hook.Queue, envelope, cancellationToken).ConfigureAwait(false);
@@ -113,10 +116,10 @@ public sealed partial class WebhookIngestor(
         {
             LogStorageFailed(exception, request.Hook, envelope.EventId);
             await ReleaseQuietlyAsync(claim).ConfigureAwait(false);
+            await RecordQuietlyAsync(envelope, EventStatus.Failed, "not queued: storage unavailable; the sender was answered 503 and will retry").ConfigureAwait(false);
             return Reject(request.Hook, WebhookProblems.StorageUnavailable(request.Hook));
         }
         await MarkQueuedQuietlyAsync(claim).ConfigureAwait(false);
-        await RecordAcceptedQuietlyAsync(envelope).ConfigureAwait(false);
 
         LogAccepted(request.Hook, envelope.EventId, hook.Queue);
         return new IngestionResult.Accepted(envelope.EventId);
@@ -170,12 +173,12 @@ public sealed partial class WebhookIngestor(
         }
     }
 
-    /// <summary>The status page is a convenience: its write failing must not fail an event already queued.</summary>
-    private async Task RecordAcceptedQuietlyAsync(EventEnvelope envelope)
+    /// <summary>The status page is a convenience: its write failing must never fail a delivery.</summary>
+    private async Task RecordQuietlyAsync(EventEnvelope envelope, EventStatus status, string detail)
     {
         try
         {
-            await eventLog.RecordAsync(envelope, EventStatus.Accepted, $"queued on {envelope.Hook}", CancellationToken.None).ConfigureAwait(false);
+            await eventLog.RecordAsync(envelope, status, detail, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is Azure.RequestFailedException or AggregateException)
         {

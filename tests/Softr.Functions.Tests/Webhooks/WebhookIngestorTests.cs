@@ -213,6 +213,8 @@ public sealed class WebhookIngestorTests
 
         Assert.Equal(503, failed.Problem.Status);
         Assert.Equal(1, _builder.Ledger.Releases);
+        _builder.EventLog.Verify(log => log.RecordAsync(It.IsAny<EventEnvelope>(), EventStatus.Failed,
+            It.Is<string?>(detail => detail!.Contains("not queued")), It.IsAny<CancellationToken>()), Times.Once);
         Assert.IsType<IngestionResult.Accepted>(retried);
     }
 
