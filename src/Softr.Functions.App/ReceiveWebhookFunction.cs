@@ -28,7 +28,10 @@ public sealed class ReceiveWebhookFunction(WebhookIngestor ingestor)
             request.ContentType,
             request.Body,
             request.Method,
-            new Uri(request.GetDisplayUrl()));
+            new Uri(request.GetDisplayUrl()))
+        {
+            ContentLength = request.ContentLength,
+        };
 
         var result = await ingestor.IngestAsync(webhook, cancellationToken);
         return WebhookResponses.From(result);

@@ -13,4 +13,8 @@ public sealed record WebhookRequest(
     string? ContentType,
     Stream Body,
     string Method,
-    Uri Url);
+    Uri Url)
+{
+    /// <summary>The declared <c>Content-Length</c>, if any: lets an oversized body be refused unread.</summary>
+    public long? ContentLength { get; init; }
+}

@@ -81,6 +81,36 @@ public sealed class HostileInputTests
         Assert.True(endless.BytesRead <= 1024 + 16 * 1024, $"read {endless.BytesRead} bytes of a body over the 1 KiB limit");
     }
 
+    [Theory]
+    [InlineData(100_000, 10)]
+    [InlineData(10, 100_000)]
+    [InlineData(0, 10)]
+    public async Task ContentLengthThatLies_IsNotTrusted(long declared, int actual)
+    {
+        var builder = new IngestorBuilder { MaxBodyBytes = 1024 };
+        var body = new MemoryStream(Encoding.UTF8.GetBytes(new string('x', actual)));
+
+        var result = await builder.Build().IngestAsync(new WebhookRequest(IngestorBuilder.Hook, _ => IngestorBuilder.Secret, "application/json",
+            body, "POST", new Uri("https://functions.example.com/api/hooks/signup")) { ContentLength = declared });
+
+        // Over the limit either way (413), or too short to be the JSON it claims (400): never accepted, never a throw.
+        Assert.InRange(Assert.IsType<IngestionResult.Rejected>(result).Problem.Status ?? 0, 400, 413);
+        Assert.Empty(builder.Enqueued);
+    }
+
+    [Fact]
+    public async Task DeclaredOversizedBody_IsRefusedUnread()
+    {
+        var builder = new IngestorBuilder { MaxBodyBytes = 1024 };
+        var endless = new CountingStream(100 * 1024 * 1024);
+
+        var result = await builder.Build().IngestAsync(new WebhookRequest(IngestorBuilder.Hook, _ => IngestorBuilder.Secret, "application/json",
+            endless, "POST", new Uri("https://functions.example.com/api/hooks/signup")) { ContentLength = endless.Length });
+
+        Assert.Equal(413, Assert.IsType<IngestionResult.Rejected>(result).Problem.Status);
+        Assert.Equal(0, endless.BytesRead);
+    }
+
     private static WebhookRequest Request(byte[] body, string? contentType, string? secret) =>
         new(IngestorBuilder.Hook, name => name == IngestorBuilder.SecretHeader ? secret : null, contentType, new MemoryStream(body),
             "POST", new Uri("https://functions.example.com/api/hooks/signup"));
