@@ -76,11 +76,12 @@ internal static class SoftrHttp
         }
     }
 
-    public static async Task<SoftrApiException> ErrorAsync(HttpResponseMessage response, SoftrOperation operation, CancellationToken cancellationToken)
-    {
-        var error = await ReadErrorAsync(response, cancellationToken).ConfigureAwait(false);
-        return new SoftrApiException(response.StatusCode, error?.AnyCode, error?.Message ?? Describe(response.StatusCode), operation.Name);
-    }
+    public static async Task<SoftrApiException> ErrorAsync(HttpResponseMessage response, SoftrOperation operation, CancellationToken cancellationToken) =>
+        ToException(response, await ReadErrorAsync(response, cancellationToken).ConfigureAwait(false), operation);
+
+    /// <summary>An already-read error body as the exception callers get.</summary>
+    public static SoftrApiException ToException(HttpResponseMessage response, SoftrErrorBody? error, SoftrOperation operation) =>
+        new(response.StatusCode, error?.AnyCode, error?.Message ?? Describe(response.StatusCode), operation.Name);
 
     public static async Task<SoftrErrorBody?> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {

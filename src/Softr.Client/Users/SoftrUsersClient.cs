@@ -30,7 +30,7 @@ public sealed class SoftrUsersClient(HttpClient httpClient, IOptionsMonitor<Soft
         {
             return CreateUserResult.AlreadyExists();
         }
-        throw new SoftrApiException(response.StatusCode, error?.AnyCode, error?.Message ?? response.StatusCode.ToString(), operation.Name);
+        throw SoftrHttp.ToException(response, error, operation);
     }
 
     public async Task<DeleteUserOutcome> DeleteUserAsync(string email, CancellationToken cancellationToken = default)

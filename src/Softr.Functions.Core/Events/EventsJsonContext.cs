@@ -9,10 +9,3 @@ namespace Softr.Functions.Events;
 [JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]
 internal sealed partial class EventsJsonContext : JsonSerializerContext;
 
-/// <summary>The generated metadata other folders need, without making the context public.</summary>
-internal static class EventsJsonContextAccess
-{
-    public static System.Text.Json.Serialization.Metadata.JsonTypeInfo<System.Text.Json.JsonElement> JsonElement => EventsJsonContext.Default.JsonElement;
-
-    public static System.Text.Json.Serialization.Metadata.JsonTypeInfo<System.Text.Json.Nodes.JsonObject> JsonObject => EventsJsonContext.Default.JsonObject;
-}

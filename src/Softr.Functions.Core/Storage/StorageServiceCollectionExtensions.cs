@@ -1,70 +1,57 @@
 using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
-using Softr.Functions.Webhooks;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Softr.Functions.Events;
+using Softr.Functions.Webhooks;
 
 namespace Softr.Functions.Storage;
 
+/// <summary>
+/// The storage clients for <see cref="StorageSettings.ConnectionName"/>: queues, tables and blobs, all
+/// with the same short retry policy. Ingestion uses all three while the sender waits on the HTTP answer,
+/// and a quick 503 lets the sender retry on its own schedule instead of timing out.
+/// </summary>
 public static class StorageServiceCollectionExtensions
 {
-    /// <summary>
-    /// The queue client for <see cref="StorageSettings.ConnectionName"/>. Retries are few and short on
-    /// purpose: the sender is waiting on the HTTP answer, and a quick 503 lets it retry on its own
-    /// schedule instead of timing out.
-    /// </summary>
     public static IServiceCollection AddEventQueue(this IServiceCollection services)
     {
-        services.AddSingleton(provider =>
-        {
-            var configuration = provider.GetRequiredService<IConfiguration>();
-            var connectionString = configuration[StorageSettings.ConnectionName];
-            if (string.IsNullOrWhiteSpace(connectionString))
-            {
-                throw new InvalidOperationException(
-                    $"The storage connection '{StorageSettings.ConnectionName}' is not set. Locally use 'UseDevelopmentStorage=true' (Azurite).");
-            }
-            return new QueueServiceClient(connectionString, CreateClientOptions());
-        });
-        services.AddSingleton(provider => new BlobServiceClient(
-            provider.GetRequiredService<IConfiguration>()[StorageSettings.ConnectionName]
-                ?? throw new InvalidOperationException($"The storage connection '{StorageSettings.ConnectionName}' is not set.")));
+        services.AddSingleton(provider => new QueueServiceClient(ConnectionString(provider), CreateClientOptions()));
+        services.AddSingleton(provider => new BlobServiceClient(ConnectionString(provider), WithShortRetries(new BlobClientOptions())));
         services.AddSingleton<IPayloadStore, BlobPayloadStore>();
         services.AddSingleton<IEventQueue, StorageEventQueue>();
         return services;
     }
 
-    /// <summary>The table client for <see cref="StorageSettings.ConnectionName"/>, with the same short-retry policy as the queue.</summary>
     public static IServiceCollection AddDeliveryLedger(this IServiceCollection services)
     {
-        services.AddSingleton(provider =>
-        {
-            var connectionString = provider.GetRequiredService<IConfiguration>()[StorageSettings.ConnectionName]
-                ?? throw new InvalidOperationException($"The storage connection '{StorageSettings.ConnectionName}' is not set.");
-            var options = new TableClientOptions();
-            options.Retry.Mode = RetryMode.Exponential;
-            options.Retry.MaxRetries = 2;
-            options.Retry.Delay = TimeSpan.FromMilliseconds(200);
-            options.Retry.MaxDelay = TimeSpan.FromSeconds(1);
-            options.Retry.NetworkTimeout = TimeSpan.FromSeconds(5);
-            return new TableServiceClient(connectionString, options);
-        });
+        services.AddSingleton(provider => new TableServiceClient(ConnectionString(provider), WithShortRetries(new TableClientOptions())));
         services.AddSingleton<IDeliveryLedger, TableDeliveryLedger>();
         services.AddSingleton<IEventLog, TableEventLog>();
         return services;
     }
 
-    public static QueueClientOptions CreateClientOptions()
+    /// <summary>Queue client options: base64, as host.json declares for the trigger, and short retries.</summary>
+    public static QueueClientOptions CreateClientOptions() => WithShortRetries(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+
+    private static T WithShortRetries<T>(T options) where T : ClientOptions
     {
-        var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
         options.Retry.Mode = RetryMode.Exponential;
         options.Retry.MaxRetries = 2;
         options.Retry.Delay = TimeSpan.FromMilliseconds(200);
         options.Retry.MaxDelay = TimeSpan.FromSeconds(1);
         options.Retry.NetworkTimeout = TimeSpan.FromSeconds(5);
         return options;
+    }
+
+    private static string ConnectionString(IServiceProvider provider)
+    {
+        var connectionString = provider.GetRequiredService<IConfiguration>()[StorageSettings.ConnectionName];
+        return string.IsNullOrWhiteSpace(connectionString)
+            ? throw new InvalidOperationException(
+                $"The storage connection '{StorageSettings.ConnectionName}' is not set. Locally use 'UseDevelopmentStorage=true' (Azurite).")
+            : connectionString;
     }
 }

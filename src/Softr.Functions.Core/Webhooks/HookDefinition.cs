@@ -12,7 +12,7 @@ public sealed class HookDefinition
     public const string DefaultSecretHeader = "X-Webhook-Secret";
 
     /// <summary>The sender kind: <c>shared-secret</c>, <c>stripe</c>, <c>standard-webhooks</c>, <c>typeform</c>, ...</summary>
-    public string Sender { get; set; } = "shared-secret";
+    public string Sender { get; set; } = Senders.SharedSecretSender.KindName;
 
     /// <summary>
     /// The names of the app settings that hold the hook's secrets; never the secrets themselves. More

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
+using Softr.Functions.Events;
 
 namespace Softr.Functions.Webhooks;
 
@@ -51,7 +52,7 @@ public static class WebhookBodyParser
     {
         try
         {
-            return BodyParse.Parsed(JsonSerializer.Deserialize(body, Events.EventsJsonContextAccess.JsonElement));
+            return BodyParse.Parsed(JsonSerializer.Deserialize(body, EventsJsonContext.Default.JsonElement));
         }
         catch (JsonException exception)
         {
@@ -94,7 +95,7 @@ public static class WebhookBodyParser
                 ? answers
                 : list.Count == 1 ? JsonValue.Create(list[0]) : new JsonArray([.. list.Select(value => (JsonNode?)JsonValue.Create(value))]);
         }
-        return BodyParse.Parsed(JsonSerializer.SerializeToElement(payload, Events.EventsJsonContextAccess.JsonObject));
+        return BodyParse.Parsed(JsonSerializer.SerializeToElement(payload, EventsJsonContext.Default.JsonObject));
     }
 
     private static JsonObject? TryParseObject(string? text)

@@ -144,45 +144,31 @@ public sealed partial class WebhookIngestor(
     /// After a failed enqueue: give the claim up so the sender's retry is let through. If even that
     /// fails, the claim is taken over once it is <see cref="TableDeliveryLedger.AbandonedAfter"/> old.
     /// </summary>
-    private async Task ReleaseQuietlyAsync(DeliveryClaim claim)
-    {
-        try
-        {
-            await ledger.ReleaseAsync(claim, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (exception is Azure.RequestFailedException or AggregateException)
-        {
-            LogLedgerWriteFailed(exception, claim.Hook, claim.EventId);
-        }
-    }
+    private Task ReleaseQuietlyAsync(DeliveryClaim claim) =>
+        QuietlyAsync(() => ledger.ReleaseAsync(claim, CancellationToken.None), claim.Hook, claim.EventId);
 
     /// <summary>
     /// The event is queued whatever happens here. If the mark fails, a redelivery inside the abandon
     /// window is told to retry, and one after it is queued again: at-least-once, which processing
     /// tolerates (it is idempotent), rather than a lost event.
     /// </summary>
-    private async Task MarkQueuedQuietlyAsync(DeliveryClaim claim)
-    {
-        try
-        {
-            await ledger.MarkQueuedAsync(claim, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (exception is Azure.RequestFailedException or AggregateException)
-        {
-            LogLedgerWriteFailed(exception, claim.Hook, claim.EventId);
-        }
-    }
+    private Task MarkQueuedQuietlyAsync(DeliveryClaim claim) =>
+        QuietlyAsync(() => ledger.MarkQueuedAsync(claim, CancellationToken.None), claim.Hook, claim.EventId);
 
     /// <summary>The status page is a convenience: its write failing must never fail a delivery.</summary>
-    private async Task RecordQuietlyAsync(EventEnvelope envelope, EventStatus status, string detail)
+    private Task RecordQuietlyAsync(EventEnvelope envelope, EventStatus status, string detail) =>
+        QuietlyAsync(() => eventLog.RecordAsync(envelope, status, detail, CancellationToken.None), envelope.Hook, envelope.EventId);
+
+    /// <summary>Bookkeeping that must not change the sender's answer: a storage failure is logged, not thrown.</summary>
+    private async Task QuietlyAsync(Func<Task> write, string hook, string eventId)
     {
         try
         {
-            await eventLog.RecordAsync(envelope, status, detail, CancellationToken.None).ConfigureAwait(false);
+            await write().ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is Azure.RequestFailedException or AggregateException)
         {
-            LogLedgerWriteFailed(exception, envelope.Hook, envelope.EventId);
+            LogLedgerWriteFailed(exception, hook, eventId);
         }
     }
 

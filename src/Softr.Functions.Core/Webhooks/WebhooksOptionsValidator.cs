@@ -30,7 +30,7 @@ public sealed class WebhooksOptionsValidator : AbstractValidator<WebhooksOptions
                 .Must(secrets.IsSet)
                 .WithMessage((entry, setting) => $"Hook '{entry.Key}': {Prefix}{entry.Key}:SecretSettings names the app setting '{setting}', which is not set.");
             hook.RuleFor(entry => entry.Value)
-                .Must(definition => definition.Sender != "shared-secret" || secrets.For(definition).All(secret => secret.Length >= 16))
+                .Must(definition => !string.Equals(definition.Sender, SharedSecretSender.KindName, StringComparison.OrdinalIgnoreCase) || secrets.For(definition).All(secret => secret.Length >= 16))
                 .WithMessage(entry => $"Hook '{entry.Key}': a shared secret must be at least 16 characters (check the app settings named in {Prefix}{entry.Key}:SecretSettings).");
             hook.RuleFor(entry => entry.Value.Schema)
                 .Must(schema => string.IsNullOrEmpty(schema) || schema == HookSchemas.Signup)

@@ -74,8 +74,7 @@ public sealed class HostileInputTests
         var builder = new IngestorBuilder { MaxBodyBytes = 1024 };
         var endless = new CountingStream(100 * 1024 * 1024);
 
-        var result = await builder.Build().IngestAsync(new WebhookRequest(IngestorBuilder.Hook, _ => IngestorBuilder.Secret, "application/json",
-            endless, "POST", new Uri("https://functions.example.com/api/hooks/signup")));
+        var result = await builder.Build().IngestAsync(Request(endless, contentLength: null));
 
         Assert.Equal(413, Assert.IsType<IngestionResult.Rejected>(result).Problem.Status);
         Assert.True(endless.BytesRead <= 1024 + 16 * 1024, $"read {endless.BytesRead} bytes of a body over the 1 KiB limit");
@@ -90,8 +89,7 @@ public sealed class HostileInputTests
         var builder = new IngestorBuilder { MaxBodyBytes = 1024 };
         var body = new MemoryStream(Encoding.UTF8.GetBytes(new string('x', actual)));
 
-        var result = await builder.Build().IngestAsync(new WebhookRequest(IngestorBuilder.Hook, _ => IngestorBuilder.Secret, "application/json",
-            body, "POST", new Uri("https://functions.example.com/api/hooks/signup")) { ContentLength = declared });
+        var result = await builder.Build().IngestAsync(Request(body, declared));
 
         // Over the limit either way (413), or too short to be the JSON it claims (400): never accepted, never a throw.
         Assert.InRange(Assert.IsType<IngestionResult.Rejected>(result).Problem.Status ?? 0, 400, 413);
@@ -104,16 +102,18 @@ public sealed class HostileInputTests
         var builder = new IngestorBuilder { MaxBodyBytes = 1024 };
         var endless = new CountingStream(100 * 1024 * 1024);
 
-        var result = await builder.Build().IngestAsync(new WebhookRequest(IngestorBuilder.Hook, _ => IngestorBuilder.Secret, "application/json",
-            endless, "POST", new Uri("https://functions.example.com/api/hooks/signup")) { ContentLength = endless.Length });
+        var result = await builder.Build().IngestAsync(Request(endless, endless.Length));
 
         Assert.Equal(413, Assert.IsType<IngestionResult.Rejected>(result).Problem.Status);
         Assert.Equal(0, endless.BytesRead);
     }
 
     private static WebhookRequest Request(byte[] body, string? contentType, string? secret) =>
-        new(IngestorBuilder.Hook, name => name == IngestorBuilder.SecretHeader ? secret : null, contentType, new MemoryStream(body),
-            "POST", new Uri("https://functions.example.com/api/hooks/signup"));
+        Request(new MemoryStream(body), contentLength: null, contentType, secret);
+
+    private static WebhookRequest Request(Stream body, long? contentLength, string? contentType = "application/json", string? secret = IngestorBuilder.Secret) =>
+        new(IngestorBuilder.Hook, name => name == IngestorBuilder.SecretHeader ? secret : null, contentType, body,
+            "POST", new Uri("https://functions.example.com/api/hooks/signup")) { ContentLength = contentLength };
 
     private static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
 

@@ -10,7 +10,9 @@ public sealed class SharedSecretSender : WebhookSender
 {
     public const string TokenQueryParameter = "token";
 
-    public override string Kind => "shared-secret";
+    public const string KindName = "shared-secret";
+
+    public override string Kind => KindName;
 
     /// <summary>Plain HTML forms and Jotform post forms; Zapier, Make and Softr post JSON.</summary>
     public override bool AcceptsForms => true;
