@@ -42,7 +42,7 @@ public class IngestionBenchmarks
         options.Hooks["stripe"] = new HookDefinition { Sender = "stripe", SecretSettings = { "STRIPE_WHSEC" }, Events = { "checkout.session.completed" } };
         var settings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["STRIPE_WHSEC"] = Secret }).Build();
         _ingestor = new WebhookIngestor(new FixedOptions(options), new HookSecrets(settings), WebhookSenders.All, new SignupPayloadValidator(),
-            new NoLedger(), new NoQueue(), new NoLog(), TimeProvider.System, NullLogger<WebhookIngestor>.Instance);
+            new NoLedger(), new NoQueue(), TimeProvider.System, NullLogger<WebhookIngestor>.Instance);
     }
 
     [Benchmark(Baseline = true, Description = "JsonDocument.Parse of the body")]
@@ -79,10 +79,10 @@ public class IngestionBenchmarks
     // Every event is new: the claim is granted without remembering it.
     private sealed class NoLedger : IDeliveryLedger
     {
-        public Task<DeliveryClaim> ClaimAsync(string hook, string dedupeKey, string eventId, CancellationToken cancellationToken = default) =>
-            Task.FromResult(new DeliveryClaim(DeliveryClaimStatus.New, eventId, hook, dedupeKey));
-        public Task MarkQueuedAsync(DeliveryClaim claim, CancellationToken cancellationToken = default) => Task.CompletedTask;
-        public Task ReleaseAsync(DeliveryClaim claim, CancellationToken cancellationToken = default) => Task.CompletedTask;
+        public Task<DeliveryClaim> ClaimAsync(EventEnvelope envelope, CancellationToken cancellationToken = default) =>
+            Task.FromResult(new DeliveryClaim(DeliveryClaimStatus.New, envelope.EventId));
+        public Task MarkQueuedAsync(string eventId, CancellationToken cancellationToken = default) => Task.CompletedTask;
+        public Task ReleaseAsync(string eventId, string reason, CancellationToken cancellationToken = default) => Task.CompletedTask;
     }
 
     private sealed class NoQueue : IEventQueue
@@ -90,9 +90,4 @@ public class IngestionBenchmarks
         public Task EnqueueAsync(string queueName, EventEnvelope envelope, CancellationToken cancellationToken = default) => Task.CompletedTask;
     }
 
-    private sealed class NoLog : IEventLog
-    {
-        public Task RecordAsync(EventEnvelope envelope, EventStatus status, string? detail, CancellationToken cancellationToken = default) => Task.CompletedTask;
-        public Task<EventRecord?> FindAsync(string eventId, CancellationToken cancellationToken = default) => Task.FromResult<EventRecord?>(null);
-    }
 }

@@ -1,22 +1,30 @@
+using System.Text.Json;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Time.Testing;
+using Softr.Functions.Events;
 using Softr.Functions.Testing;
 using Softr.Functions.Webhooks;
 
 namespace Softr.Functions.EndToEndTests;
 
-/// <summary>The Table storage ledger against Azurite: the claim is atomic, and an abandoned claim can be taken over once.</summary>
+/// <summary>
+/// The Table storage ledger and event log against Azurite: the claim is atomic, an abandoned claim is
+/// taken over once, and the claim and processing's status records share one row without clobbering each other.
+/// </summary>
 [Collection(EndToEndCollection.Name)]
 public sealed class DeliveryLedgerTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
     private Azurite? _azurite;
     private TableDeliveryLedger _ledger = null!;
+    private TableEventLog _log = null!;
 
     public async Task InitializeAsync()
     {
         _azurite = await Azurite.StartAsync();
-        _ledger = new TableDeliveryLedger(new TableServiceClient(_azurite.ConnectionString), _time);
+        var tables = new TableServiceClient(_azurite.ConnectionString);
+        _ledger = new TableDeliveryLedger(tables, _time);
+        _log = new TableEventLog(tables, _time);
     }
 
     public async Task DisposeAsync()
@@ -30,51 +38,98 @@ public sealed class DeliveryLedgerTests : IAsyncLifetime
     [Fact]
     public async Task TwentyConcurrentClaims_OneWins_AndOnceQueuedTheRestAreDuplicates()
     {
-        var claims = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => _ledger.ClaimAsync("stripe", "evt_123", $"evt_ours_{i}")));
+        var envelope = Envelope("stripe", "evt_123");
+        var claims = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => _ledger.ClaimAsync(envelope)));
 
-        var winner = Assert.Single(claims, claim => claim.Status == DeliveryClaimStatus.New);
-        Assert.All(claims.Where(claim => claim != winner), claim =>
-        {
-            Assert.Equal(DeliveryClaimStatus.InProgress, claim.Status);
-            Assert.Equal(winner.EventId, claim.EventId);
-        });
+        Assert.Single(claims, claim => claim.Status == DeliveryClaimStatus.New);
+        Assert.Equal(19, claims.Count(claim => claim.Status == DeliveryClaimStatus.InProgress));
+        Assert.All(claims, claim => Assert.Equal(envelope.EventId, claim.EventId));
 
-        await _ledger.MarkQueuedAsync(winner);
-        var later = await _ledger.ClaimAsync("stripe", "evt_123", "evt_ours_late");
+        await _ledger.MarkQueuedAsync(envelope.EventId);
+        var later = await _ledger.ClaimAsync(envelope);
 
-        Assert.Equal((DeliveryClaimStatus.Duplicate, winner.EventId), (later.Status, later.EventId));
+        Assert.Equal(DeliveryClaimStatus.Duplicate, later.Status);
     }
 
     [Fact]
     public async Task SameKeyOnAnotherHook_IsAnotherEvent()
     {
-        var first = await _ledger.ClaimAsync("stripe", "shared-key", "evt_a");
-        var second = await _ledger.ClaimAsync("paddle", "shared-key", "evt_b");
+        var first = await _ledger.ClaimAsync(Envelope("stripe", "shared-key"));
+        var second = await _ledger.ClaimAsync(Envelope("paddle", "shared-key"));
 
         Assert.Equal(DeliveryClaimStatus.New, first.Status);
         Assert.Equal(DeliveryClaimStatus.New, second.Status);
+        Assert.NotEqual(first.EventId, second.EventId);
     }
 
     [Fact]
-    public async Task ReleasedClaim_LetsTheRetryThrough()
+    public async Task ReleasedClaim_LetsTheRetryThrough_AndTheStatusShowsWhy()
     {
-        var first = await _ledger.ClaimAsync("tally", "evt_r", "evt_1");
-        await _ledger.ReleaseAsync(first);
+        var envelope = Envelope("tally", "evt_r");
+        await _ledger.ClaimAsync(envelope);
+        await _ledger.ReleaseAsync(envelope.EventId, "not queued: storage unavailable");
 
-        var retry = await _ledger.ClaimAsync("tally", "evt_r", "evt_2");
+        var released = await _log.FindAsync(envelope.EventId);
+        var retry = await _ledger.ClaimAsync(envelope);
 
-        Assert.Equal((DeliveryClaimStatus.New, "evt_2"), (retry.Status, retry.EventId));
+        Assert.Equal(EventStatus.Failed, released!.Status);
+        Assert.Contains(released.History, entry => entry.Detail == "not queued: storage unavailable");
+        Assert.Equal(DeliveryClaimStatus.New, retry.Status);
     }
 
     [Fact]
     public async Task AbandonedClaim_IsTakenOverByExactlyOneRetry()
     {
-        await _ledger.ClaimAsync("typeform", "evt_x", "evt_dead");
-        Assert.Equal(DeliveryClaimStatus.InProgress, (await _ledger.ClaimAsync("typeform", "evt_x", "evt_early")).Status);
+        var envelope = Envelope("typeform", "evt_x");
+        await _ledger.ClaimAsync(envelope);
+        Assert.Equal(DeliveryClaimStatus.InProgress, (await _ledger.ClaimAsync(envelope)).Status);
 
         _time.Advance(TableDeliveryLedger.AbandonedAfter + TimeSpan.FromSeconds(1));
-        var takers = await Task.WhenAll(Enumerable.Range(0, 5).Select(i => _ledger.ClaimAsync("typeform", "evt_x", $"evt_taker_{i}")));
+        var takers = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => _ledger.ClaimAsync(envelope)));
 
         Assert.Single(takers, claim => claim.Status == DeliveryClaimStatus.New);
     }
+
+    [Fact]
+    public async Task Claim_ShowsAsAccepted_AndProcessingStatusSurvivesALateQueuedMark()
+    {
+        var envelope = Envelope("stripe", "evt_race");
+        await _ledger.ClaimAsync(envelope);
+        var accepted = await _log.FindAsync(envelope.EventId);
+
+        // Processing can pick the message up before ingestion has marked its claim queued.
+        _time.Advance(TimeSpan.FromMilliseconds(5));
+        await _log.RecordAsync(envelope, EventStatus.Succeeded, "user created");
+        await _ledger.MarkQueuedAsync(envelope.EventId);
+        var done = await _log.FindAsync(envelope.EventId);
+
+        Assert.Equal(EventStatus.Accepted, accepted!.Status);
+        Assert.Equal([EventStatus.Accepted], accepted.History.Select(entry => entry.Status));
+        Assert.Equal(EventStatus.Succeeded, done!.Status);
+        Assert.Equal([EventStatus.Accepted, EventStatus.Succeeded], done.History.Select(entry => entry.Status));
+        Assert.Equal(DeliveryClaimStatus.Duplicate, (await _ledger.ClaimAsync(envelope)).Status);
+    }
+
+    [Fact]
+    public async Task PendingClaimThatProcessingHasWritten_IsADuplicateNotATakeover()
+    {
+        // The mark after queueing was lost, but processing has run: the event was queued.
+        var envelope = Envelope("stripe", "evt_lost_mark");
+        await _ledger.ClaimAsync(envelope);
+        await _log.RecordAsync(envelope, EventStatus.Processing, null);
+        _time.Advance(TableDeliveryLedger.AbandonedAfter + TimeSpan.FromMinutes(1));
+
+        Assert.Equal(DeliveryClaimStatus.Duplicate, (await _ledger.ClaimAsync(envelope)).Status);
+    }
+
+    private EventEnvelope Envelope(string hook, string dedupeKey) => new()
+    {
+        EventId = EventIds.ForDelivery(hook, dedupeKey),
+        Hook = hook,
+        Sender = hook,
+        EventType = "test.event",
+        ReceivedAt = _time.GetUtcNow(),
+        CorrelationId = EventIds.ForDelivery(hook, dedupeKey),
+        Payload = JsonSerializer.SerializeToElement(new { id = dedupeKey }),
+    };
 }

@@ -1,16 +1,14 @@
-using System.Globalization;
 using Azure.Data.Tables;
 using Softr.Functions.Storage;
 
 namespace Softr.Functions.Events;
 
 /// <summary>
-/// The event log in Table storage: one partition per event, a <c>summary</c> row with the current
-/// status and one row per change, keyed by time so that they read back in order.
+/// The event log in the events table (<see cref="EventTable"/>). Ingestion's claim wrote the summary
+/// row with "accepted"; every later change adds a history row and merges the summary in one batch.
 /// </summary>
 public sealed class TableEventLog(TableServiceClient tables, TimeProvider timeProvider) : IEventLog
 {
-    private const string SummaryRow = "summary";
     private readonly TableClient _table = tables.GetTableClient(TableNames.Events);
     private volatile bool _tableReady;
 
@@ -19,23 +17,13 @@ public sealed class TableEventLog(TableServiceClient tables, TimeProvider timePr
         ArgumentNullException.ThrowIfNull(envelope);
         await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
         var now = timeProvider.GetUtcNow();
-        var history = new TableEntity(envelope.EventId, $"h{now.UtcTicks.ToString("D19", CultureInfo.InvariantCulture)}{Guid.NewGuid():N}")
-        {
-            ["At"] = now,
-            ["Status"] = status.ToString(),
-            ["Detail"] = detail,
-        };
-        var summary = new TableEntity(envelope.EventId, SummaryRow)
-        {
-            ["Hook"] = envelope.Hook,
-            ["Type"] = envelope.EventType,
-            ["Status"] = status.ToString(),
-            ["ReceivedAt"] = envelope.ReceivedAt,
-            ["UpdatedAt"] = now,
-        };
-        // One partition, one atomic batch: the summary never disagrees with the history.
+        // One partition, one atomic batch: the summary never disagrees with the history. A merge, so
+        // that the ledger's claim column on the same row survives.
         await _table.SubmitTransactionAsync(
-            [new TableTransactionAction(TableTransactionActionType.Add, history), new TableTransactionAction(TableTransactionActionType.UpsertReplace, summary)],
+            [
+                new TableTransactionAction(TableTransactionActionType.Add, EventTable.History(envelope.EventId, status, detail, now)),
+                new TableTransactionAction(TableTransactionActionType.UpsertMerge, EventTable.Summary(envelope, status, now)),
+            ],
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -47,21 +35,26 @@ public sealed class TableEventLog(TableServiceClient tables, TimeProvider timePr
         var history = new List<EventHistoryEntry>();
         await foreach (var row in _table.QueryAsync<TableEntity>(entity => entity.PartitionKey == eventId, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            if (row.RowKey == SummaryRow)
+            if (row.RowKey == EventTable.SummaryRow)
             {
                 summary = row;
             }
             else
             {
-                history.Add(new EventHistoryEntry(row.GetDateTimeOffset("At") ?? DateTimeOffset.MinValue, Parse(row.GetString("Status")), row.GetString("Detail")));
+                history.Add(new EventHistoryEntry(row.GetDateTimeOffset(EventTable.At) ?? DateTimeOffset.MinValue, Parse(row.GetString(EventTable.Status)),
+                    row.GetString(EventTable.Detail)));
             }
         }
         if (summary is null)
         {
             return null;
         }
-        return new EventRecord(eventId, summary.GetString("Hook") ?? "", summary.GetString("Type") ?? "", Parse(summary.GetString("Status")),
-            summary.GetDateTimeOffset("ReceivedAt") ?? DateTimeOffset.MinValue, summary.GetDateTimeOffset("UpdatedAt") ?? DateTimeOffset.MinValue, history);
+        var hook = summary.GetString(EventTable.Hook) ?? "";
+        var receivedAt = summary.GetDateTimeOffset(EventTable.ReceivedAt) ?? DateTimeOffset.MinValue;
+        // Acceptance is the claim itself, not a row of its own (one storage write fewer per webhook).
+        history.Insert(0, new EventHistoryEntry(receivedAt, EventStatus.Accepted, $"received on {hook}"));
+        return new EventRecord(eventId, hook, summary.GetString(EventTable.Type) ?? "", Parse(summary.GetString(EventTable.Status)),
+            receivedAt, summary.GetDateTimeOffset(EventTable.UpdatedAt) ?? receivedAt, [.. history.OrderBy(entry => entry.At)]);
     }
 
     private static EventStatus Parse(string? status) => Enum.TryParse<EventStatus>(status, out var parsed) ? parsed : EventStatus.Accepted;

@@ -22,7 +22,6 @@ public sealed partial class WebhookIngestor(
     IValidator<SignupPayload> signupValidator,
     IDeliveryLedger ledger,
     IEventQueue queue,
-    IEventLog eventLog,
     TimeProvider timeProvider,
     ILogger<WebhookIngestor> logger)
 {
@@ -83,13 +82,15 @@ public sealed partial class WebhookIngestor(
             return invalid;
         }
 
-        var envelope = CreateEnvelope(request.Hook, hook.Sender, eventType, identity.SenderEventId, payload);
         // Senders without an event id are deduplicated on the exact bytes they sent.
         var dedupeKey = identity.SenderEventId ?? "sha256:" + Convert.ToHexStringLower(SHA256.HashData(body));
+        var envelope = CreateEnvelope(request.Hook, hook.Sender, eventType, identity.SenderEventId, dedupeKey, payload);
         DeliveryClaim claim;
         try
         {
-            claim = await ledger.ClaimAsync(request.Hook, dedupeKey, envelope.EventId, cancellationToken).ConfigureAwait(false);
+            // One write: the dedupe claim, which is also the event's "accepted" status. It comes
+            // before the queue, so processing (which may start at once) always writes after it.
+            claim = await ledger.ClaimAsync(envelope, cancellationToken).ConfigureAwait(false);
         }
         catch (DeliveryLedgerUnavailableException exception)
         {
@@ -105,9 +106,6 @@ public sealed partial class WebhookIngestor(
                 return Reject(request.Hook, WebhookProblems.InProgress(request.Hook, claim.EventId));
         }
 
-        // Recorded before the event is queued: once queued, processing may start at once, and its
-        // "processing" must never be overwritten by a late "accepted".
-        await RecordQuietlyAsync(envelope, EventStatus.Accepted, $"received on {envelope.Hook}").ConfigureAwait(false);
         try
         {
             await queue.EnqueueAsync(hook.Queue, envelope, cancellationToken).ConfigureAwait(false);
@@ -115,11 +113,10 @@ public sealed partial class WebhookIngestor(
         catch (EventQueueUnavailableException exception)
         {
             LogStorageFailed(exception, request.Hook, envelope.EventId);
-            await ReleaseQuietlyAsync(claim).ConfigureAwait(false);
-            await RecordQuietlyAsync(envelope, EventStatus.Failed, "not queued: storage unavailable; the sender was answered 503 and will retry").ConfigureAwait(false);
+            await ReleaseQuietlyAsync(envelope).ConfigureAwait(false);
             return Reject(request.Hook, WebhookProblems.StorageUnavailable(request.Hook));
         }
-        await MarkQueuedQuietlyAsync(claim).ConfigureAwait(false);
+        await MarkQueuedQuietlyAsync(envelope).ConfigureAwait(false);
 
         LogAccepted(request.Hook, envelope.EventId, hook.Queue);
         return new IngestionResult.Accepted(envelope.EventId);
@@ -144,20 +141,17 @@ public sealed partial class WebhookIngestor(
     /// After a failed enqueue: give the claim up so the sender's retry is let through. If even that
     /// fails, the claim is taken over once it is <see cref="TableDeliveryLedger.AbandonedAfter"/> old.
     /// </summary>
-    private Task ReleaseQuietlyAsync(DeliveryClaim claim) =>
-        QuietlyAsync(() => ledger.ReleaseAsync(claim, CancellationToken.None), claim.Hook, claim.EventId);
+    private Task ReleaseQuietlyAsync(EventEnvelope envelope) =>
+        QuietlyAsync(() => ledger.ReleaseAsync(envelope.EventId, "not queued: storage unavailable; the sender was answered 503 and will retry", CancellationToken.None),
+            envelope.Hook, envelope.EventId);
 
     /// <summary>
     /// The event is queued whatever happens here. If the mark fails, a redelivery inside the abandon
     /// window is told to retry, and one after it is queued again: at-least-once, which processing
     /// tolerates (it is idempotent), rather than a lost event.
     /// </summary>
-    private Task MarkQueuedQuietlyAsync(DeliveryClaim claim) =>
-        QuietlyAsync(() => ledger.MarkQueuedAsync(claim, CancellationToken.None), claim.Hook, claim.EventId);
-
-    /// <summary>The status page is a convenience: its write failing must never fail a delivery.</summary>
-    private Task RecordQuietlyAsync(EventEnvelope envelope, EventStatus status, string detail) =>
-        QuietlyAsync(() => eventLog.RecordAsync(envelope, status, detail, CancellationToken.None), envelope.Hook, envelope.EventId);
+    private Task MarkQueuedQuietlyAsync(EventEnvelope envelope) =>
+        QuietlyAsync(() => ledger.MarkQueuedAsync(envelope.EventId, CancellationToken.None), envelope.Hook, envelope.EventId);
 
     /// <summary>Bookkeeping that must not change the sender's answer: a storage failure is logged, not thrown.</summary>
     private async Task QuietlyAsync(Func<Task> write, string hook, string eventId)
@@ -172,10 +166,9 @@ public sealed partial class WebhookIngestor(
         }
     }
 
-    private EventEnvelope CreateEnvelope(string hook, string sender, string eventType, string? senderEventId, JsonElement payload)
+    private EventEnvelope CreateEnvelope(string hook, string sender, string eventType, string? senderEventId, string dedupeKey, JsonElement payload)
     {
-        // Version 7 GUIDs sort by creation time, which keeps event ids (and later table keys) in order.
-        var eventId = "evt_" + Guid.CreateVersion7(timeProvider.GetUtcNow()).ToString("N");
+        var eventId = EventIds.ForDelivery(hook, dedupeKey);
         return new EventEnvelope
         {
             EventId = eventId,

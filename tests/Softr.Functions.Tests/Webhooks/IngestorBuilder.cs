@@ -28,8 +28,6 @@ internal sealed class IngestorBuilder
 
     public InMemoryDeliveryLedger Ledger { get; } = new();
 
-    public Mock<IEventLog> EventLog { get; } = new();
-
     /// <summary>Extra hooks for a test, keyed by name.</summary>
     public Dictionary<string, HookDefinition> MoreHooks { get; } = [];
 
@@ -57,7 +55,7 @@ internal sealed class IngestorBuilder
         }
         var settings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [SecretSetting] = Secret }).Build();
         var monitor = new StaticOptionsMonitor<WebhooksOptions>(options);
-        return new WebhookIngestor(monitor, new HookSecrets(settings), WebhookSenders.All, new SignupPayloadValidator(), Ledger, Queue.Object, EventLog.Object, Time,
+        return new WebhookIngestor(monitor, new HookSecrets(settings), WebhookSenders.All, new SignupPayloadValidator(), Ledger, Queue.Object, Time,
             NullLogger<WebhookIngestor>.Instance);
     }
 
