@@ -1,7 +1,9 @@
 using FluentValidation;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Softr.Functions.Automations;
 using Softr.Functions.Processing;
 using Softr.Functions.Storage;
 using Softr.Functions.Webhooks;
@@ -25,6 +27,14 @@ public static class FunctionsCoreServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<WebhooksOptions>, WebhooksOptionsValidator>();
         services.AddSingleton<HookSecrets>();
         services.AddSingleton(WebhookSenders.All);
+
+        services.AddOptions<AutomationsOptions>()
+            .Configure<IConfiguration>((options, configuration) => options.BindFrom(configuration))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AutomationsOptions>, AutomationsOptionsValidator>();
+        services.AddSingleton<AutomationCatalog>();
+        services.AddSingleton<AutomationEvaluator>();
+        services.AddSingleton<AutomationDryRun>();
 
         services.AddSingleton<IValidator<SignupPayload>, SignupPayloadValidator>();
         services.AddSingleton<WebhookIngestor>();

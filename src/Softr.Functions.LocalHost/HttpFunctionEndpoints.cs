@@ -40,8 +40,15 @@ public static class HttpFunctionEndpoints
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
         var binders = method.GetParameters().Select(parameter => CreateBinder(function, parameter, routeParameters)).ToArray();
 
+        var needsKey = function.AuthLevel != Microsoft.Azure.Functions.Worker.AuthorizationLevel.Anonymous;
         return async context =>
         {
+            if (needsKey && !FunctionKeys.IsAuthorized(context))
+            {
+                var refusal = new ObjectResult(FunctionKeys.Unauthorized()) { StatusCode = StatusCodes.Status401Unauthorized, ContentTypes = { "application/problem+json" } };
+                await refusal.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
+                return;
+            }
             var target = method.IsStatic ? null : ActivatorUtilities.CreateInstance(context.RequestServices, method.DeclaringType!);
             var arguments = binders.Select(bind => bind(context)).ToArray();
             // Unwrapped, so that an exception surfaces as itself, as it does in the worker.

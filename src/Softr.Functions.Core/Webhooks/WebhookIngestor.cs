@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Security.Cryptography;
 using System.Text.Json;
 using FluentValidation;
@@ -28,6 +27,14 @@ public sealed partial class WebhookIngestor(
     /// <summary>The event type of deliveries that no sender-specific reading has typed yet.</summary>
     public const string GenericEventType = "webhook";
 
+    /// <summary>The event type a delivery is filed under: the sender's own, the hook's schema, or <see cref="GenericEventType"/>.</summary>
+    public static string EventTypeOf(HookDefinition hook, EventIdentity identity)
+    {
+        ArgumentNullException.ThrowIfNull(hook);
+        ArgumentNullException.ThrowIfNull(identity);
+        return hook.Schema == HookSchemas.Signup ? HookSchemas.Signup : identity.EventType ?? GenericEventType;
+    }
+
     public async Task<IngestionResult> IngestAsync(WebhookRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -39,7 +46,7 @@ public sealed partial class WebhookIngestor(
 
         // Bounded read first: signatures are computed over the exact bytes, and nothing is parsed
         // before the sender is authenticated.
-        var body = await ReadBoundedAsync(request.Body, request.ContentLength, hook.MaxBodyBytes, cancellationToken).ConfigureAwait(false);
+        var body = await BoundedBody.ReadAsync(request.Body, request.ContentLength, hook.MaxBodyBytes, cancellationToken).ConfigureAwait(false);
         if (body is null)
         {
             return Reject(request.Hook, WebhookProblems.BodyTooLarge(request.Hook, hook.MaxBodyBytes));
@@ -69,7 +76,7 @@ public sealed partial class WebhookIngestor(
         }
 
         var identity = sender.Identify(payload, request.Headers);
-        var eventType = hook.Schema == HookSchemas.Signup ? HookSchemas.Signup : identity.EventType ?? GenericEventType;
+        var eventType = EventTypeOf(hook, identity);
         if (hook.Events.Count > 0 && !hook.Events.Contains(eventType, StringComparer.Ordinal))
         {
             // 200, not an error: senders such as Stripe retry any non-2xx for days.
@@ -180,49 +187,6 @@ public sealed partial class WebhookIngestor(
             CorrelationId = eventId,
             Payload = payload,
         };
-    }
-
-    /// <summary>Reads at most <paramref name="limit"/> bytes; null when the body is longer.</summary>
-    private static async Task<byte[]?> ReadBoundedAsync(Stream body, long? declaredLength, int limit, CancellationToken cancellationToken)
-    {
-        if (declaredLength > limit)
-        {
-            return null;
-        }
-        if (declaredLength is { } length)
-        {
-            // The usual case: one exact buffer, no growing copies (measured: half of what ingestion allocated).
-            var exact = new byte[length];
-            var read = await body.ReadAtLeastAsync(exact, exact.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-            if (read < exact.Length)
-            {
-                return exact[..read];
-            }
-            // A body longer than declared is read on, within the limit, rather than trusted.
-            return await body.ReadAsync(new byte[1], cancellationToken).ConfigureAwait(false) == 0
-                ? exact
-                : null;
-        }
-
-        using var buffer = new MemoryStream();
-        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
-        try
-        {
-            int read;
-            while ((read = await body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                if (buffer.Length + read > limit)
-                {
-                    return null;
-                }
-                buffer.Write(chunk, 0, read);
-            }
-            return buffer.ToArray();
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(chunk);
-        }
     }
 
     private IngestionResult.Rejected Reject(string hook, ProblemDetails problem)

@@ -1,0 +1,149 @@
+using System.Text.RegularExpressions;
+using Softr.Functions.Webhooks;
+
+namespace Softr.Functions.Automations;
+
+/// <summary>
+/// Turns a definition into a <see cref="CompiledAutomation"/>, collecting every problem with the file,
+/// the automation and the step named, so that a bad automation stops the app at start-up with a message
+/// that says where to look, rather than failing events later.
+/// </summary>
+public static partial class AutomationCompiler
+{
+    public const string FileName = "hooks.json";
+
+    /// <param name="isSettingSet">Whether an app setting a template reads (<c>settings.NAME</c>) has a value.</param>
+    public static CompiledAutomation? Compile(string name, AutomationDefinition definition, WebhooksOptions hooks, Func<string, bool> isSettingSet,
+        List<string> problems)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(hooks);
+        ArgumentNullException.ThrowIfNull(problems);
+        var where = $"{FileName}, automation '{name}'";
+        var before = problems.Count;
+
+        if (!AutomationName().IsMatch(name))
+        {
+            problems.Add($"{where}: the name must be 1-64 letters, digits, '-' or '_'.");
+        }
+        if (!hooks.Hooks.TryGetValue(definition.Hook, out var hook))
+        {
+            problems.Add($"{where}: Hook '{definition.Hook}' is not defined under Webhooks:Hooks; defined: {string.Join(", ", hooks.Hooks.Keys)}.");
+        }
+        else if (hook.Events.Count > 0)
+        {
+            foreach (var type in definition.Events.Where(type => !hook.Events.Contains(type, StringComparer.Ordinal)))
+            {
+                problems.Add($"{where}: event type '{type}' is not among the events hook '{definition.Hook}' accepts ({string.Join(", ", hook.Events)}), so it would never run.");
+            }
+        }
+        var when = definition.When is null ? null : Condition.Compile(definition.When, where + ", When", problems);
+        if (definition.Steps.Count == 0)
+        {
+            problems.Add($"{where}: Steps is empty; an automation needs at least one step.");
+        }
+
+        var steps = new List<CompiledStep>();
+        for (var i = 0; i < definition.Steps.Count; i++)
+        {
+            if (CompileStep(where, i + 1, definition.Steps[i], steps, isSettingSet, problems) is { } step)
+            {
+                steps.Add(step);
+            }
+        }
+
+        return problems.Count > before ? null : new CompiledAutomation
+        {
+            Name = name,
+            Description = definition.Description,
+            Hook = definition.Hook,
+            Events = definition.Events.ToHashSet(StringComparer.Ordinal),
+            When = when,
+            Steps = steps,
+            Disabled = definition.Disabled,
+        };
+    }
+
+    private static CompiledStep? CompileStep(string automation, int number, StepDefinition definition, IReadOnlyList<CompiledStep> earlier,
+        Func<string, bool> isSettingSet, List<string> problems)
+    {
+        var id = string.IsNullOrEmpty(definition.Id) ? $"step{number}" : definition.Id;
+        var where = $"{automation}, step {number} '{id}' ({definition.Action})";
+        var before = problems.Count;
+        if (!SoftrActions.All.TryGetValue(definition.Action, out var action))
+        {
+            problems.Add($"{where}: Action '{definition.Action}' is unknown; use one of: {string.Join(", ", SoftrActions.All.Keys)}.");
+            return null;
+        }
+        if (!StepId().IsMatch(id))
+        {
+            problems.Add($"{where}: Id must start with a letter and use letters, digits or '_' (templates refer to it as steps.{id}).");
+        }
+        if (earlier.Any(step => string.Equals(step.Id, id, StringComparison.OrdinalIgnoreCase)))
+        {
+            problems.Add($"{where}: Id '{id}' is used by an earlier step.");
+        }
+        foreach (var required in action.Required.Where(required => !definition.Inputs.TryGetValue(required, out var text) || string.IsNullOrWhiteSpace(text)))
+        {
+            problems.Add($"{where}: input '{required}' is required by {action.Name} but no mapping provides it.");
+        }
+        foreach (var unknown in definition.Inputs.Keys.Where(input => !action.Accepts(input)))
+        {
+            problems.Add($"{where}: input '{unknown}' is not an input of {action.Name}; it takes {string.Join(", ", action.Required.Concat(action.Optional))}.");
+        }
+        if (!action.TakesFields && definition.Fields.Count > 0)
+        {
+            problems.Add($"{where}: {action.Name} takes no Fields.");
+        }
+        if (action.TakesFields && definition.Fields.Count == 0)
+        {
+            problems.Add($"{where}: {action.Name} needs Fields: the record's fields by name, each mapped from the event.");
+        }
+        if (action.Name == SoftrActions.RecordUpsert && definition.Inputs.TryGetValue(SoftrActions.Key, out var key) && !definition.Fields.ContainsKey(key))
+        {
+            problems.Add($"{where}: the key field '{key}' must be one of its Fields, so that there is a value to look the record up by.");
+        }
+
+        var inputs = CompileMappings(where, "input", definition.Inputs, earlier, isSettingSet, problems);
+        var fields = CompileMappings(where, "field", definition.Fields, earlier, isSettingSet, problems);
+        return problems.Count > before ? null : new CompiledStep { Number = number, Id = id, Action = action, Inputs = inputs, Fields = fields };
+    }
+
+    private static List<KeyValuePair<string, Mapping>> CompileMappings(string where, string what, Dictionary<string, string> texts,
+        IReadOnlyList<CompiledStep> earlier, Func<string, bool> isSettingSet, List<string> problems)
+    {
+        var mappings = new List<KeyValuePair<string, Mapping>>();
+        foreach (var (name, text) in texts)
+        {
+            if (!Mapping.TryParse(text ?? "", out var mapping, out var error))
+            {
+                problems.Add($"{where}: {what} '{name}': the template '{text}' does not parse: {error}");
+                continue;
+            }
+            foreach (var (stepId, output) in mapping.StepReferences)
+            {
+                var source = earlier.FirstOrDefault(step => string.Equals(step.Id, stepId, StringComparison.OrdinalIgnoreCase));
+                if (source is null)
+                {
+                    problems.Add($"{where}: {what} '{name}' uses steps.{stepId}.{output}, but no earlier step has the id '{stepId}'.");
+                }
+                else if (!source.Action.Outputs.Contains(output, StringComparer.Ordinal))
+                {
+                    problems.Add($"{where}: {what} '{name}' uses steps.{stepId}.{output}, but {source.Action.Name} gives only: {string.Join(", ", source.Action.Outputs)}.");
+                }
+            }
+            foreach (var setting in mapping.SettingReferences.Where(setting => !isSettingSet(setting)))
+            {
+                problems.Add($"{where}: {what} '{name}' reads the app setting '{setting}', which is not set.");
+            }
+            mappings.Add(new(name, mapping));
+        }
+        return mappings;
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    private static partial Regex AutomationName();
+
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_]{0,63}$")]
+    private static partial Regex StepId();
+}

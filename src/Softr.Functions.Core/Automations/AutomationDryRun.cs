@@ -1,0 +1,71 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Softr.Functions.Webhooks;
+using Softr.Functions.Webhooks.Senders;
+
+namespace Softr.Functions.Automations;
+
+/// <summary>
+/// The dry run: a sample event posted to a hook, read and typed exactly as ingestion would, evaluated
+/// against the automations, and nothing else: no signature check (the admin key stands in for it), no
+/// ledger, no queue, no Softr call.
+/// </summary>
+public sealed class AutomationDryRun(IOptionsMonitor<WebhooksOptions> options, WebhookSenders senders, AutomationEvaluator evaluator, TimeProvider timeProvider)
+{
+    public const string EventId = "evt_dryrun";
+
+    /// <returns>The evaluation with sensitive values masked, or the problem that stopped it.</returns>
+    public async Task<(AutomationEvaluation? Evaluation, ProblemDetails? Problem)> RunAsync(string hookName, Stream body, long? contentLength,
+        string? contentType, Func<string, string?> headers, CancellationToken cancellationToken = default)
+    {
+        if (!options.CurrentValue.Hooks.TryGetValue(hookName, out var hook))
+        {
+            return (null, WebhookProblems.UnknownHook(hookName));
+        }
+        var bytes = await BoundedBody.ReadAsync(body, contentLength, hook.MaxBodyBytes, cancellationToken).ConfigureAwait(false);
+        if (bytes is null)
+        {
+            return (null, WebhookProblems.BodyTooLarge(hookName, hook.MaxBodyBytes));
+        }
+        var sender = senders.Find(hook.Sender)!;
+        var parse = await WebhookBodyParser.ParseAsync(bytes, contentType, sender.AcceptsForms, cancellationToken).ConfigureAwait(false);
+        if (parse.IsUnsupported)
+        {
+            return (null, WebhookProblems.UnsupportedContentType(hookName, contentType));
+        }
+        if (parse.Payload is not { } payload)
+        {
+            return (null, WebhookProblems.InvalidJson(hookName, parse.Error!));
+        }
+
+        var identity = sender.Identify(payload, headers);
+        var eventType = WebhookIngestor.EventTypeOf(hook, identity);
+        var eventFields = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["id"] = EventId,
+            ["type"] = eventType,
+            ["hook"] = hookName,
+            ["sender"] = hook.Sender,
+            ["senderEventId"] = identity.SenderEventId,
+            ["receivedAt"] = timeProvider.GetUtcNow().ToString("O", CultureInfo.InvariantCulture),
+        };
+        return (Masked(evaluator.Evaluate(hookName, eventType, payload, eventFields)), null);
+    }
+
+    private static AutomationEvaluation Masked(AutomationEvaluation evaluation) => evaluation with
+    {
+        Automations = [.. evaluation.Automations.Select(outcome => outcome with
+        {
+            Steps = [.. outcome.Steps.Select(step => step with
+            {
+                Inputs = step.Inputs.ToDictionary(input => input.Key, input => input.Value.ForDisplay(), StringComparer.OrdinalIgnoreCase),
+                Fields = step.Fields.ToDictionary(field => field.Key, field => field.Value.ForDisplay(), StringComparer.OrdinalIgnoreCase),
+            })],
+        })],
+    };
+
+    /// <summary>Serialises a payload-free evaluation for the response.</summary>
+    public static JsonSerializerOptions ResponseJson { get; } = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+}

@@ -1,0 +1,87 @@
+using System.Globalization;
+using System.Text.Json;
+using Softr.Functions.Events;
+
+namespace Softr.Functions.Automations;
+
+/// <summary>
+/// Evaluation is pure: given the configuration and an event, it returns the Softr calls the event's
+/// automations would make, or why they will not. Nothing here calls Softr or storage; processing
+/// executes the plans, and the dry run shows them.
+/// </summary>
+public sealed class AutomationEvaluator(AutomationCatalog catalog)
+{
+    public AutomationEvaluation Evaluate(EventEnvelope envelope)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        var eventFields = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["id"] = envelope.EventId,
+            ["type"] = envelope.EventType,
+            ["hook"] = envelope.Hook,
+            ["sender"] = envelope.Sender,
+            ["senderEventId"] = envelope.SenderEventId,
+            ["receivedAt"] = envelope.ReceivedAt.ToString("O", CultureInfo.InvariantCulture),
+        };
+        return Evaluate(envelope.Hook, envelope.EventType, envelope.Payload, eventFields);
+    }
+
+    public AutomationEvaluation Evaluate(string hook, string eventType, JsonElement payload, IReadOnlyDictionary<string, string?> eventFields)
+    {
+        var automations = catalog.ForHook(hook);
+        if (automations.Count == 0)
+        {
+            return new AutomationEvaluation(hook, eventType, []);
+        }
+        var scope = new MappingScope(payload, eventFields, catalog.Settings);
+        return new AutomationEvaluation(hook, eventType, [.. automations.Select(automation => Evaluate(automation, eventType, scope))]);
+    }
+
+    private static AutomationOutcome Evaluate(CompiledAutomation automation, string eventType, MappingScope scope)
+    {
+        if (automation.Disabled)
+        {
+            return new AutomationOutcome(automation.Name, OutcomeStatus.Disabled, "disabled in the configuration", []);
+        }
+        if (!automation.Handles(eventType))
+        {
+            return new AutomationOutcome(automation.Name, OutcomeStatus.OtherEventType,
+                $"handles {string.Join(", ", automation.Events)}, not {eventType}", []);
+        }
+        if (automation.When?.Check(scope) is { } failed)
+        {
+            return new AutomationOutcome(automation.Name, OutcomeStatus.ConditionFailed, failed, []);
+        }
+
+        var steps = new List<PlannedStep>(automation.Steps.Count);
+        foreach (var step in automation.Steps)
+        {
+            var inputs = Render(step.Inputs, scope);
+            var missing = step.Action.Required.FirstOrDefault(required => inputs.GetValueOrDefault(required) is null or { Value: null, Deferred: null });
+            if (missing is not null)
+            {
+                var text = step.Inputs.First(input => string.Equals(input.Key, missing, StringComparison.OrdinalIgnoreCase)).Value.Text;
+                return new AutomationOutcome(automation.Name, OutcomeStatus.MissingInput, $"{step}: input '{missing}' is empty for this event (mapped from '{text}')", []);
+            }
+            // Empty field values are left out, so that a partial event never blanks a record's field.
+            var fields = Render(step.Fields, scope).Where(field => field.Value.Value is not null || field.Value.Deferred is not null)
+                .ToDictionary(field => field.Key, field => field.Value, StringComparer.OrdinalIgnoreCase);
+            steps.Add(new PlannedStep(step.Number, step.Id, step.Action.Name, step.Action.Kind, inputs, fields));
+        }
+        return new AutomationOutcome(automation.Name, OutcomeStatus.Planned, null, steps);
+    }
+
+    private static Dictionary<string, PlannedValue> Render(IReadOnlyList<KeyValuePair<string, Mapping>> mappings, MappingScope scope)
+    {
+        var values = new Dictionary<string, PlannedValue>(mappings.Count, StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, mapping) in mappings)
+        {
+            var sensitive = string.Equals(name, SoftrActions.Password, StringComparison.OrdinalIgnoreCase)
+                || mapping.SettingReferences.Any(AutomationCatalog.IsSecretSetting);
+            values[name] = mapping.IsDeferred
+                ? new PlannedValue(null, mapping.Text, sensitive)
+                : new PlannedValue(mapping.Render(scope), null, sensitive);
+        }
+        return values;
+    }
+}

@@ -1,0 +1,33 @@
+using FluentValidation;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using Softr.Functions.Webhooks;
+
+namespace Softr.Functions.Automations;
+
+/// <summary>
+/// Checks every automation when the app starts: unknown actions, required inputs nothing maps,
+/// templates that do not parse, settings that are not set, references to results no earlier step
+/// gives. The app refuses to start, and each message names the file, the automation, the step and the problem.
+/// </summary>
+public sealed class AutomationsOptionsValidator : AbstractValidator<AutomationsOptions>, IValidateOptions<AutomationsOptions>
+{
+    public AutomationsOptionsValidator(IOptions<WebhooksOptions> hooks, IConfiguration configuration)
+    {
+        RuleForEach(options => options.Automations).Custom((entry, context) =>
+        {
+            var problems = new List<string>();
+            AutomationCompiler.Compile(entry.Key, entry.Value, hooks.Value, setting => !string.IsNullOrEmpty(configuration[setting]), problems);
+            foreach (var problem in problems)
+            {
+                context.AddFailure(entry.Key, problem);
+            }
+        });
+    }
+
+    public ValidateOptionsResult Validate(string? name, AutomationsOptions options)
+    {
+        var result = Validate(options);
+        return result.IsValid ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(result.Errors.Select(error => error.ErrorMessage));
+    }
+}

@@ -1,0 +1,38 @@
+namespace Softr.Functions.Automations;
+
+/// <summary>An automation with its templates parsed and its references checked, ready to evaluate.</summary>
+public sealed class CompiledAutomation
+{
+    public required string Name { get; init; }
+
+    public string? Description { get; init; }
+
+    public required string Hook { get; init; }
+
+    /// <summary>Empty: every event type.</summary>
+    public required IReadOnlySet<string> Events { get; init; }
+
+    public Condition? When { get; init; }
+
+    public required IReadOnlyList<CompiledStep> Steps { get; init; }
+
+    public bool Disabled { get; init; }
+
+    public bool Handles(string eventType) => Events.Count == 0 || Events.Contains(eventType);
+}
+
+public sealed class CompiledStep
+{
+    public required int Number { get; init; }
+
+    public required string Id { get; init; }
+
+    public required SoftrAction Action { get; init; }
+
+    public required IReadOnlyList<KeyValuePair<string, Mapping>> Inputs { get; init; }
+
+    public required IReadOnlyList<KeyValuePair<string, Mapping>> Fields { get; init; }
+
+    /// <summary>How the configuration names this step in messages: <c>step 2 'invite' (user.invite)</c>.</summary>
+    public override string ToString() => $"step {Number} '{Id}' ({Action.Name})";
+}

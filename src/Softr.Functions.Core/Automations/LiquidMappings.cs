@@ -1,0 +1,241 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Fluid;
+using Fluid.Values;
+using Microsoft.Extensions.FileProviders;
+
+namespace Softr.Functions.Automations;
+
+/// <summary>
+/// One mapped value: a literal, or a Liquid template (Fluid) rendered against the event. Parsed once,
+/// when the configuration is loaded.
+/// </summary>
+public sealed partial class Mapping
+{
+    private readonly IFluidTemplate? _template;
+
+    private Mapping(string text, IFluidTemplate? template)
+    {
+        Text = text;
+        _template = template;
+        StepReferences = template is null ? [] : [.. StepReference().Matches(text).Select(match => (match.Groups[1].Value, match.Groups[2].Value)).Distinct()];
+        SettingReferences = template is null ? [] : [.. SettingReference().Matches(text).Select(match => match.Groups[1].Value).Distinct()];
+    }
+
+    /// <summary>As written in the configuration.</summary>
+    public string Text { get; }
+
+    public bool IsTemplate => _template is not null;
+
+    /// <summary>The results of earlier steps it uses (<c>steps.{id}.{output}</c>): it can only be rendered once they have run.</summary>
+    public IReadOnlyList<(string StepId, string Output)> StepReferences { get; }
+
+    /// <summary>The app settings it reads (<c>settings.{NAME}</c>).</summary>
+    public IReadOnlyList<string> SettingReferences { get; }
+
+    public bool IsDeferred => StepReferences.Count > 0;
+
+    /// <summary>Text with <c>{{ }}</c> or <c>{% %}</c> is a template; anything else is a literal.</summary>
+    public static bool TryParse(string text, out Mapping mapping, out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        error = null;
+        if (!text.Contains("{{", StringComparison.Ordinal) && !text.Contains("{%", StringComparison.Ordinal))
+        {
+            mapping = new Mapping(text, null);
+            return true;
+        }
+        if (LiquidMappings.Parser.TryParse(text, out var template, out error))
+        {
+            mapping = new Mapping(text, template);
+            return true;
+        }
+        mapping = null!;
+        return false;
+    }
+
+    /// <summary>The value for this event; null when the template renders nothing (or only spaces).</summary>
+    public string? Render(MappingScope scope)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        if (_template is null)
+        {
+            return Text;
+        }
+        var rendered = scope.Render(_template);
+        return string.IsNullOrWhiteSpace(rendered) ? null : rendered;
+    }
+
+    [GeneratedRegex(@"\bsteps\.([A-Za-z][A-Za-z0-9_]*)\.([A-Za-z][A-Za-z0-9_]*)")]
+    private static partial Regex StepReference();
+
+    [GeneratedRegex(@"\bsettings\.([A-Za-z_][A-Za-z0-9_]*)")]
+    private static partial Regex SettingReference();
+}
+
+/// <summary>
+/// What templates can see for one event: <c>payload</c> (the sender's JSON), <c>event</c> (id, type,
+/// hook, sender, receivedAt), <c>steps</c> (earlier steps' results) and <c>settings</c> (only the app
+/// settings the configuration names, never the whole configuration).
+/// </summary>
+public sealed class MappingScope
+{
+    private readonly TemplateContext _context;
+
+    public MappingScope(JsonElement payload, IReadOnlyDictionary<string, string?> eventFields, IReadOnlyDictionary<string, string?> settings,
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, string?>>? steps = null)
+    {
+        _context = new TemplateContext(LiquidMappings.Options);
+        _context.SetValue("payload", LiquidMappings.ToFluid(payload));
+        _context.SetValue("event", new ObjectValue(eventFields));
+        _context.SetValue("settings", new ObjectValue(settings));
+        _context.SetValue("steps", new ObjectValue(steps ?? new Dictionary<string, IReadOnlyDictionary<string, string?>>()));
+    }
+
+    internal string Render(IFluidTemplate template)
+    {
+        // A child scope per template, so one template's {% assign %} cannot leak into the next.
+        _context.EnterChildScope();
+        try
+        {
+            return template.Render(_context);
+        }
+        finally
+        {
+            _context.ReleaseScope();
+        }
+    }
+}
+
+/// <summary>
+/// The Liquid dialect of mappings: Fluid with no file access, bounded work per template, invariant
+/// culture, UTC, and two filters for form answers (<c>find</c>, <c>answer</c>).
+/// </summary>
+public static class LiquidMappings
+{
+    /// <summary>Statements one template may execute: ample for any mapping, a stop for a runaway loop.</summary>
+    public const int MaxSteps = 10_000;
+
+    internal static FluidParser Parser { get; } = new();
+
+    internal static TemplateOptions Options { get; } = CreateOptions();
+
+    private static TemplateOptions CreateOptions()
+    {
+        var options = new TemplateOptions
+        {
+            MaxSteps = MaxSteps,
+            MaxRecursion = 10,
+            CultureInfo = CultureInfo.InvariantCulture,
+            TimeZone = TimeZoneInfo.Utc,
+            FileProvider = new NullFileProvider(),
+        };
+        options.MemberAccessStrategy.Register<JsonElement, object?>((element, name) =>
+            element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var property) ? property : null);
+        options.MemberAccessStrategy.Register<IReadOnlyDictionary<string, string?>, object?>((values, name) => values.GetValueOrDefault(name));
+        options.MemberAccessStrategy.Register<IReadOnlyDictionary<string, IReadOnlyDictionary<string, string?>>, object?>((steps, name) => steps.GetValueOrDefault(name));
+        options.ValueConverters.Add(value => value is JsonElement element ? ToFluid(element) : null);
+        options.Filters.AddFilter("find", Find);
+        options.Filters.AddFilter("answer", Answer);
+        return options;
+    }
+
+    internal static FluidValue ToFluid(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.String => new StringValue(element.GetString()!),
+        JsonValueKind.Number => element.TryGetDecimal(out var number) ? NumberValue.Create(number) : new StringValue(element.GetRawText()),
+        JsonValueKind.True => BooleanValue.True,
+        JsonValueKind.False => BooleanValue.False,
+        JsonValueKind.Array => new ArrayValue([.. element.EnumerateArray().Select(ToFluid)]),
+        JsonValueKind.Object => new ObjectValue(element),
+        _ => NilValue.Instance,
+    };
+
+    /// <summary>
+    /// <c>items | find: 'field.ref', 'email'</c>: the first item whose (dotted) property equals the
+    /// value. <c>where</c> only looks one level deep, and form answers nest their keys.
+    /// </summary>
+    private static ValueTask<FluidValue> Find(FluidValue input, FilterArguments arguments, TemplateContext context)
+    {
+        var path = arguments.At(0).ToStringValue().Split('.');
+        var wanted = arguments.At(1).ToStringValue();
+        foreach (var item in Items(input, context))
+        {
+            if (string.Equals(Property(item, path)?.ToString(), wanted, StringComparison.Ordinal))
+            {
+                return ToFluid(item);
+            }
+        }
+        return NilValue.Instance;
+    }
+
+    /// <summary>
+    /// <c>answers | answer: 'email'</c>: a form answer's value by its field ref, key or label, whatever
+    /// the answer's type. Understands Typeform's <c>form_response.answers</c> and Tally's
+    /// <c>data.fields</c>; choices give their label(s), joined with ", ".
+    /// </summary>
+    private static ValueTask<FluidValue> Answer(FluidValue input, FilterArguments arguments, TemplateContext context)
+    {
+        var wanted = arguments.At(0).ToStringValue();
+        foreach (var item in Items(input, context))
+        {
+            var keys = new[] { Property(item, ["field", "ref"]), Property(item, ["field", "id"]), Property(item, ["key"]), Property(item, ["label"]), Property(item, ["ref"]) };
+            if (keys.Any(key => key is { ValueKind: JsonValueKind.String } k && string.Equals(k.GetString(), wanted, StringComparison.OrdinalIgnoreCase)))
+            {
+                return ToFluid(AnswerValue(item));
+            }
+        }
+        return NilValue.Instance;
+    }
+
+    private static JsonElement AnswerValue(JsonElement item)
+    {
+        // Tally: { key, label, type, value, options? }; choice values are option ids, shown by their text.
+        if (item.TryGetProperty("value", out var tally))
+        {
+            return TallyChoiceText(item, tally) ?? tally;
+        }
+        // Typeform: { type: "email", email: "..." }, { type: "choice", choice: { label } }, { type: "choices", choices: { labels: [] } }.
+        if (item.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && item.TryGetProperty(type.GetString()!, out var typed))
+        {
+            return type.GetString() switch
+            {
+                "choice" when typed.TryGetProperty("label", out var label) => label,
+                "choices" when typed.TryGetProperty("labels", out var labels) => JsonSerializer.SerializeToElement(string.Join(", ", labels.EnumerateArray().Select(l => l.ToString()))),
+                _ => typed,
+            };
+        }
+        return default;
+    }
+
+    private static JsonElement? TallyChoiceText(JsonElement item, JsonElement value)
+    {
+        if (!item.TryGetProperty("options", out var options) || options.ValueKind != JsonValueKind.Array)
+        {
+            return null;
+        }
+        var ids = value.ValueKind == JsonValueKind.Array ? value.EnumerateArray().Select(id => id.ToString()).ToList() : [value.ToString()];
+        var texts = options.EnumerateArray()
+            .Where(option => option.TryGetProperty("id", out var id) && ids.Contains(id.ToString()))
+            .Select(option => option.TryGetProperty("text", out var text) ? text.ToString() : "")
+            .ToList();
+        return texts.Count == 0 ? null : JsonSerializer.SerializeToElement(string.Join(", ", texts));
+    }
+
+    private static IEnumerable<JsonElement> Items(FluidValue input, TemplateContext context) =>
+        input.Enumerate(context).Select(value => value.ToObjectValue()).OfType<JsonElement>();
+
+    private static JsonElement? Property(JsonElement item, string[] path)
+    {
+        var current = item;
+        foreach (var name in path)
+        {
+            if (current.ValueKind != JsonValueKind.Object || !current.TryGetProperty(name, out current))
+            {
+                return null;
+            }
+        }
+        return current;
+    }
+}
