@@ -22,12 +22,17 @@ public abstract class SystemUnderTest : IAsyncLifetime
     public const string SoftrApiKey = "e2e-softr-api-key-0123456789";
     public const string StripeSecret = "whsec_e2e_0123456789abcdef";
     public const string SoftrDomain = "e2e.softr.app";
+    public const string MasterKey = "e2e-master-key-0123456789";
 
     private Azurite? _azurite;
     private WebApplication? _sandbox;
     private WebApplication? _host;
 
-    public HttpClient Host { get; } = new();
+    /// <summary>The local host, with the master key on every request (hooks ignore it; key-protected routes need it).</summary>
+    public HttpClient Host { get; } = new() { DefaultRequestHeaders = { { "x-functions-key", MasterKey } } };
+
+    /// <summary>The local host without a key.</summary>
+    public HttpClient Anonymous { get; } = new();
 
     public HttpClient Sandbox { get; } = new();
 
@@ -65,6 +70,18 @@ public abstract class SystemUnderTest : IAsyncLifetime
             ["Webhooks:Hooks:payments:SecretSettings:0"] = "E2E_STRIPE_WHSEC",
             ["Webhooks:Hooks:payments:Events:0"] = "checkout.session.completed",
             ["E2E_STRIPE_WHSEC"] = StripeSecret,
+            ["LocalHost:MasterKey"] = MasterKey,
+            ["Automations:paid-checkout:Hook"] = "payments",
+            ["Automations:paid-checkout:Events:0"] = "checkout.session.completed",
+            ["Automations:paid-checkout:When:Path"] = "payload.data.object.payment_status",
+            ["Automations:paid-checkout:When:Equals"] = "paid",
+            ["Automations:paid-checkout:Steps:0:Id"] = "user",
+            ["Automations:paid-checkout:Steps:0:Action"] = "user.create",
+            ["Automations:paid-checkout:Steps:0:Inputs:email"] = "{{ payload.data.object.customer_details.email | downcase }}",
+            ["Automations:paid-checkout:Steps:0:Inputs:fullName"] = "{{ payload.data.object.customer_details.name }}",
+            ["Automations:paid-checkout:Steps:0:Inputs:password"] = "{{ settings.E2E_STRIPE_WHSEC }}",
+            ["Automations:paid-checkout:Steps:1:Action"] = "user.invite",
+            ["Automations:paid-checkout:Steps:1:Inputs:email"] = "{{ steps.user.email }}",
             // Retry a failed message at once instead of after host.json's 10 s, so poison tests are quick.
             ["AzureWebJobs:Extensions:Queues:VisibilityTimeout"] = "00:00:00",
         };
@@ -80,11 +97,13 @@ public abstract class SystemUnderTest : IAsyncLifetime
         });
         await _host.StartAsync();
         Host.BaseAddress = new Uri(_host.Urls.Single());
+        Anonymous.BaseAddress = Host.BaseAddress;
     }
 
     public async Task DisposeAsync()
     {
         Host.Dispose();
+        Anonymous.Dispose();
         Sandbox.Dispose();
         if (_host is not null)
         {

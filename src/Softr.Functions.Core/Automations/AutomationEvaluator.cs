@@ -34,7 +34,20 @@ public sealed class AutomationEvaluator(AutomationCatalog catalog)
             return new AutomationEvaluation(hook, eventType, []);
         }
         var scope = new MappingScope(payload, eventFields, catalog.Settings);
-        return new AutomationEvaluation(hook, eventType, [.. automations.Select(automation => Evaluate(automation, eventType, scope))]);
+        return new AutomationEvaluation(hook, eventType, [.. automations.Select(automation => EvaluateSafely(automation, eventType, scope))]);
+    }
+
+    /// <summary>One automation's template failing (a runaway loop stopped at its step limit, say) must not take the others down.</summary>
+    private static AutomationOutcome EvaluateSafely(CompiledAutomation automation, string eventType, MappingScope scope)
+    {
+        try
+        {
+            return Evaluate(automation, eventType, scope);
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or FormatException or ArgumentException or OverflowException or IOException)
+        {
+            return new AutomationOutcome(automation.Name, OutcomeStatus.MappingFailed, $"a template failed: {exception.Message}", []);
+        }
     }
 
     private static AutomationOutcome Evaluate(CompiledAutomation automation, string eventType, MappingScope scope)

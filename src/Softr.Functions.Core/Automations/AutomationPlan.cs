@@ -30,6 +30,9 @@ public enum OutcomeStatus
 
     /// <summary>Switched off in the configuration.</summary>
     Disabled,
+
+    /// <summary>A template failed for this event (for example, it exceeded its step limit).</summary>
+    MappingFailed,
 }
 
 /// <summary>One automation's verdict: its plan, or the reason it will not run.</summary>

@@ -117,7 +117,16 @@ public static class LiquidMappings
     /// <summary>Statements one template may execute: ample for any mapping, a stop for a runaway loop.</summary>
     public const int MaxSteps = 10_000;
 
-    internal static FluidParser Parser { get; } = new();
+    internal static FluidParser Parser { get; } = CreateParser();
+
+    /// <summary>Liquid without the tags that read other templates from files: a mapping is one self-contained template.</summary>
+    private static FluidParser CreateParser()
+    {
+        var parser = new FluidParser();
+        parser.RegisteredTags.Remove("include");
+        parser.RegisteredTags.Remove("render");
+        return parser;
+    }
 
     internal static TemplateOptions Options { get; } = CreateOptions();
 
