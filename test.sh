@@ -13,7 +13,7 @@ status=0
 dotnet test Softr.Functions.sln --nologo "$@" 2>&1 | tee .run/test.log || status=$?
 
 # One closing line for the whole suite, summed over the test projects.
-awk -F'[:,]' '/^(Passed|Failed)!/ { for (i = 1; i < NF; i++) { gsub(/ /, "", $i); v = $(i + 1); gsub(/ /, "", v);
-  if ($i == "Passed") p += v; if ($i == "Failed") f += v; if ($i == "Skipped") s += v } }
+awk -F'[:,]' '/^(Passed|Failed)!/ { for (i = 1; i < NF; i++) { k = $i; sub(/.*- /, "", k); gsub(/ /, "", k); v = $(i + 1); gsub(/ /, "", v);
+  if (k == "Passed") p += v; if (k == "Failed") f += v; if (k == "Skipped") s += v } }
   END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' .run/test.log
 exit "$status"

@@ -63,7 +63,7 @@ public sealed partial class Mapping
         {
             return Text;
         }
-        var rendered = scope.Render(_template);
+        var rendered = scope.Render(_template, Text);
         return string.IsNullOrWhiteSpace(rendered) ? null : rendered;
     }
 
@@ -83,6 +83,10 @@ public sealed class MappingScope
 {
     private readonly TemplateContext _context;
 
+    // Templates are deterministic over one scope, so the same text renders once per event however many
+    // automations test or map it (50 automations checking payment_status is one render, not fifty).
+    private readonly Dictionary<string, string> _rendered = new(StringComparer.Ordinal);
+
     public MappingScope(JsonElement payload, IReadOnlyDictionary<string, string?> eventFields, IReadOnlyDictionary<string, string?> settings,
         IReadOnlyDictionary<string, IReadOnlyDictionary<string, string?>>? steps = null)
     {
@@ -93,13 +97,17 @@ public sealed class MappingScope
         _context.SetValue("steps", new ObjectValue(steps ?? new Dictionary<string, IReadOnlyDictionary<string, string?>>()));
     }
 
-    internal string Render(IFluidTemplate template)
+    internal string Render(IFluidTemplate template, string text)
     {
+        if (_rendered.TryGetValue(text, out var known))
+        {
+            return known;
+        }
         // A child scope per template, so one template's {% assign %} cannot leak into the next.
         _context.EnterChildScope();
         try
         {
-            return template.Render(_context);
+            return _rendered[text] = template.Render(_context);
         }
         finally
         {

@@ -37,7 +37,7 @@ public sealed class FunctionMetadataTests
     public void Metadata_HasNoFunctionsBeyondTheKnownOnes()
     {
         Assert.Equal(
-            [GetEventFunction.Name, ProcessEventFunction.Name, ReceiveWebhookFunction.Name],
+            [DryRunFunction.Name, GetEventFunction.Name, ProcessEventFunction.Name, ReceiveWebhookFunction.Name],
             FunctionMetadata.Load().Select(entry => entry.Name).Order(StringComparer.Ordinal));
     }
 
