@@ -44,7 +44,7 @@ public sealed class DryRunTests(IngestionOnlySystem system) : IClassFixture<Inge
         var outcome = plan.GetProperty("automations")[0];
         Assert.Equal(("paid-checkout", "Planned"), (outcome.GetProperty("name").GetString(), outcome.GetProperty("status").GetString()));
         var create = outcome.GetProperty("steps")[0];
-        Assert.Equal("user.create", create.GetProperty("action").GetString());
+        Assert.Equal(("user.create", "Write"), (create.GetProperty("action").GetString(), create.GetProperty("kind").GetString()));
         Assert.Equal("ada@example.com", create.GetProperty("inputs").GetProperty("email").GetProperty("value").GetString());
         Assert.Equal("***", create.GetProperty("inputs").GetProperty("password").GetProperty("value").GetString());
         Assert.DoesNotContain(SystemUnderTest.StripeSecret, plan.GetRawText(), StringComparison.Ordinal);

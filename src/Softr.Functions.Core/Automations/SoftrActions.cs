@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace Softr.Functions.Automations;
 
 /// <summary>Whether an action spends Softr's read budget (40/s) or its write budget (30/s).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ActionKind>))]
 public enum ActionKind
 {
     Read,
