@@ -45,7 +45,7 @@ public static class HttpFunctionEndpoints
         {
             if (needsKey && !FunctionKeys.IsAuthorized(context))
             {
-                var refusal = new ObjectResult(FunctionKeys.Unauthorized()) { StatusCode = StatusCodes.Status401Unauthorized, ContentTypes = { "application/problem+json" } };
+                var refusal = new ObjectResult(FunctionKeys.Unauthorized()) { StatusCode = StatusCodes.Status401Unauthorized, ContentTypes = { Softr.Functions.App.WebhookResponses.ProblemContentType } };
                 await refusal.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
                 return;
             }

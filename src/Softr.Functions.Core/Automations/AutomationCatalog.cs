@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Softr.Functions.Webhooks;
@@ -19,23 +20,19 @@ public sealed partial class AutomationCatalog
         ArgumentNullException.ThrowIfNull(hooks);
         ArgumentNullException.ThrowIfNull(configuration);
         var problems = new List<string>();
-        var settings = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var (name, definition) in automations.Value.Automations.OrderBy(entry => entry.Key, StringComparer.Ordinal))
-        {
-            var compiled = AutomationCompiler.Compile(name, definition, hooks.Value, setting => !string.IsNullOrEmpty(configuration[setting]), problems);
-            if (compiled is null)
-            {
-                continue;
-            }
-            (_byHook.TryGetValue(compiled.Hook, out var list) ? list : _byHook[compiled.Hook] = []).Add(compiled);
-            foreach (var setting in compiled.Steps.SelectMany(step => step.Inputs.Concat(step.Fields)).SelectMany(mapping => mapping.Value.SettingReferences))
-            {
-                settings[setting] = configuration[setting];
-            }
-        }
+        var compiled = AutomationCompiler.CompileAll(automations.Value, hooks.Value, configuration, problems);
         if (problems.Count > 0)
         {
             throw new InvalidOperationException("The automations are invalid: " + string.Join(" ", problems));
+        }
+        var settings = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var automation in compiled)
+        {
+            (_byHook.TryGetValue(automation.Hook, out var list) ? list : _byHook[automation.Hook] = []).Add(automation);
+            foreach (var setting in automation.Steps.SelectMany(step => step.Inputs.Concat(step.Fields)).SelectMany(mapping => mapping.Value.SettingReferences))
+            {
+                settings[setting] = configuration[setting];
+            }
         }
         Settings = settings;
     }
@@ -48,6 +45,6 @@ public sealed partial class AutomationCatalog
     /// <summary>Whether a setting's value must never be shown: its name says it is a secret.</summary>
     public static bool IsSecretSetting(string name) => SecretName().IsMatch(name);
 
-    [System.Text.RegularExpressions.GeneratedRegex("KEY|SECRET|TOKEN|PASSWORD|CONNECTION", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
-    private static partial System.Text.RegularExpressions.Regex SecretName();
+    [GeneratedRegex("KEY|SECRET|TOKEN|PASSWORD|CONNECTION", RegexOptions.IgnoreCase)]
+    private static partial Regex SecretName();
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using System.Text.RegularExpressions;
 using Softr.Functions.Webhooks;
 
@@ -11,6 +12,16 @@ namespace Softr.Functions.Automations;
 public static partial class AutomationCompiler
 {
     public const string FileName = "hooks.json";
+
+    /// <summary>Every automation in the configuration, in name order; the bad ones are left out and their problems added.</summary>
+    public static List<CompiledAutomation> CompileAll(AutomationsOptions automations, WebhooksOptions hooks, IConfiguration configuration, List<string> problems)
+    {
+        ArgumentNullException.ThrowIfNull(automations);
+        ArgumentNullException.ThrowIfNull(configuration);
+        return [.. automations.Automations.OrderBy(entry => entry.Key, StringComparer.Ordinal)
+            .Select(entry => Compile(entry.Key, entry.Value, hooks, setting => !string.IsNullOrEmpty(configuration[setting]), problems))
+            .OfType<CompiledAutomation>()];
+    }
 
     /// <param name="isSettingSet">Whether an app setting a template reads (<c>settings.NAME</c>) has a value.</param>
     public static CompiledAutomation? Compile(string name, AutomationDefinition definition, WebhooksOptions hooks, Func<string, bool> isSettingSet,

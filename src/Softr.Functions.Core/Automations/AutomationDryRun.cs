@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Softr.Functions.Webhooks;
@@ -30,27 +28,15 @@ public sealed class AutomationDryRun(IOptionsMonitor<WebhooksOptions> options, W
             return (null, WebhookProblems.BodyTooLarge(hookName, hook.MaxBodyBytes));
         }
         var sender = senders.Find(hook.Sender)!;
-        var parse = await WebhookBodyParser.ParseAsync(bytes, contentType, sender.AcceptsForms, cancellationToken).ConfigureAwait(false);
-        if (parse.IsUnsupported)
+        var (payload, problem) = await WebhookBodyParser.ParsePayloadAsync(hookName, bytes, contentType, sender, cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
         {
-            return (null, WebhookProblems.UnsupportedContentType(hookName, contentType));
-        }
-        if (parse.Payload is not { } payload)
-        {
-            return (null, WebhookProblems.InvalidJson(hookName, parse.Error!));
+            return (null, problem);
         }
 
         var identity = sender.Identify(payload, headers);
         var eventType = WebhookIngestor.EventTypeOf(hook, identity);
-        var eventFields = new Dictionary<string, string?>(StringComparer.Ordinal)
-        {
-            ["id"] = EventId,
-            ["type"] = eventType,
-            ["hook"] = hookName,
-            ["sender"] = hook.Sender,
-            ["senderEventId"] = identity.SenderEventId,
-            ["receivedAt"] = timeProvider.GetUtcNow().ToString("O", CultureInfo.InvariantCulture),
-        };
+        var eventFields = AutomationEvaluator.EventFields(EventId, eventType, hookName, hook.Sender, identity.SenderEventId, timeProvider.GetUtcNow());
         return (Masked(evaluator.Evaluate(hookName, eventType, payload, eventFields)), null);
     }
 
@@ -65,7 +51,4 @@ public sealed class AutomationDryRun(IOptionsMonitor<WebhooksOptions> options, W
             })],
         })],
     };
-
-    /// <summary>Serialises a payload-free evaluation for the response.</summary>
-    public static JsonSerializerOptions ResponseJson { get; } = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 }

@@ -14,17 +14,21 @@ public sealed class AutomationEvaluator(AutomationCatalog catalog)
     public AutomationEvaluation Evaluate(EventEnvelope envelope)
     {
         ArgumentNullException.ThrowIfNull(envelope);
-        var eventFields = new Dictionary<string, string?>(StringComparer.Ordinal)
-        {
-            ["id"] = envelope.EventId,
-            ["type"] = envelope.EventType,
-            ["hook"] = envelope.Hook,
-            ["sender"] = envelope.Sender,
-            ["senderEventId"] = envelope.SenderEventId,
-            ["receivedAt"] = envelope.ReceivedAt.ToString("O", CultureInfo.InvariantCulture),
-        };
+        var eventFields = EventFields(envelope.EventId, envelope.EventType, envelope.Hook, envelope.Sender, envelope.SenderEventId, envelope.ReceivedAt);
         return Evaluate(envelope.Hook, envelope.EventType, envelope.Payload, eventFields);
     }
+
+    /// <summary>What templates see as <c>event</c>.</summary>
+    public static Dictionary<string, string?> EventFields(string id, string type, string hook, string sender, string? senderEventId, DateTimeOffset receivedAt) =>
+        new(StringComparer.Ordinal)
+        {
+            ["id"] = id,
+            ["type"] = type,
+            ["hook"] = hook,
+            ["sender"] = sender,
+            ["senderEventId"] = senderEventId,
+            ["receivedAt"] = receivedAt.ToString("O", CultureInfo.InvariantCulture),
+        };
 
     public AutomationEvaluation Evaluate(string hook, string eventType, JsonElement payload, IReadOnlyDictionary<string, string?> eventFields)
     {

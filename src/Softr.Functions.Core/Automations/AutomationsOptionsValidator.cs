@@ -14,14 +14,11 @@ public sealed class AutomationsOptionsValidator : AbstractValidator<AutomationsO
 {
     public AutomationsOptionsValidator(IOptions<WebhooksOptions> hooks, IConfiguration configuration)
     {
-        RuleForEach(options => options.Automations).Custom((entry, context) =>
+        RuleFor(options => options).Custom((options, context) =>
         {
             var problems = new List<string>();
-            AutomationCompiler.Compile(entry.Key, entry.Value, hooks.Value, setting => !string.IsNullOrEmpty(configuration[setting]), problems);
-            foreach (var problem in problems)
-            {
-                context.AddFailure(entry.Key, problem);
-            }
+            AutomationCompiler.CompileAll(options, hooks.Value, configuration, problems);
+            problems.ForEach(problem => context.AddFailure(AutomationsOptions.SectionName, problem));
         });
     }
 

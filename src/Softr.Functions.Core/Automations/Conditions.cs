@@ -108,10 +108,10 @@ public abstract class Condition
                 { In.Count: > 0 } => value is not null && definition.In.Contains(value, StringComparer.Ordinal),
                 { Exists: { } exists } => (value is not null) == exists,
                 { Matches: not null } => value is not null && Matches(value),
-                { GreaterThan: { } bound } => Compare(value, bound) > 0,
-                { GreaterThanOrEqual: { } bound } => Compare(value, bound) >= 0,
-                { LessThan: { } bound } => Compare(value, bound) is < 0 and not int.MinValue,
-                _ => Compare(value, definition.LessThanOrEqual!) is <= 0 and not int.MinValue,
+                { GreaterThan: { } bound } => Compare(value, bound) is > 0,
+                { GreaterThanOrEqual: { } bound } => Compare(value, bound) is >= 0,
+                { LessThan: { } bound } => Compare(value, bound) is < 0,
+                _ => Compare(value, definition.LessThanOrEqual!) is <= 0,
             };
             return holds ? null : $"{definition.Path} {Describe()} (it was {(value is null ? "empty" : $"'{Shorten(value)}'")})";
         }
@@ -128,12 +128,12 @@ public abstract class Condition
             }
         }
 
-        /// <summary>Numbers as numbers, ISO dates as instants, anything else as text; int.MinValue when either side is empty.</summary>
-        private static int Compare(string? value, string bound)
+        /// <summary>Numbers as numbers, ISO dates as instants, anything else as text; null (no comparison holds) when the value is empty.</summary>
+        private static int? Compare(string? value, string bound)
         {
             if (value is null)
             {
-                return int.MinValue;
+                return null;
             }
             if (decimal.TryParse(value, NumberStyles.Number, CultureInfo.InvariantCulture, out var number)
                 && decimal.TryParse(bound, NumberStyles.Number, CultureInfo.InvariantCulture, out var limit))

@@ -28,8 +28,10 @@ public static class StorageServiceCollectionExtensions
     public static IServiceCollection AddDeliveryLedger(this IServiceCollection services)
     {
         services.AddSingleton(provider => new TableServiceClient(ConnectionString(provider), WithShortRetries(new TableClientOptions())));
-        services.AddSingleton<IDeliveryLedger, TableDeliveryLedger>();
-        services.AddSingleton<IEventLog, TableEventLog>();
+        // One store, one table: the ledger's claim is the event log's summary row.
+        services.AddSingleton<TableEventStore>();
+        services.AddSingleton<IDeliveryLedger>(provider => provider.GetRequiredService<TableEventStore>());
+        services.AddSingleton<IEventLog>(provider => provider.GetRequiredService<TableEventStore>());
         return services;
     }
 

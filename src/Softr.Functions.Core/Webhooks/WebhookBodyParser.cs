@@ -1,8 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using Softr.Functions.Events;
+using Softr.Functions.Webhooks.Senders;
 
 namespace Softr.Functions.Webhooks;
 
@@ -16,6 +18,31 @@ namespace Softr.Functions.Webhooks;
 public static class WebhookBodyParser
 {
     private const int MaxFormFields = 1000;
+
+    /// <summary>
+    /// A delivery's payload as its sender may send it (a JSON object, an array where the sender
+    /// batches, a form where it posts forms), or the problem to answer: 415 for a content type the
+    /// sender does not use, 400 for a body that does not parse or is not an object.
+    /// </summary>
+    public static async Task<(JsonElement Payload, ProblemDetails? Problem)> ParsePayloadAsync(string hook, byte[] body, string? contentType,
+        WebhookSender sender, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sender);
+        var parse = await ParseAsync(body, contentType, sender.AcceptsForms, cancellationToken).ConfigureAwait(false);
+        if (parse.IsUnsupported)
+        {
+            return (default, WebhookProblems.UnsupportedContentType(hook, contentType));
+        }
+        if (parse.Payload is not { } payload)
+        {
+            return (default, WebhookProblems.InvalidJson(hook, parse.Error!));
+        }
+        if (payload.ValueKind != JsonValueKind.Object && !(sender.AcceptsArrays && payload.ValueKind == JsonValueKind.Array))
+        {
+            return (default, WebhookProblems.InvalidJson(hook, $"expected an object, got {payload.ValueKind}."));
+        }
+        return (payload, null);
+    }
 
     public static async Task<BodyParse> ParseAsync(byte[] body, string? contentType, bool formsAllowed, CancellationToken cancellationToken)
     {

@@ -60,19 +60,10 @@ public sealed partial class WebhookIngestor(
             return Reject(request.Hook, WebhookProblems.Unauthenticated(request.Hook, check.Reason!));
         }
 
-        var parse = await WebhookBodyParser.ParseAsync(body, request.ContentType, sender.AcceptsForms, cancellationToken)
-            .ConfigureAwait(false);
-        if (parse.IsUnsupported)
+        var (payload, problem) = await WebhookBodyParser.ParsePayloadAsync(request.Hook, body, request.ContentType, sender, cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
         {
-            return Reject(request.Hook, WebhookProblems.UnsupportedContentType(request.Hook, request.ContentType));
-        }
-        if (parse.Payload is not { } payload)
-        {
-            return Reject(request.Hook, WebhookProblems.InvalidJson(request.Hook, parse.Error!));
-        }
-        if (payload.ValueKind != JsonValueKind.Object && !(sender.AcceptsArrays && payload.ValueKind == JsonValueKind.Array))
-        {
-            return Reject(request.Hook, WebhookProblems.InvalidJson(request.Hook, $"expected an object, got {payload.ValueKind}."));
+            return Reject(request.Hook, problem);
         }
 
         var identity = sender.Identify(payload, request.Headers);
@@ -146,7 +137,7 @@ public sealed partial class WebhookIngestor(
 
     /// <summary>
     /// After a failed enqueue: give the claim up so the sender's retry is let through. If even that
-    /// fails, the claim is taken over once it is <see cref="TableDeliveryLedger.AbandonedAfter"/> old.
+    /// fails, the claim is taken over once it is <see cref="TableEventStore.AbandonedAfter"/> old.
     /// </summary>
     private Task ReleaseQuietlyAsync(EventEnvelope envelope) =>
         QuietlyAsync(() => ledger.ReleaseAsync(envelope.EventId, "not queued: storage unavailable; the sender was answered 503 and will retry", CancellationToken.None),

@@ -112,14 +112,42 @@ public sealed class AutomationEvaluatorTests
     }
 
     [Fact]
-    public void Templates_SeeOnlyTheSettingsTheyName()
+    public void ValueReadFromASecretSetting_IsSensitive_AndMaskedForDisplay()
     {
-        var step = Assert.Single(Single(Harness(null, """{ "Action": "user.create", "Inputs": { "email": "x@y.z", "fullName": "[{{ settings.STRIPE_WEBHOOK_SECRET }}]" } }"""
-            ).Evaluate("shop", "order", Event)).Steps);
+        var step = Assert.Single(Single(Harness(null, """{ "Action": "user.create", "Inputs": { "email": "x@y.z", "fullName": "[{{ settings.STRIPE_WEBHOOK_SECRET }}]" } }""")
+            .Evaluate("shop", "order", Event)).Steps);
 
-        // The template names the setting, so it may read it; the value is then marked sensitive (its name says secret).
         Assert.True(step.Inputs["fullName"].Sensitive);
+        Assert.Equal("[whsec_test_secret_value]", step.Inputs["fullName"].Value);
         Assert.Equal("***", step.Inputs["fullName"].ForDisplay().Value);
+    }
+
+    [Fact]
+    public void Templates_CannotReachSettingsTheyDoNotName()
+    {
+        // The harness's configuration holds STRIPE_WEBHOOK_SECRET and more; this template names only the database id.
+        var step = Assert.Single(Single(Harness(null,
+            """{ "Action": "user.create", "Inputs": { "email": "{{ settings.SOFTR_DATABASE_ID }}", "fullName": "[{{ settings }}|{% for s in settings %}{{ s }}{% endfor %}]" } }""")
+            .Evaluate("shop", "order", Event)).Steps);
+
+        Assert.DoesNotContain("whsec_test_secret_value", step.Inputs["fullName"].Value ?? "", StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", step.Inputs["fullName"].Value ?? "", StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void DeferredValue_RendersOnceTheEarlierStepHasRun()
+    {
+        Assert.True(Mapping.TryParse("{{ steps.user.magicLink | default: 'none' }}", out var mapping, out _));
+        var results = new Dictionary<string, IReadOnlyDictionary<string, string?>>
+        {
+            ["user"] = new Dictionary<string, string?> { ["magicLink"] = "https://demo.softr.app/magic/abc" },
+        };
+
+        var scope = new MappingScope(default, new Dictionary<string, string?>(), new Dictionary<string, string?>(), results);
+
+        Assert.True(mapping.IsDeferred);
+        Assert.Equal([("user", "magicLink")], mapping.StepReferences);
+        Assert.Equal("https://demo.softr.app/magic/abc", mapping.Render(scope));
     }
 
     [Fact]

@@ -8,23 +8,20 @@ using Softr.Functions.Webhooks;
 namespace Softr.Functions.EndToEndTests;
 
 /// <summary>
-/// The Table storage ledger and event log against Azurite: the claim is atomic, an abandoned claim is
+/// The events table store against Azurite: the claim is atomic, an abandoned claim is
 /// taken over once, and the claim and processing's status records share one row without clobbering each other.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
-public sealed class DeliveryLedgerTests : IAsyncLifetime
+public sealed class TableEventStoreTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
     private Azurite? _azurite;
-    private TableDeliveryLedger _ledger = null!;
-    private TableEventLog _log = null!;
+    private TableEventStore _store = null!;
 
     public async Task InitializeAsync()
     {
         _azurite = await Azurite.StartAsync();
-        var tables = new TableServiceClient(_azurite.ConnectionString);
-        _ledger = new TableDeliveryLedger(tables, _time);
-        _log = new TableEventLog(tables, _time);
+        _store = new TableEventStore(new TableServiceClient(_azurite.ConnectionString), _time);
     }
 
     public async Task DisposeAsync()
@@ -39,14 +36,14 @@ public sealed class DeliveryLedgerTests : IAsyncLifetime
     public async Task TwentyConcurrentClaims_OneWins_AndOnceQueuedTheRestAreDuplicates()
     {
         var envelope = Envelope("stripe", "evt_123");
-        var claims = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => _ledger.ClaimAsync(envelope)));
+        var claims = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => _store.ClaimAsync(envelope)));
 
         Assert.Single(claims, claim => claim.Status == DeliveryClaimStatus.New);
         Assert.Equal(19, claims.Count(claim => claim.Status == DeliveryClaimStatus.InProgress));
         Assert.All(claims, claim => Assert.Equal(envelope.EventId, claim.EventId));
 
-        await _ledger.MarkQueuedAsync(envelope.EventId);
-        var later = await _ledger.ClaimAsync(envelope);
+        await _store.MarkQueuedAsync(envelope.EventId);
+        var later = await _store.ClaimAsync(envelope);
 
         Assert.Equal(DeliveryClaimStatus.Duplicate, later.Status);
     }
@@ -54,8 +51,8 @@ public sealed class DeliveryLedgerTests : IAsyncLifetime
     [Fact]
     public async Task SameKeyOnAnotherHook_IsAnotherEvent()
     {
-        var first = await _ledger.ClaimAsync(Envelope("stripe", "shared-key"));
-        var second = await _ledger.ClaimAsync(Envelope("paddle", "shared-key"));
+        var first = await _store.ClaimAsync(Envelope("stripe", "shared-key"));
+        var second = await _store.ClaimAsync(Envelope("paddle", "shared-key"));
 
         Assert.Equal(DeliveryClaimStatus.New, first.Status);
         Assert.Equal(DeliveryClaimStatus.New, second.Status);
@@ -66,11 +63,11 @@ public sealed class DeliveryLedgerTests : IAsyncLifetime
     public async Task ReleasedClaim_LetsTheRetryThrough_AndTheStatusShowsWhy()
     {
         var envelope = Envelope("tally", "evt_r");
-        await _ledger.ClaimAsync(envelope);
-        await _ledger.ReleaseAsync(envelope.EventId, "not queued: storage unavailable");
+        await _store.ClaimAsync(envelope);
+        await _store.ReleaseAsync(envelope.EventId, "not queued: storage unavailable");
 
-        var released = await _log.FindAsync(envelope.EventId);
-        var retry = await _ledger.ClaimAsync(envelope);
+        var released = await _store.FindAsync(envelope.EventId);
+        var retry = await _store.ClaimAsync(envelope);
 
         Assert.Equal(EventStatus.Failed, released!.Status);
         Assert.Contains(released.History, entry => entry.Detail == "not queued: storage unavailable");
@@ -81,11 +78,11 @@ public sealed class DeliveryLedgerTests : IAsyncLifetime
     public async Task AbandonedClaim_IsTakenOverByExactlyOneRetry()
     {
         var envelope = Envelope("typeform", "evt_x");
-        await _ledger.ClaimAsync(envelope);
-        Assert.Equal(DeliveryClaimStatus.InProgress, (await _ledger.ClaimAsync(envelope)).Status);
+        await _store.ClaimAsync(envelope);
+        Assert.Equal(DeliveryClaimStatus.InProgress, (await _store.ClaimAsync(envelope)).Status);
 
-        _time.Advance(TableDeliveryLedger.AbandonedAfter + TimeSpan.FromSeconds(1));
-        var takers = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => _ledger.ClaimAsync(envelope)));
+        _time.Advance(TableEventStore.AbandonedAfter + TimeSpan.FromSeconds(1));
+        var takers = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => _store.ClaimAsync(envelope)));
 
         Assert.Single(takers, claim => claim.Status == DeliveryClaimStatus.New);
     }
@@ -94,20 +91,20 @@ public sealed class DeliveryLedgerTests : IAsyncLifetime
     public async Task Claim_ShowsAsAccepted_AndProcessingStatusSurvivesALateQueuedMark()
     {
         var envelope = Envelope("stripe", "evt_race");
-        await _ledger.ClaimAsync(envelope);
-        var accepted = await _log.FindAsync(envelope.EventId);
+        await _store.ClaimAsync(envelope);
+        var accepted = await _store.FindAsync(envelope.EventId);
 
         // Processing can pick the message up before ingestion has marked its claim queued.
         _time.Advance(TimeSpan.FromMilliseconds(5));
-        await _log.RecordAsync(envelope, EventStatus.Succeeded, "user created");
-        await _ledger.MarkQueuedAsync(envelope.EventId);
-        var done = await _log.FindAsync(envelope.EventId);
+        await _store.RecordAsync(envelope, EventStatus.Succeeded, "user created");
+        await _store.MarkQueuedAsync(envelope.EventId);
+        var done = await _store.FindAsync(envelope.EventId);
 
         Assert.Equal(EventStatus.Accepted, accepted!.Status);
         Assert.Equal([EventStatus.Accepted], accepted.History.Select(entry => entry.Status));
         Assert.Equal(EventStatus.Succeeded, done!.Status);
         Assert.Equal([EventStatus.Accepted, EventStatus.Succeeded], done.History.Select(entry => entry.Status));
-        Assert.Equal(DeliveryClaimStatus.Duplicate, (await _ledger.ClaimAsync(envelope)).Status);
+        Assert.Equal(DeliveryClaimStatus.Duplicate, (await _store.ClaimAsync(envelope)).Status);
     }
 
     [Fact]
@@ -115,11 +112,11 @@ public sealed class DeliveryLedgerTests : IAsyncLifetime
     {
         // The mark after queueing was lost, but processing has run: the event was queued.
         var envelope = Envelope("stripe", "evt_lost_mark");
-        await _ledger.ClaimAsync(envelope);
-        await _log.RecordAsync(envelope, EventStatus.Processing, null);
-        _time.Advance(TableDeliveryLedger.AbandonedAfter + TimeSpan.FromMinutes(1));
+        await _store.ClaimAsync(envelope);
+        await _store.RecordAsync(envelope, EventStatus.Processing, null);
+        _time.Advance(TableEventStore.AbandonedAfter + TimeSpan.FromMinutes(1));
 
-        Assert.Equal(DeliveryClaimStatus.Duplicate, (await _ledger.ClaimAsync(envelope)).Status);
+        Assert.Equal(DeliveryClaimStatus.Duplicate, (await _store.ClaimAsync(envelope)).Status);
     }
 
     private EventEnvelope Envelope(string hook, string dedupeKey) => new()

@@ -1,0 +1,188 @@
+using System.Globalization;
+using Azure;
+using Azure.Data.Tables;
+using Softr.Functions.Storage;
+using Softr.Functions.Webhooks;
+
+namespace Softr.Functions.Events;
+
+/// <summary>
+/// The events table: one partition per event, a <c>summary</c> row with its current status, and one
+/// row per later change, keyed by time so that they read back in order. Ingestion's dedupe claim is
+/// the summary row itself, inserted atomically: of any number of concurrent deliveries of one event
+/// exactly one wins, and the same write records the event as accepted. Processing's status writes merge
+/// into that row, so neither side clobbers the other's columns. Rows are kept, not expired: the dedupe
+/// window is at least as long as Stripe's three days of retries.
+/// </summary>
+public sealed class TableEventStore(TableServiceClient tables, TimeProvider timeProvider) : IDeliveryLedger, IEventLog
+{
+    /// <summary>A pending claim older than this was abandoned (its process died between claim and queue) and may be taken over.</summary>
+    public static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(2);
+
+    private const string SummaryRow = "summary";
+
+    // The claim column: pending (claimed, not yet queued), queued, or released (queueing failed).
+    private const string Claim = "Claim";
+    private const string Pending = "pending";
+    private const string Queued = "queued";
+    private const string Released = "released";
+
+    private readonly TableClient _table = tables.GetTableClient(TableNames.Events);
+    private volatile bool _tableReady;
+
+    public async Task<DeliveryClaim> ClaimAsync(EventEnvelope envelope, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        try
+        {
+            await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+            var claim = Summary(envelope, EventStatus.Accepted, timeProvider.GetUtcNow());
+            claim[Claim] = Pending;
+            try
+            {
+                await _table.AddEntityAsync(claim, cancellationToken).ConfigureAwait(false);
+                return new DeliveryClaim(DeliveryClaimStatus.New, envelope.EventId);
+            }
+            catch (RequestFailedException conflict) when (conflict.Status == 409)
+            {
+                var existing = (await _table.GetEntityAsync<TableEntity>(envelope.EventId, SummaryRow, cancellationToken: cancellationToken)
+                    .ConfigureAwait(false)).Value;
+                return await ResolveConflictAsync(existing, claim, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (RequestFailedException exception)
+        {
+            throw new DeliveryLedgerUnavailableException($"The delivery ledger could not be read or written: {exception.Status} {exception.ErrorCode}", exception);
+        }
+        catch (AggregateException exception)
+        {
+            throw new DeliveryLedgerUnavailableException("The delivery ledger could not be reached.", exception);
+        }
+    }
+
+    public async Task MarkQueuedAsync(string eventId, CancellationToken cancellationToken = default)
+    {
+        // A merge of the claim column alone: processing may already have written the status, and it must stay.
+        var mark = new TableEntity(eventId, SummaryRow) { [Claim] = Queued };
+        await _table.UpdateEntityAsync(mark, ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task ReleaseAsync(string eventId, string reason, CancellationToken cancellationToken = default)
+    {
+        var now = timeProvider.GetUtcNow();
+        var release = new TableEntity(eventId, SummaryRow)
+        {
+            [Claim] = Released,
+            [nameof(EventRecord.Status)] = nameof(EventStatus.Failed),
+            [nameof(EventRecord.UpdatedAt)] = now,
+        };
+        await _table.SubmitTransactionAsync(
+            [
+                new TableTransactionAction(TableTransactionActionType.UpdateMerge, release),
+                new TableTransactionAction(TableTransactionActionType.Add, History(eventId, EventStatus.Failed, reason, now)),
+            ],
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task RecordAsync(EventEnvelope envelope, EventStatus status, string? detail, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        var now = timeProvider.GetUtcNow();
+        // One partition, one atomic batch: the summary never disagrees with the history. A merge, so
+        // that the claim column on the same row survives.
+        await _table.SubmitTransactionAsync(
+            [
+                new TableTransactionAction(TableTransactionActionType.Add, History(envelope.EventId, status, detail, now)),
+                new TableTransactionAction(TableTransactionActionType.UpsertMerge, Summary(envelope, status, now)),
+            ],
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<EventRecord?> FindAsync(string eventId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(eventId);
+        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        TableEntity? summary = null;
+        var history = new List<EventHistoryEntry>();
+        await foreach (var row in _table.QueryAsync<TableEntity>(entity => entity.PartitionKey == eventId, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (row.RowKey == SummaryRow)
+            {
+                summary = row;
+            }
+            else
+            {
+                history.Add(new EventHistoryEntry(row.GetDateTimeOffset(nameof(EventHistoryEntry.At)) ?? DateTimeOffset.MinValue, StatusOf(row),
+                    row.GetString(nameof(EventHistoryEntry.Detail))));
+            }
+        }
+        if (summary is null)
+        {
+            return null;
+        }
+        var hook = summary.GetString(nameof(EventRecord.Hook)) ?? "";
+        var receivedAt = summary.GetDateTimeOffset(nameof(EventRecord.ReceivedAt)) ?? DateTimeOffset.MinValue;
+        // Acceptance is the claim itself, not a row of its own (one storage write fewer per webhook).
+        history.Insert(0, new EventHistoryEntry(receivedAt, EventStatus.Accepted, $"received on {hook}"));
+        return new EventRecord(eventId, hook, summary.GetString(nameof(EventRecord.Type)) ?? "", StatusOf(summary),
+            receivedAt, summary.GetDateTimeOffset(nameof(EventRecord.UpdatedAt)) ?? receivedAt, [.. history.OrderBy(entry => entry.At)]);
+    }
+
+    private async Task<DeliveryClaim> ResolveConflictAsync(TableEntity existing, TableEntity claim, CancellationToken cancellationToken)
+    {
+        var state = existing.GetString(Claim);
+        // Queued, or evidently so: processing has written a status, so the mark after queueing was lost.
+        if (state == Queued || StatusOf(existing) is not (EventStatus.Accepted or EventStatus.Failed))
+        {
+            return new DeliveryClaim(DeliveryClaimStatus.Duplicate, existing.PartitionKey);
+        }
+        var claimedAt = existing.GetDateTimeOffset(nameof(EventRecord.UpdatedAt)) ?? DateTimeOffset.MinValue;
+        if (state == Pending && timeProvider.GetUtcNow() - claimedAt < AbandonedAfter)
+        {
+            return new DeliveryClaim(DeliveryClaimStatus.InProgress, existing.PartitionKey);
+        }
+
+        // Released, or abandoned by a process that died between claim and queue: take it over,
+        // conditional on the ETag so that only one taker wins. The id is the same, so if the dead
+        // process did queue the event, processing sees the same event twice and does it once.
+        try
+        {
+            await _table.UpdateEntityAsync(claim, existing.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+            return new DeliveryClaim(DeliveryClaimStatus.New, existing.PartitionKey);
+        }
+        catch (RequestFailedException lost) when (lost.Status == 412)
+        {
+            return new DeliveryClaim(DeliveryClaimStatus.InProgress, existing.PartitionKey);
+        }
+    }
+
+    private static TableEntity Summary(EventEnvelope envelope, EventStatus status, DateTimeOffset now) => new(envelope.EventId, SummaryRow)
+    {
+        [nameof(EventRecord.Hook)] = envelope.Hook,
+        [nameof(EventRecord.Type)] = envelope.EventType,
+        [nameof(EventRecord.Status)] = status.ToString(),
+        [nameof(EventRecord.ReceivedAt)] = envelope.ReceivedAt,
+        [nameof(EventRecord.UpdatedAt)] = now,
+    };
+
+    private static TableEntity History(string eventId, EventStatus status, string? detail, DateTimeOffset now) =>
+        new(eventId, $"h{now.UtcTicks.ToString("D19", CultureInfo.InvariantCulture)}{Guid.NewGuid():N}")
+        {
+            [nameof(EventHistoryEntry.At)] = now,
+            [nameof(EventRecord.Status)] = status.ToString(),
+            [nameof(EventHistoryEntry.Detail)] = detail,
+        };
+
+    private static EventStatus StatusOf(TableEntity row) =>
+        Enum.TryParse<EventStatus>(row.GetString(nameof(EventRecord.Status)), out var parsed) ? parsed : EventStatus.Accepted;
+
+    private async Task EnsureTableAsync(CancellationToken cancellationToken)
+    {
+        if (!_tableReady)
+        {
+            await _table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+            _tableReady = true;
+        }
+    }
+}
