@@ -88,6 +88,8 @@ public class IngestionBenchmarks
     private sealed class NoQueue : IEventQueue
     {
         public Task EnqueueAsync(string queueName, EventEnvelope envelope, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+        public Task EnqueueAsync(string queueName, EventEnvelope envelope, TimeSpan delay, CancellationToken cancellationToken = default) => Task.CompletedTask;
     }
 
 }

@@ -1,4 +1,6 @@
 using System.Net;
+using Polly.CircuitBreaker;
+using Polly.RateLimiting;
 
 namespace Softr;
 
@@ -43,4 +45,19 @@ public sealed class SoftrApiException : Exception
     /// </summary>
     public bool IsTransient => StatusCode is null or HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout
         || (int)StatusCode >= 500;
+
+    /// <summary>
+    /// True when Softr certainly did not act on the call: it answered 429 (refused before acting), or
+    /// the call never left this process (no budget in time, circuit open, no connection made). Such a
+    /// call can be repeated even when the operation itself is not safe to repeat.
+    /// </summary>
+    public bool NotActedOn => StatusCode == HttpStatusCode.TooManyRequests || InnerException switch
+    {
+        RateLimiterRejectedException or BrokenCircuitException => true,
+        HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError } => true,
+        _ => false,
+    };
+
+    /// <summary>The call was not sent because no rate budget came in time: wait, do not count it as a failure.</summary>
+    public bool BudgetUnavailable => InnerException is RateLimiterRejectedException;
 }

@@ -8,9 +8,10 @@ using Softr.Functions.Storage;
 namespace Softr.Functions.App;
 
 /// <summary>
-/// Takes accepted events off the queue and runs them. Exceptions are not caught: a failed attempt must
-/// return the message to the queue so that it is retried and, after <c>maxDequeueCount</c> attempts
-/// (host.json), moved to <see cref="QueueNames.EventsPoison"/>.
+/// Takes accepted events off the queue and runs them (<see cref="EventProcessor"/>). Retries, waits
+/// and dead letters are decided there and end this message normally; only an exception processing did
+/// not expect escapes, so that the queue retries it and, after <c>maxDequeueCount</c> attempts
+/// (host.json), moves it to <see cref="QueueNames.EventsPoison"/>.
 /// </summary>
 public sealed class ProcessEventFunction(EventProcessor processor, ILogger<ProcessEventFunction> logger)
 {
@@ -31,7 +32,7 @@ public sealed class ProcessEventFunction(EventProcessor processor, ILogger<Proce
             ["DequeueCount"] = message.DequeueCount,
         }))
         {
-            await processor.ProcessAsync(envelope, (int)message.DequeueCount, cancellationToken);
+            await processor.ProcessAsync(envelope, new QueueDelivery(message.MessageId, message.DequeueCount), cancellationToken);
         }
     }
 }

@@ -8,6 +8,7 @@ using Softr.Functions.Processing;
 using Softr.Functions.Storage;
 using Softr.Functions.Webhooks;
 using Softr.Functions.Webhooks.Senders;
+using Softr.Resilience;
 
 namespace Softr.Functions;
 
@@ -38,8 +39,17 @@ public static class FunctionsCoreServiceCollectionExtensions
 
         services.AddSingleton<IValidator<SignupPayload>, SignupPayloadValidator>();
         services.AddSingleton<WebhookIngestor>();
-        services.AddSingleton<SignupProcessor>();
-        services.AddSingleton<EventProcessor>();
+        services.AddOptions<ProcessingOptions>().BindConfiguration(ProcessingOptions.SectionName);
+        // Transient: they hold the typed Softr clients, whose handlers the HTTP client factory rotates.
+        services.AddSingleton<TableSchemaCache>();
+        services.AddTransient<RecordFields>();
+        services.AddTransient<SoftrStepRunner>();
+        services.AddTransient<EventProcessor>();
+        services.AddSingleton<EventProgressStore>();
+        services.AddSingleton<DeadLetterStore>();
+        services.AddSingleton<EventReplayer>();
+        services.AddSingleton<PoisonEventHandler>();
+        services.AddSingleton<ISharedRateBudget, TableRateBudget>();
 
         services.AddEventQueue();
         services.AddDeliveryLedger();

@@ -17,4 +17,10 @@ public sealed class QueueTriggers(IServiceProvider services)
         [QueueTrigger(QueueNames.Events, Connection = StorageSettings.ConnectionName)] QueueMessage message,
         CancellationToken cancellationToken) =>
         services.RunFunctionAsync<ProcessEventFunction>(function => function.RunAsync(message, cancellationToken));
+
+    [FunctionName(ProcessPoisonEventFunction.Name)]
+    public Task ProcessPoisonEventAsync(
+        [QueueTrigger(QueueNames.EventsPoison, Connection = StorageSettings.ConnectionName)] QueueMessage message,
+        CancellationToken cancellationToken) =>
+        services.RunFunctionAsync<ProcessPoisonEventFunction>(function => function.RunAsync(message, cancellationToken));
 }

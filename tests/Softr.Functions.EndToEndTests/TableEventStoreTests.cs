@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Time.Testing;
+using Microsoft.Extensions.Options;
 using Softr.Functions.Events;
+using Softr.Functions.Processing;
 using Softr.Functions.Testing;
 using Softr.Functions.Webhooks;
 
@@ -17,11 +19,14 @@ public sealed class TableEventStoreTests : IAsyncLifetime
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
     private Azurite? _azurite;
     private TableEventStore _store = null!;
+    private EventProgressStore _progress = null!;
 
     public async Task InitializeAsync()
     {
         _azurite = await Azurite.StartAsync();
-        _store = new TableEventStore(new TableServiceClient(_azurite.ConnectionString), _time);
+        var tables = new TableServiceClient(_azurite.ConnectionString);
+        _store = new TableEventStore(tables, _time);
+        _progress = new EventProgressStore(tables, Options.Create(new ProcessingOptions()), _time);
     }
 
     public async Task DisposeAsync()
@@ -96,7 +101,7 @@ public sealed class TableEventStoreTests : IAsyncLifetime
 
         // Processing can pick the message up before ingestion has marked its claim queued.
         _time.Advance(TimeSpan.FromMilliseconds(5));
-        await _store.RecordAsync(envelope, EventStatus.Succeeded, "user created");
+        await _progress.FinishAttemptAsync(envelope, EventStatus.Succeeded, null, "user created", CancellationToken.None);
         await _store.MarkQueuedAsync(envelope.EventId);
         var done = await _store.FindAsync(envelope.EventId);
 
@@ -113,7 +118,7 @@ public sealed class TableEventStoreTests : IAsyncLifetime
         // The mark after queueing was lost, but processing has run: the event was queued.
         var envelope = Envelope("stripe", "evt_lost_mark");
         await _store.ClaimAsync(envelope);
-        await _store.RecordAsync(envelope, EventStatus.Processing, null);
+        Assert.True(await _progress.BeginAttemptAsync(envelope, await _progress.ReadAsync(envelope.EventId, CancellationToken.None), "message-1", "attempt 1", CancellationToken.None));
         _time.Advance(TableEventStore.AbandonedAfter + TimeSpan.FromMinutes(1));
 
         Assert.Equal(DeliveryClaimStatus.Duplicate, (await _store.ClaimAsync(envelope)).Status);

@@ -45,7 +45,7 @@ internal static class SoftrHttp
         }
         catch (RateLimiterRejectedException exception)
         {
-            throw new SoftrApiException("not sent: the local rate-limit queue is full", operation.Name, exception);
+            throw new SoftrApiException("not sent: no rate budget in time", operation.Name, exception);
         }
         catch (OperationCanceledException exception) when (!cancellationToken.IsCancellationRequested)
         {

@@ -12,8 +12,9 @@ namespace Softr.Resilience;
 /// limits. One instance serves every Softr client in the process, so the Users and Database clients
 /// draw from the same budget when they share a token, as they do at Softr.
 /// <para>
-/// This holds the rate within one process only. Several instances of the app sharing a token each
-/// get the whole budget from this class; sharing it across instances is the processing layer's job.
+/// The pacing here holds the rate within one process. When an <see cref="ISharedRateBudget"/> is
+/// registered, every call also takes a token from it after its local turn, so that all instances
+/// sharing a token stay within one budget (the function app registers one in Table storage).
 /// </para>
 /// <para>
 /// Why not System.Threading.RateLimiting's token bucket: inside a partitioned limiter its buckets are
@@ -23,21 +24,22 @@ namespace Softr.Resilience;
 /// <see cref="PacedBudget"/>), on the injected <see cref="TimeProvider"/>.
 /// </para>
 /// </summary>
-public sealed class SoftrRateLimiter(IOptions<SoftrClientOptions> options, TimeProvider timeProvider) : IDisposable
+public sealed class SoftrRateLimiter(IOptions<SoftrClientOptions> options, TimeProvider timeProvider, ISharedRateBudget? sharedBudget = null) : IDisposable
 {
-    private readonly ConcurrentDictionary<BudgetKey, PacedBudget> _budgets = new();
+    private readonly ConcurrentDictionary<SoftrBudgetKey, PacedBudget> _budgets = new();
 
     /// <summary>Waits for budget for <paramref name="request"/>; the lease says whether it was granted.</summary>
     public async ValueTask<RateLimitLease> AcquireAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var key = KeyOf(request);
-        var budget = _budgets.GetOrAdd(key, static (key, state) => new PacedBudget(
-            key.Kind == SoftrCallKind.Read ? state.Settings.ReadsPerSecond : state.Settings.WritesPerSecond,
-            state.Settings.MaxQueuedCalls,
-            state.Time), (Settings: options.Value, Time: timeProvider));
+        var perSecond = key.Kind == SoftrCallKind.Read ? options.Value.ReadsPerSecond : options.Value.WritesPerSecond;
+        var budget = _budgets.GetOrAdd(key, static (_, state) => new PacedBudget(state.PerSecond, state.MaxQueued, state.Time),
+            (PerSecond: perSecond, MaxQueued: options.Value.MaxQueuedCalls, Time: timeProvider));
 
-        return await budget.WaitAsync(cancellationToken).ConfigureAwait(false) ? Lease.Granted : Lease.Refused;
+        var granted = await budget.WaitAsync(cancellationToken).ConfigureAwait(false)
+            && (sharedBudget is null || await sharedBudget.AcquireAsync(key, perSecond, cancellationToken).ConfigureAwait(false));
+        return granted ? Lease.Granted : Lease.Refused;
     }
 
     public void Dispose()
@@ -48,19 +50,17 @@ public sealed class SoftrRateLimiter(IOptions<SoftrClientOptions> options, TimeP
         }
     }
 
-    private static BudgetKey KeyOf(HttpRequestMessage request)
+    private static SoftrBudgetKey KeyOf(HttpRequestMessage request)
     {
         var kind = request.Options.TryGetValue(SoftrOperation.OptionsKey, out var operation)
             ? operation.Kind
             : request.Method == HttpMethod.Get ? SoftrCallKind.Read : SoftrCallKind.Write;
         var token = request.Headers.TryGetValues(SoftrHeaders.ApiKey, out var values) ? values.FirstOrDefault() ?? "" : "";
-        return new BudgetKey(Fingerprint(token), kind);
+        return new SoftrBudgetKey(Fingerprint(token), kind);
     }
 
     // The key outlives the request; keep a fingerprint of the token, not the token.
     private static string Fingerprint(string token) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)), 0, 8);
-
-    private readonly record struct BudgetKey(string TokenFingerprint, SoftrCallKind Kind);
 
     private sealed class Lease(bool acquired) : RateLimitLease
     {

@@ -22,11 +22,19 @@ public sealed record SoftrAction(
     bool TakesFields,
     IReadOnlyList<string> Outputs)
 {
+    /// <summary>
+    /// Whether running the step again after an unknown outcome (a timeout, a crash mid-call) does no
+    /// harm. False for invitations (a second email) and plain record creates (a second record): those
+    /// are never repeated blindly; use <c>record.upsert</c> for a create that must be safe to repeat.
+    /// </summary>
+    public bool SafeToRepeat => !string.Equals(Name, SoftrActions.UserInvite, StringComparison.OrdinalIgnoreCase)
+        && !string.Equals(Name, SoftrActions.RecordCreate, StringComparison.OrdinalIgnoreCase);
+
     public bool Accepts(string input) =>
         Required.Contains(input, StringComparer.OrdinalIgnoreCase) || Optional.Contains(input, StringComparer.OrdinalIgnoreCase);
 }
 
-/// <summary>Every Softr operation a step can run. The processing work executes them; this is their contract.</summary>
+/// <summary>Every Softr operation a step can run, as <c>SoftrStepRunner</c> executes it; this is their contract.</summary>
 public static class SoftrActions
 {
     // Input names, shared by the actions and the recipes.

@@ -53,4 +53,13 @@ public sealed record EventEnvelope
     /// </summary>
     [JsonPropertyName("payloadRef")]
     public string? PayloadReference { get; init; }
+
+    /// <summary>
+    /// How many attempts at this event failed transiently before this message was sent (processing
+    /// re-sends a failed event with a growing delay, and stops at its limit). Absent, so zero, on the
+    /// first message; older readers ignore it.
+    /// </summary>
+    [JsonPropertyName("failures")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int Failures { get; init; }
 }

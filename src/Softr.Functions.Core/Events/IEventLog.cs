@@ -1,9 +1,7 @@
 namespace Softr.Functions.Events;
 
-/// <summary>Each event's status and history. Best effort on the write side: a failed write never fails the event.</summary>
+/// <summary>Each event's status, history and steps, as <c>GET /api/events/{id}</c> shows them.</summary>
 public interface IEventLog
 {
-    Task RecordAsync(EventEnvelope envelope, EventStatus status, string? detail, CancellationToken cancellationToken = default);
-
     Task<EventRecord?> FindAsync(string eventId, CancellationToken cancellationToken = default);
 }

@@ -6,4 +6,7 @@ public interface IEventQueue
     /// <summary>Returns only once the storage service has stored the message.</summary>
     /// <exception cref="EventQueueUnavailableException">Storage could not take the message.</exception>
     Task EnqueueAsync(string queueName, EventEnvelope envelope, CancellationToken cancellationToken = default);
+
+    /// <summary>As <see cref="EnqueueAsync(string, EventEnvelope, CancellationToken)"/>, with the message invisible for <paramref name="delay"/> first.</summary>
+    Task EnqueueAsync(string queueName, EventEnvelope envelope, TimeSpan delay, CancellationToken cancellationToken = default);
 }

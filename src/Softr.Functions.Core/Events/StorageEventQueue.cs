@@ -21,7 +21,10 @@ public sealed class StorageEventQueue(QueueServiceClient queueService, IPayloadS
     // works without a separate provisioning step. Remembered per process to keep it off the hot path.
     private readonly ConcurrentDictionary<string, QueueClient> _readyQueues = new(StringComparer.Ordinal);
 
-    public async Task EnqueueAsync(string queueName, EventEnvelope envelope, CancellationToken cancellationToken = default)
+    public Task EnqueueAsync(string queueName, EventEnvelope envelope, CancellationToken cancellationToken = default) =>
+        EnqueueAsync(queueName, envelope, TimeSpan.Zero, cancellationToken);
+
+    public async Task EnqueueAsync(string queueName, EventEnvelope envelope, TimeSpan delay, CancellationToken cancellationToken = default)
     {
         try
         {
@@ -37,7 +40,7 @@ public sealed class StorageEventQueue(QueueServiceClient queueService, IPayloadS
                     PayloadReference = reference,
                 });
             }
-            await queue.SendMessageAsync(message, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await queue.SendMessageAsync(message, visibilityTimeout: delay > TimeSpan.Zero ? delay : null, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is RequestFailedException or AggregateException or HttpRequestException
             || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
+using Softr.Functions.Processing;
 using Softr.Functions.Storage;
 using Softr.Functions.Webhooks;
 
@@ -19,7 +20,7 @@ public sealed class TableEventStore(TableServiceClient tables, TimeProvider time
     /// <summary>A pending claim older than this was abandoned (its process died between claim and queue) and may be taken over.</summary>
     public static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(2);
 
-    private const string SummaryRow = "summary";
+    internal const string SummaryRow = "summary";
 
     // The claim column: pending (claimed, not yet queued), queued, or released (queueing failed).
     private const string Claim = "Claim";
@@ -84,32 +85,22 @@ public sealed class TableEventStore(TableServiceClient tables, TimeProvider time
             cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task RecordAsync(EventEnvelope envelope, EventStatus status, string? detail, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(envelope);
-        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
-        var now = timeProvider.GetUtcNow();
-        // One partition, one atomic batch: the summary never disagrees with the history. A merge, so
-        // that the claim column on the same row survives.
-        await _table.SubmitTransactionAsync(
-            [
-                new TableTransactionAction(TableTransactionActionType.Add, History(envelope.EventId, status, detail, now)),
-                new TableTransactionAction(TableTransactionActionType.UpsertMerge, Summary(envelope, status, now)),
-            ],
-            cancellationToken).ConfigureAwait(false);
-    }
-
     public async Task<EventRecord?> FindAsync(string eventId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(eventId);
         await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
         TableEntity? summary = null;
         var history = new List<EventHistoryEntry>();
+        var steps = new List<StepRecord>();
         await foreach (var row in _table.QueryAsync<TableEntity>(entity => entity.PartitionKey == eventId, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             if (row.RowKey == SummaryRow)
             {
                 summary = row;
+            }
+            else if (row.RowKey.StartsWith(EventProgressStore.StepRowPrefix, StringComparison.Ordinal))
+            {
+                steps.Add(EventProgressStore.ReadStep(row));
             }
             else
             {
@@ -126,7 +117,11 @@ public sealed class TableEventStore(TableServiceClient tables, TimeProvider time
         // Acceptance is the claim itself, not a row of its own (one storage write fewer per webhook).
         history.Insert(0, new EventHistoryEntry(receivedAt, EventStatus.Accepted, $"received on {hook}"));
         return new EventRecord(eventId, hook, summary.GetString(nameof(EventRecord.Type)) ?? "", StatusOf(summary),
-            receivedAt, summary.GetDateTimeOffset(nameof(EventRecord.UpdatedAt)) ?? receivedAt, [.. history.OrderBy(entry => entry.At)]);
+            receivedAt, summary.GetDateTimeOffset(nameof(EventRecord.UpdatedAt)) ?? receivedAt, [.. history.OrderBy(entry => entry.At)])
+        {
+            Cause = summary.GetString(EventProgressStore.Cause) is { Length: > 0 } cause ? cause : null,
+            Steps = [.. steps.OrderBy(step => step.At)],
+        };
     }
 
     private async Task<DeliveryClaim> ResolveConflictAsync(TableEntity existing, TableEntity claim, CancellationToken cancellationToken)
@@ -157,7 +152,7 @@ public sealed class TableEventStore(TableServiceClient tables, TimeProvider time
         }
     }
 
-    private static TableEntity Summary(EventEnvelope envelope, EventStatus status, DateTimeOffset now) => new(envelope.EventId, SummaryRow)
+    internal static TableEntity Summary(EventEnvelope envelope, EventStatus status, DateTimeOffset now) => new(envelope.EventId, SummaryRow)
     {
         [nameof(EventRecord.Hook)] = envelope.Hook,
         [nameof(EventRecord.Type)] = envelope.EventType,
@@ -166,7 +161,7 @@ public sealed class TableEventStore(TableServiceClient tables, TimeProvider time
         [nameof(EventRecord.UpdatedAt)] = now,
     };
 
-    private static TableEntity History(string eventId, EventStatus status, string? detail, DateTimeOffset now) =>
+    internal static TableEntity History(string eventId, EventStatus status, string? detail, DateTimeOffset now) =>
         new(eventId, $"h{now.UtcTicks.ToString("D19", CultureInfo.InvariantCulture)}{Guid.NewGuid():N}")
         {
             [nameof(EventHistoryEntry.At)] = now,
@@ -174,7 +169,7 @@ public sealed class TableEventStore(TableServiceClient tables, TimeProvider time
             [nameof(EventHistoryEntry.Detail)] = detail,
         };
 
-    private static EventStatus StatusOf(TableEntity row) =>
+    internal static EventStatus StatusOf(TableEntity row) =>
         Enum.TryParse<EventStatus>(row.GetString(nameof(EventRecord.Status)), out var parsed) ? parsed : EventStatus.Accepted;
 
     private async Task EnsureTableAsync(CancellationToken cancellationToken)

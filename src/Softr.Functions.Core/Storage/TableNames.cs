@@ -7,4 +7,12 @@ public static class TableNames
     /// Each event's dedupe claim, status and history (<c>GET /api/events/{id}</c>): one partition per event.
     /// </summary>
     public const string Events = "events";
+
+    /// <summary>Events that processing gave up on, with their envelope and cause, for triage and replay: one partition.</summary>
+    public const string DeadLetters = "deadletters";
+
+    /// <summary>The Softr rate budget shared by every instance: one row per Softr token and kind of call.</summary>
+    public const string SoftrBudget = "softrbudget";
+
+    public static IReadOnlyList<string> All { get; } = [Events, DeadLetters, SoftrBudget];
 }

@@ -37,7 +37,11 @@ public sealed class FunctionMetadataTests
     public void Metadata_HasNoFunctionsBeyondTheKnownOnes()
     {
         Assert.Equal(
-            [DryRunFunction.Name, GetEventFunction.Name, ProcessEventFunction.Name, ReceiveWebhookFunction.Name],
+            new[]
+            {
+                DryRunFunction.Name, GetEventFunction.Name, ProcessEventFunction.Name, ProcessPoisonEventFunction.Name, ReceiveWebhookFunction.Name,
+                ReplayFunctions.ListName, ReplayFunctions.ReplayOneName, ReplayFunctions.ReplayManyName,
+            }.Order(StringComparer.Ordinal),
             FunctionMetadata.Load().Select(entry => entry.Name).Order(StringComparer.Ordinal));
     }
 

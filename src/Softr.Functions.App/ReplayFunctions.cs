@@ -1,0 +1,95 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Softr.Functions.Processing;
+
+namespace Softr.Functions.App;
+
+/// <summary>
+/// Dead letters and replay, admin-level (the master key). Every call takes <c>?dryRun=true</c> to list
+/// what it would do without doing it.
+/// <list type="bullet">
+/// <item><c>GET /api/manage/dead-letters?cause=&amp;hook=&amp;from=&amp;to=</c>: the dead letters, oldest first;</item>
+/// <item><c>POST /api/manage/events/{id}/replay</c>: one event;</item>
+/// <item><c>POST /api/manage/dead-letters/replay?cause=&amp;hook=&amp;from=&amp;to=</c>: every match (up to 500 per call).</item>
+/// </list>
+/// </summary>
+public sealed class ReplayFunctions(EventReplayer replayer, DeadLetterStore deadLetters)
+{
+    public const string ListName = "ListDeadLetters";
+    public const string ReplayOneName = "ReplayEvent";
+    public const string ReplayManyName = "ReplayDeadLetters";
+
+    [Function(ListName)]
+    public async Task<IActionResult> ListAsync(
+        [HttpTrigger(AuthorizationLevel.Admin, "get", Route = "manage/dead-letters")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!TryReadFilter(request, out var filter, out var problem))
+        {
+            return problem;
+        }
+        return new OkObjectResult(await deadLetters.ListAsync(filter, EventReplayer.MaxPerCall, cancellationToken));
+    }
+
+    [Function(ReplayOneName)]
+    public async Task<IActionResult> ReplayOneAsync(
+        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "manage/events/{id}/replay")] HttpRequest request,
+        string id,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var item = await replayer.ReplayAsync(id, IsDryRun(request), cancellationToken);
+        return item is null
+            ? Problem(StatusCodes.Status404NotFound, "not-dead-lettered", "Not a dead letter", $"Event '{id}' is not among the dead letters; only dead-lettered events are replayed.")
+            : new OkObjectResult(item);
+    }
+
+    [Function(ReplayManyName)]
+    public async Task<IActionResult> ReplayManyAsync(
+        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "manage/dead-letters/replay")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!TryReadFilter(request, out var filter, out var problem))
+        {
+            return problem;
+        }
+        return new OkObjectResult(await replayer.ReplayMatchingAsync(filter, IsDryRun(request), cancellationToken));
+    }
+
+    private static bool IsDryRun(HttpRequest request) =>
+        bool.TryParse(request.Query["dryRun"].ToString(), out var dryRun) && dryRun;
+
+    private static bool TryReadFilter(HttpRequest request, out DeadLetterFilter filter, out IActionResult problem)
+    {
+        filter = new DeadLetterFilter(NullIfEmpty(request.Query["cause"]), NullIfEmpty(request.Query["hook"]));
+        problem = null!;
+        foreach (var bound in new[] { "from", "to" })
+        {
+            var text = request.Query[bound].ToString();
+            if (text.Length == 0)
+            {
+                continue;
+            }
+            if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
+            {
+                problem = Problem(StatusCodes.Status400BadRequest, "bad-time", "Bad time", $"'{bound}' must be an ISO 8601 time, e.g. 2026-11-24T10:00:00Z.");
+                return false;
+            }
+            filter = bound == "from" ? filter with { From = at } : filter with { To = at };
+        }
+        return true;
+    }
+
+    private static string? NullIfEmpty(Microsoft.Extensions.Primitives.StringValues value) => value.Count == 0 || value.ToString().Length == 0 ? null : value.ToString();
+
+    private static ObjectResult Problem(int status, string type, string title, string detail) =>
+        new(new ProblemDetails { Status = status, Type = $"urn:softr-functions:problem:{type}", Title = title, Detail = detail })
+        {
+            StatusCode = status,
+            ContentTypes = { WebhookResponses.ProblemContentType },
+        };
+}

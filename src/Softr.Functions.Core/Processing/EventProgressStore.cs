@@ -1,0 +1,181 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Options;
+using Softr.Functions.Events;
+using Softr.Functions.Storage;
+
+namespace Softr.Functions.Processing;
+
+/// <summary>Where a step is: its call went out (outcome not yet known), or it succeeded with its results.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<StepState>))]
+public enum StepState
+{
+    Started,
+    Succeeded,
+}
+
+/// <summary>One step of one automation for one event, as recorded before the next step starts.</summary>
+public sealed record StepRecord(
+    [property: JsonPropertyName("automation")] string Automation,
+    [property: JsonPropertyName("step")] string StepId,
+    [property: JsonPropertyName("action")] string Action,
+    [property: JsonPropertyName("state")] StepState State,
+    [property: JsonPropertyName("at")] DateTimeOffset At,
+    [property: JsonPropertyName("outputs")] IReadOnlyDictionary<string, string?> Outputs);
+
+/// <summary>An event's processing state as one read of its partition gives it.</summary>
+public sealed record EventProgress(EventStatus? Status, ETag ETag, string? LeaseHolder, DateTimeOffset? LeaseUntil, IReadOnlyList<StepRecord> Steps)
+{
+    public StepRecord? Step(string automation, string stepId) =>
+        Steps.FirstOrDefault(step => step.Automation == automation && step.StepId == stepId);
+}
+
+/// <summary>
+/// Processing's side of the events table (<see cref="TableEventStore"/> is ingestion's and the reader's):
+/// the attempt lease and status on the <c>summary</c> row, and one row per step (<c>s|{automation}|{step}</c>)
+/// written before the next step starts, so that a retry or a replay resumes at the step that failed.
+/// Status changes go in one transaction with their history row, so the two never disagree.
+/// </summary>
+public sealed class EventProgressStore(TableServiceClient tables, IOptions<ProcessingOptions> options, TimeProvider timeProvider)
+{
+    internal const string StepRowPrefix = "s|";
+    internal const string LeaseHolder = "LeaseHolder";
+    internal const string LeaseUntil = "LeaseUntil";
+    internal const string Cause = "Cause";
+    internal const string Detail = "Detail";
+    private const string Outputs = "Outputs";
+
+    private readonly TableClient _table = tables.GetTableClient(TableNames.Events);
+    private volatile bool _tableReady;
+
+    public async Task<EventProgress> ReadAsync(string eventId, CancellationToken cancellationToken)
+    {
+        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        TableEntity? summary = null;
+        var steps = new List<StepRecord>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {eventId} and (RowKey eq {TableEventStore.SummaryRow} or (RowKey ge {StepRowPrefix} and RowKey lt {"s}"}))");
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (row.RowKey == TableEventStore.SummaryRow)
+            {
+                summary = row;
+            }
+            else
+            {
+                steps.Add(ReadStep(row));
+            }
+        }
+        return summary is null
+            ? new EventProgress(null, default, null, null, steps)
+            : new EventProgress(TableEventStore.StatusOf(summary), summary.ETag, NullIfEmpty(summary.GetString(LeaseHolder)),
+                summary.GetDateTimeOffset(LeaseUntil), steps);
+    }
+
+    /// <summary>
+    /// Takes the event for this attempt, conditional on the summary being as <paramref name="progress"/>
+    /// read it. False when something changed it in between (another copy of the message got there first).
+    /// </summary>
+    public async Task<bool> BeginAttemptAsync(EventEnvelope envelope, EventProgress progress, string holder, string detail, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        ArgumentNullException.ThrowIfNull(progress);
+        var now = timeProvider.GetUtcNow();
+        var summary = TableEventStore.Summary(envelope, EventStatus.Processing, now);
+        summary[LeaseHolder] = holder;
+        summary[LeaseUntil] = now + options.Value.LeaseDuration;
+        summary[Detail] = detail;
+        summary[Cause] = "";
+        // No summary at all (a message that did not come through ingestion): insert, which also only one copy wins.
+        var write = progress.Status is null
+            ? new TableTransactionAction(TableTransactionActionType.Add, summary)
+            : new TableTransactionAction(TableTransactionActionType.UpdateMerge, summary, progress.ETag);
+        try
+        {
+            await _table.SubmitTransactionAsync([write, History(envelope.EventId, EventStatus.Processing, detail, now)], cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (TableTransactionFailedException conflict) when (conflict.Status is 409 or 412)
+        {
+            return false;
+        }
+    }
+
+    public async Task RecordStepAsync(string eventId, StepRecord step, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        var row = new TableEntity(eventId, StepRowKey(step.Automation, step.StepId))
+        {
+            [nameof(StepRecord.Automation)] = step.Automation,
+            [nameof(StepRecord.StepId)] = step.StepId,
+            [nameof(StepRecord.Action)] = step.Action,
+            [nameof(StepRecord.State)] = step.State.ToString(),
+            [nameof(StepRecord.At)] = step.At,
+            [Outputs] = JsonSerializer.Serialize(step.Outputs, ProcessingJsonContext.Default.IReadOnlyDictionaryStringString),
+        };
+        await _table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Ends the attempt: the new status, why, and the lease released.</summary>
+    public async Task FinishAttemptAsync(EventEnvelope envelope, EventStatus status, string? cause, string detail, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        var now = timeProvider.GetUtcNow();
+        var summary = TableEventStore.Summary(envelope, status, now);
+        summary[LeaseHolder] = "";
+        summary[Cause] = cause ?? "";
+        summary[Detail] = detail;
+        await _table.SubmitTransactionAsync(
+            [
+                new TableTransactionAction(TableTransactionActionType.UpsertMerge, summary),
+                History(envelope.EventId, status, cause is null ? detail : $"{cause}: {detail}", now),
+            ],
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Before a replay: forgets the steps that did not succeed (so that an unknown outcome the operator
+    /// has checked runs again) and keeps those that did (so they are not done twice).
+    /// </summary>
+    public async Task ResetForReplayAsync(EventEnvelope envelope, string detail, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        var progress = await ReadAsync(envelope.EventId, cancellationToken).ConfigureAwait(false);
+        foreach (var step in progress.Steps.Where(step => step.State != StepState.Succeeded))
+        {
+            await _table.DeleteEntityAsync(envelope.EventId, StepRowKey(step.Automation, step.StepId), cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        await FinishAttemptAsync(envelope, EventStatus.Accepted, null, detail, cancellationToken).ConfigureAwait(false);
+    }
+
+    internal static StepRecord ReadStep(TableEntity row) => new(
+        row.GetString(nameof(StepRecord.Automation)) ?? "",
+        row.GetString(nameof(StepRecord.StepId)) ?? "",
+        row.GetString(nameof(StepRecord.Action)) ?? "",
+        Enum.TryParse<StepState>(row.GetString(nameof(StepRecord.State)), out var state) ? state : StepState.Started,
+        row.GetDateTimeOffset(nameof(StepRecord.At)) ?? DateTimeOffset.MinValue,
+        JsonSerializer.Deserialize(row.GetString(Outputs) ?? "{}", ProcessingJsonContext.Default.IReadOnlyDictionaryStringString)
+            ?? new Dictionary<string, string?>());
+
+    /// <summary>Row keys may not hold '/', '\', '#' or '?': names are escaped.</summary>
+    private static string StepRowKey(string automation, string stepId) =>
+        $"{StepRowPrefix}{Uri.EscapeDataString(automation)}|{Uri.EscapeDataString(stepId)}";
+
+    private static TableTransactionAction History(string eventId, EventStatus status, string? detail, DateTimeOffset now) =>
+        new(TableTransactionActionType.Add, TableEventStore.History(eventId, status, detail, now));
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    private async Task EnsureTableAsync(CancellationToken cancellationToken)
+    {
+        if (!_tableReady)
+        {
+            await _table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+            _tableReady = true;
+        }
+    }
+}
+
+[JsonSerializable(typeof(IReadOnlyDictionary<string, string?>))]
+internal sealed partial class ProcessingJsonContext : JsonSerializerContext;

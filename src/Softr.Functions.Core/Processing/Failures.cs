@@ -1,0 +1,93 @@
+using System.Net;
+using Azure;
+using Softr.Functions.Automations;
+
+namespace Softr.Functions.Processing;
+
+/// <summary>
+/// Why processing gave up on an event, as stable codes: in the event's status, in the dead-letter
+/// index, and as the filter of a bulk replay.
+/// </summary>
+public static class FailureCauses
+{
+    /// <summary>Softr refused the request as invalid (400, 422): a mapping or the data needs fixing.</summary>
+    public const string SoftrRejected = "softr-rejected";
+
+    /// <summary>Softr refused the key or the app domain (401, 403).</summary>
+    public const string SoftrUnauthorized = "softr-unauthorized";
+
+    /// <summary>The user, record, table or payload the step needs does not exist.</summary>
+    public const string NotFound = "not-found";
+
+    /// <summary>An upsert's key matched several records.</summary>
+    public const string AmbiguousKey = "ambiguous-key";
+
+    /// <summary>A required input rendered empty, a template failed, or a value does not fit its field.</summary>
+    public const string Mapping = "mapping";
+
+    /// <summary>
+    /// A step that must not be repeated blindly (an invitation, a plain record create) may or may not
+    /// have happened: check Softr, then replay (which repeats it) or leave it.
+    /// </summary>
+    public const string OutcomeUnknown = "outcome-unknown";
+
+    /// <summary>Transient failures went on past <see cref="ProcessingOptions.MaxAttempts"/>.</summary>
+    public const string RetriesExhausted = "retries-exhausted";
+
+    /// <summary>The message failed <c>maxDequeueCount</c> times without processing deciding (a crash, an unreadable message).</summary>
+    public const string Poison = "poison";
+}
+
+/// <summary>A failure that trying again cannot fix: the event is dead-lettered at once with <see cref="Cause"/>.</summary>
+public sealed class PermanentFailureException : Exception
+{
+    public PermanentFailureException(string cause, string message, Exception? innerException = null)
+        : base(message, innerException) => Cause = cause;
+
+    public string Cause { get; }
+}
+
+public enum FailureKind
+{
+    /// <summary>Try again later, counting the attempt.</summary>
+    Transient,
+
+    /// <summary>Give up now: dead-letter with the cause.</summary>
+    Permanent,
+
+    /// <summary>No Softr budget came in time: try again later without counting an attempt.</summary>
+    NoBudget,
+}
+
+/// <summary>What kind of failure an exception is, and its cause code when it is permanent.</summary>
+public sealed record Failure(FailureKind Kind, string? Cause, string Message)
+{
+    /// <summary>
+    /// Classifies <paramref name="exception"/> thrown while running <paramref name="action"/> (null
+    /// outside a step). Null for exceptions processing does not expect: those are rethrown, so that the
+    /// queue retries them and, at its limit, the poison handler records them.
+    /// </summary>
+    public static Failure? Classify(Exception exception, SoftrAction? action)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return exception switch
+        {
+            PermanentFailureException permanent => new(FailureKind.Permanent, permanent.Cause, permanent.Message),
+            SoftrApiException { BudgetUnavailable: true } softr => new(FailureKind.NoBudget, null, softr.Message),
+            SoftrApiException { NotActedOn: true } softr => new(FailureKind.Transient, null, softr.Message),
+            // A 5xx or a timeout after the call went out: Softr may have acted. Repeat only what is safe to repeat.
+            SoftrApiException { IsTransient: true } softr when action is { SafeToRepeat: false } =>
+                new(FailureKind.Permanent, FailureCauses.OutcomeUnknown,
+                    $"{softr.Message}. {action.Name} is not repeated blindly: check Softr, then replay to run it again."),
+            SoftrApiException { IsTransient: true } softr => new(FailureKind.Transient, null, softr.Message),
+            SoftrApiException { StatusCode: HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden } softr =>
+                new(FailureKind.Permanent, FailureCauses.SoftrUnauthorized, softr.Message),
+            SoftrApiException { StatusCode: HttpStatusCode.NotFound } softr => new(FailureKind.Permanent, FailureCauses.NotFound, softr.Message),
+            SoftrApiException softr => new(FailureKind.Permanent, FailureCauses.SoftrRejected, softr.Message),
+            RequestFailedException storage => new(FailureKind.Transient, null, $"storage: {storage.Status} {storage.ErrorCode}"),
+            AggregateException { InnerExceptions: [RequestFailedException or HttpRequestException, ..] } storage =>
+                new(FailureKind.Transient, null, $"storage unreachable: {storage.InnerExceptions[0].Message}"),
+            _ => null,
+        };
+    }
+}

@@ -1,0 +1,41 @@
+namespace Softr.Functions.Processing;
+
+/// <summary>How processing retries, waits and gives up (section <c>Processing</c>).</summary>
+public sealed class ProcessingOptions
+{
+    public const string SectionName = "Processing";
+
+    /// <summary>
+    /// Attempts at an event that fail transiently (Softr 5xx or 429 after the client's own retries,
+    /// timeouts, storage errors) before it is dead-lettered with cause <c>retries-exhausted</c>.
+    /// </summary>
+    public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>The delay before the second attempt; it doubles for each later one, with jitter, up to <see cref="MaxRetryDelay"/>.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The longest delay between attempts. With the defaults, 8 attempts span about ten minutes.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How long an attempt holds the event against other copies of its message. An attempt that dies
+    /// holding it (a killed process) blocks other copies for at most this long; the same message,
+    /// redelivered, takes over at once.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// When the event is busy (another copy holds its lease) or no Softr budget came in time, the
+    /// message is sent again after about this long, without counting as a failed attempt.
+    /// </summary>
+    public TimeSpan BusyRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Whether the Softr budget is shared by every instance through Table storage (see <see cref="TableRateBudget"/>).</summary>
+    public bool SharedBudget { get; set; } = true;
+
+    /// <summary>The longest a Softr call waits for shared budget before its event is put back on the queue.</summary>
+    public TimeSpan MaxBudgetWait { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How long a table's schema (field names, types and choices) is cached.</summary>
+    public TimeSpan SchemaCacheDuration { get; set; } = TimeSpan.FromMinutes(5);
+}
