@@ -126,6 +126,6 @@ public sealed class Azurite : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static string RepositoryRoot => Path.GetFullPath(
+    public static string RepositoryRoot => Path.GetFullPath(
         typeof(Azurite).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(attribute => attribute.Key == "RepositoryRoot").Value!);
 }

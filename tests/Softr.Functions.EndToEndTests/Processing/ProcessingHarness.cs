@@ -1,0 +1,157 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Azure.Storage.Queues;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Softr.Functions.Events;
+using Softr.Functions.Processing;
+using Softr.Functions.Storage;
+using Softr.Functions.Testing;
+using Softr.Functions.Webhooks;
+using Softr.Functions.Webhooks.Senders;
+using Softr.Sandbox;
+
+namespace Softr.Functions.EndToEndTests.Processing;
+
+/// <summary>
+/// Processing as the app wires it (<c>AddSoftrFunctionsCore</c>), against a private Azurite and a real
+/// sandbox, but driven by the test instead of the queue listener: each call is one delivery of one
+/// message, so a test decides exactly what is delivered, twice, late or out of order.
+/// </summary>
+public sealed class ProcessingHarness : IAsyncDisposable
+{
+    public const string ApiKey = "processing-api-key-0123456789";
+    public const string Domain = "processing.softr.app";
+
+    private readonly Azurite _azurite;
+    private readonly WebApplication _sandbox;
+    private readonly ServiceProvider _services;
+
+    private ProcessingHarness(Azurite azurite, WebApplication sandbox, ServiceProvider services, IConfiguration configuration, HttpClient sandboxClient)
+    {
+        _azurite = azurite;
+        _sandbox = sandbox;
+        _services = services;
+        Configuration = configuration;
+        Sandbox = sandboxClient;
+        Events = new QueueClient(azurite.ConnectionString, QueueNames.Events, StorageServiceCollectionExtensions.CreateClientOptions());
+    }
+
+    public IConfiguration Configuration { get; }
+
+    public HttpClient Sandbox { get; }
+
+    public QueueClient Events { get; }
+
+    public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
+
+    /// <param name="configurationFiles">hooks.json-shaped files (recipes) loaded under <paramref name="settings"/>.</param>
+    public static async Task<ProcessingHarness> StartAsync(IReadOnlyDictionary<string, string?> settings, IEnumerable<string>? configurationFiles = null, string? seedFile = null)
+    {
+        var azurite = await Azurite.StartAsync();
+        var sandbox = SandboxApp.Build(
+            ["--urls=http://127.0.0.1:0", $"--Sandbox:ApiKey={ApiKey}", $"--Sandbox:Domain={Domain}", .. seedFile is null ? Array.Empty<string>() : [$"--Sandbox:SeedFile={seedFile}"]],
+            builder => builder.Logging.ClearProviders());
+        await sandbox.StartAsync();
+        var sandboxClient = new HttpClient { BaseAddress = new Uri(sandbox.Urls.Single()) };
+
+        var builder = new ConfigurationBuilder();
+        foreach (var file in configurationFiles ?? [])
+        {
+            builder.AddJsonFile(file);
+        }
+        var configuration = builder.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [StorageSettings.ConnectionName] = azurite.ConnectionString,
+            ["Softr:ApiKey"] = ApiKey,
+            ["Softr:Domain"] = Domain,
+            ["Softr:UsersApiBaseUrl"] = $"{sandboxClient.BaseAddress}v1/api/",
+            ["Softr:DatabaseApiBaseUrl"] = $"{sandboxClient.BaseAddress}api/v1/",
+            ["Softr:RetryBaseDelay"] = "00:00:00.010",
+            ["Softr:AttemptTimeout"] = "00:00:01",
+            ["Processing:RetryBaseDelay"] = "00:00:00",
+            ["Processing:BusyRetryDelay"] = "00:00:00",
+        }).AddInMemoryCollection(settings).Build();
+
+        var services = new ServiceCollection()
+            .AddSingleton<IConfiguration>(configuration)
+            .AddLogging()
+            .AddSoftrFunctionsCore()
+            .BuildServiceProvider();
+        return new ProcessingHarness(azurite, sandbox, services, configuration, sandboxClient);
+    }
+
+    /// <summary>One delivery of <paramref name="envelope"/> as message <paramref name="messageId"/>.</summary>
+    public Task<ProcessingResult> DeliverAsync(EventEnvelope envelope, string messageId = "message-1") =>
+        Get<EventProcessor>().ProcessAsync(envelope, new QueueDelivery(messageId, 1));
+
+    /// <summary>Delivers whatever processing sent back to the queue (retries, deferrals) until it is empty; returns the outcomes.</summary>
+    public async Task<List<ProcessingOutcome>> DrainAsync(int maxRounds = 50)
+    {
+        var outcomes = new List<ProcessingOutcome>();
+        await Events.CreateIfNotExistsAsync();
+        for (var round = 0; round < maxRounds; round++)
+        {
+            var messages = (await Events.ReceiveMessagesAsync(maxMessages: 32)).Value;
+            if (messages.Length == 0)
+            {
+                return outcomes;
+            }
+            foreach (var message in messages)
+            {
+                var result = await Get<EventProcessor>().ProcessAsync(EventEnvelopeSerializer.Deserialize(message.Body), new QueueDelivery(message.MessageId, message.DequeueCount));
+                outcomes.Add(result.Outcome);
+                await Events.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+            }
+        }
+        throw new InvalidOperationException($"The queue still had messages after {maxRounds} rounds.");
+    }
+
+    /// <summary>An envelope as ingestion would make it for <paramref name="payloadJson"/> on <paramref name="hook"/>, typed by the hook's sender.</summary>
+    public EventEnvelope Envelope(string hook, string payloadJson, string? eventType = null, string? dedupeKey = null)
+    {
+        var payload = JsonSerializer.Deserialize<JsonElement>(payloadJson);
+        var definition = Configuration.GetSection(WebhooksOptions.SectionName).Get<WebhooksOptions>()?.Hooks.GetValueOrDefault(hook);
+        if (eventType is null && definition is not null)
+        {
+            var identity = WebhookSenders.All.Find(definition.Sender)!.Identify(payload, _ => null);
+            eventType = WebhookIngestor.EventTypeOf(definition, identity);
+        }
+        var id = EventIds.ForDelivery(hook, dedupeKey ?? payloadJson);
+        return new EventEnvelope
+        {
+            EventId = id,
+            Hook = hook,
+            Sender = definition?.Sender ?? "shared-secret",
+            EventType = eventType ?? WebhookIngestor.GenericEventType,
+            ReceivedAt = new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero),
+            CorrelationId = id,
+            Payload = payload,
+        };
+    }
+
+    public async Task<JsonElement> SandboxGetAsync(string path) => await Sandbox.GetFromJsonAsync<JsonElement>(path);
+
+    public async Task<int> CallsAsync(string operation, int? status = null)
+    {
+        var summary = await SandboxGetAsync("/sandbox/calls");
+        if (!summary.GetProperty("byOperation").TryGetProperty(operation, out var byStatus))
+        {
+            return 0;
+        }
+        return byStatus.EnumerateObject().Where(entry => status is null || entry.Name == status.Value.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .Sum(entry => entry.Value.GetInt32());
+    }
+
+    public async Task SetFaultsAsync(object faults) => (await Sandbox.PutAsJsonAsync("/sandbox/faults", faults)).EnsureSuccessStatusCode();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        Sandbox.Dispose();
+        await _sandbox.DisposeAsync();
+        await _azurite.DisposeAsync();
+    }
+}

@@ -1,0 +1,76 @@
+using System.Text.Json;
+using Softr.Functions.Events;
+using Softr.Functions.Processing;
+
+namespace Softr.Functions.EndToEndTests.Processing;
+
+/// <summary>Every shipped recipe's sample event, processed against the sandbox: the plans the automations work promised, executed.</summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class RecipeRunTests(ProcessingFixture fixture) : IClassFixture<ProcessingFixture>
+{
+    private ProcessingHarness Harness => fixture.Harness;
+
+    public static TheoryData<string, string, string> Samples => new()
+    {
+        { "stripe-checkout-paid", "stripe", "stripe-checkout-paid" },
+        { "stripe-subscription-status", "stripe-billing", "stripe-invoice-paid" },
+        { "stripe-subscription-status", "stripe-billing", "stripe-subscription-cancelled" },
+        { "lemonsqueezy-order", "lemonsqueezy", "lemonsqueezy-order" },
+        { "paddle-transaction", "paddle", "paddle-transaction" },
+        { "typeform-response", "typeform", "typeform-response" },
+        { "tally-response", "tally", "tally-response" },
+        { "hubspot-contact", "hubspot", "hubspot-contact" },
+        { "pipedrive-deal-won", "pipedrive", "pipedrive-deal-won" },
+        { "softr-button", "softr-approve", "softr-button" },
+        { "generic-json", "zapier-leads", "generic-json" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Samples))]
+    public async Task RecipeSample_Succeeds_AndASecondDeliveryDoesNothing(string recipe, string hook, string sample)
+    {
+        Assert.True(File.Exists(ProcessingFixture.RecipePath(recipe)));
+        var envelope = Harness.Envelope(hook, ProcessingFixture.Sample(sample));
+
+        var first = await Harness.DeliverAsync(envelope);
+        var callsAfterFirst = (await Harness.SandboxGetAsync("/sandbox/calls")).GetProperty("total").GetInt32();
+        var second = await Harness.DeliverAsync(envelope, messageId: "message-2");
+
+        Assert.True(first.Outcome == ProcessingOutcome.Succeeded, first.Detail);
+        Assert.Equal(ProcessingOutcome.AlreadyFinished, second.Outcome);
+        Assert.Equal(callsAfterFirst, (await Harness.SandboxGetAsync("/sandbox/calls")).GetProperty("total").GetInt32());
+        var status = await Harness.Get<IEventLog>().FindAsync(envelope.EventId);
+        Assert.Equal(EventStatus.Succeeded, status!.Status);
+        Assert.All(status.Steps, step => Assert.Equal(StepState.Succeeded, step.State));
+    }
+
+    [Fact]
+    public async Task StripeCheckout_CreatesAndInvitesTheUser_AndUpsertsTheCustomerWithTheMagicLink()
+    {
+        var envelope = Harness.Envelope("stripe", ProcessingFixture.Sample("stripe-checkout-paid"), dedupeKey: "stripe-state-check");
+
+        var result = await Harness.DeliverAsync(envelope);
+
+        Assert.True(result.Outcome == ProcessingOutcome.Succeeded, result.Detail);
+        var status = (await Harness.Get<IEventLog>().FindAsync(envelope.EventId))!;
+        var link = status.Steps.Single(step => step.StepId == "user").Outputs["magicLink"];
+        Assert.StartsWith("http", link, StringComparison.Ordinal);
+        var customers = await Harness.SandboxGetAsync("/sandbox/databases/db_portal/tables/tbl_customers/records");
+        var customer = Assert.Single(customers.EnumerateArray(), record => record.GetProperty("fields").GetProperty("cEmail").GetString() == "ada.lovelace@example.com");
+        Assert.Equal(link, customer.GetProperty("fields").GetProperty("cLink").GetString());
+        Assert.Equal(49, customer.GetProperty("fields").GetProperty("cAmount").GetDecimal());
+        Assert.Equal(JsonValueKind.Object, (await Harness.SandboxGetAsync("/sandbox/users/ada.lovelace@example.com")).ValueKind);
+    }
+
+    [Fact]
+    public async Task SoftrButton_UpdatesTheRecord_SelectLabelBecomesItsChoiceId()
+    {
+        var result = await Harness.DeliverAsync(Harness.Envelope("softr-approve", ProcessingFixture.Sample("softr-button"), dedupeKey: "button-state-check"));
+
+        Assert.True(result.Outcome == ProcessingOutcome.Succeeded, result.Detail);
+        var requests = await Harness.SandboxGetAsync("/sandbox/databases/db_portal/tables/tbl_requests/records");
+        var request = Assert.Single(requests.EnumerateArray(), record => record.GetProperty("id").GetString() == "rec_01JDXQAB12CD34EF56GH78JK");
+        Assert.Equal("chApproved", request.GetProperty("fields").GetProperty("rStatus").GetString());
+        Assert.Equal("reviewer@example.com", request.GetProperty("fields").GetProperty("rBy").GetString());
+    }
+}
