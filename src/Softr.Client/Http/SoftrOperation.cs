@@ -28,6 +28,16 @@ public sealed record SoftrOperation(string Name, SoftrCallKind Kind, RetrySafety
     public static SoftrOperation CreateRecord { get; } = new("createRecord", SoftrCallKind.Write, RetrySafety.OnlyIfNotReceived);
     public static SoftrOperation UpdateRecord { get; } = new("updateRecord", SoftrCallKind.Write, RetrySafety.SafeToRepeat);
     public static SoftrOperation DeleteRecord { get; } = new("deleteRecord", SoftrCallKind.Write, RetrySafety.SafeToRepeat);
+
+    public static IReadOnlyList<SoftrOperation> All { get; } =
+    [
+        CreateUser, DeleteUser, ActivateUser, DeactivateUser, InviteUser, GenerateMagicLink, SyncUsers,
+        ListDatabases, ListTables, GetTable, ListRecords, GetRecord, SearchRecords, CreateRecord, UpdateRecord, DeleteRecord,
+    ];
+
+    /// <summary>Whether the operation named <paramref name="name"/> (a contract operation id) may be repeated when its outcome is unknown.</summary>
+    public static bool IsSafeToRepeat(string name) =>
+        All.FirstOrDefault(operation => operation.Name == name)?.RetrySafety != RetrySafety.OnlyIfNotReceived;
 }
 
 /// <summary>Which of Softr's per-token budgets a call spends: reads (GET and search) or writes.</summary>

@@ -162,11 +162,9 @@ public sealed partial class EventProcessor(
                         $"its call went out at {recorded.At:O} and no outcome was recorded (the attempt stopped mid-call). {step.Action.Name} is not repeated blindly: check Softr, then replay to run it again.");
                 }
                 var call = Render(envelope, step, planned, results);
-                if (!step.Action.SafeToRepeat)
-                {
-                    await progressStore.RecordStepAsync(envelope.EventId, Record(automation, step, StepState.Started, new Dictionary<string, string?>()), cancellationToken).ConfigureAwait(false);
-                }
-                var outputs = await runner.RunAsync(call, cancellationToken).ConfigureAwait(false);
+                var outputs = await runner.RunAsync(call,
+                    () => progressStore.RecordStepAsync(envelope.EventId, Record(automation, step, StepState.Started, new Dictionary<string, string?>()), cancellationToken),
+                    cancellationToken).ConfigureAwait(false);
                 await progressStore.RecordStepAsync(envelope.EventId, Record(automation, step, StepState.Succeeded, outputs), cancellationToken).ConfigureAwait(false);
                 results[step.Id] = outputs;
                 var outcome = Describe(step.Action, outputs);

@@ -1,6 +1,7 @@
 using System.Net;
 using Azure;
 using Softr.Functions.Automations;
+using Softr.Http;
 
 namespace Softr.Functions.Processing;
 
@@ -75,8 +76,10 @@ public sealed record Failure(FailureKind Kind, string? Cause, string Message)
             PermanentFailureException permanent => new(FailureKind.Permanent, permanent.Cause, permanent.Message),
             SoftrApiException { BudgetUnavailable: true } softr => new(FailureKind.NoBudget, null, softr.Message),
             SoftrApiException { NotActedOn: true } softr => new(FailureKind.Transient, null, softr.Message),
-            // A 5xx or a timeout after the call went out: Softr may have acted. Repeat only what is safe to repeat.
-            SoftrApiException { IsTransient: true } softr when action is { SafeToRepeat: false } =>
+            // A 5xx or a timeout after the call went out: Softr may have acted. Repeat only what is safe to
+            // repeat: the failed call itself (a read before a create is), or else the step as a whole
+            // (an upsert searches again before it writes).
+            SoftrApiException { IsTransient: true } softr when action is { SafeToRepeat: false } && !SoftrOperation.IsSafeToRepeat(softr.Operation) =>
                 new(FailureKind.Permanent, FailureCauses.OutcomeUnknown,
                     $"{softr.Message}. {action.Name} is not repeated blindly: check Softr, then replay to run it again."),
             SoftrApiException { IsTransient: true } softr => new(FailureKind.Transient, null, softr.Message),

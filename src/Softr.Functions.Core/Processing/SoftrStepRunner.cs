@@ -22,22 +22,31 @@ public sealed record StepCall(string Action, IReadOnlyDictionary<string, string>
 /// </summary>
 public sealed class SoftrStepRunner(ISoftrUsersClient users, ISoftrDatabaseClient database, RecordFields recordFields)
 {
-    public async Task<Dictionary<string, string?>> RunAsync(StepCall call, CancellationToken cancellationToken)
+    /// <param name="beforeUnrepeatableCall">
+    /// Awaited just before a call that must not be repeated blindly (an invitation, a plain record
+    /// create) goes out, after any reads the step needs first: the caller records that the call started.
+    /// </param>
+    public async Task<Dictionary<string, string?>> RunAsync(StepCall call, Func<Task> beforeUnrepeatableCall, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);
+        ArgumentNullException.ThrowIfNull(beforeUnrepeatableCall);
         // Actions are matched case-insensitively in the configuration; switch on the canonical name.
         var action = SoftrActions.All.TryGetValue(call.Action, out var known) ? known.Name : call.Action;
         return action switch
         {
             SoftrActions.UserCreate => await CreateUserAsync(call, cancellationToken).ConfigureAwait(false),
-            SoftrActions.UserInvite => await ForUserAsync(call, users.InviteUserAsync, cancellationToken).ConfigureAwait(false),
+            SoftrActions.UserInvite => await ForUserAsync(call, async (email, token) =>
+            {
+                await beforeUnrepeatableCall().ConfigureAwait(false);
+                await users.InviteUserAsync(email, token).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false),
             SoftrActions.UserActivate => await ForUserAsync(call, users.ActivateUserAsync, cancellationToken).ConfigureAwait(false),
             SoftrActions.UserDeactivate => await ForUserAsync(call, users.DeactivateUserAsync, cancellationToken).ConfigureAwait(false),
             // Deleting a user who is already gone is what the step wanted.
             SoftrActions.UserDelete => await ForUserAsync(call, (email, token) => users.DeleteUserAsync(email, token), cancellationToken).ConfigureAwait(false),
             SoftrActions.UserMagicLink => await MagicLinkAsync(call, cancellationToken).ConfigureAwait(false),
             SoftrActions.UserSync => await SyncAsync(call, cancellationToken).ConfigureAwait(false),
-            SoftrActions.RecordCreate => await CreateRecordAsync(call, cancellationToken).ConfigureAwait(false),
+            SoftrActions.RecordCreate => await CreateRecordAsync(call, beforeUnrepeatableCall, cancellationToken).ConfigureAwait(false),
             SoftrActions.RecordUpdate => await UpdateRecordAsync(call, cancellationToken).ConfigureAwait(false),
             SoftrActions.RecordDelete => await DeleteRecordAsync(call, cancellationToken).ConfigureAwait(false),
             SoftrActions.RecordUpsert => await UpsertRecordAsync(call, cancellationToken).ConfigureAwait(false),
@@ -93,10 +102,11 @@ public sealed class SoftrStepRunner(ISoftrUsersClient users, ISoftrDatabaseClien
         return new(StringComparer.OrdinalIgnoreCase);
     }
 
-    private async Task<Dictionary<string, string?>> CreateRecordAsync(StepCall call, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, string?>> CreateRecordAsync(StepCall call, Func<Task> beforeCreate, CancellationToken cancellationToken)
     {
         var (databaseId, tableId) = (call.Input(SoftrActions.Database), call.Input(SoftrActions.Table));
         var fields = await recordFields.MapAsync(databaseId, tableId, call.Fields, cancellationToken).ConfigureAwait(false);
+        await beforeCreate().ConfigureAwait(false);
         var record = await database.CreateRecordAsync(databaseId, tableId, fields, cancellationToken: cancellationToken).ConfigureAwait(false);
         return RecordOutputs(record.Id);
     }

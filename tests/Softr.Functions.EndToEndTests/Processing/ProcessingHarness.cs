@@ -27,7 +27,7 @@ public sealed class ProcessingHarness : IAsyncDisposable
 
     private readonly Azurite _azurite;
     private readonly WebApplication _sandbox;
-    private readonly ServiceProvider _services;
+    private ServiceProvider _services;
 
     private ProcessingHarness(Azurite azurite, WebApplication sandbox, ServiceProvider services, IConfiguration configuration, HttpClient sandboxClient)
     {
@@ -70,18 +70,30 @@ public sealed class ProcessingHarness : IAsyncDisposable
             ["Softr:UsersApiBaseUrl"] = $"{sandboxClient.BaseAddress}v1/api/",
             ["Softr:DatabaseApiBaseUrl"] = $"{sandboxClient.BaseAddress}api/v1/",
             ["Softr:RetryBaseDelay"] = "00:00:00.010",
+            ["Softr:MaxRetries"] = "1",
             ["Softr:AttemptTimeout"] = "00:00:01",
             ["Processing:RetryBaseDelay"] = "00:00:00",
             ["Processing:BusyRetryDelay"] = "00:00:00",
         }).AddInMemoryCollection(settings).Build();
 
-        var services = new ServiceCollection()
-            .AddSingleton<IConfiguration>(configuration)
-            .AddLogging()
-            .AddSoftrFunctionsCore()
-            .BuildServiceProvider();
-        return new ProcessingHarness(azurite, sandbox, services, configuration, sandboxClient);
+        return new ProcessingHarness(azurite, sandbox, BuildServices(configuration), configuration, sandboxClient);
     }
+
+    /// <summary>
+    /// A new process, as far as processing can tell: new clients, circuit breaker, budgets and caches.
+    /// Storage and the sandbox keep their state.
+    /// </summary>
+    public async Task RestartProcessAsync()
+    {
+        await _services.DisposeAsync();
+        _services = BuildServices(Configuration);
+    }
+
+    private static ServiceProvider BuildServices(IConfiguration configuration) => new ServiceCollection()
+        .AddSingleton(configuration)
+        .AddLogging()
+        .AddSoftrFunctionsCore()
+        .BuildServiceProvider();
 
     /// <summary>One delivery of <paramref name="envelope"/> as message <paramref name="messageId"/>.</summary>
     public Task<ProcessingResult> DeliverAsync(EventEnvelope envelope, string messageId = "message-1") =>
@@ -143,6 +155,15 @@ public sealed class ProcessingHarness : IAsyncDisposable
         }
         return byStatus.EnumerateObject().Where(entry => status is null || entry.Name == status.Value.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .Sum(entry => entry.Value.GetInt32());
+    }
+
+    /// <summary>A call to the sandbox's Softr API with the harness's key, as another Softr client would make it (to set up a test).</summary>
+    public async Task SoftrPostAsync(string path, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        request.Headers.Add("Softr-Api-Key", ApiKey);
+        request.Headers.Add("Softr-Domain", Domain);
+        (await Sandbox.SendAsync(request)).EnsureSuccessStatusCode();
     }
 
     public async Task SetFaultsAsync(object faults) => (await Sandbox.PutAsJsonAsync("/sandbox/faults", faults)).EnsureSuccessStatusCode();

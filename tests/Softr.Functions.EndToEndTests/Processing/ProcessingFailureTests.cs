@@ -1,0 +1,197 @@
+using System.Text.Json;
+using Softr.Functions.Events;
+using Softr.Functions.Processing;
+
+namespace Softr.Functions.EndToEndTests.Processing;
+
+/// <summary>
+/// Failures injected into the sandbox, deliveries repeated and crossed, attempts cut short: each test
+/// checks that nothing is lost and nothing is done twice, and that what cannot be done is dead-lettered
+/// once, with its cause, and replays once the cause is fixed.
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class ProcessingFailureTests(ProcessingFixture fixture) : IClassFixture<ProcessingFixture>, IAsyncLifetime
+{
+    private ProcessingHarness Harness => fixture.Harness;
+
+    public async Task InitializeAsync()
+    {
+        // Each test starts as a fresh process would: one test's open circuit must not fail the next.
+        await Harness.RestartProcessAsync();
+        (await Harness.Sandbox.DeleteAsync("/sandbox/faults")).EnsureSuccessStatusCode();
+        (await Harness.Sandbox.DeleteAsync("/sandbox/calls")).EnsureSuccessStatusCode();
+        await Harness.DrainAsync();
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task TransientFailureMidChain_RetriesLater_AndResumesAtTheFailedStep()
+    {
+        var envelope = StripeCheckout("resume@example.com");
+        // The upsert's search (the third step) fails once with a 503 after the client's own retries.
+        await Harness.SetFaultsAsync(new { errorRate = 1.0, errorStatus = 503, operations = new[] { "searchRecords" } });
+
+        var first = await Harness.DeliverAsync(envelope);
+        await Harness.SetFaultsAsync(new { });
+        var later = await Harness.DrainAsync();
+
+        Assert.Equal(ProcessingOutcome.RetryScheduled, first.Outcome);
+        Assert.Equal([ProcessingOutcome.Succeeded], later);
+        Assert.Equal(1, await Harness.CallsAsync("createUser"));
+        Assert.Equal(1, await Harness.CallsAsync("inviteUser"));
+        Assert.Equal(1, await Harness.CallsAsync("createRecord"));
+        var history = (await Harness.Get<IEventLog>().FindAsync(envelope.EventId))!.History.Select(entry => entry.Status);
+        Assert.Equal([EventStatus.Accepted, EventStatus.Processing, EventStatus.Failed, EventStatus.Processing, EventStatus.Succeeded], history);
+    }
+
+    [Fact]
+    public async Task SameEventDeliveredTwiceAtOnce_RunsOnce_TheOtherCopyIsDeferredThenFindsItDone()
+    {
+        var envelope = StripeCheckout("twice@example.com");
+
+        var results = await Task.WhenAll(Harness.DeliverAsync(envelope, "copy-a"), Harness.DeliverAsync(envelope, "copy-b"));
+        var later = await Harness.DrainAsync();
+
+        Assert.Single(results, result => result.Outcome == ProcessingOutcome.Succeeded);
+        Assert.Single(results, result => result.Outcome == ProcessingOutcome.Deferred);
+        Assert.All(later, outcome => Assert.Equal(ProcessingOutcome.AlreadyFinished, outcome));
+        Assert.Equal(1, await Harness.CallsAsync("createUser"));
+        Assert.Equal(1, await Harness.CallsAsync("inviteUser"));
+        Assert.Equal(1, await Harness.CallsAsync("createRecord"));
+    }
+
+    [Fact]
+    public async Task InviteThatFailsAfterTakingEffect_IsNotRepeated_ButDeadLetteredAsOutcomeUnknown_ThenReplayedOnRequest()
+    {
+        var envelope = StripeCheckout("unknown@example.com");
+        await Harness.SetFaultsAsync(new { errorRate = 1.0, errorStatus = 502, failAfterEffect = true, operations = new[] { "inviteUser" } });
+
+        var result = await Harness.DeliverAsync(envelope);
+        await Harness.SetFaultsAsync(new { });
+        var again = await Harness.DeliverAsync(envelope, "message-2");
+
+        Assert.Equal(ProcessingOutcome.DeadLettered, result.Outcome);
+        Assert.StartsWith(FailureCauses.OutcomeUnknown, result.Detail, StringComparison.Ordinal);
+        Assert.Equal(ProcessingOutcome.AlreadyFinished, again.Outcome);
+        Assert.Equal(1, await Harness.CallsAsync("inviteUser"));
+        var status = (await Harness.Get<IEventLog>().FindAsync(envelope.EventId))!;
+        Assert.Equal((EventStatus.DeadLettered, FailureCauses.OutcomeUnknown), (status.Status, status.Cause));
+
+        // The operator checked Softr (no invitation arrived, say) and replays: the invite runs again, the create does not.
+        var replay = await Harness.Get<EventReplayer>().ReplayAsync(envelope.EventId, dryRun: false, CancellationToken.None);
+        var afterReplay = await Harness.DrainAsync();
+
+        Assert.Equal("replayed", replay!.Result);
+        Assert.Equal([ProcessingOutcome.Succeeded], afterReplay);
+        Assert.Equal(1, await Harness.CallsAsync("createUser"));
+        Assert.Equal(2, await Harness.CallsAsync("inviteUser"));
+        Assert.Null(await Harness.Get<DeadLetterStore>().GetAsync(envelope.EventId, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task AttemptKilledMidCall_OnANonRepeatableStep_IsDeadLetteredNotRepeated()
+    {
+        // As a killed process leaves it: the record create's call went out, its outcome was never recorded.
+        var envelope = Paid("killed@example.com", "12");
+        await Harness.Get<EventProgressStore>().RecordStepAsync(envelope.EventId,
+            new StepRecord("paid", "customer", "record.create", StepState.Started, DateTimeOffset.UtcNow, new Dictionary<string, string?>()), CancellationToken.None);
+
+        var result = await Harness.DeliverAsync(envelope);
+
+        Assert.Equal(ProcessingOutcome.DeadLettered, result.Outcome);
+        Assert.Contains("no outcome was recorded", result.Detail, StringComparison.Ordinal);
+        Assert.Equal(0, await Harness.CallsAsync("createRecord"));
+    }
+
+    [Fact]
+    public async Task PermanentError_DeadLettersOnceWithItsCause_WithoutRetrying_AndReplaySucceedsOnceFixed()
+    {
+        var envelope = Harness.Envelope(ProcessingFixture.TestHook, """{"kind":"magic-link","email":"nobody-yet@example.com"}""");
+
+        var result = await Harness.DeliverAsync(envelope);
+        var remaining = await Harness.DrainAsync();
+
+        Assert.Equal(ProcessingOutcome.DeadLettered, result.Outcome);
+        Assert.Empty(remaining);
+        Assert.Equal(1, await Harness.CallsAsync("generateMagicLink"));
+        var letters = await Harness.Get<DeadLetterStore>().ListAsync(new DeadLetterFilter(Cause: FailureCauses.NotFound), 100, CancellationToken.None);
+        Assert.Single(letters, letter => letter.EventId == envelope.EventId);
+
+        // Fix the cause: the user now exists in Softr. A dry run lists it; the replay runs it.
+        await Harness.SoftrPostAsync("/v1/api/users", new { full_name = "Nobody Yet", email = "nobody-yet@example.com" });
+        var window = new DeadLetterFilter(Cause: FailureCauses.NotFound, From: DateTimeOffset.UtcNow.AddMinutes(-5), To: DateTimeOffset.UtcNow.AddMinutes(1));
+        var dryRun = await Harness.Get<EventReplayer>().ReplayMatchingAsync(window, dryRun: true, CancellationToken.None);
+        var replay = await Harness.Get<EventReplayer>().ReplayMatchingAsync(window, dryRun: false, CancellationToken.None);
+        var afterReplay = await Harness.DrainAsync();
+
+        Assert.Contains(dryRun.Items, item => item.EventId == envelope.EventId && item.Result == "would replay");
+        Assert.Equal(0, dryRun.Replayed);
+        Assert.Contains(replay.Items, item => item.EventId == envelope.EventId && item.Result == "replayed");
+        Assert.Equal([ProcessingOutcome.Succeeded], afterReplay);
+        var status = (await Harness.Get<IEventLog>().FindAsync(envelope.EventId))!;
+        Assert.Equal(EventStatus.Succeeded, status.Status);
+        Assert.StartsWith("http", status.Steps.Single().Outputs["magicLink"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TransientFailuresThatDoNotStop_AreRetriedUpToTheLimit_ThenDeadLettered()
+    {
+        var envelope = Paid("always-down@example.com", "5");
+        await Harness.SetFaultsAsync(new { errorRate = 1.0, errorStatus = 503, operations = new[] { "getTable" } });
+
+        var first = await Harness.DeliverAsync(envelope);
+        var later = await Harness.DrainAsync();
+
+        Assert.True(first.Outcome == ProcessingOutcome.RetryScheduled, first.Detail);
+        Assert.Equal([.. Enumerable.Repeat(ProcessingOutcome.RetryScheduled, new ProcessingOptions().MaxAttempts - 2), ProcessingOutcome.DeadLettered], later);
+        Assert.Equal(FailureCauses.RetriesExhausted, (await Harness.Get<IEventLog>().FindAsync(envelope.EventId))!.Cause);
+    }
+
+    [Fact]
+    public async Task ValueThatDoesNotFitItsField_IsAMappingDeadLetter_AndNothingIsWritten()
+    {
+        var result = await Harness.DeliverAsync(Paid("bad-amount@example.com", "forty-two"));
+
+        Assert.Equal(ProcessingOutcome.DeadLettered, result.Outcome);
+        Assert.StartsWith(FailureCauses.Mapping, result.Detail, StringComparison.Ordinal);
+        Assert.Contains("Amount paid", result.Detail, StringComparison.Ordinal);
+        Assert.Equal(0, await Harness.CallsAsync("createRecord"));
+    }
+
+    [Fact]
+    public async Task UpsertWhoseKeyMatchesSeveralRecords_IsAnAmbiguousKeyDeadLetter()
+    {
+        foreach (var company in new[] { "One", "Two" })
+        {
+            await Harness.SoftrPostAsync("/api/v1/databases/db_portal/tables/tbl_leads/records", new { fields = new { lEmail = "twin@example.com", lCompany = company } });
+        }
+
+        var result = await Harness.DeliverAsync(Harness.Envelope(ProcessingFixture.TestHook, """{"kind":"lead","email":"twin@example.com","company":"Three"}"""));
+
+        Assert.Equal(ProcessingOutcome.DeadLettered, result.Outcome);
+        Assert.StartsWith(FailureCauses.AmbiguousKey, result.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UpdateArrivingBeforeTheCreate_UpsertsOneRecord_WhicheverComesFirst()
+    {
+        var created = Harness.Envelope(ProcessingFixture.TestHook, """{"kind":"lead","email":"order@example.com","company":"Acme","source":"form"}""");
+        var updated = Harness.Envelope(ProcessingFixture.TestHook, """{"kind":"lead","email":"order@example.com","company":"Acme Ltd"}""");
+
+        Assert.Equal(ProcessingOutcome.Succeeded, (await Harness.DeliverAsync(updated)).Outcome);
+        Assert.Equal(ProcessingOutcome.Succeeded, (await Harness.DeliverAsync(created)).Outcome);
+
+        var leads = (await Harness.SandboxGetAsync("/sandbox/databases/db_portal/tables/tbl_leads/records")).EnumerateArray()
+            .Where(record => record.GetProperty("fields").TryGetProperty("lEmail", out var email) && email.GetString() == "order@example.com").ToList();
+        var lead = Assert.Single(leads);
+        Assert.Equal("form", lead.GetProperty("fields").GetProperty("lSource").GetString());
+        Assert.Equal(1, await Harness.CallsAsync("createRecord"));
+    }
+
+    private EventEnvelope StripeCheckout(string email) => Harness.Envelope("stripe",
+        ProcessingFixture.Sample("stripe-checkout-paid").Replace("Ada.Lovelace@Example.com", email, StringComparison.Ordinal), dedupeKey: email);
+
+    private EventEnvelope Paid(string email, string amount) =>
+        Harness.Envelope(ProcessingFixture.TestHook, JsonSerializer.Serialize(new { kind = "paid", email, amount }));
+}
