@@ -154,6 +154,7 @@ public sealed partial class EventProcessor(
                 done.Add($"{step.Action.Name} done before");
                 continue;
             }
+            var startedMarked = false;
             try
             {
                 if (recorded?.State == StepState.Started && !step.Action.SafeToRepeat)
@@ -162,9 +163,11 @@ public sealed partial class EventProcessor(
                         $"its call went out at {recorded.At:O} and no outcome was recorded (the attempt stopped mid-call). {step.Action.Name} is not repeated blindly: check Softr, then replay to run it again.");
                 }
                 var call = Render(envelope, step, planned, results);
-                var outputs = await runner.RunAsync(call,
-                    () => progressStore.RecordStepAsync(envelope.EventId, Record(automation, step, StepState.Started, new Dictionary<string, string?>()), cancellationToken),
-                    cancellationToken).ConfigureAwait(false);
+                var outputs = await runner.RunAsync(call, async () =>
+                {
+                    await progressStore.RecordStepAsync(envelope.EventId, Record(automation, step, StepState.Started, new Dictionary<string, string?>()), cancellationToken).ConfigureAwait(false);
+                    startedMarked = true;
+                }, cancellationToken).ConfigureAwait(false);
                 await progressStore.RecordStepAsync(envelope.EventId, Record(automation, step, StepState.Succeeded, outputs), cancellationToken).ConfigureAwait(false);
                 results[step.Id] = outputs;
                 var outcome = Describe(step.Action, outputs);
@@ -173,6 +176,11 @@ public sealed partial class EventProcessor(
             }
             catch (Exception exception) when (exception is not OperationCanceledException && Failure.Classify(exception, step.Action) is { } failure)
             {
+                if (startedMarked && exception is SoftrApiException { NotActedOn: true })
+                {
+                    // The call never reached Softr (no budget, a 429, no connection): the next attempt may make it.
+                    await progressStore.ForgetStepAsync(envelope.EventId, automation.Name, step.Id, cancellationToken).ConfigureAwait(false);
+                }
                 throw new StepFailedException(failure with { Message = $"automation '{automation.Name}', {step}: {failure.Message}" }, exception);
             }
         }

@@ -117,6 +117,10 @@ public sealed class EventProgressStore(TableServiceClient tables, IOptions<Proce
         await _table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Removes a step's record: its call was marked started but certainly never reached Softr.</summary>
+    public async Task ForgetStepAsync(string eventId, string automation, string stepId, CancellationToken cancellationToken) =>
+        await _table.DeleteEntityAsync(eventId, StepRowKey(automation, stepId), ETag.All, cancellationToken).ConfigureAwait(false);
+
     /// <summary>Ends the attempt: the new status, why, and the lease released.</summary>
     public async Task FinishAttemptAsync(EventEnvelope envelope, EventStatus status, string? cause, string detail, CancellationToken cancellationToken)
     {
@@ -144,7 +148,7 @@ public sealed class EventProgressStore(TableServiceClient tables, IOptions<Proce
         var progress = await ReadAsync(envelope.EventId, cancellationToken).ConfigureAwait(false);
         foreach (var step in progress.Steps.Where(step => step.State != StepState.Succeeded))
         {
-            await _table.DeleteEntityAsync(envelope.EventId, StepRowKey(step.Automation, step.StepId), cancellationToken: cancellationToken).ConfigureAwait(false);
+            await ForgetStepAsync(envelope.EventId, step.Automation, step.StepId, cancellationToken).ConfigureAwait(false);
         }
         await FinishAttemptAsync(envelope, EventStatus.Accepted, null, detail, cancellationToken).ConfigureAwait(false);
     }

@@ -1,6 +1,10 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
+using Azure.Data.Tables;
 using Softr.Functions.Events;
 using Softr.Functions.Processing;
+using Softr.Functions.Storage;
 
 namespace Softr.Functions.EndToEndTests.Processing;
 
@@ -187,6 +191,30 @@ public sealed class ProcessingFailureTests(ProcessingFixture fixture) : IClassFi
         var lead = Assert.Single(leads);
         Assert.Equal("form", lead.GetProperty("fields").GetProperty("lSource").GetString());
         Assert.Equal(1, await Harness.CallsAsync("createRecord"));
+    }
+
+    [Fact]
+    public async Task NoBudgetInTime_DefersTheEvent_WithoutCountingAnAttempt_AndItRunsOnceBudgetReturns()
+    {
+        // Another instance (as far as this one can tell) has spent the write budget for seconds ahead.
+        var budget = new TableClient(Harness.StorageConnectionString, TableNames.SoftrBudget);
+        await budget.CreateIfNotExistsAsync();
+        var row = $"{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(ProcessingHarness.ApiKey)), 0, 8)}-Write";
+        await budget.UpsertEntityAsync(new TableEntity("budget", row) { ["Tokens"] = -300.0, ["Stamp"] = DateTimeOffset.UtcNow });
+        var envelope = Paid("no-budget@example.com", "7");
+
+        var result = await Harness.DeliverAsync(envelope);
+        var resent = (await Harness.Events.PeekMessagesAsync(maxMessages: 10)).Value
+            .Select(message => EventEnvelopeSerializer.Deserialize(message.Body)).Single(queued => queued.EventId == envelope.EventId);
+        await budget.DeleteEntityAsync("budget", row);
+        var later = await Harness.DrainAsync();
+
+        Assert.Equal(ProcessingOutcome.Deferred, result.Outcome);
+        Assert.Equal(0, resent.Failures);
+        Assert.Equal([ProcessingOutcome.Succeeded], later);
+        Assert.Equal(1, await Harness.CallsAsync("createRecord"));
+        var history = (await Harness.Get<IEventLog>().FindAsync(envelope.EventId))!.History.Select(entry => entry.Status);
+        Assert.Equal([EventStatus.Accepted, EventStatus.Processing, EventStatus.Deferred, EventStatus.Processing, EventStatus.Succeeded], history);
     }
 
     private EventEnvelope StripeCheckout(string email) => Harness.Envelope("stripe",

@@ -74,6 +74,7 @@ public sealed class ProcessingHarness : IAsyncDisposable
             ["Softr:AttemptTimeout"] = "00:00:01",
             ["Processing:RetryBaseDelay"] = "00:00:00",
             ["Processing:BusyRetryDelay"] = "00:00:00",
+            ["Processing:MaxBudgetWait"] = "00:00:01",
         }).AddInMemoryCollection(settings).Build();
 
         return new ProcessingHarness(azurite, sandbox, BuildServices(configuration), configuration, sandboxClient);
@@ -143,6 +144,8 @@ public sealed class ProcessingHarness : IAsyncDisposable
             Payload = payload,
         };
     }
+
+    public string StorageConnectionString => _azurite.ConnectionString;
 
     public async Task<JsonElement> SandboxGetAsync(string path) => await Sandbox.GetFromJsonAsync<JsonElement>(path);
 
