@@ -33,6 +33,12 @@ public sealed class ProcessingOptions
     /// <summary>Whether the Softr budget is shared by every instance through Table storage (see <see cref="TableRateBudget"/>).</summary>
     public bool SharedBudget { get; set; } = true;
 
+    /// <summary>
+    /// How many seats each shared budget is cut into (see <see cref="TableRateBudget"/>): at least the
+    /// most instances that will run at once, or the extra ones hold none and wait.
+    /// </summary>
+    public int BudgetSeats { get; set; } = 10;
+
     /// <summary>The longest a Softr call waits for shared budget before its event is put back on the queue.</summary>
     public TimeSpan MaxBudgetWait { get; set; } = TimeSpan.FromSeconds(20);
 

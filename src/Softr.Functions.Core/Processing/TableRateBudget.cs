@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Softr.Functions.Storage;
 using Softr.Resilience;
@@ -8,30 +10,41 @@ using Softr.Resilience;
 namespace Softr.Functions.Processing;
 
 /// <summary>
-/// Softr's per-token budget shared by every instance of the app: a token bucket per Softr token and
-/// kind of call, kept in one Table storage row and changed only by ETag-conditional writes, so that
-/// instances never grant the same tokens twice. An instance takes a chunk of the tokens that have
-/// accrued (about a twentieth of a second's budget) in one write and spends them locally, so storage
-/// sees a few writes per second per instance, not one per Softr call.
+/// Softr's per-token budget shared by every instance of the app, as leased seats (the Azure
+/// Architecture Center's rate-limiting pattern with a fair share on top). Each budget (a token and a
+/// kind of call) is cut into <see cref="ProcessingOptions.BudgetSeats"/> seats of equal rate, kept as
+/// rows in Table storage. Once a second, each instance with work to do:
+/// <list type="number">
+/// <item>says it is alive (a member row), and reads the partition;</item>
+/// <item>works out its fair share, seats / live members, rounded up;</item>
+/// <item>renews the seats it holds up to that share and frees the rest, in one transaction;</item>
+/// <item>claims free or expired seats up to its share, by ETag, so a seat has one holder at a time.</item>
+/// </list>
+/// Between ticks it paces its calls locally at (seats held x seat rate): no storage call per Softr
+/// call, three storage operations per instance per second per budget.
 /// <para>
-/// Limits, stated plainly: the bucket is refilled from each writer's clock, so instances whose clocks
-/// disagree by d seconds can together exceed the rate by about d x rate once; tokens an instance took
-/// and did not use within a second are dropped (never spent late, so never a burst); and storage
-/// latency bounds how often one instance can take a chunk. A process that dies holding a chunk only
-/// leaves budget unused. When the row cannot be read or written, calls wait as they would for budget.
+/// Limits: a seat's lease lasts ten seconds and its holder stops using it three seconds before that,
+/// so clocks may disagree by up to three seconds before two instances could use one seat at once.
+/// An instance that dies holds its seats until their lease ends (the budget runs short for at most ten
+/// seconds). With more live instances than seats, some hold none and put their events back on the
+/// queue until a seat frees (<see cref="ProcessingOptions.BudgetSeats"/> should be at least the
+/// maximum instance count). Instances reading different rates for one token each use their own.
 /// </para>
 /// </summary>
-public sealed class TableRateBudget(TableServiceClient tables, IOptions<ProcessingOptions> options, TimeProvider time) : ISharedRateBudget, IDisposable
+public sealed partial class TableRateBudget(TableServiceClient tables, IOptions<ProcessingOptions> options, TimeProvider time, ILogger<TableRateBudget> logger)
+    : ISharedRateBudget, IAsyncDisposable, IDisposable
 {
-    private const string Partition = "budget";
-    private const string TokensColumn = "Tokens";
-    private const string StampColumn = "Stamp";
-
-    /// <summary>Tokens taken from the row and not yet spent are dropped after this long.</summary>
-    private static readonly TimeSpan LocalTokenLifetime = TimeSpan.FromSeconds(1);
+    internal static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
+    internal static readonly TimeSpan Lease = TimeSpan.FromSeconds(10);
+    internal static readonly TimeSpan UseMargin = TimeSpan.FromSeconds(3);
+    internal static readonly TimeSpan MemberExpiry = TimeSpan.FromSeconds(5);
+    internal static readonly TimeSpan IdleAfter = TimeSpan.FromSeconds(10);
 
     private readonly TableClient _table = tables.GetTableClient(TableNames.SoftrBudget);
-    private readonly ConcurrentDictionary<SoftrBudgetKey, Bucket> _buckets = new();
+    private readonly TimeProvider _time = time;
+    private readonly ConcurrentDictionary<SoftrBudgetKey, Share> _shares = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly string _instance = Guid.NewGuid().ToString("N");
     private volatile bool _tableReady;
 
     public async ValueTask<bool> AcquireAsync(SoftrBudgetKey key, int perSecond, CancellationToken cancellationToken)
@@ -40,94 +53,30 @@ public sealed class TableRateBudget(TableServiceClient tables, IOptions<Processi
         {
             return true; // each instance paces itself only (Processing:SharedBudget = false)
         }
-        var bucket = _buckets.GetOrAdd(key, static (key, perSecond) => new Bucket(key, perSecond), perSecond);
-        var deadline = time.GetUtcNow() + options.Value.MaxBudgetWait;
-        // One caller at a time per bucket takes from the row; the others wait their turn in order.
-        await bucket.Turn.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            while (true)
-            {
-                var now = time.GetUtcNow();
-                if (bucket.LocalTokens >= 1 && now < bucket.LocalExpiry)
-                {
-                    bucket.LocalTokens--;
-                    return true;
-                }
-                var (taken, wait) = await TakeAsync(bucket, cancellationToken).ConfigureAwait(false);
-                if (taken > 0)
-                {
-                    bucket.LocalTokens = taken;
-                    bucket.LocalExpiry = time.GetUtcNow() + LocalTokenLifetime;
-                    continue;
-                }
-                if (time.GetUtcNow() + wait > deadline)
-                {
-                    return false;
-                }
-                await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            bucket.Turn.Release();
-        }
+        var share = _shares.GetOrAdd(key, static (key, state) => state.Budget.Start(key, state.PerSecond), (Budget: this, PerSecond: perSecond));
+        return await share.WaitAsync(_time.GetUtcNow() + options.Value.MaxBudgetWait, cancellationToken).ConfigureAwait(false);
     }
 
-    public void Dispose()
+    /// <summary>The seats this instance holds for <paramref name="key"/> now (for tests and telemetry).</summary>
+    public int SeatsHeld(SoftrBudgetKey key) => _shares.TryGetValue(key, out var share) ? share.Held : 0;
+
+    public async ValueTask DisposeAsync()
     {
-        foreach (var bucket in _buckets.Values)
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        foreach (var share in _shares.Values)
         {
-            bucket.Turn.Dispose();
+            await share.StopAsync().ConfigureAwait(false);
         }
+        _stopping.Dispose();
     }
 
-    /// <summary>Takes up to a chunk of accrued tokens from the row; when none has accrued, how long until a chunk will have.</summary>
-    private async Task<(int Taken, TimeSpan Wait)> TakeAsync(Bucket bucket, CancellationToken cancellationToken)
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    private Share Start(SoftrBudgetKey key, int perSecond)
     {
-        try
-        {
-            await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
-            // A conflict means another instance took tokens between our read and write: read again.
-            for (var conflicts = 0; conflicts < 10; conflicts++)
-            {
-                var row = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, bucket.RowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
-                var now = time.GetUtcNow();
-                var available = bucket.Capacity;
-                if (row.HasValue)
-                {
-                    var elapsed = now - (row.Value!.GetDateTimeOffset(StampColumn) ?? now);
-                    available = Math.Min(bucket.Capacity, (row.Value.GetDouble(TokensColumn) ?? 0) + (Math.Max(0, elapsed.TotalSeconds) * bucket.PerSecond));
-                }
-                if (available < 1)
-                {
-                    return (0, TimeSpan.FromSeconds((bucket.Chunk - available) / bucket.PerSecond));
-                }
-                var taken = (int)Math.Min(bucket.Chunk, Math.Floor(available));
-                var update = new TableEntity(Partition, bucket.RowKey) { [TokensColumn] = available - taken, [StampColumn] = now };
-                try
-                {
-                    if (row.HasValue)
-                    {
-                        await _table.UpdateEntityAsync(update, row.Value!.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-                    }
-                    else
-                    {
-                        await _table.AddEntityAsync(update, cancellationToken).ConfigureAwait(false);
-                    }
-                    return (taken, TimeSpan.Zero);
-                }
-                catch (RequestFailedException conflict) when (conflict.Status is 409 or 412)
-                {
-                }
-            }
-            return (0, TimeSpan.FromMilliseconds(Random.Shared.Next(5, 25)));
-        }
-        catch (RequestFailedException)
-        {
-            // Storage trouble: no budget can be proven, so none is spent. Try again shortly.
-            return (0, TimeSpan.FromMilliseconds(500));
-        }
+        var share = new Share(this, $"{key.TokenFingerprint}-{key.Kind}", perSecond, Math.Max(1, options.Value.BudgetSeats));
+        share.Run = Task.Run(() => share.LoopAsync(_stopping.Token));
+        return share;
     }
 
     private async Task EnsureTableAsync(CancellationToken cancellationToken)
@@ -139,22 +88,195 @@ public sealed class TableRateBudget(TableServiceClient tables, IOptions<Processi
         }
     }
 
-    private sealed class Bucket(SoftrBudgetKey key, int perSecond)
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shared Softr budget {Budget}: could not renew or claim seats ({Reason}); pacing on the seats still valid")]
+    private partial void LogTickFailed(string budget, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Shared Softr budget {Budget}: {Held} of {Seats} seats, {Members} live instance(s)")]
+    private partial void LogSeats(string budget, int held, int seats, int members);
+
+    /// <summary>This instance's part of one budget: the seats it holds, and its local pacing at their rate.</summary>
+    private sealed class Share(TableRateBudget owner, string partition, int perSecond, int seats)
     {
-        public SemaphoreSlim Turn { get; } = new(1, 1);
+        private const string SeatPrefix = "seat-";
+        private const string MemberPrefix = "member-";
+        private const string Holder = "Holder";
+        private const string Until = "Until";
 
-        public string RowKey { get; } = $"{key.TokenFingerprint}-{key.Kind}";
+        private readonly SemaphoreSlim _turn = new(1, 1);
+        private readonly double _seatRate = perSecond / (double)seats;
+        private double _tokens;
+        private DateTimeOffset _lastRefill = owner._time.GetUtcNow();
+        private DateTimeOffset _lastDemand = owner._time.GetUtcNow();
+        private volatile int _held;
+        private DateTimeOffset _usableUntil;
 
-        public double PerSecond { get; } = perSecond;
+        public Task Run { get; set; } = Task.CompletedTask;
 
-        /// <summary>About a twentieth of a second's budget per write: at 30/s that is one token, at 300/s fifteen.</summary>
-        public int Chunk { get; } = Math.Max(1, perSecond / 20);
+        public int Held => owner._time.GetUtcNow() < _usableUntil ? _held : 0;
 
-        /// <summary>What accrues while nobody calls; kept to one chunk so that a quiet spell never lets a burst through.</summary>
-        public double Capacity => Chunk;
+        /// <summary>Takes one call's worth of the seats' rate, waiting for it until <paramref name="deadline"/>.</summary>
+        public async Task<bool> WaitAsync(DateTimeOffset deadline, CancellationToken cancellationToken)
+        {
+            _lastDemand = owner._time.GetUtcNow();
+            await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                while (true)
+                {
+                    var now = owner._time.GetUtcNow();
+                    var rate = Held * _seatRate;
+                    var burst = Math.Max(1, rate / 10);
+                    _tokens = rate == 0 ? 0 : Math.Min(burst, _tokens + ((now - _lastRefill).TotalSeconds * rate));
+                    _lastRefill = now;
+                    if (_tokens >= 1)
+                    {
+                        _tokens -= 1;
+                        return true;
+                    }
+                    if (now >= deadline)
+                    {
+                        return false;
+                    }
+                    // Wait for the next token, or a tenth of a second when no seat is held yet (the rate may change).
+                    var wait = rate == 0 ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromSeconds(Math.Min(0.1, (1 - _tokens) / rate));
+                    await Task.Delay(wait, owner._time, cancellationToken).ConfigureAwait(false);
+                    _lastDemand = owner._time.GetUtcNow();
+                }
+            }
+            finally
+            {
+                _turn.Release();
+            }
+        }
 
-        public double LocalTokens { get; set; }
+        public async Task LoopAsync(CancellationToken stopping)
+        {
+            while (!stopping.IsCancellationRequested)
+            {
+                try
+                {
+                    await TickAsync(stopping).ConfigureAwait(false);
+                }
+                catch (Exception exception) when (exception is RequestFailedException or AggregateException or HttpRequestException)
+                {
+                    owner.LogTickFailed(partition, exception.Message);
+                }
+                try
+                {
+                    await Task.Delay(Tick, owner._time, stopping).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
 
-        public DateTimeOffset LocalExpiry { get; set; }
+        public async Task StopAsync()
+        {
+            try
+            {
+                await Run.ConfigureAwait(false);
+                await ReleaseAllAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is RequestFailedException or AggregateException or HttpRequestException or OperationCanceledException)
+            {
+                // Best effort: seats not released expire with their lease.
+            }
+            _turn.Dispose();
+        }
+
+        private async Task TickAsync(CancellationToken cancellationToken)
+        {
+            var now = owner._time.GetUtcNow();
+            if (now - _lastDemand > IdleAfter)
+            {
+                if (_held > 0)
+                {
+                    await ReleaseAllAsync(cancellationToken).ConfigureAwait(false);
+                }
+                return;
+            }
+            await owner.EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+            await owner._table.UpsertEntityAsync(new TableEntity(partition, MemberPrefix + owner._instance) { [Until] = now + MemberExpiry }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+
+            var rows = new List<TableEntity>();
+            await foreach (var row in owner._table.QueryAsync<TableEntity>(entity => entity.PartitionKey == partition, cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                rows.Add(row);
+            }
+            var members = rows.Count(row => row.RowKey.StartsWith(MemberPrefix, StringComparison.Ordinal) && row.GetDateTimeOffset(Until) > now);
+            var fair = (int)Math.Ceiling(seats / (double)Math.Max(1, members));
+            var seatRows = Enumerable.Range(0, seats).Select(seat => SeatKey(seat))
+                .Select(key => (Key: key, Row: rows.FirstOrDefault(row => row.RowKey == key))).ToList();
+            var mine = seatRows.Where(seat => seat.Row?.GetString(Holder) == owner._instance && seat.Row.GetDateTimeOffset(Until) > now).ToList();
+
+            // Keep up to the fair share, free the rest: one transaction, all ours.
+            var keep = mine.Take(fair).ToList();
+            var until = now + Lease;
+            var renewals = keep.Select(seat => new TableTransactionAction(TableTransactionActionType.UpdateReplace, SeatRow(seat.Key, owner._instance, until), seat.Row!.ETag))
+                .Concat(mine.Skip(fair).Select(seat => new TableTransactionAction(TableTransactionActionType.UpdateReplace, SeatRow(seat.Key, "", now), seat.Row!.ETag)))
+                .ToList();
+            var held = 0;
+            if (renewals.Count > 0)
+            {
+                try
+                {
+                    await owner._table.SubmitTransactionAsync(renewals, cancellationToken).ConfigureAwait(false);
+                    held = keep.Count;
+                }
+                catch (TableTransactionFailedException)
+                {
+                    held = 0; // a seat changed hands under us (our lease had lapsed): claim afresh next tick
+                }
+            }
+
+            // Claim free or expired seats up to the fair share; losing a race only means claiming next tick.
+            var wanted = fair - held;
+            var free = seatRows.Where(seat => seat.Row is null || !(seat.Row.GetDateTimeOffset(Until) > now)).Take(wanted).ToList();
+            if (wanted > 0 && free.Count > 0)
+            {
+                var claims = free.Select(seat => seat.Row is null
+                    ? new TableTransactionAction(TableTransactionActionType.Add, SeatRow(seat.Key, owner._instance, until))
+                    : new TableTransactionAction(TableTransactionActionType.UpdateReplace, SeatRow(seat.Key, owner._instance, until), seat.Row.ETag)).ToList();
+                try
+                {
+                    await owner._table.SubmitTransactionAsync(claims, cancellationToken).ConfigureAwait(false);
+                    held += free.Count;
+                }
+                catch (TableTransactionFailedException)
+                {
+                }
+            }
+            _held = held;
+            _usableUntil = now + Lease - UseMargin;
+            owner.LogSeats(partition, held, seats, members);
+        }
+
+        private async Task ReleaseAllAsync(CancellationToken cancellationToken)
+        {
+            _held = 0;
+            var now = owner._time.GetUtcNow();
+            var releases = new List<TableTransactionAction>();
+            await foreach (var row in owner._table.QueryAsync<TableEntity>(entity => entity.PartitionKey == partition, cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                if (row.RowKey.StartsWith(SeatPrefix, StringComparison.Ordinal) && row.GetString(Holder) == owner._instance)
+                {
+                    releases.Add(new TableTransactionAction(TableTransactionActionType.UpdateReplace, SeatRow(row.RowKey, "", now), row.ETag));
+                }
+                else if (row.RowKey == MemberPrefix + owner._instance)
+                {
+                    releases.Add(new TableTransactionAction(TableTransactionActionType.Delete, row, row.ETag));
+                }
+            }
+            if (releases.Count > 0)
+            {
+                await owner._table.SubmitTransactionAsync(releases, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        private TableEntity SeatRow(string key, string holder, DateTimeOffset until) => new(partition, key) { [Holder] = holder, [Until] = until };
+
+        private static string SeatKey(int seat) => SeatPrefix + seat.ToString("D3", CultureInfo.InvariantCulture);
     }
 }

@@ -196,17 +196,24 @@ public sealed class ProcessingFailureTests(ProcessingFixture fixture) : IClassFi
     [Fact]
     public async Task NoBudgetInTime_DefersTheEvent_WithoutCountingAnAttempt_AndItRunsOnceBudgetReturns()
     {
-        // Another instance (as far as this one can tell) has spent the write budget for seconds ahead.
+        // Another instance holds every seat of the write budget for the next minute.
         var budget = new TableClient(Harness.StorageConnectionString, TableNames.SoftrBudget);
         await budget.CreateIfNotExistsAsync();
-        var row = $"{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(ProcessingHarness.ApiKey)), 0, 8)}-Write";
-        await budget.UpsertEntityAsync(new TableEntity("budget", row) { ["Tokens"] = -300.0, ["Stamp"] = DateTimeOffset.UtcNow });
+        var partition = $"{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(ProcessingHarness.ApiKey)), 0, 8)}-Write";
+        var seats = Enumerable.Range(0, new ProcessingOptions().BudgetSeats).Select(seat => $"seat-{seat:D3}").ToList();
+        foreach (var seat in seats)
+        {
+            await budget.UpsertEntityAsync(new TableEntity(partition, seat) { ["Holder"] = "another-instance", ["Until"] = DateTimeOffset.UtcNow.AddMinutes(1) });
+        }
         var envelope = Paid("no-budget@example.com", "7");
 
         var result = await Harness.DeliverAsync(envelope);
         var resent = (await Harness.Events.PeekMessagesAsync(maxMessages: 10)).Value
             .Select(message => EventEnvelopeSerializer.Deserialize(message.Body)).Single(queued => queued.EventId == envelope.EventId);
-        await budget.DeleteEntityAsync("budget", row);
+        foreach (var seat in seats)
+        {
+            await budget.DeleteEntityAsync(partition, seat);
+        }
         var later = await Harness.DrainAsync();
 
         Assert.Equal(ProcessingOutcome.Deferred, result.Outcome);
