@@ -51,7 +51,7 @@ public sealed class Azurite : IAsyncDisposable
         foreach (var argument in new[]
         {
             Path.Combine(RepositoryRoot, "scripts", "azurite-while-parent-lives.js"),
-            "--inMemoryPersistence", "--skipApiVersionCheck", "--loose",
+            "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--silent",
             "--blobHost", "127.0.0.1", "--blobPort", ports[0].ToString(),
             "--queueHost", "127.0.0.1", "--queuePort", ports[1].ToString(),
             "--tableHost", "127.0.0.1", "--tablePort", ports[2].ToString(),

@@ -105,7 +105,11 @@ public sealed class EventProgressStore(TableServiceClient tables, IOptions<Proce
     public async Task RecordStepAsync(string eventId, StepRecord step, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(step);
-        var row = new TableEntity(eventId, StepRowKey(step.Automation, step.StepId))
+        await _table.UpsertEntityAsync(StepRow(eventId, step), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static TableEntity StepRow(string eventId, StepRecord step) =>
+        new(eventId, StepRowKey(step.Automation, step.StepId))
         {
             [nameof(StepRecord.Automation)] = step.Automation,
             [nameof(StepRecord.StepId)] = step.StepId,
@@ -114,15 +118,14 @@ public sealed class EventProgressStore(TableServiceClient tables, IOptions<Proce
             [nameof(StepRecord.At)] = step.At,
             [Outputs] = JsonSerializer.Serialize(step.Outputs, ProcessingJsonContext.Default.IReadOnlyDictionaryStringString),
         };
-        await _table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-    }
 
     /// <summary>Removes a step's record: its call was marked started but certainly never reached Softr.</summary>
     public async Task ForgetStepAsync(string eventId, string automation, string stepId, CancellationToken cancellationToken) =>
         await _table.DeleteEntityAsync(eventId, StepRowKey(automation, stepId), ETag.All, cancellationToken).ConfigureAwait(false);
 
-    /// <summary>Ends the attempt: the new status, why, and the lease released.</summary>
-    public async Task FinishAttemptAsync(EventEnvelope envelope, EventStatus status, string? cause, string detail, CancellationToken cancellationToken)
+    /// <summary>Ends the attempt: the new status, why, and the lease released; with <paramref name="lastStep"/>'s record in the same transaction.</summary>
+    public async Task FinishAttemptAsync(EventEnvelope envelope, EventStatus status, string? cause, string detail, CancellationToken cancellationToken,
+        StepRecord? lastStep = null)
     {
         ArgumentNullException.ThrowIfNull(envelope);
         var now = timeProvider.GetUtcNow();
@@ -130,12 +133,16 @@ public sealed class EventProgressStore(TableServiceClient tables, IOptions<Proce
         summary[LeaseHolder] = "";
         summary[Cause] = cause ?? "";
         summary[Detail] = detail;
-        await _table.SubmitTransactionAsync(
-            [
-                new TableTransactionAction(TableTransactionActionType.UpsertMerge, summary),
-                History(envelope.EventId, status, cause is null ? detail : $"{cause}: {detail}", now),
-            ],
-            cancellationToken).ConfigureAwait(false);
+        List<TableTransactionAction> actions =
+        [
+            new(TableTransactionActionType.UpsertMerge, summary),
+            History(envelope.EventId, status, cause is null ? detail : $"{cause}: {detail}", now),
+        ];
+        if (lastStep is not null)
+        {
+            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, StepRow(envelope.EventId, lastStep)));
+        }
+        await _table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
