@@ -16,6 +16,8 @@ using Softr.Sandbox;
 // Usage: dotnet run -c Release --project benchmarks/Softr.Functions.DrainBenchmark -- [events] [L]
 var events = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 2000;
 var limit = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200;
+// DRAIN_VERBOSE=1 prints each host's seat changes (the shared budget's debug log).
+var verbose = Environment.GetEnvironmentVariable("DRAIN_VERBOSE") == "1";
 const string apiKey = "drain-api-key-0123456789";
 const string domain = "drain.softr.app";
 
@@ -63,7 +65,7 @@ async Task<Result> RunAsync(string name, int hosts, bool shared, int run)
     var watch = Stopwatch.StartNew();
     TimeSpan? first = null;
     var users = 0;
-    while (watch.Elapsed < TimeSpan.FromMinutes(5))
+    while (watch.Elapsed < TimeSpan.FromMinutes(10))
     {
         users = (await http.GetFromJsonAsync<JsonElement[]>("/sandbox/users"))!.Count(user => user.GetProperty("email").GetString()!.StartsWith(hook, StringComparison.Ordinal));
         if (users > 0 && first is null)
@@ -79,6 +81,11 @@ async Task<Result> RunAsync(string name, int hosts, bool shared, int run)
     var last = watch.Elapsed;
     foreach (var (process, _) in processes)
     {
+        if (verbose)
+        {
+            // How each host's share of the seats moved over the run.
+            Console.WriteLine(string.Join("\n", process.Output().Split('\n').Where(line => line.Contains("seats,", StringComparison.Ordinal)).Select(line => "    " + line.Trim())));
+        }
         await process.DisposeAsync();
     }
 
@@ -107,6 +114,7 @@ async Task<Result> RunAsync(string name, int hosts, bool shared, int run)
         ["Softr:ReadsPerSecond"] = limit.ToString(CultureInfo.InvariantCulture),
         ["Processing:SharedBudget"] = shared ? "true" : "false",
         ["Logging:LogLevel:Default"] = "Warning",
+        ["Logging:LogLevel:Softr.Functions.Processing.TableRateBudget"] = verbose ? "Debug" : "Warning",
         ["DRAIN_SECRET"] = "drain-secret-0123456789",
         [$"Webhooks:Hooks:{hook}:SecretSettings:0"] = "DRAIN_SECRET",
         [$"Automations:{hook}:Hook"] = hook,

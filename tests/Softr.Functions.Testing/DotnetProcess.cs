@@ -44,7 +44,7 @@ public sealed class DotnetProcess : IAsyncDisposable
         }
         foreach (var (key, value) in settings)
         {
-            start.Environment[key.Replace(":", "__", StringComparison.Ordinal).Replace(".", "_", StringComparison.Ordinal)] = value;
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         return new DotnetProcess(Process.Start(start)!);
