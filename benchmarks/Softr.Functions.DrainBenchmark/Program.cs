@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Logging;
 using Softr.Functions.Events;
@@ -87,6 +88,23 @@ async Task<Result> RunAsync(string name, int hosts, bool shared, int run)
             Console.WriteLine(string.Join("\n", process.Output().Split('\n').Where(line => line.Contains("seats,", StringComparison.Ordinal)).Select(line => "    " + line.Trim())));
         }
         await process.DisposeAsync();
+    }
+
+    // What processing did besides succeeding: deferrals (no budget, busy), retries, by detail.
+    var ids = Enumerable.Range(0, events).Select(number => Envelope(hook, number).EventId).ToHashSet();
+    var table = new TableClient(azurite.ConnectionString, TableNames.Events);
+    var others = new Dictionary<string, int>();
+    await foreach (var row in table.QueryAsync<TableEntity>(filter: "RowKey ge 'h' and RowKey lt 'i' and Status ne 'Processing' and Status ne 'Succeeded'"))
+    {
+        if (ids.Contains(row.PartitionKey))
+        {
+            var detail = $"{row.GetString("Status")}: {row.GetString("Detail")?.Split(';')[0]}";
+            others[detail] = others.GetValueOrDefault(detail) + 1;
+        }
+    }
+    foreach (var (detail, count) in others.OrderByDescending(entry => entry.Value).Take(5))
+    {
+        Console.WriteLine($"    {count} x {detail}");
     }
 
     var calls = await http.GetFromJsonAsync<JsonElement>("/sandbox/calls");

@@ -96,9 +96,12 @@ public sealed class EventProgressStore(TableServiceClient tables, IOptions<Proce
             await _table.SubmitTransactionAsync([write, History(envelope.EventId, EventStatus.Processing, detail, now)], cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (TableTransactionFailedException conflict) when (conflict.Status is 409 or 412)
+        catch (RequestFailedException conflict) when (conflict.Status is 409 or 412)
         {
-            return false;
+            // Someone else's write, or our own: the storage client retries a request that timed out, and
+            // the retry of a write that did land conflicts with it. The lease tells which.
+            var current = await ReadAsync(envelope.EventId, cancellationToken).ConfigureAwait(false);
+            return current.Status == EventStatus.Processing && current.LeaseHolder == holder;
         }
     }
 
@@ -173,8 +176,10 @@ public sealed class EventProgressStore(TableServiceClient tables, IOptions<Proce
     private static string StepRowKey(string automation, string stepId) =>
         $"{StepRowPrefix}{Uri.EscapeDataString(automation)}|{Uri.EscapeDataString(stepId)}";
 
+    // An upsert, though the key is new: if the storage client retries a transaction that landed, the
+    // retry must not fail on the history row the first try wrote.
     private static TableTransactionAction History(string eventId, EventStatus status, string? detail, DateTimeOffset now) =>
-        new(TableTransactionActionType.Add, TableEventStore.History(eventId, status, detail, now));
+        new(TableTransactionActionType.UpsertReplace, TableEventStore.History(eventId, status, detail, now));
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 

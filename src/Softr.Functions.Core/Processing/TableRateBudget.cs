@@ -42,7 +42,9 @@ public sealed partial class TableRateBudget(TableServiceClient tables, IOptions<
 
     private readonly TableClient _table = tables.GetTableClient(TableNames.SoftrBudget);
     private readonly TimeProvider _time = time;
-    private readonly ConcurrentDictionary<SoftrBudgetKey, Share> _shares = new();
+    // Lazy: GetOrAdd may run its factory twice under a race, and a second share would run a second
+    // seat loop for the same instance, each renewing with the other's stale ETags.
+    private readonly ConcurrentDictionary<SoftrBudgetKey, Lazy<Share>> _shares = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly string _instance = Guid.NewGuid().ToString("N");
     private volatile bool _tableReady;
@@ -53,19 +55,19 @@ public sealed partial class TableRateBudget(TableServiceClient tables, IOptions<
         {
             return true; // each instance paces itself only (Processing:SharedBudget = false)
         }
-        var share = _shares.GetOrAdd(key, static (key, state) => state.Budget.Start(key, state.PerSecond), (Budget: this, PerSecond: perSecond));
+        var share = _shares.GetOrAdd(key, static (key, state) => new Lazy<Share>(() => state.Budget.Start(key, state.PerSecond)), (Budget: this, PerSecond: perSecond)).Value;
         return await share.WaitAsync(_time.GetUtcNow() + options.Value.MaxBudgetWait, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The seats this instance holds for <paramref name="key"/> now (for tests and telemetry).</summary>
-    public int SeatsHeld(SoftrBudgetKey key) => _shares.TryGetValue(key, out var share) ? share.Held : 0;
+    public int SeatsHeld(SoftrBudgetKey key) => _shares.TryGetValue(key, out var share) && share.IsValueCreated ? share.Value.Held : 0;
 
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
-        foreach (var share in _shares.Values)
+        foreach (var share in _shares.Values.Where(share => share.IsValueCreated))
         {
-            await share.StopAsync().ConfigureAwait(false);
+            await share.Value.StopAsync().ConfigureAwait(false);
         }
         _stopping.Dispose();
     }
@@ -225,9 +227,10 @@ public sealed partial class TableRateBudget(TableServiceClient tables, IOptions<
                     await owner._table.SubmitTransactionAsync(renewals, cancellationToken).ConfigureAwait(false);
                     held = keep.Count;
                 }
-                catch (TableTransactionFailedException)
+                catch (TableTransactionFailedException failed)
                 {
                     held = 0; // a seat changed hands under us (our lease had lapsed): claim afresh next tick
+                    owner.LogTickFailed(partition, $"renewal: {failed.Status} {failed.ErrorCode} {failed.Message}");
                 }
             }
 
