@@ -18,6 +18,9 @@ namespace Softr.Functions.EndToEndTests;
 public abstract class SystemUnderTest : IAsyncLifetime
 {
     public const string Hook = "e2e";
+
+    /// <summary>A hook whose automation creates the user, then invites them.</summary>
+    public const string OnboardHook = "onboard";
     public const string HookSecret = "e2e-hook-secret-0123456789";
     public const string SoftrApiKey = "e2e-softr-api-key-0123456789";
     public const string StripeSecret = "whsec_e2e_0123456789abcdef";
@@ -71,6 +74,14 @@ public abstract class SystemUnderTest : IAsyncLifetime
             ["Webhooks:Hooks:payments:Events:0"] = "checkout.session.completed",
             ["E2E_STRIPE_WHSEC"] = StripeSecret,
             ["LocalHost:MasterKey"] = MasterKey,
+            [$"Webhooks:Hooks:{OnboardHook}:SecretSettings:0"] = "E2E_HOOK_SECRET",
+            ["Automations:onboard:Hook"] = OnboardHook,
+            ["Automations:onboard:Steps:0:Id"] = "user",
+            ["Automations:onboard:Steps:0:Action"] = "user.create",
+            ["Automations:onboard:Steps:0:Inputs:email"] = "{{ payload.email }}",
+            ["Automations:onboard:Steps:0:Inputs:fullName"] = "{{ payload.full_name }}",
+            ["Automations:onboard:Steps:1:Action"] = "user.invite",
+            ["Automations:onboard:Steps:1:Inputs:email"] = "{{ steps.user.email }}",
             ["Automations:e2e-signup:Hook"] = Hook,
             ["Automations:e2e-signup:Steps:0:Id"] = "user",
             ["Automations:e2e-signup:Steps:0:Action"] = "user.create",
