@@ -120,14 +120,10 @@ async Task<Result> RunAsync(string name, int hosts, bool shared, int run)
 
 (DotnetProcess Process, int Port) StartHost(string hook, bool shared)
 {
-    var port = DotnetProcess.FreePort();
-    var process = DotnetProcess.Start(Path.Combine(AppContext.BaseDirectory, "Softr.Functions.LocalHost.dll"), new Dictionary<string, string?>
+    var port = Ports.Free();
+    var process = DotnetProcess.Start(Path.Combine(AppContext.BaseDirectory, "Softr.Functions.LocalHost.dll"), new Dictionary<string, string?>(SandboxSettings.For(http.BaseAddress!, apiKey, domain))
     {
         [StorageSettings.ConnectionName] = azurite.ConnectionString,
-        ["Softr:ApiKey"] = apiKey,
-        ["Softr:Domain"] = domain,
-        ["Softr:UsersApiBaseUrl"] = $"{http.BaseAddress}v1/api/",
-        ["Softr:DatabaseApiBaseUrl"] = $"{http.BaseAddress}api/v1/",
         ["Softr:WritesPerSecond"] = limit.ToString(CultureInfo.InvariantCulture),
         ["Softr:ReadsPerSecond"] = limit.ToString(CultureInfo.InvariantCulture),
         ["Processing:SharedBudget"] = shared ? "true" : "false",

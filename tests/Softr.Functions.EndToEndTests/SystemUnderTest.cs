@@ -59,13 +59,9 @@ public abstract class SystemUnderTest : IAsyncLifetime
         await _sandbox.StartAsync();
         Sandbox.BaseAddress = new Uri(_sandbox.Urls.Single());
 
-        var settings = new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>(SandboxSettings.For(Sandbox.BaseAddress, SoftrApiKey, SoftrDomain))
         {
             ["AzureWebJobsStorage"] = _azurite.ConnectionString,
-            ["Softr:ApiKey"] = SoftrApiKey,
-            ["Softr:Domain"] = SoftrDomain,
-            ["Softr:UsersApiBaseUrl"] = $"{Sandbox.BaseAddress}v1/api/",
-            ["Softr:DatabaseApiBaseUrl"] = $"{Sandbox.BaseAddress}api/v1/",
             [$"Webhooks:Hooks:{Hook}:SecretSettings:0"] = "E2E_HOOK_SECRET",
             [$"Webhooks:Hooks:{Hook}:Schema"] = "signup",
             ["E2E_HOOK_SECRET"] = HookSecret,

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Reflection;
 using System.Text;
 
@@ -38,7 +36,7 @@ public sealed class Azurite : IAsyncDisposable
             throw new InvalidOperationException($"Azurite is not installed in {RepositoryRoot}node_modules. Run 'npm ci' in the repository root (./test.sh does).");
         }
 
-        int[] ports = [FreePort(), FreePort(), FreePort()];
+        int[] ports = [Ports.Free(), Ports.Free(), Ports.Free()];
         // Through a watchdog that stops Azurite when our end of its stdin closes, so that a crashed
         // test host leaves no Azurite behind.
         var start = new ProcessStartInfo("node")
@@ -84,30 +82,9 @@ public sealed class Azurite : IAsyncDisposable
 
     private async Task WaitUntilListeningAsync(int[] ports, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
         foreach (var port in ports)
         {
-            while (true)
-            {
-                if (_process.HasExited)
-                {
-                    throw new InvalidOperationException($"Azurite exited with code {_process.ExitCode}:\n{Output()}");
-                }
-                try
-                {
-                    using var client = new TcpClient();
-                    await client.ConnectAsync(IPAddress.Loopback, port);
-                    break;
-                }
-                catch (SocketException) when (DateTime.UtcNow < deadline)
-                {
-                    await Task.Delay(100);
-                }
-                catch (SocketException exception)
-                {
-                    throw new TimeoutException($"Azurite did not listen on port {port} within {timeout}:\n{Output()}", exception);
-                }
-            }
+            await Ports.WaitUntilListeningAsync(port, timeout, () => _process.HasExited ? $"Azurite exited with code {_process.ExitCode}:\n{Output()}" : null);
         }
     }
 
@@ -117,13 +94,6 @@ public sealed class Azurite : IAsyncDisposable
         {
             return _output.ToString();
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public static string RepositoryRoot => Path.GetFullPath(

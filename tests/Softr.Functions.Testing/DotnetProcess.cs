@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace Softr.Functions.Testing;
@@ -51,27 +49,8 @@ public sealed class DotnetProcess : IAsyncDisposable
     }
 
     /// <summary>Waits until something accepts connections on <paramref name="port"/>, or the process dies.</summary>
-    public async Task WaitForPortAsync(int port, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"The process exited with code {_process.ExitCode}:\n{Output()}");
-            }
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port);
-                return;
-            }
-            catch (SocketException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(100);
-            }
-        }
-    }
+    public Task WaitForPortAsync(int port, TimeSpan timeout) =>
+        Ports.WaitUntilListeningAsync(port, timeout, () => _process.HasExited ? $"The process exited with code {_process.ExitCode}:\n{Output()}" : null);
 
     /// <summary>Waits until the process has written a line containing <paramref name="text"/>.</summary>
     public async Task WaitForOutputAsync(string text, TimeSpan timeout)
@@ -103,13 +82,6 @@ public sealed class DotnetProcess : IAsyncDisposable
         {
             return _output.ToString();
         }
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

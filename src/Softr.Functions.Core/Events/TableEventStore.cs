@@ -28,25 +28,24 @@ public sealed class TableEventStore(TableServiceClient tables, TimeProvider time
     private const string Queued = "queued";
     private const string Released = "released";
 
-    private readonly TableClient _table = tables.GetTableClient(TableNames.Events);
-    private volatile bool _tableReady;
+    private readonly ReadyTable _ready = new(tables, TableNames.Events);
 
     public async Task<DeliveryClaim> ClaimAsync(EventEnvelope envelope, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(envelope);
         try
         {
-            await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+            await _ready.GetAsync(cancellationToken).ConfigureAwait(false);
             var claim = Summary(envelope, EventStatus.Accepted, timeProvider.GetUtcNow());
             claim[Claim] = Pending;
             try
             {
-                await _table.AddEntityAsync(claim, cancellationToken).ConfigureAwait(false);
+                await _ready.Client.AddEntityAsync(claim, cancellationToken).ConfigureAwait(false);
                 return new DeliveryClaim(DeliveryClaimStatus.New, envelope.EventId);
             }
             catch (RequestFailedException conflict) when (conflict.Status == 409)
             {
-                var existing = (await _table.GetEntityAsync<TableEntity>(envelope.EventId, SummaryRow, cancellationToken: cancellationToken)
+                var existing = (await _ready.Client.GetEntityAsync<TableEntity>(envelope.EventId, SummaryRow, cancellationToken: cancellationToken)
                     .ConfigureAwait(false)).Value;
                 return await ResolveConflictAsync(existing, claim, cancellationToken).ConfigureAwait(false);
             }
@@ -65,7 +64,7 @@ public sealed class TableEventStore(TableServiceClient tables, TimeProvider time
     {
         // A merge of the claim column alone: processing may already have written the status, and it must stay.
         var mark = new TableEntity(eventId, SummaryRow) { [Claim] = Queued };
-        await _table.UpdateEntityAsync(mark, ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+        await _ready.Client.UpdateEntityAsync(mark, ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task ReleaseAsync(string eventId, string reason, CancellationToken cancellationToken = default)
@@ -77,7 +76,7 @@ public sealed class TableEventStore(TableServiceClient tables, TimeProvider time
             [nameof(EventRecord.Status)] = nameof(EventStatus.Failed),
             [nameof(EventRecord.UpdatedAt)] = now,
         };
-        await _table.SubmitTransactionAsync(
+        await _ready.Client.SubmitTransactionAsync(
             [
                 new TableTransactionAction(TableTransactionActionType.UpdateMerge, release),
                 new TableTransactionAction(TableTransactionActionType.Add, History(eventId, EventStatus.Failed, reason, now)),
@@ -88,11 +87,11 @@ public sealed class TableEventStore(TableServiceClient tables, TimeProvider time
     public async Task<EventRecord?> FindAsync(string eventId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(eventId);
-        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        await _ready.GetAsync(cancellationToken).ConfigureAwait(false);
         TableEntity? summary = null;
         var history = new List<EventHistoryEntry>();
         var steps = new List<StepRecord>();
-        await foreach (var row in _table.QueryAsync<TableEntity>(entity => entity.PartitionKey == eventId, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in _ready.Client.QueryAsync<TableEntity>(entity => entity.PartitionKey == eventId, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             if (row.RowKey == SummaryRow)
             {
@@ -143,7 +142,7 @@ public sealed class TableEventStore(TableServiceClient tables, TimeProvider time
         // process did queue the event, processing sees the same event twice and does it once.
         try
         {
-            await _table.UpdateEntityAsync(claim, existing.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+            await _ready.Client.UpdateEntityAsync(claim, existing.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
             return new DeliveryClaim(DeliveryClaimStatus.New, existing.PartitionKey);
         }
         catch (RequestFailedException lost) when (lost.Status == 412)
@@ -172,12 +171,4 @@ public sealed class TableEventStore(TableServiceClient tables, TimeProvider time
     internal static EventStatus StatusOf(TableEntity row) =>
         Enum.TryParse<EventStatus>(row.GetString(nameof(EventRecord.Status)), out var parsed) ? parsed : EventStatus.Accepted;
 
-    private async Task EnsureTableAsync(CancellationToken cancellationToken)
-    {
-        if (!_tableReady)
-        {
-            await _table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
-            _tableReady = true;
-        }
-    }
 }

@@ -43,13 +43,12 @@ public sealed class DeadLetterStore(TableServiceClient tables)
     private const string Partition = "deadletter";
     private const string EnvelopeColumn = "Envelope";
 
-    private readonly TableClient _table = tables.GetTableClient(TableNames.DeadLetters);
-    private volatile bool _tableReady;
+    private readonly ReadyTable _ready = new(tables, TableNames.DeadLetters);
 
     public async Task AddAsync(DeadLetter letter, byte[]? rawMessage, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(letter);
-        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        await _ready.GetAsync(cancellationToken).ConfigureAwait(false);
         var row = new TableEntity(Partition, letter.EventId)
         {
             [nameof(DeadLetter.Hook)] = letter.Hook,
@@ -59,13 +58,13 @@ public sealed class DeadLetterStore(TableServiceClient tables)
             [nameof(DeadLetter.DeadLetteredAt)] = letter.DeadLetteredAt,
             [EnvelopeColumn] = letter.Envelope is { } envelope ? EventEnvelopeSerializer.Serialize(envelope).ToArray() : rawMessage,
         };
-        await _table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        await _ready.Client.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<DeadLetter?> GetAsync(string eventId, CancellationToken cancellationToken)
     {
-        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
-        var row = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, eventId, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await _ready.GetAsync(cancellationToken).ConfigureAwait(false);
+        var row = await _ready.Client.GetEntityIfExistsAsync<TableEntity>(Partition, eventId, cancellationToken: cancellationToken).ConfigureAwait(false);
         return row.HasValue ? Read(row.Value!) : null;
     }
 
@@ -73,9 +72,9 @@ public sealed class DeadLetterStore(TableServiceClient tables)
     public async Task<IReadOnlyList<DeadLetter>> ListAsync(DeadLetterFilter filter, int max, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        await _ready.GetAsync(cancellationToken).ConfigureAwait(false);
         var letters = new List<DeadLetter>();
-        await foreach (var row in _table.QueryAsync<TableEntity>(entity => entity.PartitionKey == Partition, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in _ready.Client.QueryAsync<TableEntity>(entity => entity.PartitionKey == Partition, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             var letter = Read(row);
             if (filter.Matches(letter))
@@ -87,7 +86,7 @@ public sealed class DeadLetterStore(TableServiceClient tables)
     }
 
     public async Task RemoveAsync(string eventId, CancellationToken cancellationToken) =>
-        await _table.DeleteEntityAsync(Partition, eventId, ETag.All, cancellationToken).ConfigureAwait(false);
+        await _ready.Client.DeleteEntityAsync(Partition, eventId, ETag.All, cancellationToken).ConfigureAwait(false);
 
     private static DeadLetter Read(TableEntity row)
     {
@@ -111,12 +110,4 @@ public sealed class DeadLetterStore(TableServiceClient tables)
         };
     }
 
-    private async Task EnsureTableAsync(CancellationToken cancellationToken)
-    {
-        if (!_tableReady)
-        {
-            await _table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
-            _tableReady = true;
-        }
-    }
 }

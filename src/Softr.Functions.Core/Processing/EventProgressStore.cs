@@ -47,16 +47,15 @@ public sealed class EventProgressStore(TableServiceClient tables, IOptions<Proce
     internal const string Detail = "Detail";
     private const string Outputs = "Outputs";
 
-    private readonly TableClient _table = tables.GetTableClient(TableNames.Events);
-    private volatile bool _tableReady;
+    private readonly ReadyTable _ready = new(tables, TableNames.Events);
 
     public async Task<EventProgress> ReadAsync(string eventId, CancellationToken cancellationToken)
     {
-        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        await _ready.GetAsync(cancellationToken).ConfigureAwait(false);
         TableEntity? summary = null;
         var steps = new List<StepRecord>();
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {eventId} and (RowKey eq {TableEventStore.SummaryRow} or (RowKey ge {StepRowPrefix} and RowKey lt {"s}"}))");
-        await foreach (var row in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in _ready.Client.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             if (row.RowKey == TableEventStore.SummaryRow)
             {
@@ -93,7 +92,7 @@ public sealed class EventProgressStore(TableServiceClient tables, IOptions<Proce
             : new TableTransactionAction(TableTransactionActionType.UpdateMerge, summary, progress.ETag);
         try
         {
-            await _table.SubmitTransactionAsync([write, History(envelope.EventId, EventStatus.Processing, detail, now)], cancellationToken).ConfigureAwait(false);
+            await _ready.Client.SubmitTransactionAsync([write, History(envelope.EventId, EventStatus.Processing, detail, now)], cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (RequestFailedException conflict) when (conflict.Status is 409 or 412)
@@ -108,7 +107,7 @@ public sealed class EventProgressStore(TableServiceClient tables, IOptions<Proce
     public async Task RecordStepAsync(string eventId, StepRecord step, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(step);
-        await _table.UpsertEntityAsync(StepRow(eventId, step), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        await _ready.Client.UpsertEntityAsync(StepRow(eventId, step), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
     }
 
     private static TableEntity StepRow(string eventId, StepRecord step) =>
@@ -124,7 +123,7 @@ public sealed class EventProgressStore(TableServiceClient tables, IOptions<Proce
 
     /// <summary>Removes a step's record: its call was marked started but certainly never reached Softr.</summary>
     public async Task ForgetStepAsync(string eventId, string automation, string stepId, CancellationToken cancellationToken) =>
-        await _table.DeleteEntityAsync(eventId, StepRowKey(automation, stepId), ETag.All, cancellationToken).ConfigureAwait(false);
+        await _ready.Client.DeleteEntityAsync(eventId, StepRowKey(automation, stepId), ETag.All, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Ends the attempt: the new status, why, and the lease released; with <paramref name="lastStep"/>'s record in the same transaction.</summary>
     public async Task FinishAttemptAsync(EventEnvelope envelope, EventStatus status, string? cause, string detail, CancellationToken cancellationToken,
@@ -145,7 +144,7 @@ public sealed class EventProgressStore(TableServiceClient tables, IOptions<Proce
         {
             actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, StepRow(envelope.EventId, lastStep)));
         }
-        await _table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+        await _ready.Client.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -183,14 +182,6 @@ public sealed class EventProgressStore(TableServiceClient tables, IOptions<Proce
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
-    private async Task EnsureTableAsync(CancellationToken cancellationToken)
-    {
-        if (!_tableReady)
-        {
-            await _table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
-            _tableReady = true;
-        }
-    }
 }
 
 [JsonSerializable(typeof(IReadOnlyDictionary<string, string?>))]

@@ -40,14 +40,13 @@ public sealed partial class TableRateBudget(TableServiceClient tables, IOptions<
     internal static readonly TimeSpan MemberExpiry = TimeSpan.FromSeconds(5);
     internal static readonly TimeSpan IdleAfter = TimeSpan.FromSeconds(10);
 
-    private readonly TableClient _table = tables.GetTableClient(TableNames.SoftrBudget);
+    private readonly ReadyTable _ready = new(tables, TableNames.SoftrBudget);
     private readonly TimeProvider _time = time;
     // Lazy: GetOrAdd may run its factory twice under a race, and a second share would run a second
     // seat loop for the same instance, each renewing with the other's stale ETags.
     private readonly ConcurrentDictionary<SoftrBudgetKey, Lazy<Share>> _shares = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly string _instance = Guid.NewGuid().ToString("N");
-    private volatile bool _tableReady;
 
     public async ValueTask<bool> AcquireAsync(SoftrBudgetKey key, int perSecond, CancellationToken cancellationToken)
     {
@@ -81,14 +80,6 @@ public sealed partial class TableRateBudget(TableServiceClient tables, IOptions<
         return share;
     }
 
-    private async Task EnsureTableAsync(CancellationToken cancellationToken)
-    {
-        if (!_tableReady)
-        {
-            await _table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
-            _tableReady = true;
-        }
-    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Shared Softr budget {Budget}: could not renew or claim seats ({Reason}); pacing on the seats still valid")]
     private partial void LogTickFailed(string budget, string reason);
@@ -199,11 +190,11 @@ public sealed partial class TableRateBudget(TableServiceClient tables, IOptions<
                 }
                 return;
             }
-            await owner.EnsureTableAsync(cancellationToken).ConfigureAwait(false);
-            await owner._table.UpsertEntityAsync(new TableEntity(partition, MemberPrefix + owner._instance) { [Until] = now + MemberExpiry }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            await owner._ready.GetAsync(cancellationToken).ConfigureAwait(false);
+            await owner._ready.Client.UpsertEntityAsync(new TableEntity(partition, MemberPrefix + owner._instance) { [Until] = now + MemberExpiry }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
 
             var rows = new List<TableEntity>();
-            await foreach (var row in owner._table.QueryAsync<TableEntity>(entity => entity.PartitionKey == partition, cancellationToken: cancellationToken).ConfigureAwait(false))
+            await foreach (var row in owner._ready.Client.QueryAsync<TableEntity>(entity => entity.PartitionKey == partition, cancellationToken: cancellationToken).ConfigureAwait(false))
             {
                 rows.Add(row);
             }
@@ -224,7 +215,7 @@ public sealed partial class TableRateBudget(TableServiceClient tables, IOptions<
             {
                 try
                 {
-                    await owner._table.SubmitTransactionAsync(renewals, cancellationToken).ConfigureAwait(false);
+                    await owner._ready.Client.SubmitTransactionAsync(renewals, cancellationToken).ConfigureAwait(false);
                     held = keep.Count;
                 }
                 catch (TableTransactionFailedException failed)
@@ -244,7 +235,7 @@ public sealed partial class TableRateBudget(TableServiceClient tables, IOptions<
                     : new TableTransactionAction(TableTransactionActionType.UpdateReplace, SeatRow(seat.Key, owner._instance, until), seat.Row.ETag)).ToList();
                 try
                 {
-                    await owner._table.SubmitTransactionAsync(claims, cancellationToken).ConfigureAwait(false);
+                    await owner._ready.Client.SubmitTransactionAsync(claims, cancellationToken).ConfigureAwait(false);
                     held += free.Count;
                 }
                 catch (TableTransactionFailedException)
@@ -261,7 +252,7 @@ public sealed partial class TableRateBudget(TableServiceClient tables, IOptions<
             _held = 0;
             var now = owner._time.GetUtcNow();
             var releases = new List<TableTransactionAction>();
-            await foreach (var row in owner._table.QueryAsync<TableEntity>(entity => entity.PartitionKey == partition, cancellationToken: cancellationToken).ConfigureAwait(false))
+            await foreach (var row in owner._ready.Client.QueryAsync<TableEntity>(entity => entity.PartitionKey == partition, cancellationToken: cancellationToken).ConfigureAwait(false))
             {
                 if (row.RowKey.StartsWith(SeatPrefix, StringComparison.Ordinal) && row.GetString(Holder) == owner._instance)
                 {
@@ -274,7 +265,7 @@ public sealed partial class TableRateBudget(TableServiceClient tables, IOptions<
             }
             if (releases.Count > 0)
             {
-                await owner._table.SubmitTransactionAsync(releases, cancellationToken).ConfigureAwait(false);
+                await owner._ready.Client.SubmitTransactionAsync(releases, cancellationToken).ConfigureAwait(false);
             }
         }
 

@@ -97,13 +97,9 @@ public sealed class CrashTests : IAsyncLifetime
 
     private DotnetProcess StartProcessing()
     {
-        var process = DotnetProcess.Start(Path.Combine(AppContext.BaseDirectory, "Softr.Functions.CrashHost.dll"), new Dictionary<string, string?>
+        var process = DotnetProcess.Start(Path.Combine(AppContext.BaseDirectory, "Softr.Functions.CrashHost.dll"), new Dictionary<string, string?>(SandboxSettings.For(_sandboxClient.BaseAddress!, ApiKey, Domain))
         {
             [StorageSettings.ConnectionName] = _azurite.ConnectionString,
-            ["Softr:ApiKey"] = ApiKey,
-            ["Softr:Domain"] = Domain,
-            ["Softr:UsersApiBaseUrl"] = $"{_sandboxClient.BaseAddress}v1/api/",
-            ["Softr:DatabaseApiBaseUrl"] = $"{_sandboxClient.BaseAddress}api/v1/",
             ["Processing:RetryBaseDelay"] = "00:00:00.5",
             ["Processing:BusyRetryDelay"] = "00:00:01",
             ["CrashHost:VisibilitySeconds"] = "5",

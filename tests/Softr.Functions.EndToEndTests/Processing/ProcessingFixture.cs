@@ -10,23 +10,8 @@ public sealed class ProcessingFixture : IAsyncLifetime
 {
     public const string TestHook = "tests";
 
-    public static readonly Dictionary<string, string?> Settings = new()
+    public static readonly Dictionary<string, string?> Settings = new(Recipes.Settings)
     {
-        ["STRIPE_WEBHOOK_SECRET"] = "whsec_test_secret_value",
-        ["LEMONSQUEEZY_WEBHOOK_SECRET"] = "lemon-secret-value",
-        ["PADDLE_WEBHOOK_SECRET"] = "pdl_ntfset_secret",
-        ["TYPEFORM_WEBHOOK_SECRET"] = "typeform-secret",
-        ["TALLY_WEBHOOK_SECRET"] = "tally-secret",
-        ["HUBSPOT_CLIENT_SECRET"] = "hubspot-secret",
-        ["PIPEDRIVE_WEBHOOK_PASSWORD"] = "user:pipedrive-password",
-        ["SOFTR_BUTTON_SECRET"] = "softr-button-secret-0123456789",
-        ["ZAPIER_HOOK_SECRET"] = "zapier-hook-secret-0123456789",
-        ["SOFTR_DATABASE_ID"] = "db_portal",
-        ["SOFTR_CUSTOMERS_TABLE_ID"] = "tbl_customers",
-        ["SOFTR_APPLICATIONS_TABLE_ID"] = "tbl_applications",
-        ["SOFTR_REQUESTS_TABLE_ID"] = "tbl_requests",
-        ["SOFTR_DEALS_TABLE_ID"] = "tbl_deals",
-        ["SOFTR_LEADS_TABLE_ID"] = "tbl_leads",
         ["TESTS_SECRET"] = "tests-secret-0123456789",
         [$"Webhooks:Hooks:{TestHook}:SecretSettings:0"] = "TESTS_SECRET",
         // "kind" picks the automation, so each test uses its own.
@@ -60,13 +45,13 @@ public sealed class ProcessingFixture : IAsyncLifetime
 
     public ProcessingHarness Harness { get; private set; } = null!;
 
-    public static string RecipePath(string recipe) => Path.Combine(Azurite.RepositoryRoot, "recipes", recipe + ".json");
+    public static string RecipePath(string recipe) => Recipes.Path(recipe);
 
-    public static string Sample(string sample) => File.ReadAllText(Path.Combine(Azurite.RepositoryRoot, "recipes", "samples", sample + ".json"));
+    public static string Sample(string sample) => Recipes.Sample(sample);
 
     public async Task InitializeAsync() => Harness = await ProcessingHarness.StartAsync(
         Settings,
-        Directory.GetFiles(Path.Combine(Azurite.RepositoryRoot, "recipes"), "*.json").Order(StringComparer.Ordinal),
+        Recipes.Files,
         Path.Combine(Azurite.RepositoryRoot, "tests", "Softr.Functions.EndToEndTests", "Processing", "recipes-seed.json"));
 
     public async Task DisposeAsync() => await Harness.DisposeAsync();

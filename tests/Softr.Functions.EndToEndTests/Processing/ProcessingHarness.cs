@@ -62,13 +62,9 @@ public sealed class ProcessingHarness : IAsyncDisposable
         {
             builder.AddJsonFile(file);
         }
-        var configuration = builder.AddInMemoryCollection(new Dictionary<string, string?>
+        var configuration = builder.AddInMemoryCollection(new Dictionary<string, string?>(SandboxSettings.For(sandboxClient.BaseAddress!, ApiKey, Domain))
         {
             [StorageSettings.ConnectionName] = azurite.ConnectionString,
-            ["Softr:ApiKey"] = ApiKey,
-            ["Softr:Domain"] = Domain,
-            ["Softr:UsersApiBaseUrl"] = $"{sandboxClient.BaseAddress}v1/api/",
-            ["Softr:DatabaseApiBaseUrl"] = $"{sandboxClient.BaseAddress}api/v1/",
             ["Softr:RetryBaseDelay"] = "00:00:00.010",
             ["Softr:MaxRetries"] = "1",
             ["Softr:AttemptTimeout"] = "00:00:01",

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Softr.Functions.Automations;
+using Softr.Functions.Testing;
 using Softr.Functions.Webhooks;
 
 namespace Softr.Functions.Tests.Automations;
@@ -10,24 +11,7 @@ namespace Softr.Functions.Tests.Automations;
 internal sealed class AutomationHarness
 {
     /// <summary>The settings the shipped recipes read, with test values.</summary>
-    public static readonly IReadOnlyDictionary<string, string?> RecipeSettings = new Dictionary<string, string?>
-    {
-        ["STRIPE_WEBHOOK_SECRET"] = "whsec_test_secret_value",
-        ["LEMONSQUEEZY_WEBHOOK_SECRET"] = "lemon-secret-value",
-        ["PADDLE_WEBHOOK_SECRET"] = "pdl_ntfset_secret",
-        ["TYPEFORM_WEBHOOK_SECRET"] = "typeform-secret",
-        ["TALLY_WEBHOOK_SECRET"] = "tally-secret",
-        ["HUBSPOT_CLIENT_SECRET"] = "hubspot-secret",
-        ["PIPEDRIVE_WEBHOOK_PASSWORD"] = "user:pipedrive-password",
-        ["SOFTR_BUTTON_SECRET"] = "softr-button-secret-0123456789",
-        ["ZAPIER_HOOK_SECRET"] = "zapier-hook-secret-0123456789",
-        ["SOFTR_DATABASE_ID"] = "db_portal",
-        ["SOFTR_CUSTOMERS_TABLE_ID"] = "tbl_customers",
-        ["SOFTR_APPLICATIONS_TABLE_ID"] = "tbl_applications",
-        ["SOFTR_REQUESTS_TABLE_ID"] = "tbl_requests",
-        ["SOFTR_DEALS_TABLE_ID"] = "tbl_deals",
-        ["SOFTR_LEADS_TABLE_ID"] = "tbl_leads",
-    };
+    public static IReadOnlyDictionary<string, string?> RecipeSettings => Recipes.Settings;
 
     private AutomationHarness(IConfiguration configuration)
     {
@@ -48,7 +32,7 @@ internal sealed class AutomationHarness
     /// <summary>What start-up validation says; empty when the app would start.</summary>
     public IReadOnlyList<string> Problems { get; }
 
-    public static AutomationHarness FromRecipe(string recipe) => FromFile(Path.Combine(TestPaths.RepositoryRoot, "recipes", recipe + ".json"));
+    public static AutomationHarness FromRecipe(string recipe) => FromFile(Recipes.Path(recipe));
 
     public static AutomationHarness FromFile(string path, IReadOnlyDictionary<string, string?>? settings = null) =>
         new(new ConfigurationBuilder().AddJsonFile(path).AddInMemoryCollection(settings ?? RecipeSettings).Build());
@@ -72,5 +56,5 @@ internal sealed class AutomationHarness
             ["receivedAt"] = "2026-11-24T12:00:00.0000000+00:00",
         });
 
-    public static string Sample(string name) => File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, "recipes", "samples", name + ".json"));
+    public static string Sample(string name) => Recipes.Sample(name);
 }
