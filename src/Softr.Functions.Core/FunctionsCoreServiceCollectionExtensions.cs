@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Softr.Functions.Automations;
+using Softr.Functions.Health;
 using Softr.Functions.Processing;
 using Softr.Functions.Storage;
 using Softr.Functions.Webhooks;
@@ -50,6 +51,11 @@ public static class FunctionsCoreServiceCollectionExtensions
         services.AddSingleton<EventReplayer>();
         services.AddSingleton<PoisonEventHandler>();
         services.AddSingleton<ISharedRateBudget, TableRateBudget>();
+
+        services.AddHttpClient(SoftrHealthCheck.ClientName, client => client.Timeout = TimeSpan.FromSeconds(5));
+        services.AddHealthChecks()
+            .AddCheck<StorageHealthCheck>("storage")
+            .AddCheck<SoftrHealthCheck>("softr");
 
         services.AddEventQueue();
         services.AddDeliveryLedger();

@@ -84,7 +84,7 @@ public sealed partial class EventProcessor(
         {
             var (detail, lastStep) = await RunAutomationsAsync(envelope, progress, cancellationToken).ConfigureAwait(false);
             await progressStore.FinishAttemptAsync(envelope, EventStatus.Succeeded, null, detail, cancellationToken, lastStep).ConfigureAwait(false);
-            LogSucceeded(envelope.EventId, attempt);
+            LogSucceeded(envelope.EventId, attempt, Math.Round((time.GetUtcNow() - envelope.ReceivedAt).TotalSeconds, 1));
             return new ProcessingResult(ProcessingOutcome.Succeeded, detail);
         }
         catch (Exception exception) when (exception is not OperationCanceledException && FailureOf(exception) is { } failure)
@@ -329,8 +329,9 @@ public sealed partial class EventProcessor(
     [LoggerMessage(Level = LogLevel.Information, Message = "Event {EventId}: automation {Automation} step {StepId} ({Action}) {Outcome}")]
     private partial void LogStepDone(string eventId, string automation, string stepId, string action, string outcome);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Event {EventId} succeeded on attempt {Attempt}")]
-    private partial void LogSucceeded(string eventId, int attempt);
+    // AgeSeconds feeds the "events-late" alert (infra/alerts.bicep).
+    [LoggerMessage(Level = LogLevel.Information, Message = "Event {EventId} succeeded on attempt {Attempt}, {AgeSeconds} s after it was received")]
+    private partial void LogSucceeded(string eventId, int attempt, double ageSeconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Event {EventId} is already {Status}; nothing to do")]
     private partial void LogAlreadyFinished(string eventId, EventStatus status);

@@ -4,6 +4,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Softr.Functions.Events;
 using Softr.Functions.Webhooks;
 
@@ -18,8 +19,13 @@ public static class StorageServiceCollectionExtensions
 {
     public static IServiceCollection AddEventQueue(this IServiceCollection services)
     {
-        services.AddSingleton(provider => new QueueServiceClient(ConnectionString(provider), CreateClientOptions()));
-        services.AddSingleton(provider => new BlobServiceClient(ConnectionString(provider), WithShortRetries(new BlobClientOptions())));
+        services.TryAddSingleton(provider => StorageConnection.From(provider.GetRequiredService<IConfiguration>()));
+        services.AddSingleton(provider => Connection(provider) is { ConnectionString: { } text }
+            ? new QueueServiceClient(text, CreateClientOptions())
+            : new QueueServiceClient(Connection(provider).ServiceUri("queue"), Connection(provider).Credential, CreateClientOptions()));
+        services.AddSingleton(provider => Connection(provider) is { ConnectionString: { } text }
+            ? new BlobServiceClient(text, WithShortRetries(new BlobClientOptions()))
+            : new BlobServiceClient(Connection(provider).ServiceUri("blob"), Connection(provider).Credential, WithShortRetries(new BlobClientOptions())));
         services.AddSingleton<IPayloadStore, BlobPayloadStore>();
         services.AddSingleton<IEventQueue, StorageEventQueue>();
         return services;
@@ -27,7 +33,10 @@ public static class StorageServiceCollectionExtensions
 
     public static IServiceCollection AddDeliveryLedger(this IServiceCollection services)
     {
-        services.AddSingleton(provider => new TableServiceClient(ConnectionString(provider), WithShortRetries(new TableClientOptions())));
+        services.TryAddSingleton(provider => StorageConnection.From(provider.GetRequiredService<IConfiguration>()));
+        services.AddSingleton(provider => Connection(provider) is { ConnectionString: { } text }
+            ? new TableServiceClient(text, WithShortRetries(new TableClientOptions()))
+            : new TableServiceClient(Connection(provider).ServiceUri("table"), Connection(provider).Credential, WithShortRetries(new TableClientOptions())));
         // One store, one table: the ledger's claim is the event log's summary row.
         services.AddSingleton<TableEventStore>();
         services.AddSingleton<IDeliveryLedger>(provider => provider.GetRequiredService<TableEventStore>());
@@ -48,12 +57,5 @@ public static class StorageServiceCollectionExtensions
         return options;
     }
 
-    private static string ConnectionString(IServiceProvider provider)
-    {
-        var connectionString = provider.GetRequiredService<IConfiguration>()[StorageSettings.ConnectionName];
-        return string.IsNullOrWhiteSpace(connectionString)
-            ? throw new InvalidOperationException(
-                $"The storage connection '{StorageSettings.ConnectionName}' is not set. Locally use 'UseDevelopmentStorage=true' (Azurite).")
-            : connectionString;
-    }
+    private static StorageConnection Connection(IServiceProvider provider) => provider.GetRequiredService<StorageConnection>();
 }

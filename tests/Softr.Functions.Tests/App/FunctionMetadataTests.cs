@@ -39,7 +39,7 @@ public sealed class FunctionMetadataTests
         Assert.Equal(
             new[]
             {
-                DryRunFunction.Name, GetEventFunction.Name, ProcessEventFunction.Name, ProcessPoisonEventFunction.Name, ReceiveWebhookFunction.Name,
+                DryRunFunction.Name, GetEventFunction.Name, HealthFunction.Name, ProcessEventFunction.Name, ProcessPoisonEventFunction.Name, ReceiveWebhookFunction.Name,
                 ReplayFunctions.ListName, ReplayFunctions.ReplayOneName, ReplayFunctions.ReplayManyName,
             }.Order(StringComparer.Ordinal),
             FunctionMetadata.Load().Select(entry => entry.Name).Order(StringComparer.Ordinal));

@@ -1,0 +1,61 @@
+// Softr.Functions on Azure: `azd up` provisions this (subscription scope, in the shape of the azd
+// function templates) and deploys src/Softr.Functions.App into it. Parameters: infra/README.md.
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(64)
+@description('Name of the azd environment; names and tags the resources.')
+param environmentName string
+
+@minLength(1)
+@description('Azure region for every resource.')
+param location string
+
+@secure()
+@description('The Softr API key (Softr-Api-Key). Stored in Key Vault; the app reads it through a Key Vault reference.')
+param softrApiKey string
+
+@description('The published Softr app\'s domain, e.g. myapp.softr.app.')
+param softrDomain string
+
+@secure()
+@description('Each hook\'s signing secrets, by the app setting name hooks.json gives them (e.g. {"SIGNUP_HOOK_SECRET": "..."}). Each goes to Key Vault.')
+param hookSecrets object = {}
+
+@minValue(40)
+@maxValue(1000)
+@description('Flex Consumption\'s most instances per function (40 at the least). Also the number of seats the shared Softr budget is cut into, so every instance can hold one; see infra/README.md.')
+param maximumInstanceCount int = 40
+
+@description('Where alert e-mails go; no action group when empty.')
+param alertEmail string = ''
+
+var tags = { 'azd-env-name': environmentName }
+
+resource resourceGroup 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: 'rg-${environmentName}'
+  location: location
+  tags: tags
+}
+
+module resources 'resources.bicep' = {
+  name: 'resources'
+  scope: resourceGroup
+  params: {
+    environmentName: environmentName
+    location: location
+    tags: tags
+    softrApiKey: softrApiKey
+    softrDomain: softrDomain
+    hookSecrets: hookSecrets
+    maximumInstanceCount: maximumInstanceCount
+    alertEmail: alertEmail
+  }
+}
+
+output AZURE_LOCATION string = location
+output AZURE_RESOURCE_GROUP string = resourceGroup.name
+output AZURE_FUNCTION_APP_NAME string = resources.outputs.functionAppName
+output AZURE_FUNCTION_APP_URL string = resources.outputs.functionAppUrl
+output AZURE_KEY_VAULT_NAME string = resources.outputs.keyVaultName
+output AZURE_STORAGE_ACCOUNT_NAME string = resources.outputs.storageAccountName

@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Softr.Functions.Processing;
+using Softr.Functions.Storage;
+using Softr.Functions.Webhooks;
+
+namespace Softr.Functions.Tests.Infrastructure;
+
+/// <summary>
+/// The Bicep in infra/ builds and lints clean with the Bicep CLI from the package feed, creates the
+/// storage the code names, and sets (or documents as optional) every app setting the code reads.
+/// </summary>
+public sealed partial class InfrastructureTests
+{
+    private static readonly string Infra = Path.Combine(TestPaths.RepositoryRoot, "infra");
+
+    public static TheoryData<string> BicepFiles => [.. Directory.GetFiles(Infra, "*.bicep").Select(path => Path.GetFileName(path)).Order(StringComparer.Ordinal)];
+
+    [Theory]
+    [MemberData(nameof(BicepFiles))]
+    public void Bicep_BuildsAndLints_WithoutAWarning(string file)
+    {
+        var build = Bicep("build", Path.Combine(Infra, file), "--stdout");
+        var lint = Bicep("lint", Path.Combine(Infra, file));
+
+        Assert.True(build.ExitCode == 0, build.Output);
+        Assert.DoesNotContain("Warning", build.Errors, StringComparison.Ordinal);
+        Assert.True(lint.ExitCode == 0 && lint.Output.Trim().Length == 0 && lint.Errors.Trim().Length == 0, lint.Output + lint.Errors);
+    }
+
+    [Fact]
+    public void StorageTheBicepCreates_IsWhatTheCodeNames()
+    {
+        using var names = JsonDocument.Parse(File.ReadAllText(Path.Combine(Infra, "storage-names.json")));
+        string[] Of(string kind) => [.. names.RootElement.GetProperty(kind).EnumerateArray().Select(name => name.GetString()!).Order(StringComparer.Ordinal)];
+
+        Assert.Equal(new[] { QueueNames.Events, QueueNames.EventsPoison }.Order(StringComparer.Ordinal), Of("queues"));
+        Assert.Equal(TableNames.All.Order(StringComparer.Ordinal), Of("tables"));
+        Assert.Equal([ContainerNames.Payloads], Of("containers"));
+    }
+
+    [Fact]
+    public void EverySettingTheCodeReads_IsSetByTheBicep_OrDocumentedAsOptional()
+    {
+        var set = AppSettingsInBicep();
+        var documented = File.ReadAllText(Path.Combine(Infra, "README.md"));
+
+        // Required: the storage account (identity-based), the Softr key and domain, telemetry.
+        Assert.Superset(new HashSet<string>(StringComparer.Ordinal)
+        {
+            "AzureWebJobsStorage__accountName", "AzureWebJobsStorage__credential", "AzureWebJobsStorage__clientId",
+            "Softr__ApiKey", "Softr__Domain", "APPLICATIONINSIGHTS_CONNECTION_STRING",
+        }, set);
+        // Every option the app binds: set, or in infra/README.md's table of optional settings.
+        var options = Settings(SoftrClientOptions.SectionName, typeof(SoftrClientOptions)).Concat(Settings(ProcessingOptions.SectionName, typeof(ProcessingOptions)));
+        Assert.All(options, setting => Assert.True(set.Contains(setting) || documented.Contains($"`{setting}`", StringComparison.Ordinal),
+            $"{setting} is read by the code but neither set in infra/ nor documented as optional in infra/README.md"));
+        // Every secret the shipped hooks.json names is given to the deployment (and so goes to Key Vault).
+        var parameters = File.ReadAllText(Path.Combine(Infra, "main.parameters.json"));
+        Assert.All(ShippedHookSecrets(), secret => Assert.Contains($"\"{secret}\"", parameters, StringComparison.Ordinal));
+    }
+
+    private static HashSet<string> AppSettingsInBicep() =>
+        [.. AppSetting().Matches(File.ReadAllText(Path.Combine(Infra, "resources.bicep"))).Select(match => match.Groups[1].Value)];
+
+    private static IEnumerable<string> Settings(string section, Type options) =>
+        options.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(property => property.CanWrite).Select(property => $"{section}__{property.Name}");
+
+    private static IEnumerable<string> ShippedHookSecrets()
+    {
+        using var hooks = JsonDocument.Parse(File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, "hooks.json")));
+        return [.. hooks.RootElement.GetProperty(WebhooksOptions.SectionName).GetProperty("Hooks").EnumerateObject()
+            .SelectMany(hook => hook.Value.TryGetProperty("SecretSettings", out var secrets) ? secrets.EnumerateArray().Select(secret => secret.GetString()!) : [])];
+    }
+
+    private static (int ExitCode, string Output, string Errors) Bicep(params string[] arguments)
+    {
+        var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        var cli = Path.Combine(packages, "azure.bicep.commandline.linux-x64", "0.49.2", "tools", "bicep");
+        Assert.True(File.Exists(cli), $"The Bicep CLI is restored with this test project (PackageDownload); not found at {cli}.");
+        // The package is linux-x64 only, as CI is; NuGet does not keep the execute bit.
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(cli, File.GetUnixFileMode(cli) | UnixFileMode.UserExecute);
+        }
+        var start = new ProcessStartInfo(cli) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, arguments[0] == "build" ? "" : output.Result, errors);
+    }
+
+    [GeneratedRegex(@"\{\s*name:\s*'([A-Za-z0-9_]+)'\s*,\s*value:")]
+    private static partial Regex AppSetting();
+}
