@@ -13,6 +13,8 @@ public static class SoftrServiceCollectionExtensions
     /// Registers <see cref="ISoftrUsersClient"/> and <see cref="ISoftrDatabaseClient"/> with options from
     /// the <c>Softr</c> section, validated at start-up so that a missing key or domain stops the app with
     /// a message naming the setting, and with the pipeline described in <see cref="SoftrResiliencePipeline"/>.
+    /// The HTTP client factory's request logging is removed: Softr's Users API puts emails in its URLs
+    /// (<c>/users/{email}/invite</c>), and a log line per call would spread them into every log sink.
     /// </summary>
     public static IServiceCollection AddSoftrClient(this IServiceCollection services)
     {
@@ -25,10 +27,12 @@ public static class SoftrServiceCollectionExtensions
 
         services.AddHttpClient<ISoftrUsersClient, SoftrUsersClient>((provider, client) =>
                 Configure(client, provider.GetRequiredService<IOptions<SoftrClientOptions>>().Value.UsersApiBaseUrl))
+            .RemoveAllLoggers()
             .AddResilienceHandler("softr-users", ConfigurePipeline);
 
         services.AddHttpClient<ISoftrDatabaseClient, SoftrDatabaseClient>((provider, client) =>
                 Configure(client, provider.GetRequiredService<IOptions<SoftrClientOptions>>().Value.DatabaseApiBaseUrl))
+            .RemoveAllLoggers()
             .AddResilienceHandler("softr-database", ConfigurePipeline);
 
         return services;

@@ -2,6 +2,8 @@ using Azure.Storage.Queues;
 using Microsoft.Azure.WebJobs;
 using Softr.Functions.Hosting;
 using Softr.Functions.App;
+using OpenTelemetry.Trace;
+using Softr.Functions.Telemetry;
 
 namespace Softr.Functions.LocalHost;
 
@@ -30,6 +32,14 @@ public static class LocalHostApp
         configure?.Invoke(builder);
 
         builder.Services.AddSoftrFunctionsCore();
+        // Traces and metrics as in Azure; here the spans are summarised on the console (Telemetry:Console).
+        builder.Services.AddSoftrTelemetry(tracing: tracing =>
+        {
+            if (builder.Configuration.GetValue("Telemetry:Console", false))
+            {
+                tracing.AddProcessor(new ConsoleSpanSummary(Console.Out));
+            }
+        });
         builder.Services.AddMvcCore();
 
         // Registered before the WebJobs host so the queues exist before the listener first polls them.

@@ -4,6 +4,7 @@ using Azure.Storage.Queues;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Trace;
 using Softr.Functions.LocalHost;
 using Softr.Functions.Storage;
 using Softr.Functions.Testing;
@@ -41,6 +42,9 @@ public abstract class SystemUnderTest : IAsyncLifetime
 
     public CapturedLogs Logs { get; } = new();
 
+    /// <summary>Every span the local host finished (OpenTelemetry's in-memory exporter).</summary>
+    public List<System.Diagnostics.Activity> Spans { get; } = [];
+
     public QueueServiceClient Queues { get; private set; } = null!;
 
     public string StorageConnectionString => _azurite!.ConnectionString;
@@ -70,6 +74,7 @@ public abstract class SystemUnderTest : IAsyncLifetime
             ["Webhooks:Hooks:payments:Events:0"] = "checkout.session.completed",
             ["E2E_STRIPE_WHSEC"] = StripeSecret,
             ["LocalHost:MasterKey"] = MasterKey,
+            ["Telemetry:Console"] = "false",
             [$"Webhooks:Hooks:{OnboardHook}:SecretSettings:0"] = "E2E_HOOK_SECRET",
             ["Automations:onboard:Hook"] = OnboardHook,
             ["Automations:onboard:Steps:0:Id"] = "user",
@@ -106,6 +111,7 @@ public abstract class SystemUnderTest : IAsyncLifetime
         {
             builder.Configuration.AddInMemoryCollection(settings);
             builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Trace).AddProvider(Logs);
+            builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(Spans));
         });
         await _host.StartAsync();
         Host.BaseAddress = new Uri(_host.Urls.Single());

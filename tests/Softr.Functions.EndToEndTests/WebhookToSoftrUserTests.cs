@@ -127,6 +127,9 @@ public sealed class WebhookToSoftrUserTests(RunningSystem system) : IClassFixtur
 
         var logs = system.Logs.Snapshot();
         Assert.NotEmpty(logs);
+        // Nor the user's email, even at Trace level: Softr URLs carry it, and the client does not log them.
+        Assert.DoesNotContain(logs, log => log.Message.Contains("logs@example.com", StringComparison.OrdinalIgnoreCase)
+            || log.Message.Contains("logs%40example.com", StringComparison.OrdinalIgnoreCase));
         Assert.DoesNotContain(logs, log => log.Message.Contains(SystemUnderTest.HookSecret, StringComparison.Ordinal)
             || log.Message.Contains(SystemUnderTest.SoftrApiKey, StringComparison.Ordinal)
             || (log.Exception?.ToString().Contains(SystemUnderTest.SoftrApiKey, StringComparison.Ordinal) ?? false));

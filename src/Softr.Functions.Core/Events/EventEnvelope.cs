@@ -62,4 +62,8 @@ public sealed record EventEnvelope
     [JsonPropertyName("failures")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public int Failures { get; init; }
+
+    /// <summary>The W3C trace context of the request that accepted the event, so that processing continues its trace.</summary>
+    [JsonPropertyName("traceparent")]
+    public string? TraceParent { get; init; }
 }

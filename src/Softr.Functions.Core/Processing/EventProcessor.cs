@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Azure;
@@ -6,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Softr.Functions.Automations;
 using Softr.Functions.Events;
 using Softr.Functions.Storage;
+using Softr.Functions.Telemetry;
 
 namespace Softr.Functions.Processing;
 
@@ -63,6 +65,25 @@ public sealed partial class EventProcessor(
         ArgumentNullException.ThrowIfNull(envelope);
         ArgumentNullException.ThrowIfNull(delivery);
 
+        // The webhook's trace goes on here: the envelope carries the accepting request's context.
+        ActivityContext.TryParse(envelope.TraceParent, null, out var parent);
+        using var activity = SoftrTelemetry.Source.StartActivity("event process", ActivityKind.Consumer, parent);
+        activity?.SetTag(SoftrTelemetry.EventIdTag, envelope.EventId);
+        activity?.SetTag("softr.hook", envelope.Hook);
+        activity?.SetTag("softr.event.type", envelope.EventType);
+        activity?.SetTag("softr.attempt", envelope.Failures + 1);
+        var result = await ProcessCoreAsync(envelope, delivery, cancellationToken).ConfigureAwait(false);
+        activity?.SetTag("softr.outcome", result.Outcome.ToString());
+        SoftrTelemetry.Attempts.Add(1, new("outcome", result.Outcome.ToString()), new("hook", envelope.Hook));
+        if (result.Outcome == ProcessingOutcome.Succeeded)
+        {
+            SoftrTelemetry.EventAge.Record((time.GetUtcNow() - envelope.ReceivedAt).TotalSeconds, new KeyValuePair<string, object?>("hook", envelope.Hook));
+        }
+        return result;
+    }
+
+    private async Task<ProcessingResult> ProcessCoreAsync(EventEnvelope envelope, QueueDelivery delivery, CancellationToken cancellationToken)
+    {
         var progress = await progressStore.ReadAsync(envelope.EventId, cancellationToken).ConfigureAwait(false);
         if (progress.Status is EventStatus.Succeeded or EventStatus.DeadLettered)
         {
@@ -168,6 +189,10 @@ public sealed partial class EventProcessor(
                 continue;
             }
             var startedMarked = false;
+            using var stepActivity = SoftrTelemetry.Source.StartActivity($"step {step.Action.Name}");
+            stepActivity?.SetTag(SoftrTelemetry.EventIdTag, envelope.EventId);
+            stepActivity?.SetTag("softr.automation", automation.Name);
+            stepActivity?.SetTag("softr.step", step.Id);
             try
             {
                 if (recorded?.State == StepState.Started && !step.Action.SafeToRepeat)
@@ -278,6 +303,7 @@ public sealed partial class EventProcessor(
         await deadLetters.AddAsync(new DeadLetter(envelope.EventId, envelope.Hook, envelope.EventType, cause, detail, time.GetUtcNow()) { Envelope = envelope },
             rawMessage: null, cancellationToken).ConfigureAwait(false);
         await progressStore.FinishAttemptAsync(envelope, EventStatus.DeadLettered, cause, detail, cancellationToken).ConfigureAwait(false);
+        SoftrTelemetry.DeadLetters.Add(1, new("cause", cause), new("hook", envelope.Hook));
         LogDeadLettered(envelope.EventId, cause);
         return new ProcessingResult(ProcessingOutcome.DeadLettered, $"{cause}: {detail}");
     }
@@ -302,7 +328,7 @@ public sealed partial class EventProcessor(
             await progressStore.FinishAttemptAsync(envelope, status, null, detail, cancellationToken).ConfigureAwait(false);
         }
         await queue.EnqueueAsync(QueueNames.Events, next, delay, cancellationToken).ConfigureAwait(false);
-        LogSentAgain(envelope.EventId, status, delay.TotalSeconds, reason);
+        LogSentAgain(envelope.EventId, status, delay.TotalSeconds, LogText.MaskEmails(reason));
         return new ProcessingResult(counted ? ProcessingOutcome.RetryScheduled : ProcessingOutcome.Deferred, detail);
     }
 

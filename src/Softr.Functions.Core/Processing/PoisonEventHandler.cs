@@ -36,6 +36,7 @@ public sealed partial class PoisonEventHandler(EventProgressStore progressStore,
             Envelope = envelope,
         }, rawMessage: null, cancellationToken).ConfigureAwait(false);
         await progressStore.FinishAttemptAsync(envelope, EventStatus.DeadLettered, FailureCauses.Poison, detail, cancellationToken).ConfigureAwait(false);
+        Telemetry.SoftrTelemetry.DeadLetters.Add(1, new("cause", FailureCauses.Poison), new("hook", envelope.Hook));
         LogPoison(envelope.EventId);
     }
 

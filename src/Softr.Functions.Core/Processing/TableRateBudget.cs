@@ -55,7 +55,11 @@ public sealed partial class TableRateBudget(TableServiceClient tables, IOptions<
             return true; // each instance paces itself only (Processing:SharedBudget = false)
         }
         var share = _shares.GetOrAdd(key, static (key, state) => new Lazy<Share>(() => state.Budget.Start(key, state.PerSecond)), (Budget: this, PerSecond: perSecond)).Value;
-        return await share.WaitAsync(_time.GetUtcNow() + options.Value.MaxBudgetWait, cancellationToken).ConfigureAwait(false);
+        var started = _time.GetTimestamp();
+        var granted = await share.WaitAsync(_time.GetUtcNow() + options.Value.MaxBudgetWait, cancellationToken).ConfigureAwait(false);
+        Telemetry.SoftrTelemetry.BudgetWait.Record(_time.GetElapsedTime(started).TotalSeconds,
+            new KeyValuePair<string, object?>("kind", key.Kind.ToString()), new KeyValuePair<string, object?>("granted", granted));
+        return granted;
     }
 
     /// <summary>The seats this instance holds for <paramref name="key"/> now (for tests and telemetry).</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
 using FluentValidation;
@@ -5,6 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Softr.Functions.Events;
+using Softr.Functions.Telemetry;
 using Softr.Functions.Webhooks.Senders;
 
 namespace Softr.Functions.Webhooks;
@@ -38,7 +40,31 @@ public sealed partial class WebhookIngestor(
     public async Task<IngestionResult> IngestAsync(WebhookRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        using var activity = SoftrTelemetry.Source.StartActivity("webhook ingest");
+        activity?.SetTag("softr.hook", request.Hook);
+        var result = await IngestCoreAsync(request, cancellationToken).ConfigureAwait(false);
+        var outcome = result switch
+        {
+            IngestionResult.Accepted => "accepted",
+            IngestionResult.Duplicate => "duplicate",
+            IngestionResult.Ignored => "ignored",
+            IngestionResult.Rejected rejected => rejected.Problem.Type?.Split(':')[^1] ?? "rejected",
+            _ => "other",
+        };
+        var eventId = result switch
+        {
+            IngestionResult.Accepted accepted => accepted.EventId,
+            IngestionResult.Duplicate duplicate => duplicate.EventId,
+            _ => null,
+        };
+        activity?.SetTag(SoftrTelemetry.EventIdTag, eventId);
+        activity?.SetTag("softr.outcome", outcome);
+        SoftrTelemetry.Webhooks.Add(1, new("hook", options.CurrentValue.Hooks.ContainsKey(request.Hook) ? request.Hook : "(unknown)"), new("outcome", outcome));
+        return result;
+    }
 
+    private async Task<IngestionResult> IngestCoreAsync(WebhookRequest request, CancellationToken cancellationToken)
+    {
         if (!options.CurrentValue.Hooks.TryGetValue(request.Hook, out var hook))
         {
             return Reject(request.Hook, WebhookProblems.UnknownHook(request.Hook));
@@ -177,6 +203,8 @@ public sealed partial class WebhookIngestor(
             ReceivedAt = timeProvider.GetUtcNow(),
             CorrelationId = eventId,
             Payload = payload,
+            // The trace goes on across the queue: processing's span is a child of this one.
+            TraceParent = Activity.Current?.Id,
         };
     }
 

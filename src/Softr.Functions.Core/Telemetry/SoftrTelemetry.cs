@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace Softr.Functions.Telemetry;
+
+/// <summary>
+/// The app's traces and metrics, with OpenTelemetry: one trace per webhook, from the HTTP request
+/// through the queue (the envelope carries the W3C <c>traceparent</c>) to every Softr call, with the
+/// event id as a tag on each of our spans and as the correlation id in log scopes. Hosts add exporters:
+/// Azure Monitor in Azure, the console locally, memory in tests.
+/// </summary>
+public static class SoftrTelemetry
+{
+    public const string Name = "Softr.Functions";
+
+    /// <summary>The tag every span of ours carries: the event's id, which is also its correlation id.</summary>
+    public const string EventIdTag = "softr.event.id";
+
+    public static ActivitySource Source { get; } = new(Name);
+
+    public static Meter Meter { get; } = new(Name);
+
+    /// <summary>Webhooks received, by hook and outcome (accepted, duplicate, ignored, or the problem type refusing them).</summary>
+    public static Counter<long> Webhooks { get; } = Meter.CreateCounter<long>("softr.webhooks", description: "Webhooks received, by hook and outcome");
+
+    /// <summary>Processing attempts, by outcome (succeeded, retry, deferred, dead-lettered) and cause.</summary>
+    public static Counter<long> Attempts { get; } = Meter.CreateCounter<long>("softr.processing.attempts", description: "Processing attempts, by outcome and cause");
+
+    /// <summary>Events dead-lettered, by cause (the poison handler's too).</summary>
+    public static Counter<long> DeadLetters { get; } = Meter.CreateCounter<long>("softr.deadletters", description: "Events dead-lettered, by cause");
+
+    /// <summary>Seconds from receipt to success: the queue's lag as events experience it.</summary>
+    public static Histogram<double> EventAge { get; } = Meter.CreateHistogram<double>("softr.event.age", "s", "Seconds from receipt to success");
+
+    /// <summary>Seconds a Softr call waited for the shared budget.</summary>
+    public static Histogram<double> BudgetWait { get; } = Meter.CreateHistogram<double>("softr.budget.wait", "s", "Seconds a Softr call waited for shared budget");
+
+    /// <summary>Our sources and meter, and the ASP.NET Core and HttpClient instrumentation (the Softr calls); exporters are the host's.</summary>
+    public static IServiceCollection AddSoftrTelemetry(this IServiceCollection services,
+        Action<TracerProviderBuilder>? tracing = null, Action<MeterProviderBuilder>? metrics = null)
+    {
+        services.AddOpenTelemetry()
+            .WithTracing(builder =>
+            {
+                builder.AddSource(Name).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
+                tracing?.Invoke(builder);
+            })
+            .WithMetrics(builder =>
+            {
+                // Polly's meter counts the Softr client's retries, circuit breaks and rate-limiter refusals;
+                // HttpClient's gives every Softr call by host and status code (429s included).
+                builder.AddMeter(Name, "Polly").AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
+                metrics?.Invoke(builder);
+            });
+        return services;
+    }
+}
