@@ -32,10 +32,10 @@ public static class LocalHostApp
         configure?.Invoke(builder);
 
         builder.Services.AddSoftrFunctionsCore();
-        // Traces and metrics as in Azure; here the spans are summarised on the console (Telemetry:Console).
+        // Traces and metrics as in Azure; here the spans are summarised on the console (LocalHost:ConsoleTraces).
         builder.Services.AddSoftrTelemetry(tracing: tracing =>
         {
-            if (builder.Configuration.GetValue("Telemetry:Console", false))
+            if (builder.Configuration.GetValue("LocalHost:ConsoleTraces", false))
             {
                 tracing.AddProcessor(new ConsoleSpanSummary(Console.Out));
             }

@@ -74,7 +74,7 @@ public abstract class SystemUnderTest : IAsyncLifetime
             ["Webhooks:Hooks:payments:Events:0"] = "checkout.session.completed",
             ["E2E_STRIPE_WHSEC"] = StripeSecret,
             ["LocalHost:MasterKey"] = MasterKey,
-            ["Telemetry:Console"] = "false",
+            ["LocalHost:ConsoleTraces"] = "false",
             [$"Webhooks:Hooks:{OnboardHook}:SecretSettings:0"] = "E2E_HOOK_SECRET",
             ["Automations:onboard:Hook"] = OnboardHook,
             ["Automations:onboard:Steps:0:Id"] = "user",

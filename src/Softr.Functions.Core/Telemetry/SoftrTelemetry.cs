@@ -45,7 +45,10 @@ public static class SoftrTelemetry
         services.AddOpenTelemetry()
             .WithTracing(builder =>
             {
-                builder.AddSource(Name).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
+                // Softr calls, not storage's: the Azure SDK's own requests (queue polls, table writes,
+                // every second) would bury the webhook's trace. The SDK marks each with x-ms-version.
+                builder.AddSource(Name).AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation(options => options.FilterHttpRequestMessage = request => !request.Headers.Contains("x-ms-version"));
                 tracing?.Invoke(builder);
             })
             .WithMetrics(builder =>
