@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Softr.Functions.Automations;
 using Softr.Functions.Health;
+using Softr.Functions.Telemetry;
 using Softr.Functions.Processing;
 using Softr.Functions.Storage;
 using Softr.Functions.Webhooks;
@@ -56,6 +57,8 @@ public static class FunctionsCoreServiceCollectionExtensions
         services.AddHealthChecks()
             .AddCheck<StorageHealthCheck>("storage")
             .AddCheck<SoftrHealthCheck>("softr");
+
+        services.AddHostedService<QueueMetrics>();
 
         services.AddEventQueue();
         services.AddDeliveryLedger();
