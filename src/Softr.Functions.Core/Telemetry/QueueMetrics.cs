@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using Azure;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Hosting;
@@ -17,12 +19,30 @@ public sealed partial class QueueMetrics(QueueServiceClient queues, TimeProvider
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
 
     private static readonly string[] Queues = [QueueNames.Events, QueueNames.EventsPoison];
+
+    // The gauges are the meter's, once per process; they read whichever samplers are running (one in
+    // an app; in a test process, hosts come and go, and a stopped one must not be read).
+    private static readonly ConcurrentDictionary<QueueMetrics, bool> Running = new();
+    private static readonly ObservableGauge<int> Depth = SoftrTelemetry.Meter.CreateObservableGauge("softr.queue.depth", () => Observe(sample => sample.Depth), description: "Approximate messages in the queue");
+    private static readonly ObservableGauge<double> OldestAge = SoftrTelemetry.Meter.CreateObservableGauge("softr.queue.oldest_age", () => Observe(sample => sample.OldestAge), "s", "Seconds since the first visible message was queued");
+
     private readonly Dictionary<string, (int Depth, double OldestAge)> _samples = [];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        SoftrTelemetry.Meter.CreateObservableGauge("softr.queue.depth", () => Observe(sample => sample.Depth), description: "Approximate messages in the queue");
-        SoftrTelemetry.Meter.CreateObservableGauge("softr.queue.oldest_age", () => Observe(sample => sample.OldestAge), "s", "Seconds since the first visible message was queued");
+        Running[this] = true;
+        try
+        {
+            await SampleUntilStoppedAsync(stoppingToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Running.TryRemove(this, out _);
+        }
+    }
+
+    private async Task SampleUntilStoppedAsync(CancellationToken stoppingToken)
+    {
         while (!stoppingToken.IsCancellationRequested)
         {
             foreach (var name in Queues)
@@ -58,12 +78,17 @@ public sealed partial class QueueMetrics(QueueServiceClient queues, TimeProvider
         }
     }
 
-    private IEnumerable<System.Diagnostics.Metrics.Measurement<T>> Observe<T>(Func<(int Depth, double OldestAge), T> value) where T : struct
+    private static IEnumerable<Measurement<T>> Observe<T>(Func<(int Depth, double OldestAge), T> value) where T : struct
     {
-        lock (_samples)
+        var measurements = new List<Measurement<T>>();
+        foreach (var sampler in Running.Keys)
         {
-            return [.. _samples.Select(sample => new System.Diagnostics.Metrics.Measurement<T>(value(sample.Value), new KeyValuePair<string, object?>("queue", sample.Key)))];
+            lock (sampler._samples)
+            {
+                measurements.AddRange(sampler._samples.Select(sample => new Measurement<T>(value(sample.Value), new KeyValuePair<string, object?>("queue", sample.Key))));
+            }
         }
+        return measurements;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not sample queue {Queue} for metrics: storage answered {Status}")]
