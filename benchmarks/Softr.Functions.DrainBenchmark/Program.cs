@@ -128,6 +128,7 @@ async Task<Result> RunAsync(string name, int hosts, bool shared, int run)
         ["Softr:ReadsPerSecond"] = limit.ToString(CultureInfo.InvariantCulture),
         ["Processing:SharedBudget"] = shared ? "true" : "false",
         ["Logging:LogLevel:Default"] = "Warning",
+        ["LocalHost:ConsoleTraces"] = "false",
         ["Logging:LogLevel:Softr.Functions.Processing.TableRateBudget"] = verbose ? "Debug" : "Warning",
         ["DRAIN_SECRET"] = "drain-secret-0123456789",
         [$"Webhooks:Hooks:{hook}:SecretSettings:0"] = "DRAIN_SECRET",
