@@ -80,7 +80,7 @@ async Task<Result> RunAsync(string name, int hosts, bool shared, int run)
         await Task.Delay(50);
     }
     var last = watch.Elapsed;
-    foreach (var (process, _) in processes)
+    foreach (var process in processes)
     {
         if (verbose)
         {
@@ -118,10 +118,8 @@ async Task<Result> RunAsync(string name, int hosts, bool shared, int run)
     return result;
 }
 
-(DotnetProcess Process, int Port) StartHost(string hook, bool shared)
-{
-    var port = Ports.Free();
-    var process = DotnetProcess.Start(Path.Combine(AppContext.BaseDirectory, "Softr.Functions.LocalHost.dll"), new Dictionary<string, string?>(SandboxSettings.For(http.BaseAddress!, apiKey, domain))
+DotnetProcess StartHost(string hook, bool shared) =>
+    DotnetProcess.Start(Path.Combine(AppContext.BaseDirectory, "Softr.Functions.LocalHost.dll"), new Dictionary<string, string?>(SandboxSettings.For(http.BaseAddress!, apiKey, domain))
     {
         [StorageSettings.ConnectionName] = azurite.ConnectionString,
         ["Softr:WritesPerSecond"] = limit.ToString(CultureInfo.InvariantCulture),
@@ -136,9 +134,7 @@ async Task<Result> RunAsync(string name, int hosts, bool shared, int run)
         [$"Automations:{hook}:Steps:0:Action"] = "user.create",
         [$"Automations:{hook}:Steps:0:Inputs:email"] = "{{ payload.email }}",
         [$"Automations:{hook}:Steps:0:Inputs:fullName"] = "{{ payload.name }}",
-    }, $"--urls=http://127.0.0.1:{port}");
-    return (process, port);
-}
+    }, $"--urls=http://127.0.0.1:{Ports.Free()}");
 
 static EventEnvelope Envelope(string hook, int number)
 {

@@ -23,7 +23,6 @@ await using var services = new ServiceCollection()
 var visibility = TimeSpan.FromSeconds(configuration.GetValue("CrashHost:VisibilitySeconds", 3));
 var queue = new QueueClient(configuration[StorageSettings.ConnectionName], QueueNames.Events, StorageServiceCollectionExtensions.CreateClientOptions());
 await queue.CreateIfNotExistsAsync();
-Console.WriteLine("crash host ready");
 
 while (true)
 {

@@ -21,8 +21,6 @@ public sealed class DotnetProcess : IAsyncDisposable
         process.BeginErrorReadLine();
     }
 
-    public bool HasExited => _process.HasExited;
-
     public static DotnetProcess Start(string dll, IReadOnlyDictionary<string, string?> settings, params string[] arguments)
     {
         if (!File.Exists(dll))
@@ -46,24 +44,6 @@ public sealed class DotnetProcess : IAsyncDisposable
         }
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         return new DotnetProcess(Process.Start(start)!);
-    }
-
-    /// <summary>Waits until something accepts connections on <paramref name="port"/>, or the process dies.</summary>
-    public Task WaitForPortAsync(int port, TimeSpan timeout) =>
-        Ports.WaitUntilListeningAsync(port, timeout, () => _process.HasExited ? $"The process exited with code {_process.ExitCode}:\n{Output()}" : null);
-
-    /// <summary>Waits until the process has written a line containing <paramref name="text"/>.</summary>
-    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!Output().Contains(text, StringComparison.Ordinal))
-        {
-            if (_process.HasExited || DateTime.UtcNow > deadline)
-            {
-                throw new InvalidOperationException($"No '{text}' from the process (exited: {_process.HasExited}):\n{Output()}");
-            }
-            await Task.Delay(100);
-        }
     }
 
     /// <summary>SIGKILL, no shutdown: whatever was in flight stays as it was.</summary>

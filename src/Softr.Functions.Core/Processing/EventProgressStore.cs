@@ -28,6 +28,9 @@ public sealed record StepRecord(
 /// <summary>An event's processing state as one read of its partition gives it.</summary>
 public sealed record EventProgress(EventStatus? Status, ETag ETag, string? LeaseHolder, DateTimeOffset? LeaseUntil, IReadOnlyList<StepRecord> Steps)
 {
+    /// <summary>What the last status write said (an attempt's start, its failure, its outcome).</summary>
+    public string? Detail { get; init; }
+
     public StepRecord? Step(string automation, string stepId) =>
         Steps.FirstOrDefault(step => step.Automation == automation && step.StepId == stepId);
 }
@@ -69,7 +72,7 @@ public sealed class EventProgressStore(TableServiceClient tables, IOptions<Proce
         return summary is null
             ? new EventProgress(null, default, null, null, steps)
             : new EventProgress(TableEventStore.StatusOf(summary), summary.ETag, NullIfEmpty(summary.GetString(LeaseHolder)),
-                summary.GetDateTimeOffset(LeaseUntil), steps);
+                summary.GetDateTimeOffset(LeaseUntil), steps) { Detail = NullIfEmpty(summary.GetString(Detail)) };
     }
 
     /// <summary>

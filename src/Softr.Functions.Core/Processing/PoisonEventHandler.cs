@@ -9,7 +9,7 @@ namespace Softr.Functions.Processing;
 /// read): the event is dead-lettered with cause <c>poison</c> and the last error recorded for it, so it
 /// shows in the event's status and can be replayed once the cause is fixed, instead of rotting unseen.
 /// </summary>
-public sealed partial class PoisonEventHandler(EventProgressStore progressStore, DeadLetterStore deadLetters, IEventLog eventLog, TimeProvider time,
+public sealed partial class PoisonEventHandler(EventProgressStore progressStore, DeadLetterStore deadLetters, TimeProvider time,
     ILogger<PoisonEventHandler> logger)
 {
     public async Task HandleAsync(BinaryData message, string messageId, CancellationToken cancellationToken)
@@ -29,7 +29,7 @@ public sealed partial class PoisonEventHandler(EventProgressStore progressStore,
             return;
         }
 
-        var lastError = (await eventLog.FindAsync(envelope.EventId, cancellationToken).ConfigureAwait(false))?.History.LastOrDefault()?.Detail;
+        var lastError = (await progressStore.ReadAsync(envelope.EventId, cancellationToken).ConfigureAwait(false)).Detail;
         var detail = $"failed every delivery the queue allows (maxDequeueCount); last recorded: {lastError ?? "nothing (the process may have died mid-attempt)"}";
         await deadLetters.AddAsync(new DeadLetter(envelope.EventId, envelope.Hook, envelope.EventType, FailureCauses.Poison, detail, time.GetUtcNow())
         {

@@ -12,7 +12,15 @@ namespace Softr.Functions.Storage;
 /// </summary>
 public sealed record StorageConnection(string? ConnectionString, string? AccountName, TokenCredential? Credential)
 {
-    public Uri ServiceUri(string service) => new($"https://{AccountName}.{service}.core.windows.net");
+    /// <summary>A service client: from the connection string, or from the service's URI and the identity.</summary>
+    public T Create<T>(string service, Func<string, T> fromConnectionString, Func<Uri, TokenCredential, T> fromIdentity)
+    {
+        ArgumentNullException.ThrowIfNull(fromConnectionString);
+        ArgumentNullException.ThrowIfNull(fromIdentity);
+        return ConnectionString is { } text
+            ? fromConnectionString(text)
+            : fromIdentity(new Uri($"https://{AccountName}.{service}.core.windows.net"), Credential!);
+    }
 
     public static StorageConnection From(IConfiguration configuration)
     {

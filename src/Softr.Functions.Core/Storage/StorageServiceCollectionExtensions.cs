@@ -20,12 +20,11 @@ public static class StorageServiceCollectionExtensions
     public static IServiceCollection AddEventQueue(this IServiceCollection services)
     {
         services.TryAddSingleton(provider => StorageConnection.From(provider.GetRequiredService<IConfiguration>()));
-        services.AddSingleton(provider => Connection(provider) is { ConnectionString: { } text }
-            ? new QueueServiceClient(text, CreateClientOptions())
-            : new QueueServiceClient(Connection(provider).ServiceUri("queue"), Connection(provider).Credential, CreateClientOptions()));
-        services.AddSingleton(provider => Connection(provider) is { ConnectionString: { } text }
-            ? new BlobServiceClient(text, WithShortRetries(new BlobClientOptions()))
-            : new BlobServiceClient(Connection(provider).ServiceUri("blob"), Connection(provider).Credential, WithShortRetries(new BlobClientOptions())));
+        services.AddSingleton(provider => Connection(provider).Create("queue",
+            text => new QueueServiceClient(text, CreateClientOptions()), (uri, credential) => new QueueServiceClient(uri, credential, CreateClientOptions())));
+        services.AddSingleton(provider => Connection(provider).Create("blob",
+            text => new BlobServiceClient(text, WithShortRetries(new BlobClientOptions())),
+            (uri, credential) => new BlobServiceClient(uri, credential, WithShortRetries(new BlobClientOptions()))));
         services.AddSingleton<IPayloadStore, BlobPayloadStore>();
         services.AddSingleton<IEventQueue, StorageEventQueue>();
         return services;
@@ -34,9 +33,9 @@ public static class StorageServiceCollectionExtensions
     public static IServiceCollection AddDeliveryLedger(this IServiceCollection services)
     {
         services.TryAddSingleton(provider => StorageConnection.From(provider.GetRequiredService<IConfiguration>()));
-        services.AddSingleton(provider => Connection(provider) is { ConnectionString: { } text }
-            ? new TableServiceClient(text, WithShortRetries(new TableClientOptions()))
-            : new TableServiceClient(Connection(provider).ServiceUri("table"), Connection(provider).Credential, WithShortRetries(new TableClientOptions())));
+        services.AddSingleton(provider => Connection(provider).Create("table",
+            text => new TableServiceClient(text, WithShortRetries(new TableClientOptions())),
+            (uri, credential) => new TableServiceClient(uri, credential, WithShortRetries(new TableClientOptions()))));
         // One store, one table: the ledger's claim is the event log's summary row.
         services.AddSingleton<TableEventStore>();
         services.AddSingleton<IDeliveryLedger>(provider => provider.GetRequiredService<TableEventStore>());

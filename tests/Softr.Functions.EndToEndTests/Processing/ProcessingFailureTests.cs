@@ -224,6 +224,23 @@ public sealed class ProcessingFailureTests(ProcessingFixture fixture) : IClassFi
         Assert.Equal([EventStatus.Accepted, EventStatus.Processing, EventStatus.Deferred, EventStatus.Processing, EventStatus.Succeeded], history);
     }
 
+    [Fact]
+    public async Task PoisonMessage_IsDeadLetteredWithTheLastRecordedError_AndReplays()
+    {
+        var envelope = Paid("poisoned@example.com", "3");
+        // As an attempt that hit a bug leaves it, after which the runtime moved the message to poison.
+        await Harness.Get<EventProgressStore>().FinishAttemptAsync(envelope, EventStatus.Failed, null, "attempt 1: InvalidCastException: boom", CancellationToken.None);
+
+        await Harness.Get<PoisonEventHandler>().HandleAsync(EventEnvelopeSerializer.Serialize(envelope), "poison-message-1", CancellationToken.None);
+
+        var letter = await Harness.Get<DeadLetterStore>().GetAsync(envelope.EventId, CancellationToken.None);
+        Assert.Equal(FailureCauses.Poison, letter!.Cause);
+        Assert.Contains("InvalidCastException: boom", letter.Detail, StringComparison.Ordinal);
+        Assert.Equal(EventStatus.DeadLettered, (await Harness.Get<IEventLog>().FindAsync(envelope.EventId))!.Status);
+        Assert.Equal("replayed", (await Harness.Get<EventReplayer>().ReplayAsync(envelope.EventId, dryRun: false, CancellationToken.None))!.Result);
+        Assert.Equal([ProcessingOutcome.Succeeded], await Harness.DrainAsync());
+    }
+
     private EventEnvelope StripeCheckout(string email) => Harness.Envelope("stripe",
         ProcessingFixture.Sample("stripe-checkout-paid").Replace("Ada.Lovelace@Example.com", email, StringComparison.Ordinal), dedupeKey: email);
 

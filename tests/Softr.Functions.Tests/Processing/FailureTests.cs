@@ -75,6 +75,7 @@ public sealed class FailureTests
     {
         Assert.Equal(FailureKind.Transient, Failure.Classify(new RequestFailedException(503, "busy"), null)!.Kind);
         Assert.Null(Failure.Classify(new NullReferenceException(), Create));
-        Assert.Equal((FailureKind.Permanent, FailureCauses.Mapping), (Failure.Classify(new PermanentFailureException(FailureCauses.Mapping, "empty"), null)!.Kind, FailureCauses.Mapping));
+        var permanent = Failure.Classify(new PermanentFailureException(FailureCauses.Mapping, "empty"), null)!;
+        Assert.Equal((FailureKind.Permanent, FailureCauses.Mapping), (permanent.Kind, permanent.Cause));
     }
 }
