@@ -5,7 +5,9 @@ using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Softr.Functions.Automations;
 using Softr.Functions.Events;
+using Softr.Functions.Testing;
 using Softr.Functions.Webhooks;
 using Softr.Functions.Webhooks.Senders;
 
@@ -13,7 +15,8 @@ namespace Softr.Functions.Benchmarks;
 
 /// <summary>
 /// The in-process ingestion path for a signed 2 KB Stripe event: read, verify the signature with
-/// Stripe.net, parse, identify, check the event type, claim, build and hand over the envelope. Storage
+/// Stripe.net, parse, check every string, identify, check the event type, evaluate the shipped recipe's
+/// plan and check its inputs, serialise, claim, build and hand over the envelope. Storage
 /// is replaced by no-op fakes so that only our own work is measured. Baseline: parsing the same bytes
 /// into a JsonDocument, the least any handler of this event must do.
 /// </summary>
@@ -38,10 +41,16 @@ public class IngestionBenchmarks
         var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), Encoding.UTF8.GetBytes($"{timestamp}.").Concat(_body).ToArray());
         _signature = $"t={timestamp},v1={Convert.ToHexStringLower(mac)}";
 
-        var options = new WebhooksOptions();
-        options.Hooks["stripe"] = new HookDefinition { Sender = "stripe", SecretSettings = { "STRIPE_WHSEC" }, Events = { "checkout.session.completed" } };
-        var settings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["STRIPE_WHSEC"] = Secret }).Build();
-        _ingestor = new WebhookIngestor(new FixedOptions(options), new HookSecrets(settings), WebhookSenders.All, new SignupPayloadValidator(),
+        // The shipped Stripe recipe (its hook and automation), so the door's validation and plan
+        // evaluation are measured with the signature check and the envelope.
+        var settings = new ConfigurationBuilder().AddJsonFile(Recipes.Path("stripe-checkout-paid"))
+            .AddInMemoryCollection(Recipes.Settings)
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["STRIPE_WEBHOOK_SECRET"] = Secret }).Build();
+        var options = settings.GetSection(WebhooksOptions.SectionName).Get<WebhooksOptions>()!;
+        var automations = new AutomationsOptions();
+        automations.BindFrom(settings);
+        var evaluator = new AutomationEvaluator(new AutomationCatalog(Options.Create(automations), Options.Create(options), settings));
+        _ingestor = new WebhookIngestor(new FixedOptions(options), new HookSecrets(settings), WebhookSenders.All, new SignupPayloadValidator(), evaluator,
             new NoLedger(), new NoQueue(), TimeProvider.System, NullLogger<WebhookIngestor>.Instance);
     }
 

@@ -12,15 +12,30 @@ public static class WebhookResponses
     public static IActionResult From(IngestionResult result) => result switch
     {
         // 200, not 202: some senders (Lemon Squeezy among them) count only 200 as delivered.
-        IngestionResult.Accepted accepted => new OkObjectResult(new WebhookAccepted(accepted.EventId, "accepted", StatusUrl(accepted.EventId))),
+        IngestionResult.Accepted accepted => new OkObjectResult(new WebhookAccepted(accepted.EventId, "accepted", StatusUrl(accepted.EventId))
+        {
+            // 200 all the same (the sender would retry for days): the event is dead-lettered for an operator.
+            InvalidInput = accepted.InvalidInput.Count > 0 ? [.. accepted.InvalidInput.Select(error => error.ToString())] : null,
+        }),
         // The original id, so the sender (and its developer) can correlate the retry with the first delivery.
         IngestionResult.Duplicate duplicate => new OkObjectResult(new WebhookAccepted(duplicate.EventId, "accepted", StatusUrl(duplicate.EventId)) { Duplicate = true }),
         IngestionResult.Ignored ignored => new OkObjectResult(new WebhookIgnored("ignored", ignored.EventType)),
+        // A batch's answer lists each event, in the order sent, so the sender can see what became of each.
+        IngestionResult.Batch batch => new OkObjectResult(new WebhookBatch("accepted", [.. batch.Events.Select(Item)])),
         IngestionResult.Rejected rejected => new ObjectResult(rejected.Problem)
         {
             StatusCode = rejected.Problem.Status,
             ContentTypes = { ProblemContentType },
         },
+        _ => throw new ArgumentOutOfRangeException(nameof(result), result, "Unknown ingestion result."),
+    };
+
+    private static WebhookBatchItem Item(IngestionResult result) => result switch
+    {
+        IngestionResult.Accepted accepted => new WebhookBatchItem(accepted.EventId, "accepted", StatusUrl(accepted.EventId), null),
+        IngestionResult.Duplicate duplicate => new WebhookBatchItem(duplicate.EventId, "duplicate", StatusUrl(duplicate.EventId), null),
+        IngestionResult.Ignored ignored => new WebhookBatchItem(null, "ignored", null, ignored.EventType),
+        IngestionResult.Rejected rejected => new WebhookBatchItem(null, "refused", null, null) { Problem = rejected.Problem },
         _ => throw new ArgumentOutOfRangeException(nameof(result), result, "Unknown ingestion result."),
     };
 
@@ -36,8 +51,28 @@ public sealed record WebhookAccepted(
     [JsonPropertyName("duplicate")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool Duplicate { get; init; }
+
+    /// <summary>Values that break their rules: the event will be dead-lettered (cause <c>invalid-input</c>), not run.</summary>
+    [JsonPropertyName("invalidInput")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? InvalidInput { get; init; }
 }
 
 public sealed record WebhookIgnored(
     [property: JsonPropertyName("status")] string Status,
     [property: JsonPropertyName("type")] string Type);
+
+public sealed record WebhookBatch(
+    [property: JsonPropertyName("status")] string Status,
+    [property: JsonPropertyName("events")] IReadOnlyList<WebhookBatchItem> Events);
+
+public sealed record WebhookBatchItem(
+    [property: JsonPropertyName("id")][property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Id,
+    [property: JsonPropertyName("status")] string Status,
+    [property: JsonPropertyName("statusUrl")][property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? StatusUrl,
+    [property: JsonPropertyName("type")][property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Type)
+{
+    [JsonPropertyName("problem")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ProblemDetails? Problem { get; init; }
+}

@@ -71,6 +71,7 @@ public sealed class AutomationEvaluator(AutomationCatalog catalog)
         }
 
         var steps = new List<PlannedStep>(automation.Steps.Count);
+        var errors = new List<InputError>();
         foreach (var step in automation.Steps)
         {
             var inputs = Render(step.Inputs, scope);
@@ -84,8 +85,23 @@ public sealed class AutomationEvaluator(AutomationCatalog catalog)
             var fields = Render(step.Fields, scope).Where(field => field.Value.Value is not null || field.Value.Deferred is not null)
                 .ToDictionary(field => field.Key, field => field.Value, StringComparer.OrdinalIgnoreCase);
             steps.Add(new PlannedStep(step.Number, step.Id, step.Action.Name, step.Action.Kind, inputs, fields));
+            errors.AddRange(step.Action.Check(Rendered(inputs), Rendered(fields)).Select(error => new InputError(automation.Name, step.Id, error.Input, error.Error)));
         }
-        return new AutomationOutcome(automation.Name, OutcomeStatus.Planned, null, steps);
+        return errors.Count == 0
+            ? new AutomationOutcome(automation.Name, OutcomeStatus.Planned, null, steps)
+            : new AutomationOutcome(automation.Name, OutcomeStatus.InvalidInput, string.Join("; ", errors), steps) { Errors = errors };
+    }
+
+    /// <summary>The values rendered now; those waiting for an earlier step's result are checked when processing renders them.</summary>
+    private static IEnumerable<KeyValuePair<string, string>> Rendered(IReadOnlyDictionary<string, PlannedValue> values)
+    {
+        foreach (var (name, value) in values)
+        {
+            if (value is { Value: { } text, Deferred: null })
+            {
+                yield return new(name, text);
+            }
+        }
     }
 
     private static Dictionary<string, PlannedValue> Render(IReadOnlyList<KeyValuePair<string, Mapping>> mappings, MappingScope scope)

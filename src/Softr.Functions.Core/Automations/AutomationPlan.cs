@@ -11,6 +11,10 @@ public sealed record AutomationEvaluation(
     /// <summary>The outcomes with steps to run.</summary>
     [JsonIgnore]
     public IEnumerable<AutomationOutcome> Planned => Automations.Where(outcome => outcome.Status == OutcomeStatus.Planned);
+
+    /// <summary>Every value, in every automation, that breaks its input rule.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<InputError> InputErrors => [.. Automations.SelectMany(outcome => outcome.Errors ?? [])];
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<OutcomeStatus>))]
@@ -33,6 +37,12 @@ public enum OutcomeStatus
 
     /// <summary>A template failed for this event (for example, it exceeded its step limit).</summary>
     MappingFailed,
+
+    /// <summary>
+    /// A rendered value breaks its action's input rule (see <see cref="AutomationOutcome.Errors"/>): the
+    /// steps are shown, and none of them may run.
+    /// </summary>
+    InvalidInput,
 }
 
 /// <summary>One automation's verdict: its plan, or the reason it will not run.</summary>
@@ -40,7 +50,13 @@ public sealed record AutomationOutcome(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("status")] OutcomeStatus Status,
     [property: JsonPropertyName("reason")] string? Reason,
-    [property: JsonPropertyName("steps")] IReadOnlyList<PlannedStep> Steps);
+    [property: JsonPropertyName("steps")] IReadOnlyList<PlannedStep> Steps)
+{
+    /// <summary>For <see cref="OutcomeStatus.InvalidInput"/>: each value that breaks its rule.</summary>
+    [JsonPropertyName("errors")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<InputError>? Errors { get; init; }
+}
 
 /// <summary>One Softr call the plan makes, with every mapped value.</summary>
 public sealed record PlannedStep(

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Softr.Functions.Automations.Actions;
 
 namespace Softr.Functions.Automations;
 
@@ -10,31 +11,7 @@ public enum ActionKind
     Write,
 }
 
-/// <summary>
-/// What a step's action needs and gives: its required and optional inputs, whether it takes record
-/// fields, and the results later steps may refer to as <c>steps.{id}.{output}</c>.
-/// </summary>
-public sealed record SoftrAction(
-    string Name,
-    ActionKind Kind,
-    IReadOnlyList<string> Required,
-    IReadOnlyList<string> Optional,
-    bool TakesFields,
-    IReadOnlyList<string> Outputs)
-{
-    /// <summary>
-    /// Whether running the step again after an unknown outcome (a timeout, a crash mid-call) does no
-    /// harm. False for invitations (a second email) and plain record creates (a second record): those
-    /// are never repeated blindly; use <c>record.upsert</c> for a create that must be safe to repeat.
-    /// </summary>
-    public bool SafeToRepeat => !string.Equals(Name, SoftrActions.UserInvite, StringComparison.OrdinalIgnoreCase)
-        && !string.Equals(Name, SoftrActions.RecordCreate, StringComparison.OrdinalIgnoreCase);
-
-    public bool Accepts(string input) =>
-        Required.Contains(input, StringComparer.OrdinalIgnoreCase) || Optional.Contains(input, StringComparer.OrdinalIgnoreCase);
-}
-
-/// <summary>Every Softr operation a step can run, as <c>SoftrStepRunner</c> executes it; this is their contract.</summary>
+/// <summary>The names of the actions, their inputs and outputs (shared with the recipes), and the registry of every action.</summary>
 public static class SoftrActions
 {
     // Input names, shared by the actions and the recipes.
@@ -67,24 +44,10 @@ public static class SoftrActions
     public const string RecordUpsert = "record.upsert";
     public const string RecordSearch = "record.search";
 
+    /// <summary>Every action, by name (case-insensitive). A new action is one class in <c>Automations/Actions</c>, listed here.</summary>
     public static IReadOnlyDictionary<string, SoftrAction> All { get; } = new SoftrAction[]
     {
-        // magicLink: "true" asks Softr for a magic link with the new user (output magicLink).
-        new(UserCreate, ActionKind.Write, [Email, FullName], [Password, MagicLink], false, [Email, Created, MagicLink]),
-        new(UserInvite, ActionKind.Write, [Email], [], false, [Email]),
-        new(UserMagicLink, ActionKind.Write, [Email], [], false, [Email, MagicLink]),
-        new(UserActivate, ActionKind.Write, [Email], [], false, [Email]),
-        new(UserDeactivate, ActionKind.Write, [Email], [], false, [Email]),
-        new(UserDelete, ActionKind.Write, [Email], [], false, [Email]),
-        // emails: comma-separated; none syncs every user.
-        new(UserSync, ActionKind.Write, [], [Emails], false, []),
-        new(RecordCreate, ActionKind.Write, [Database, Table], [], true, [RecordId]),
-        new(RecordUpdate, ActionKind.Write, [Database, Table, RecordId], [], true, [RecordId]),
-        new(RecordDelete, ActionKind.Write, [Database, Table, RecordId], [], false, [RecordId]),
-        // key: the field whose value (from Fields) identifies the record; one match is updated, none
-        // creates, several fail the step.
-        new(RecordUpsert, ActionKind.Write, [Database, Table, Key], [], true, [RecordId, Created]),
-        // The first record whose field equals value (output recordId, empty when none) and how many match.
-        new(RecordSearch, ActionKind.Read, [Database, Table, Field, Value], [], false, [RecordId, Count]),
+        new UserCreate(), new UserInvite(), new UserMagicLink(), new UserActivate(), new UserDeactivate(), new UserDelete(), new UserSync(),
+        new RecordCreate(), new RecordUpdate(), new RecordDelete(), new RecordUpsert(), new Actions.RecordSearch(),
     }.ToDictionary(action => action.Name, StringComparer.OrdinalIgnoreCase);
 }

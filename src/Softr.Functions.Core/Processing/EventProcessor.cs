@@ -145,6 +145,12 @@ public sealed partial class EventProcessor(
             return ($"no automation on hook '{envelope.Hook}'; no Softr calls", null);
         }
 
+        // A value that breaks its rule stops the whole event before any Softr call: an operator fixes
+        // the automation (or the data) and replays it, rather than half of it having run.
+        if (evaluation.InputErrors is { Count: > 0 } invalid)
+        {
+            throw new PermanentFailureException(FailureCauses.InvalidInput, string.Join("; ", invalid));
+        }
         var unplanned = evaluation.Automations.Where(outcome => outcome.Status is OutcomeStatus.MissingInput or OutcomeStatus.MappingFailed).ToList();
         var planned = evaluation.Planned.ToList();
         var summary = new StringBuilder();
@@ -216,7 +222,7 @@ public sealed partial class EventProcessor(
                     await progressStore.RecordStepAsync(envelope.EventId, record, cancellationToken).ConfigureAwait(false);
                 }
                 results[step.Id] = outputs;
-                var outcome = Describe(step.Action, outputs);
+                var outcome = step.Action.Describe(outputs);
                 done.Add($"{step.Action.Name} {outcome}");
                 LogStepDone(envelope.EventId, automation.Name, step.Id, step.Action.Name, outcome);
             }
@@ -231,19 +237,6 @@ public sealed partial class EventProcessor(
             }
         }
         return (done, held);
-    }
-
-    /// <summary>What a step did, from its results, without any value (a magic link is a credential).</summary>
-    private static string Describe(SoftrAction action, IReadOnlyDictionary<string, string?> outputs)
-    {
-        var created = outputs.GetValueOrDefault(SoftrActions.Created);
-        return action.Name switch
-        {
-            SoftrActions.UserCreate => created == "true" ? "created the user" : "found the user already there (not created again)",
-            SoftrActions.RecordUpsert => created == "true" ? "created the record" : "updated the record",
-            SoftrActions.RecordSearch => $"found {outputs.GetValueOrDefault(SoftrActions.Count)} record(s)",
-            _ => "done",
-        };
     }
 
     /// <summary>The step's values: those the plan rendered, and those that waited for earlier steps' results, rendered now.</summary>

@@ -23,6 +23,13 @@ public static class FailureCauses
     /// <summary>An upsert's key matched several records.</summary>
     public const string AmbiguousKey = "ambiguous-key";
 
+    /// <summary>
+    /// A rendered value breaks its action's input rule (an e-mail that is not one, an id with a '/', a
+    /// name with control characters...): the event is dead-lettered before any Softr call, with the
+    /// errors, so that an operator can fix the automation (or the data) and replay it.
+    /// </summary>
+    public const string InvalidInput = "invalid-input";
+
     /// <summary>A required input rendered empty, a template failed, or a value does not fit its field.</summary>
     public const string Mapping = "mapping";
 

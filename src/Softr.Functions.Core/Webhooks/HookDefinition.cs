@@ -35,6 +35,15 @@ public sealed class HookDefinition
     /// </summary>
     public List<string> Events { get; init; } = [];
 
+    /// <summary>
+    /// What the sender is told when an event's values break an action's input rules: <c>Refuse</c> (422
+    /// with the errors, nothing queued) or <c>DeadLetter</c> (200; dead-lettered with cause
+    /// <c>invalid-input</c> before any Softr call, for replay). <c>Default</c> lets the sender kind decide:
+    /// refuse for shared-secret hooks (a person sees the answer), dead-letter for signed senders (servers
+    /// that retry any non-2xx for days).
+    /// </summary>
+    public InvalidInputPolicy InvalidInput { get; set; } = InvalidInputPolicy.Default;
+
     /// <summary>The queue the hook's events go to.</summary>
     public string Queue { get; set; } = QueueNames.Events;
 

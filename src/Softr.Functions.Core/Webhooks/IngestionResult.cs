@@ -10,13 +10,23 @@ public abstract record IngestionResult
     }
 
     /// <summary>The event is durably queued under <paramref name="EventId"/>.</summary>
-    public sealed record Accepted(string EventId) : IngestionResult;
+    public sealed record Accepted(string EventId) : IngestionResult
+    {
+        /// <summary>
+        /// Values that break their input rules, on a hook whose policy is to dead-letter them: the event is
+        /// queued, and processing dead-letters it with cause <c>invalid-input</c> before any Softr call.
+        /// </summary>
+        public IReadOnlyList<Automations.InputError> InvalidInput { get; init; } = [];
+    }
 
     /// <summary>This sender event was received and queued before, as <paramref name="EventId"/>; nothing was queued now.</summary>
     public sealed record Duplicate(string EventId) : IngestionResult;
 
     /// <summary>Authentic, but of a type the hook does not handle; nothing was queued.</summary>
     public sealed record Ignored(string EventType) : IngestionResult;
+
+    /// <summary>A delivery that carried several events (a HubSpot batch): what became of each, in order.</summary>
+    public sealed record Batch(IReadOnlyList<IngestionResult> Events) : IngestionResult;
 
     /// <summary>Nothing was queued; <paramref name="Problem"/> is the RFC 9457 answer for the sender.</summary>
     public sealed record Rejected(ProblemDetails Problem) : IngestionResult;

@@ -17,7 +17,11 @@ namespace Softr.Functions.Webhooks;
 /// </summary>
 public static class WebhookBodyParser
 {
-    private const int MaxFormFields = 1000;
+    /// <summary>More fields than any real form has; a body with more is refused (400), not parsed.</summary>
+    public const int MaxFormFields = 1000;
+
+    /// <summary>The longest field name a form may use.</summary>
+    public const int MaxFormKeyLength = 256;
 
     /// <summary>
     /// A delivery's payload as its sender may send it (a JSON object, an array where the sender
@@ -35,7 +39,11 @@ public static class WebhookBodyParser
         }
         if (parse.Payload is not { } payload)
         {
-            return (default, WebhookProblems.InvalidJson(hook, parse.Error!));
+            return (default, parse.IsForm ? WebhookProblems.InvalidForm(hook, parse.Error!) : WebhookProblems.InvalidJson(hook, parse.Error!));
+        }
+        if (PayloadWellFormedness.CheckStrings(payload) is { } notUnicode)
+        {
+            return (default, WebhookProblems.InvalidJson(hook, notUnicode));
         }
         if (payload.ValueKind != JsonValueKind.Object && !(sender.AcceptsArrays && payload.ValueKind == JsonValueKind.Array))
         {
@@ -46,6 +54,13 @@ public static class WebhookBodyParser
 
     public static async Task<BodyParse> ParseAsync(byte[] body, string? contentType, bool formsAllowed, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(body);
+        // Well-formed UTF-8 throughout, whatever the content type: a decoder would otherwise turn bad
+        // bytes into U+FFFD, and that character would reach Softr in a name or an e-mail.
+        if (PayloadWellFormedness.CheckUtf8(body) is { } notUtf8)
+        {
+            return BodyParse.Invalid(notUtf8);
+        }
         // Senders that send no Content-Type at all still mostly send JSON.
         if (string.IsNullOrWhiteSpace(contentType))
         {
@@ -65,8 +80,7 @@ public static class WebhookBodyParser
         }
         if (type.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
         {
-            using var reader = new FormReader(new MemoryStream(body)) { ValueCountLimit = MaxFormFields };
-            return FromFields((await reader.ReadFormAsync(cancellationToken).ConfigureAwait(false)).Select(field => (field.Key, (IEnumerable<string?>)field.Value)));
+            return await ParseUrlEncodedAsync(body, cancellationToken).ConfigureAwait(false);
         }
         if (type.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase) && HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value is { Length: > 0 } boundary)
         {
@@ -87,6 +101,52 @@ public static class WebhookBodyParser
         }
     }
 
+    private static async Task<BodyParse> ParseUrlEncodedAsync(byte[] body, CancellationToken cancellationToken)
+    {
+        if (PercentDecodedUtf8Problem(body) is { } problem)
+        {
+            return BodyParse.InvalidForm(problem);
+        }
+        try
+        {
+            using var reader = new FormReader(new MemoryStream(body)) { ValueCountLimit = MaxFormFields, KeyLengthLimit = MaxFormKeyLength };
+            return FromFields((await reader.ReadFormAsync(cancellationToken).ConfigureAwait(false)).Select(field => (field.Key, (IEnumerable<string?>)field.Value)));
+        }
+        catch (InvalidDataException exception)
+        {
+            // The reader's own limits: too many fields, or a name too long.
+            return BodyParse.InvalidForm($"the form is over its limits ({MaxFormFields} fields, names of {MaxFormKeyLength} characters): {exception.Message}");
+        }
+    }
+
+    /// <summary>
+    /// A urlencoded body is ASCII, but its <c>%XX</c> escapes are bytes that must decode as UTF-8; the
+    /// form reader would replace bad ones with U+FFFD without a word.
+    /// </summary>
+    private static string? PercentDecodedUtf8Problem(byte[] body)
+    {
+        // Separators ('&', '=') are ASCII: a sequence that spans one is invalid, as it should be.
+        var decoded = new byte[body.Length];
+        var length = 0;
+        for (var i = 0; i < body.Length; i++)
+        {
+            if (body[i] == (byte)'%' && i + 2 < body.Length && IsHex(body[i + 1]) && IsHex(body[i + 2]))
+            {
+                decoded[length++] = (byte)((HexValue(body[i + 1]) << 4) | HexValue(body[i + 2]));
+                i += 2;
+            }
+            else
+            {
+                decoded[length++] = body[i];
+            }
+        }
+        return System.Text.Unicode.Utf8.IsValid(decoded.AsSpan(0, length)) ? null : "a form field's %-escapes do not decode to UTF-8.";
+    }
+
+    private static bool IsHex(byte value) => char.IsAsciiHexDigit((char)value);
+
+    private static int HexValue(byte value) => value <= '9' ? value - '0' : (value | 0x20) - 'a' + 10;
+
     private static async Task<BodyParse> ParseMultipartAsync(byte[] body, string boundary, CancellationToken cancellationToken)
     {
         var fields = new List<(string, IEnumerable<string?>)>();
@@ -97,7 +157,7 @@ public static class WebhookBodyParser
             {
                 if (fields.Count >= MaxFormFields)
                 {
-                    return BodyParse.Invalid($"more than {MaxFormFields} form fields.");
+                    return BodyParse.InvalidForm($"more than {MaxFormFields} form fields.");
                 }
                 if (section.AsFormDataSection() is { } field)
                 {
@@ -107,7 +167,7 @@ public static class WebhookBodyParser
         }
         catch (Exception exception) when (exception is IOException or InvalidDataException)
         {
-            return BodyParse.Invalid($"the multipart body is malformed: {exception.Message}");
+            return BodyParse.InvalidForm($"the multipart body is malformed: {exception.Message}");
         }
         return FromFields(fields);
     }
@@ -139,11 +199,13 @@ public static class WebhookBodyParser
 }
 
 /// <summary>What became of a body: a payload, a body that is not what it claims to be, or a content type not accepted here.</summary>
-public sealed record BodyParse(JsonElement? Payload, string? Error, bool IsUnsupported)
+public sealed record BodyParse(JsonElement? Payload, string? Error, bool IsUnsupported, bool IsForm = false)
 {
     public static BodyParse Unsupported { get; } = new(null, null, true);
 
     public static BodyParse Parsed(JsonElement payload) => new(payload, null, false);
 
     public static BodyParse Invalid(string error) => new(null, error, false);
+
+    public static BodyParse InvalidForm(string error) => new(null, error, false, IsForm: true);
 }

@@ -5,6 +5,7 @@ using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Softr.Functions.Automations;
 using Softr.Functions.Events;
 using Softr.Functions.Telemetry;
 using Softr.Functions.Webhooks.Senders;
@@ -21,6 +22,7 @@ public sealed partial class WebhookIngestor(
     HookSecrets secrets,
     WebhookSenders senders,
     IValidator<SignupPayload> signupValidator,
+    AutomationEvaluator evaluator,
     IDeliveryLedger ledger,
     IEventQueue queue,
     TimeProvider timeProvider,
@@ -48,6 +50,7 @@ public sealed partial class WebhookIngestor(
             IngestionResult.Accepted => "accepted",
             IngestionResult.Duplicate => "duplicate",
             IngestionResult.Ignored => "ignored",
+            IngestionResult.Batch => "batch",
             IngestionResult.Rejected rejected => rejected.Problem.Type?.Split(':')[^1] ?? "rejected",
             _ => "other",
         };
@@ -59,13 +62,13 @@ public sealed partial class WebhookIngestor(
         };
         activity?.SetTag(SoftrTelemetry.EventIdTag, eventId);
         activity?.SetTag("softr.outcome", outcome);
-        SoftrTelemetry.Webhooks.Add(1, new("hook", options.CurrentValue.Hooks.ContainsKey(request.Hook) ? request.Hook : "(unknown)"), new("outcome", outcome));
+        SoftrTelemetry.Webhooks.Add(1, new("hook", FindHook(request.Hook)?.Name ?? "(unknown)"), new("outcome", outcome));
         return result;
     }
 
     private async Task<IngestionResult> IngestCoreAsync(WebhookRequest request, CancellationToken cancellationToken)
     {
-        if (!options.CurrentValue.Hooks.TryGetValue(request.Hook, out var hook))
+        if (FindHook(request.Hook) is not var (name, hook))
         {
             return Reject(request.Hook, WebhookProblems.UnknownHook(request.Hook));
         }
@@ -75,40 +78,121 @@ public sealed partial class WebhookIngestor(
         var body = await BoundedBody.ReadAsync(request.Body, request.ContentLength, hook.MaxBodyBytes, cancellationToken).ConfigureAwait(false);
         if (body is null)
         {
-            return Reject(request.Hook, WebhookProblems.BodyTooLarge(request.Hook, hook.MaxBodyBytes));
+            return Reject(name, WebhookProblems.BodyTooLarge(name, hook.MaxBodyBytes));
         }
 
         var sender = senders.Find(hook.Sender)
-            ?? throw new InvalidOperationException($"Hook '{request.Hook}' names sender '{hook.Sender}', which start-up validation should have refused.");
-        var check = sender.Check(new WebhookDelivery(request.Headers, request.Method, request.Url, body), hook, secrets.For(hook), timeProvider.GetUtcNow());
+            ?? throw new InvalidOperationException($"Hook '{name}' names sender '{hook.Sender}', which start-up validation should have refused.");
+        var check = CheckSender(sender, new WebhookDelivery(request.Headers, request.Method, request.Url, body), hook);
         if (!check.IsAuthentic)
         {
-            return Reject(request.Hook, WebhookProblems.Unauthenticated(request.Hook, check.Reason!));
+            return Reject(name, WebhookProblems.Unauthenticated(name, check.Reason!));
         }
 
-        var (payload, problem) = await WebhookBodyParser.ParsePayloadAsync(request.Hook, body, request.ContentType, sender, cancellationToken).ConfigureAwait(false);
+        var (payload, problem) = await WebhookBodyParser.ParsePayloadAsync(name, body, request.ContentType, sender, cancellationToken).ConfigureAwait(false);
         if (problem is not null)
         {
-            return Reject(request.Hook, problem);
+            return Reject(name, problem);
+        }
+        if (sender.Split(payload) is not { } events)
+        {
+            return Reject(name, WebhookProblems.InvalidJson(name, "a batch may hold only event objects."));
+        }
+        if (payload.ValueKind != JsonValueKind.Array)
+        {
+            return await IngestEventAsync(name, hook, sender, request.Headers, payload, body, cancellationToken).ConfigureAwait(false);
         }
 
-        var identity = sender.Identify(payload, request.Headers);
+        // A batch: each item is an event of its own. Items are taken in order; an item that storage
+        // could not take stops the batch with 503, and the sender's retry finds the earlier ones duplicates.
+        var results = new List<IngestionResult>(events.Count);
+        foreach (var item in events)
+        {
+            var result = await IngestEventAsync(name, hook, sender, request.Headers, item, body: null, cancellationToken).ConfigureAwait(false);
+            if (result is IngestionResult.Rejected { Problem.Status: >= 500 or 409 })
+            {
+                return result;
+            }
+            results.Add(result);
+        }
+        return new IngestionResult.Batch(results);
+    }
+
+    private static InvalidInputPolicy PolicyOf(HookDefinition hook, WebhookSender sender) =>
+        hook.InvalidInput == InvalidInputPolicy.Default ? sender.InvalidInputDefault : hook.InvalidInput;
+
+    /// <summary>The hook by its configured name: a request in another case runs under that name everywhere after this lookup.</summary>
+    private (string Name, HookDefinition Hook)? FindHook(string requested)
+    {
+        var hooks = options.CurrentValue.Hooks;
+        if (hooks.TryGetValue(requested, out var hook))
+        {
+            var name = hooks.Keys.First(key => string.Equals(key, requested, StringComparison.OrdinalIgnoreCase));
+            return (name, hook);
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// A sender check that throws (a header no scheme expected, a library's surprise) is a refusal, not
+    /// a 500: the request has not been authenticated, and an unauthenticated caller gets nothing more.
+    /// </summary>
+    private SenderCheck CheckSender(WebhookSender sender, WebhookDelivery delivery, HookDefinition hook)
+    {
+        try
+        {
+            return sender.Check(delivery, hook, secrets.For(hook), timeProvider.GetUtcNow());
+        }
+        catch (Exception exception) when (exception is ArgumentException or FormatException or OverflowException or InvalidOperationException
+            or IndexOutOfRangeException or NullReferenceException)
+        {
+            LogSenderCheckThrew(exception, hook.Sender);
+            return SenderCheck.Refused("The request's signature headers could not be read.");
+        }
+    }
+
+    /// <param name="body">The raw body, when the event is the whole delivery (its hash is the dedupe key when the sender has no event id).</param>
+    private async Task<IngestionResult> IngestEventAsync(string hookName, HookDefinition hook, WebhookSender sender, Func<string, string?> headers,
+        JsonElement payload, byte[]? body, CancellationToken cancellationToken)
+    {
+        var identity = sender.Identify(payload, headers);
         var eventType = EventTypeOf(hook, identity);
         if (hook.Events.Count > 0 && !hook.Events.Contains(eventType, StringComparer.Ordinal))
         {
             // 200, not an error: senders such as Stripe retry any non-2xx for days.
-            LogIgnored(request.Hook, eventType);
+            LogIgnored(hookName, eventType);
             return new IngestionResult.Ignored(eventType);
         }
         if (hook.Schema == HookSchemas.Signup
-            && await ValidateSignupAsync(request.Hook, payload, cancellationToken).ConfigureAwait(false) is { } invalid)
+            && await ValidateSignupAsync(hookName, payload, cancellationToken).ConfigureAwait(false) is { } invalid)
         {
             return invalid;
         }
 
-        // Senders without an event id are deduplicated on the exact bytes they sent.
-        var dedupeKey = identity.SenderEventId ?? "sha256:" + Convert.ToHexStringLower(SHA256.HashData(body));
-        var envelope = CreateEnvelope(request.Hook, hook.Sender, eventType, identity.SenderEventId, dedupeKey, payload);
+        // Senders without an event id are deduplicated on the exact bytes they sent (an item of a batch, on its own bytes).
+        var dedupeKey = identity.SenderEventId
+            ?? "sha256:" + Convert.ToHexStringLower(SHA256.HashData(body ?? System.Text.Encoding.UTF8.GetBytes(payload.GetRawText())));
+        var envelope = CreateEnvelope(hookName, hook.Sender, eventType, identity.SenderEventId, dedupeKey, payload);
+
+        // The hook's automations are evaluated here too (pure, microseconds): an event whose values
+        // would break an action's rules is refused now, or marked for dead-lettering, per the hook.
+        var invalidInput = evaluator.Evaluate(envelope).InputErrors;
+        if (invalidInput.Count > 0 && PolicyOf(hook, sender) == InvalidInputPolicy.Refuse)
+        {
+            return Reject(hookName, WebhookProblems.InvalidInput(hookName, invalidInput));
+        }
+
+        // The envelope is written out before anything is stored: whatever cannot be serialised is
+        // refused here, with no claim left behind.
+        try
+        {
+            _ = EventEnvelopeSerializer.Serialize(envelope);
+        }
+        catch (Exception exception) when (exception is JsonException or InvalidOperationException or ArgumentException)
+        {
+            return Reject(hookName, WebhookProblems.InvalidJson(hookName, "the event cannot be written as JSON: " + exception.Message));
+        }
+
         DeliveryClaim claim;
         try
         {
@@ -118,16 +202,16 @@ public sealed partial class WebhookIngestor(
         }
         catch (DeliveryLedgerUnavailableException exception)
         {
-            LogStorageFailed(exception, request.Hook, envelope.EventId);
-            return Reject(request.Hook, WebhookProblems.StorageUnavailable(request.Hook));
+            LogStorageFailed(exception, hookName, envelope.EventId);
+            return Reject(hookName, WebhookProblems.StorageUnavailable(hookName));
         }
         switch (claim.Status)
         {
             case DeliveryClaimStatus.Duplicate:
-                LogDuplicate(request.Hook, claim.EventId);
+                LogDuplicate(hookName, claim.EventId);
                 return new IngestionResult.Duplicate(claim.EventId);
             case DeliveryClaimStatus.InProgress:
-                return Reject(request.Hook, WebhookProblems.InProgress(request.Hook, claim.EventId));
+                return Reject(hookName, WebhookProblems.InProgress(hookName, claim.EventId));
         }
 
         try
@@ -136,14 +220,21 @@ public sealed partial class WebhookIngestor(
         }
         catch (EventQueueUnavailableException exception)
         {
-            LogStorageFailed(exception, request.Hook, envelope.EventId);
-            await ReleaseQuietlyAsync(envelope).ConfigureAwait(false);
-            return Reject(request.Hook, WebhookProblems.StorageUnavailable(request.Hook));
+            LogStorageFailed(exception, hookName, envelope.EventId);
+            await ReleaseQuietlyAsync(envelope, "not queued: storage unavailable; the sender was answered 503 and will retry").ConfigureAwait(false);
+            return Reject(hookName, WebhookProblems.StorageUnavailable(hookName));
+        }
+        catch (Exception exception)
+        {
+            // Anything else (a bug, a cancellation): the claim must not outlive this request, or the
+            // sender's retries would be told "in progress" and then "duplicate" for an event never queued.
+            await ReleaseQuietlyAsync(envelope, $"not queued: {exception.GetType().Name}").ConfigureAwait(false);
+            throw;
         }
         await MarkQueuedQuietlyAsync(envelope).ConfigureAwait(false);
 
-        LogAccepted(request.Hook, envelope.EventId, hook.Queue);
-        return new IngestionResult.Accepted(envelope.EventId);
+        LogAccepted(hookName, envelope.EventId, hook.Queue);
+        return new IngestionResult.Accepted(envelope.EventId) { InvalidInput = invalidInput };
     }
 
     private async Task<IngestionResult?> ValidateSignupAsync(string hook, JsonElement payload, CancellationToken cancellationToken)
@@ -165,9 +256,8 @@ public sealed partial class WebhookIngestor(
     /// After a failed enqueue: give the claim up so the sender's retry is let through. If even that
     /// fails, the claim is taken over once it is <see cref="TableEventStore.AbandonedAfter"/> old.
     /// </summary>
-    private Task ReleaseQuietlyAsync(EventEnvelope envelope) =>
-        QuietlyAsync(() => ledger.ReleaseAsync(envelope.EventId, "not queued: storage unavailable; the sender was answered 503 and will retry", CancellationToken.None),
-            envelope.Hook, envelope.EventId);
+    private Task ReleaseQuietlyAsync(EventEnvelope envelope, string reason) =>
+        QuietlyAsync(() => ledger.ReleaseAsync(envelope.EventId, reason, CancellationToken.None), envelope.Hook, envelope.EventId);
 
     /// <summary>
     /// The event is queued whatever happens here. If the mark fails, a redelivery inside the abandon
@@ -225,6 +315,9 @@ public sealed partial class WebhookIngestor(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write the ledger or status of event {EventId} on hook {Hook}")]
     private partial void LogLedgerWriteFailed(Exception exception, string hook, string eventId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The {Sender} sender check threw; the request was refused as unauthenticated")]
+    private partial void LogSenderCheckThrew(Exception exception, string sender);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Duplicate delivery of event {EventId} on hook {Hook}; nothing queued")]
     private partial void LogDuplicate(string hook, string eventId);

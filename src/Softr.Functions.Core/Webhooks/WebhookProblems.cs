@@ -33,6 +33,10 @@ public static class WebhookProblems
         StatusCodes.Status400BadRequest, "invalid-json", "Invalid JSON",
         $"The body could not be read: {reason}", hook);
 
+    public static ProblemDetails InvalidForm(string hook, string reason) => Create(
+        StatusCodes.Status400BadRequest, "invalid-form", "Invalid form",
+        $"The form could not be read: {reason}", hook);
+
     public static ProblemDetails InProgress(string hook, string eventId) => Create(
         StatusCodes.Status409Conflict, "delivery-in-progress", "Delivery in progress",
         $"Another delivery of this event is being queued right now as {eventId}. Retry shortly.", hook);
@@ -49,6 +53,22 @@ public static class WebhookProblems
             Type = TypePrefix + "validation",
             Title = "The payload failed validation",
             Detail = "See 'errors' for each field that must change.",
+        };
+        problem.Extensions["hook"] = hook;
+        return problem;
+    }
+
+    /// <summary>422: the event is well-formed, but values the hook's automations would send to Softr break their rules.</summary>
+    public static ValidationProblemDetails InvalidInput(string hook, IReadOnlyList<Automations.InputError> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        var problem = new ValidationProblemDetails(errors.GroupBy(error => error.Path)
+            .ToDictionary(group => group.Key, group => group.Select(error => $"{error.Input} {error.Error}").ToArray()))
+        {
+            Status = StatusCodes.Status422UnprocessableEntity,
+            Type = TypePrefix + "invalid-input",
+            Title = "Values the automations would send are invalid",
+            Detail = "Each key in 'errors' is automation/step/input. Nothing was queued; correct the values and send again.",
         };
         problem.Extensions["hook"] = hook;
         return problem;

@@ -127,7 +127,7 @@ public sealed class AutomationEvaluatorTests
     {
         // The harness's configuration holds STRIPE_WEBHOOK_SECRET and more; this template names only the database id.
         var step = Assert.Single(Single(Harness(null,
-            """{ "Action": "user.create", "Inputs": { "email": "{{ settings.SOFTR_DATABASE_ID }}", "fullName": "[{{ settings }}|{% for s in settings %}{{ s }}{% endfor %}]" } }""")
+            """{ "Action": "user.create", "Inputs": { "email": "ada@example.com", "fullName": "[{{ settings.SOFTR_DATABASE_ID }}|{{ settings }}|{% for s in settings %}{{ s }}{% endfor %}]" } }""")
             .Evaluate("shop", "order", Event)).Steps);
 
         Assert.DoesNotContain("whsec_test_secret_value", step.Inputs["fullName"].Value ?? "", StringComparison.Ordinal);

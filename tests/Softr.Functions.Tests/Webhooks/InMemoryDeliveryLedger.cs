@@ -17,6 +17,9 @@ internal sealed class InMemoryDeliveryLedger : IDeliveryLedger
 
     public bool Unavailable { get; set; }
 
+    /// <summary>How many events have a claim (pending, queued or released).</summary>
+    public int Count => _claims.Count;
+
     public List<(string EventId, string Reason)> Releases { get; } = [];
 
     public Task<DeliveryClaim> ClaimAsync(EventEnvelope envelope, CancellationToken cancellationToken = default)

@@ -2,8 +2,11 @@ using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using Microsoft.Extensions.Options;
 using Moq;
+using Softr.Functions.Automations;
 using Softr.Functions.Events;
+using Softr.Functions.Testing;
 using Softr.Functions.Webhooks;
 using Softr.Functions.Webhooks.Senders;
 
@@ -27,6 +30,12 @@ internal sealed class IngestorBuilder
     public List<EventEnvelope> Enqueued { get; } = [];
 
     public InMemoryDeliveryLedger Ledger { get; } = new();
+
+    /// <summary>Automations for the test's hooks, as hooks.json would hold them (the "Automations" section's JSON).</summary>
+    public string? AutomationsJson { get; init; }
+
+    /// <summary>Extra app settings (secrets the extra hooks name).</summary>
+    public Dictionary<string, string?> MoreSettings { get; } = [];
 
     /// <summary>Extra hooks for a test, keyed by name.</summary>
     public Dictionary<string, HookDefinition> MoreHooks { get; } = [];
@@ -53,10 +62,18 @@ internal sealed class IngestorBuilder
         {
             options.Hooks[name] = hook;
         }
-        var settings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [SecretSetting] = Secret }).Build();
+        var settings = new ConfigurationBuilder()
+            .AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes($$"""{ "Automations": {{AutomationsJson ?? "{}"}} }""")))
+            .AddInMemoryCollection(new Dictionary<string, string?> { [SecretSetting] = Secret })
+            .AddInMemoryCollection(Recipes.Settings)
+            .AddInMemoryCollection(MoreSettings)
+            .Build();
+        var automations = new AutomationsOptions();
+        automations.BindFrom(settings);
+        var catalog = new AutomationCatalog(Options.Create(automations), Options.Create(options), settings);
         var monitor = new StaticOptionsMonitor<WebhooksOptions>(options);
-        return new WebhookIngestor(monitor, new HookSecrets(settings), WebhookSenders.All, new SignupPayloadValidator(), Ledger, Queue.Object, Time,
-            NullLogger<WebhookIngestor>.Instance);
+        return new WebhookIngestor(monitor, new HookSecrets(settings), WebhookSenders.All, new SignupPayloadValidator(), new AutomationEvaluator(catalog),
+            Ledger, Queue.Object, Time, NullLogger<WebhookIngestor>.Instance);
     }
 
     public static WebhookRequest Request(

@@ -53,11 +53,21 @@ public sealed class LemonSqueezySender() : BodyHmacSender(SignatureHeader, hex: 
 
     public override string Kind => "lemonsqueezy";
 
-    /// <summary>Lemon Squeezy sends no event id (the body's hash is the dedupe key); the type is in <c>X-Event-Name</c>.</summary>
+    /// <summary>
+    /// Lemon Squeezy sends no delivery id. What identifies an event is its name and the object it is
+    /// about (<c>meta.event_name</c>, <c>data.type</c>, <c>data.id</c>), plus the object's
+    /// <c>updated_at</c>: a subscription is updated many times, and each update is a new event, while a
+    /// retry of one delivery carries the same values. Without an object id the body's hash is the key.
+    /// </summary>
     public override EventIdentity Identify(JsonElement payload, Func<string, string?> headers)
     {
         ArgumentNullException.ThrowIfNull(headers);
-        return new(null, headers("X-Event-Name") ?? EventIdentity.Read(payload, "meta", "event_name"));
+        var name = EventIdentity.Read(payload, "meta", "event_name") ?? headers("X-Event-Name");
+        var objectId = EventIdentity.Read(payload, "data", "id");
+        var key = name is null || objectId is null
+            ? null
+            : $"{name}:{EventIdentity.Read(payload, "data", "type")}:{objectId}:{EventIdentity.Read(payload, "data", "attributes", "updated_at")}";
+        return new(key, headers("X-Event-Name") ?? name);
     }
 }
 
@@ -119,11 +129,30 @@ public sealed class HubSpotSender : WebhookSender
 
     public override bool AcceptsArrays => true;
 
-    /// <summary>HubSpot posts a batch (an array of events); the batch's hash is the dedupe key, its first event's type the type.</summary>
-    public override EventIdentity Identify(JsonElement payload, Func<string, string?> headers)
+    /// <summary>One item of a batch: its own <c>eventId</c> and <c>subscriptionType</c>.</summary>
+    public override EventIdentity Identify(JsonElement payload, Func<string, string?> headers) =>
+        new(EventIdentity.Read(payload, "eventId"), EventIdentity.Read(payload, "subscriptionType"));
+
+    /// <summary>
+    /// HubSpot posts a batch: an array of up to 100 events, mixing subscription types and objects. Each
+    /// item is an event of its own (deduplicated, typed, filtered and processed on its own).
+    /// </summary>
+    public override IReadOnlyList<JsonElement>? Split(JsonElement payload)
     {
-        var first = payload.ValueKind == JsonValueKind.Array && payload.GetArrayLength() > 0 ? payload[0] : payload;
-        return new(payload.ValueKind == JsonValueKind.Array ? null : EventIdentity.Read(first, "eventId"), EventIdentity.Read(first, "subscriptionType"));
+        if (payload.ValueKind != JsonValueKind.Array)
+        {
+            return [payload];
+        }
+        var items = new List<JsonElement>(payload.GetArrayLength());
+        foreach (var item in payload.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+            items.Add(item);
+        }
+        return items;
     }
 
     public override SenderCheck Check(WebhookDelivery delivery, HookDefinition hook, IReadOnlyList<string> secrets, DateTimeOffset now)
@@ -134,7 +163,8 @@ public sealed class HubSpotSender : WebhookSender
         {
             return SenderCheck.Refused($"The '{TimestampHeader}' header is missing or not a number.");
         }
-        if ((now - DateTimeOffset.FromUnixTimeMilliseconds(milliseconds)).Duration() > Window)
+        // Compared as numbers: an absurd value (9999999999999999) is outside the window, not outside DateTimeOffset.
+        if (Math.Abs(now.ToUnixTimeMilliseconds() - milliseconds) > (long)Window.TotalMilliseconds)
         {
             return SenderCheck.Refused($"The '{TimestampHeader}' is more than 5 minutes from now.");
         }
@@ -150,12 +180,28 @@ public sealed class PipedriveSender : WebhookSender
 {
     public override string Kind => "pipedrive";
 
-    /// <summary>Pipedrive v2 puts <c>meta.id</c>, <c>meta.entity</c> and <c>meta.action</c>; v1 <c>meta.object</c> and <c>meta.action</c>.</summary>
+    /// <summary>
+    /// v2 (<c>meta.version</c> "2.0"): <c>meta.id</c> identifies the notification, <c>meta.entity</c> and
+    /// <c>meta.action</c> type it. v1: <c>meta.id</c> is the <em>object's</em> id, shared by every update
+    /// of one deal, so the key is what Pipedrive names as identifying a v1 notification: the webhook,
+    /// the object and action, the object's id and the change's timestamp (<c>timestamp_micro</c> where
+    /// sent). Without a timestamp the body's hash is the key.
+    /// </summary>
     public override EventIdentity Identify(JsonElement payload, Func<string, string?> headers)
     {
         var entity = EventIdentity.Read(payload, "meta", "entity") ?? EventIdentity.Read(payload, "meta", "object");
         var action = EventIdentity.Read(payload, "meta", "action");
-        return new(EventIdentity.Read(payload, "meta", "id"), entity is null || action is null ? null : $"{entity}.{action}");
+        var type = entity is null || action is null ? null : $"{entity}.{action}";
+        var objectId = EventIdentity.Read(payload, "meta", "id");
+        if (EventIdentity.Read(payload, "meta", "version") is "2.0")
+        {
+            return new(objectId, type);
+        }
+        var timestamp = EventIdentity.Read(payload, "meta", "timestamp_micro") ?? EventIdentity.Read(payload, "meta", "timestamp");
+        var key = objectId is null || timestamp is null
+            ? null
+            : $"v1:{EventIdentity.Read(payload, "meta", "webhook_id")}:{type}:{objectId}:{timestamp}";
+        return new(key, type);
     }
 
     public override SenderCheck Check(WebhookDelivery delivery, HookDefinition hook, IReadOnlyList<string> secrets, DateTimeOffset now)

@@ -17,6 +17,9 @@ public sealed class SharedSecretSender : WebhookSender
     /// <summary>Plain HTML forms and Jotform post forms; Zapier, Make and Softr post JSON.</summary>
     public override bool AcceptsForms => true;
 
+    /// <summary>A form, a Zapier or Make step, a Softr button: a person sees the answer and can fix the input.</summary>
+    public override InvalidInputPolicy InvalidInputDefault => InvalidInputPolicy.Refuse;
+
     public override SenderCheck Check(WebhookDelivery delivery, HookDefinition hook, IReadOnlyList<string> secrets, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(delivery);

@@ -19,6 +19,20 @@ public abstract class WebhookSender
     /// <summary>The sender's event id and type, where its payload or headers carry them.</summary>
     public virtual EventIdentity Identify(JsonElement payload, Func<string, string?> headers) => EventIdentity.Unknown;
 
+    /// <summary>
+    /// The events one delivery carries: the payload itself for most senders; each item of a batch for
+    /// senders that batch (HubSpot). Null when a batch holds something that is not an event object.
+    /// </summary>
+    public virtual IReadOnlyList<JsonElement>? Split(JsonElement payload) => [payload];
+
+    /// <summary>
+    /// What a well-signed event whose values break an action's input rules gets, unless the hook says
+    /// otherwise. Signed senders are servers that retry any non-2xx for days, so they get 200 and the
+    /// event is dead-lettered for an operator; senders driven by a person (forms, Zapier and Make steps,
+    /// Softr buttons) get 422 with the errors, which that person can act on.
+    /// </summary>
+    public virtual InvalidInputPolicy InvalidInputDefault => InvalidInputPolicy.DeadLetter;
+
     /// <summary>Whether the sender posts forms (urlencoded or multipart) rather than JSON.</summary>
     public virtual bool AcceptsForms => false;
 

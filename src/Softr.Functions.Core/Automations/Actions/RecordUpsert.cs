@@ -1,0 +1,51 @@
+using Softr.Functions.Processing;
+
+namespace Softr.Functions.Automations.Actions;
+
+/// <summary>
+/// <c>record.upsert</c>: searches by the key field; none: create, one: update, several: refuse (which one
+/// is meant cannot be guessed). Safe to repeat: a repeat finds what the first run created.
+/// </summary>
+public sealed class RecordUpsert : SoftrAction
+{
+    public override string Name => SoftrActions.RecordUpsert;
+
+    public override ActionKind Kind => ActionKind.Write;
+
+    public override string Description => "Find the record whose key field equals its mapped value: update it, or create one when there is none; several fail the step.";
+
+    public override IReadOnlyList<ActionInput> Inputs { get; } =
+        [RecordSteps.Database, RecordSteps.Table, Input(SoftrActions.Key, InputRules.FieldName)];
+
+    public override bool TakesFields => true;
+
+    public override IReadOnlyList<string> Outputs => [SoftrActions.RecordId, SoftrActions.Created];
+
+    public override async Task<Dictionary<string, string?>> RunAsync(StepCall call, StepContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        ArgumentNullException.ThrowIfNull(context);
+        var (databaseId, tableId, key) = (call.Input(SoftrActions.Database), call.Input(SoftrActions.Table), call.Input(SoftrActions.Key));
+        var keyText = call.Fields.FirstOrDefault(field => string.Equals(field.Key, key, StringComparison.OrdinalIgnoreCase)).Value
+            ?? throw new PermanentFailureException(FailureCauses.Mapping, $"record.upsert: the key field '{key}' is empty for this event.");
+        var fields = await context.RecordFields.MapAsync(databaseId, tableId, call.Fields, cancellationToken).ConfigureAwait(false);
+        var matches = await RecordSteps.SearchEqualAsync(context, databaseId, tableId, key, keyText, limit: 2, cancellationToken).ConfigureAwait(false);
+        switch (matches.Total)
+        {
+            case 0:
+                var created = await context.Database.CreateRecordAsync(databaseId, tableId, fields, cancellationToken: cancellationToken).ConfigureAwait(false);
+                return RecordSteps.Outputs(created.Id, created: true);
+            case 1:
+                var recordId = matches.Records[0].Id;
+                await context.Database.UpdateRecordAsync(databaseId, tableId, recordId, fields, cancellationToken: cancellationToken).ConfigureAwait(false);
+                return RecordSteps.Outputs(recordId, created: false);
+            default:
+                // The key's value is not repeated here: it may be an e-mail, and this text reaches statuses and logs.
+                throw new PermanentFailureException(FailureCauses.AmbiguousKey,
+                    $"record.upsert: {matches.Total} records of table {tableId} have the same {key}; the key must identify one record.");
+        }
+    }
+
+    public override string Describe(IReadOnlyDictionary<string, string?> outputs) =>
+        outputs?.GetValueOrDefault(SoftrActions.Created) == "true" ? "created the record" : "updated the record";
+}

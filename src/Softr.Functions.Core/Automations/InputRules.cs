@@ -1,0 +1,237 @@
+using System.Globalization;
+using System.Text;
+
+namespace Softr.Functions.Automations;
+
+/// <summary>
+/// The rules actions' inputs are checked against, at the door (as soon as an event's plan is known)
+/// and again just before each Softr call (a replay, an old message, a value rendered from an earlier
+/// step). A value that breaks one never reaches Softr. The limits are documented in the README.
+/// </summary>
+public static class InputRules
+{
+    /// <summary>RFC 5321's limit for a whole address.</summary>
+    public const int MaxEmailLength = 254;
+
+    /// <summary>RFC 5321's limit for the part before the '@'.</summary>
+    public const int MaxEmailLocalLength = 64;
+
+    public const int MaxFullNameLength = 200;
+
+    /// <summary>Softr's ids (databases, tables, records) are short; this leaves room for any of them.</summary>
+    public const int MaxIdLength = 128;
+
+    public const int MaxFieldNameLength = 256;
+
+    public const int MaxPasswordLength = 128;
+
+    /// <summary>A record field's value (and a search value): longer than any long-text a person writes, well under Table storage's 64 KiB per property.</summary>
+    public const int MaxFieldValueLength = 20_000;
+
+    public const int MaxEmailsInList = 100;
+
+    /// <summary>
+    /// A bare address: a dot-atom before the '@' (RFC 5322, ASCII), a domain of at least two labels
+    /// after it (international domains allowed, checked through IDNA). No control, format or space
+    /// characters anywhere, at most 254 characters.
+    /// </summary>
+    public static InputRule Email { get; } = new($"an e-mail address: local@domain.tld, at most {MaxEmailLength} characters, no spaces or control characters; international domains allowed", CheckEmail);
+
+    public static InputRule FullName { get; } = new($"a name: trimmed, 1 to {MaxFullNameLength} characters, no control or direction-override characters", CheckFullName);
+
+    public static InputRule Id { get; } = new($"an id: 1 to {MaxIdLength} characters, no '/', '\\', '?', '#', '%', spaces or control characters, not '.' or '..'", CheckId);
+
+    public static InputRule FieldName { get; } = new($"a field name or id: 1 to {MaxFieldNameLength} characters, no control characters", value => CheckText(value, MaxFieldNameLength, allowLineBreaks: false));
+
+    public static InputRule Password { get; } = new($"a password: 8 to {MaxPasswordLength} characters, no control characters", CheckPassword);
+
+    public static InputRule Flag { get; } = new("true or false (also yes/no, 1/0, on/off)", value => IsFlag(value) ? null : "is not true or false.");
+
+    public static InputRule EmailList { get; } = new($"e-mail addresses separated by commas, at most {MaxEmailsInList}", CheckEmailList);
+
+    public static InputRule FieldValue { get; } = new($"text of at most {MaxFieldValueLength} characters, no control characters but tab and line breaks; typed by the field when the step runs", value => CheckText(value, MaxFieldValueLength, allowLineBreaks: true));
+
+    public static bool IsTrue(string? text) => text?.Trim().ToUpperInvariant() is "TRUE" or "YES" or "1" or "ON";
+
+    private static bool IsFlag(string text) => text.Trim().ToUpperInvariant() is "TRUE" or "YES" or "1" or "ON" or "FALSE" or "NO" or "0" or "OFF" or "";
+
+    private static string? CheckEmail(string value)
+    {
+        if (value.Length == 0)
+        {
+            return "is empty.";
+        }
+        if (value.Length > MaxEmailLength)
+        {
+            return $"is longer than {MaxEmailLength} characters.";
+        }
+        if (FirstForbidden(value, allowSpaces: false, allowLineBreaks: false) is { } forbidden)
+        {
+            return $"contains {forbidden}.";
+        }
+        var at = value.LastIndexOf('@');
+        if (at <= 0 || at == value.Length - 1 || value.IndexOf('@', StringComparison.Ordinal) != at)
+        {
+            return "is not an e-mail address (it needs exactly one '@' with text on both sides).";
+        }
+        var (local, domain) = (value[..at], value[(at + 1)..]);
+        if (local.Length > MaxEmailLocalLength)
+        {
+            return $"has more than {MaxEmailLocalLength} characters before the '@'.";
+        }
+        if (!IsDotAtom(local))
+        {
+            return "is not an e-mail address (the part before the '@' may hold letters, digits and !#$%&'*+/=?^_`{|}~.- only, with no leading, trailing or double dot).";
+        }
+        return CheckDomain(domain);
+    }
+
+    private static bool IsDotAtom(string local)
+    {
+        if (local[0] == '.' || local[^1] == '.' || local.Contains("..", StringComparison.Ordinal))
+        {
+            return false;
+        }
+        foreach (var c in local)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || "!#$%&'*+/=?^_`{|}~.-".Contains(c, StringComparison.Ordinal)))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static readonly IdnMapping Idn = new() { UseStd3AsciiRules = true, AllowUnassigned = false };
+
+    private static string? CheckDomain(string domain)
+    {
+        string ascii;
+        try
+        {
+            ascii = Idn.GetAscii(domain);
+        }
+        catch (ArgumentException)
+        {
+            return "is not an e-mail address (the domain is not a valid host name).";
+        }
+        var labels = ascii.Split('.');
+        if (labels.Length < 2 || ascii.Length > 253)
+        {
+            return "is not an e-mail address (the domain needs a dot, as in example.com).";
+        }
+        foreach (var label in labels)
+        {
+            if (label.Length is 0 or > 63 || label[0] == '-' || label[^1] == '-' || !label.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
+            {
+                return "is not an e-mail address (the domain is not a valid host name).";
+            }
+        }
+        return labels[^1].All(char.IsAsciiDigit) ? "is not an e-mail address (the domain ends in a number)." : null;
+    }
+
+    private static string? CheckFullName(string value)
+    {
+        if (value.Length == 0 || value.Trim().Length == 0)
+        {
+            return "is empty.";
+        }
+        if (!string.Equals(value, value.Trim(), StringComparison.Ordinal))
+        {
+            return "has spaces at its start or end (use the strip filter).";
+        }
+        return CheckText(value, MaxFullNameLength, allowLineBreaks: false);
+    }
+
+    private static string? CheckId(string value)
+    {
+        if (value is "." or "..")
+        {
+            return "is '.' or '..', which would change the URL's path.";
+        }
+        if (value.Length == 0)
+        {
+            return "is empty.";
+        }
+        if (value.Length > MaxIdLength)
+        {
+            return $"is longer than {MaxIdLength} characters.";
+        }
+        if (value.IndexOfAny(['/', '\\', '?', '#', '%']) is var slash and >= 0)
+        {
+            return $"contains '{value[slash]}', which would change the URL it goes into.";
+        }
+        return FirstForbidden(value, allowSpaces: false, allowLineBreaks: false) is { } forbidden ? $"contains {forbidden}." : null;
+    }
+
+    private static string? CheckPassword(string value) =>
+        value.Length is < 8 or > MaxPasswordLength
+            ? $"must be 8 to {MaxPasswordLength} characters."
+            : FirstForbidden(value, allowSpaces: true, allowLineBreaks: false) is { } forbidden ? $"contains {forbidden}." : null;
+
+    private static string? CheckEmailList(string value)
+    {
+        var emails = value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (emails.Length > MaxEmailsInList)
+        {
+            return $"has more than {MaxEmailsInList} addresses.";
+        }
+        for (var i = 0; i < emails.Length; i++)
+        {
+            if (CheckEmail(emails[i]) is { } problem)
+            {
+                return $"address {i + 1} {problem}";
+            }
+        }
+        return null;
+    }
+
+    private static string? CheckText(string value, int maxLength, bool allowLineBreaks)
+    {
+        if (value.Length > maxLength)
+        {
+            return $"is longer than {maxLength} characters.";
+        }
+        return FirstForbidden(value, allowSpaces: true, allowLineBreaks) is { } forbidden ? $"contains {forbidden}." : null;
+    }
+
+    /// <summary>
+    /// The first character no Softr value should hold, named (never shown): control characters (NUL,
+    /// CR/LF where lines are not expected, which is how headers are injected), direction overrides
+    /// (text that reads differently from what it is), the replacement character (a decoding error that
+    /// got through), and, in addresses, spaces and invisible format characters.
+    /// </summary>
+    private static string? FirstForbidden(string value, bool allowSpaces, bool allowLineBreaks)
+    {
+        foreach (var rune in value.EnumerateRunes())
+        {
+            var code = rune.Value;
+            if (allowLineBreaks && code is '\t' or '\n' or '\r')
+            {
+                continue;
+            }
+            var category = Rune.GetUnicodeCategory(rune);
+            if (category == UnicodeCategory.Control)
+            {
+                return $"a control character (U+{code:X4})";
+            }
+            if (code is >= 0x202A and <= 0x202E or >= 0x2066 and <= 0x2069 or 0x200E or 0x200F or 0x061C)
+            {
+                return $"a text-direction character (U+{code:X4})";
+            }
+            if (code == 0xFFFD)
+            {
+                return "the replacement character U+FFFD (text that was not valid UTF-8)";
+            }
+            if (category is UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator)
+            {
+                return $"a line separator (U+{code:X4})";
+            }
+            if (!allowSpaces && (category is UnicodeCategory.SpaceSeparator or UnicodeCategory.Format || Rune.IsWhiteSpace(rune)))
+            {
+                return $"a space or invisible character (U+{code:X4})";
+            }
+        }
+        return null;
+    }
+}

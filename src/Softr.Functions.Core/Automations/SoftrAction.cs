@@ -1,0 +1,84 @@
+using Softr.Functions.Processing;
+
+namespace Softr.Functions.Automations;
+
+/// <summary>
+/// One Softr operation a step can run, whole, in one class: its name, its inputs and their rules, the
+/// results later steps may use as <c>steps.{id}.{output}</c>, whether repeating it is harmless, how it
+/// calls Softr and how its outcome reads. Adding an action is adding one subclass (in
+/// <c>Automations/Actions</c>) and listing it in <see cref="SoftrActions.All"/>.
+/// </summary>
+public abstract class SoftrAction
+{
+    /// <summary>The name steps use, e.g. <c>user.create</c>.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>Which of Softr's budgets the call spends.</summary>
+    public abstract ActionKind Kind { get; }
+
+    /// <summary>What it does, in a sentence (the README's table and the dry run).</summary>
+    public abstract string Description { get; }
+
+    public abstract IReadOnlyList<ActionInput> Inputs { get; }
+
+    /// <summary>Whether the step maps record fields (<c>Fields</c>), each checked by <see cref="InputRules.FieldValue"/>.</summary>
+    public virtual bool TakesFields => false;
+
+    public virtual IReadOnlyList<string> Outputs => [];
+
+    /// <summary>
+    /// Whether running the step again after an unknown outcome (a timeout, a crash mid-call) does no
+    /// harm. False for invitations (a second email) and plain record creates (a second record): those
+    /// are never repeated blindly; use <c>record.upsert</c> for a create that must be safe to repeat.
+    /// </summary>
+    public virtual bool SafeToRepeat => true;
+
+    public IReadOnlyList<string> Required => [.. Inputs.Where(input => input.Required).Select(input => input.Name)];
+
+    public IReadOnlyList<string> Optional => [.. Inputs.Where(input => !input.Required).Select(input => input.Name)];
+
+    public bool Accepts(string input) => Inputs.Any(candidate => string.Equals(candidate.Name, input, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// Every rendered value that breaks its rule (inputs by name; fields as <c>Fields.{name}</c>). Values
+    /// still waiting for an earlier step's result are not passed in: they are checked once rendered.
+    /// </summary>
+    public IEnumerable<(string Input, string Error)> Check(IEnumerable<KeyValuePair<string, string>> inputs, IEnumerable<KeyValuePair<string, string>> fields)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(fields);
+        foreach (var (name, value) in inputs)
+        {
+            var input = Inputs.FirstOrDefault(candidate => string.Equals(candidate.Name, name, StringComparison.OrdinalIgnoreCase));
+            if (input?.Rule.Check(value) is { } error)
+            {
+                yield return (input.Name, error);
+            }
+        }
+        foreach (var (name, value) in fields)
+        {
+            if (InputRules.FieldName.Check(name) is { } nameError)
+            {
+                yield return ($"Fields.{name}", "the field name " + nameError);
+            }
+            else if (InputRules.FieldValue.Check(value) is { } valueError)
+            {
+                yield return ($"Fields.{name}", valueError);
+            }
+        }
+    }
+
+    /// <summary>Runs the call against Softr; returns the results the action declares in <see cref="Outputs"/>.</summary>
+    public abstract Task<Dictionary<string, string?>> RunAsync(StepCall call, StepContext context, CancellationToken cancellationToken);
+
+    /// <summary>What the step did, from its results, in words fit for the status: never a value (a magic link is a credential).</summary>
+    public virtual string Describe(IReadOnlyDictionary<string, string?> outputs) => "done";
+
+    public override string ToString() => Name;
+
+    protected static ActionInput Input(string name, InputRule rule) => new(name, true, rule);
+
+    protected static ActionInput OptionalInput(string name, InputRule rule) => new(name, false, rule);
+
+    protected static Dictionary<string, string?> Results() => new(StringComparer.OrdinalIgnoreCase);
+}
