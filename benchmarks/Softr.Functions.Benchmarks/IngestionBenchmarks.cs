@@ -51,7 +51,7 @@ public class IngestionBenchmarks
         automations.BindFrom(settings);
         var evaluator = new AutomationEvaluator(new AutomationCatalog(Options.Create(automations), Options.Create(options), settings));
         _ingestor = new WebhookIngestor(new FixedOptions(options), new HookSecrets(settings), WebhookSenders.All, new SignupPayloadValidator(), evaluator,
-            new NoLedger(), new NoQueue(), TimeProvider.System, NullLogger<WebhookIngestor>.Instance);
+            new PayloadSchemas(new FixedOptions(options), new PayloadSchemas.Folder(AppContext.BaseDirectory)), new NoLedger(), new NoQueue(), TimeProvider.System, NullLogger<WebhookIngestor>.Instance);
     }
 
     [Benchmark(Baseline = true, Description = "JsonDocument.Parse of the body")]

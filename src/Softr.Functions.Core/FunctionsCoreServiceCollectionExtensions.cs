@@ -30,6 +30,9 @@ public static class FunctionsCoreServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<WebhooksOptions>, WebhooksOptionsValidator>();
         services.AddSingleton<HookSecrets>();
         services.AddSingleton(WebhookSenders.All);
+        // Schema files are resolved from where hooks.json is: the app's own folder in both hosts.
+        services.TryAddSingleton(new PayloadSchemas.Folder(AppContext.BaseDirectory));
+        services.AddSingleton<PayloadSchemas>();
 
         services.AddOptions<AutomationsOptions>()
             .Configure<IConfiguration>((options, configuration) => options.BindFrom(configuration))

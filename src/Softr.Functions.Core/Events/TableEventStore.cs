@@ -165,7 +165,7 @@ public sealed class TableEventStore(TableServiceClient tables, TimeProvider time
         {
             [nameof(EventHistoryEntry.At)] = now,
             [nameof(EventRecord.Status)] = status.ToString(),
-            [nameof(EventHistoryEntry.Detail)] = detail,
+            [nameof(EventHistoryEntry.Detail)] = StorageLimits.Cut(detail),
         };
 
     internal static EventStatus StatusOf(TableEntity row) =>

@@ -54,7 +54,7 @@ public sealed class DeadLetterStore(TableServiceClient tables)
             [nameof(DeadLetter.Hook)] = letter.Hook,
             [nameof(DeadLetter.EventType)] = letter.EventType,
             [nameof(DeadLetter.Cause)] = letter.Cause,
-            [nameof(DeadLetter.Detail)] = letter.Detail,
+            [nameof(DeadLetter.Detail)] = StorageLimits.Cut(letter.Detail),
             [nameof(DeadLetter.DeadLetteredAt)] = letter.DeadLetteredAt,
             [EnvelopeColumn] = letter.Envelope is { } envelope ? EventEnvelopeSerializer.Serialize(envelope).ToArray() : rawMessage,
         };

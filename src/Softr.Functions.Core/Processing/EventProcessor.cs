@@ -8,6 +8,7 @@ using Softr.Functions.Automations;
 using Softr.Functions.Events;
 using Softr.Functions.Storage;
 using Softr.Functions.Telemetry;
+using Softr.Functions.Webhooks;
 
 namespace Softr.Functions.Processing;
 
@@ -51,6 +52,7 @@ public sealed record ProcessingResult(ProcessingOutcome Outcome, string Detail);
 public sealed partial class EventProcessor(
     AutomationEvaluator evaluator,
     AutomationCatalog catalog,
+    PayloadSchemas schemas,
     SoftrStepRunner runner,
     EventProgressStore progressStore,
     DeadLetterStore deadLetters,
@@ -139,6 +141,11 @@ public sealed partial class EventProcessor(
     private async Task<(string Detail, StepRecord? LastStep)> RunAutomationsAsync(EventEnvelope envelope, EventProgress progress, CancellationToken cancellationToken)
     {
         var loaded = await WithPayloadAsync(envelope, cancellationToken).ConfigureAwait(false);
+        if (schemas.Check(envelope.Hook, loaded.Payload) is { Count: > 0 } schemaErrors)
+        {
+            throw new PermanentFailureException(FailureCauses.InvalidInput,
+                "the payload breaks the hook's schema: " + string.Join("; ", schemaErrors.Select(error => $"{error.Key} {string.Join(" ", error.Value)}")));
+        }
         var evaluation = evaluator.Evaluate(loaded);
         if (evaluation.Automations.Count == 0)
         {

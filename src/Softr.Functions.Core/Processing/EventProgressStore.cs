@@ -87,7 +87,7 @@ public sealed class EventProgressStore(TableServiceClient tables, IOptions<Proce
         var summary = TableEventStore.Summary(envelope, EventStatus.Processing, now);
         summary[LeaseHolder] = holder;
         summary[LeaseUntil] = now + options.Value.LeaseDuration;
-        summary[Detail] = detail;
+        summary[Detail] = StorageLimits.Cut(detail);
         summary[Cause] = "";
         // No summary at all (a message that did not come through ingestion): insert, which also only one copy wins.
         var write = progress.Status is null
@@ -121,7 +121,7 @@ public sealed class EventProgressStore(TableServiceClient tables, IOptions<Proce
             [nameof(StepRecord.Action)] = step.Action,
             [nameof(StepRecord.State)] = step.State.ToString(),
             [nameof(StepRecord.At)] = step.At,
-            [Outputs] = JsonSerializer.Serialize(step.Outputs, ProcessingJsonContext.Default.IReadOnlyDictionaryStringString),
+            [Outputs] = SerializeOutputs(step),
         };
 
     /// <summary>Removes a step's record: its call was marked started but certainly never reached Softr.</summary>
@@ -137,7 +137,7 @@ public sealed class EventProgressStore(TableServiceClient tables, IOptions<Proce
         var summary = TableEventStore.Summary(envelope, status, now);
         summary[LeaseHolder] = "";
         summary[Cause] = cause ?? "";
-        summary[Detail] = detail;
+        summary[Detail] = StorageLimits.Cut(detail);
         List<TableTransactionAction> actions =
         [
             new(TableTransactionActionType.UpsertMerge, summary),
@@ -163,6 +163,16 @@ public sealed class EventProgressStore(TableServiceClient tables, IOptions<Proce
             await ForgetStepAsync(envelope.EventId, step.Automation, step.StepId, cancellationToken).ConfigureAwait(false);
         }
         await FinishAttemptAsync(envelope, EventStatus.Accepted, null, detail, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A step's results, whole or not at all: a cut value would be a wrong value for the steps after it.</summary>
+    private static string SerializeOutputs(StepRecord step)
+    {
+        var json = JsonSerializer.Serialize(step.Outputs, ProcessingJsonContext.Default.IReadOnlyDictionaryStringString);
+        return json.Length <= StorageLimits.MaxOutputsChars
+            ? json
+            : throw new PermanentFailureException(FailureCauses.TooLarge,
+                $"step '{step.StepId}' ({step.Action}) gave results of {json.Length} characters; at most {StorageLimits.MaxOutputsChars} can be kept for the steps after it.");
     }
 
     internal static StepRecord ReadStep(TableEntity row) => new(

@@ -1,6 +1,7 @@
 using System.Net;
 using Azure;
 using Softr.Functions.Automations;
+using Softr.Functions.Storage;
 using Softr.Http;
 
 namespace Softr.Functions.Processing;
@@ -38,6 +39,9 @@ public static class FailureCauses
     /// have happened: check Softr, then replay (which repeats it) or leave it.
     /// </summary>
     public const string OutcomeUnknown = "outcome-unknown";
+
+    /// <summary>A value too large to keep in storage (Table storage's 64 KiB per property, 1 MiB per row): no retry would fit it.</summary>
+    public const string TooLarge = "too-large";
 
     /// <summary>Transient failures went on past <see cref="ProcessingOptions.MaxAttempts"/>.</summary>
     public const string RetriesExhausted = "retries-exhausted";
@@ -94,6 +98,8 @@ public sealed record Failure(FailureKind Kind, string? Cause, string Message)
                 new(FailureKind.Permanent, FailureCauses.SoftrUnauthorized, softr.Message),
             SoftrApiException { StatusCode: HttpStatusCode.NotFound } softr => new(FailureKind.Permanent, FailureCauses.NotFound, softr.Message),
             SoftrApiException softr => new(FailureKind.Permanent, FailureCauses.SoftrRejected, softr.Message),
+            RequestFailedException storage when StorageLimits.IsTooLarge(storage.ErrorCode) =>
+                new(FailureKind.Permanent, FailureCauses.TooLarge, $"storage refused a value as too large: {storage.ErrorCode}"),
             RequestFailedException storage => new(FailureKind.Transient, null, $"storage: {storage.Status} {storage.ErrorCode}"),
             AggregateException { InnerExceptions: [RequestFailedException or HttpRequestException, ..] } storage =>
                 new(FailureKind.Transient, null, $"storage unreachable: {storage.InnerExceptions[0].Message}"),

@@ -23,6 +23,7 @@ public sealed partial class WebhookIngestor(
     WebhookSenders senders,
     IValidator<SignupPayload> signupValidator,
     AutomationEvaluator evaluator,
+    PayloadSchemas schemas,
     IDeliveryLedger ledger,
     IEventQueue queue,
     TimeProvider timeProvider,
@@ -167,6 +168,16 @@ public sealed partial class WebhookIngestor(
             && await ValidateSignupAsync(hookName, payload, cancellationToken).ConfigureAwait(false) is { } invalid)
         {
             return invalid;
+        }
+
+        if (schemas.Check(hookName, payload) is { Count: > 0 } schemaErrors)
+        {
+            if (PolicyOf(hook, sender) == InvalidInputPolicy.Refuse)
+            {
+                return Reject(hookName, WebhookProblems.SchemaInvalid(hookName, schemaErrors));
+            }
+            // A server that would retry a 4xx for days: taken, and dead-lettered by processing (which checks the schema again).
+            LogSchemaInvalidAccepted(hookName, schemaErrors.Count);
         }
 
         // Senders without an event id are deduplicated on the exact bytes they sent (an item of a batch, on its own bytes).
@@ -315,6 +326,9 @@ public sealed partial class WebhookIngestor(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write the ledger or status of event {EventId} on hook {Hook}")]
     private partial void LogLedgerWriteFailed(Exception exception, string hook, string eventId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "An event on hook {Hook} breaks the hook's payload schema in {Count} place(s); taken, to be dead-lettered as invalid-input")]
+    private partial void LogSchemaInvalidAccepted(string hook, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The {Sender} sender check threw; the request was refused as unauthenticated")]
     private partial void LogSenderCheckThrew(Exception exception, string sender);

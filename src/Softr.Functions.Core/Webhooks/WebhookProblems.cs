@@ -58,6 +58,20 @@ public static class WebhookProblems
         return problem;
     }
 
+    /// <summary>400: the payload breaks the hook's JSON Schema; each key in <c>errors</c> is a JSON pointer to the value.</summary>
+    public static ValidationProblemDetails SchemaInvalid(string hook, IReadOnlyDictionary<string, string[]> errors)
+    {
+        var problem = new ValidationProblemDetails(errors.ToDictionary(pair => pair.Key, pair => pair.Value))
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Type = TypePrefix + "validation",
+            Title = "The payload failed validation",
+            Detail = "The payload does not match the hook's schema; each key in 'errors' is a JSON pointer to a value that must change.",
+        };
+        problem.Extensions["hook"] = hook;
+        return problem;
+    }
+
     /// <summary>422: the event is well-formed, but values the hook's automations would send to Softr break their rules.</summary>
     public static ValidationProblemDetails InvalidInput(string hook, IReadOnlyList<Automations.InputError> errors)
     {

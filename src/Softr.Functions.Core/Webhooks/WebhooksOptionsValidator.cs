@@ -13,8 +13,9 @@ public sealed class WebhooksOptionsValidator : AbstractValidator<WebhooksOptions
 {
     private const string Prefix = WebhooksOptions.SectionName + ":Hooks:";
 
-    public WebhooksOptionsValidator(HookSecrets secrets, WebhookSenders senders)
+    public WebhooksOptionsValidator(HookSecrets secrets, WebhookSenders senders, PayloadSchemas.Folder schemaFolder)
     {
+        ArgumentNullException.ThrowIfNull(schemaFolder);
         RuleForEach(options => options.Hooks).ChildRules(hook =>
         {
             hook.RuleFor(entry => entry.Key)
@@ -33,8 +34,12 @@ public sealed class WebhooksOptionsValidator : AbstractValidator<WebhooksOptions
                 .Must(definition => !string.Equals(definition.Sender, SharedSecretSender.KindName, StringComparison.OrdinalIgnoreCase) || secrets.For(definition).All(secret => secret.Length >= 16))
                 .WithMessage(entry => $"Hook '{entry.Key}': a shared secret must be at least 16 characters (check the app settings named in {Prefix}{entry.Key}:SecretSettings).");
             hook.RuleFor(entry => entry.Value.Schema)
-                .Must(schema => string.IsNullOrEmpty(schema) || schema == HookSchemas.Signup)
-                .WithMessage(entry => $"Hook '{entry.Key}': {Prefix}{entry.Key}:Schema '{entry.Value.Schema}' is unknown; use '{HookSchemas.Signup}' or leave it empty.");
+                .Must(schema => string.IsNullOrEmpty(schema) || schema == HookSchemas.Signup || PayloadSchemas.IsFile(schema))
+                .WithMessage(entry => $"Hook '{entry.Key}': {Prefix}{entry.Key}:Schema '{entry.Value.Schema}' is unknown; use '{HookSchemas.Signup}', a JSON Schema file beside hooks.json (e.g. 'schemas/contact-form.schema.json'), or leave it empty.");
+            hook.RuleFor(entry => entry.Value.Schema)
+                .Must(schema => PayloadSchemas.LoadProblem(schemaFolder.Path, schema!) is null)
+                .When(entry => PayloadSchemas.IsFile(entry.Value.Schema))
+                .WithMessage(entry => $"Hook '{entry.Key}': {Prefix}{entry.Key}:Schema: {PayloadSchemas.LoadProblem(schemaFolder.Path, entry.Value.Schema!)}");
             hook.RuleFor(entry => entry.Value.SecretHeader)
                 .NotEmpty()
                 .WithMessage(entry => $"Hook '{entry.Key}': {Prefix}{entry.Key}:SecretHeader must name a header.");

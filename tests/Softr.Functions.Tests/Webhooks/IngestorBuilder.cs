@@ -73,6 +73,7 @@ internal sealed class IngestorBuilder
         var catalog = new AutomationCatalog(Options.Create(automations), Options.Create(options), settings);
         var monitor = new StaticOptionsMonitor<WebhooksOptions>(options);
         return new WebhookIngestor(monitor, new HookSecrets(settings), WebhookSenders.All, new SignupPayloadValidator(), new AutomationEvaluator(catalog),
+            new PayloadSchemas(monitor, new PayloadSchemas.Folder(TestPaths.RepositoryRoot)),
             Ledger, Queue.Object, Time, NullLogger<WebhookIngestor>.Instance);
     }
 

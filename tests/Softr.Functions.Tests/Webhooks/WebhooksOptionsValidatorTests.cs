@@ -106,7 +106,8 @@ public sealed class WebhooksOptionsValidatorTests
     private static ValidateOptionsResult Validate(Dictionary<string, string?> settings)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        return new WebhooksOptionsValidator(new HookSecrets(configuration), WebhookSenders.All).Validate(null, Bind(settings));
+        return new WebhooksOptionsValidator(new HookSecrets(configuration), WebhookSenders.All, new PayloadSchemas.Folder(TestPaths.RepositoryRoot))
+            .Validate(null, Bind(settings));
     }
 
     private static WebhooksOptions Bind(Dictionary<string, string?> settings)
