@@ -234,6 +234,10 @@ public static class DatabaseApi
             {
                 return (null, Invalid(context, $"Field '{key}' does not exist in table {table.Id}."));
             }
+            if (value is JsonValue text && text.TryGetValue(out string? written) && written.Length > MaxTextLength)
+            {
+                return (null, Invalid(context, $"The value of field '{field.Name}' is longer than {MaxTextLength} characters."));
+            }
             if (FieldValues.WriteError(field, value) is { } problem)
             {
                 return (null, Invalid(context, problem));
@@ -289,6 +293,9 @@ public static class DatabaseApi
 
     private static IResult NotFound(HttpContext context, string message) =>
         SoftrApi.Error(context, StatusCodes.Status404NotFound, "NOT_FOUND", message);
+
+    /// <summary>The longest text a field takes (Softr's long text holds about 100,000 characters).</summary>
+    public const int MaxTextLength = 100_000;
 
     private static IResult Invalid(HttpContext context, string message) =>
         SoftrApi.Error(context, StatusCodes.Status400BadRequest, "VALIDATION_ERROR", message);

@@ -38,6 +38,11 @@ public static class UsersApi
         {
             return SoftrApi.Error(context, StatusCodes.Status400BadRequest, "Bad Request", "Something went wrong, please try again.");
         }
+        // Softr (and the mail service behind its invitations) refuses addresses and names it cannot use, with the same answer.
+        if (!SoftrUserRules.IsAcceptableEmail(email) || !SoftrUserRules.IsAcceptableFullName(fullName))
+        {
+            return SoftrApi.Error(context, StatusCodes.Status400BadRequest, "Bad Request", "Something went wrong, please try again.");
+        }
         if (!users.TryAdd(fullName, email, withMagicLink, out var user))
         {
             // Observed on the live API: an existing email answers 404 with code "Bad Request" (sic).

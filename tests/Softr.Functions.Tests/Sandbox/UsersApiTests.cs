@@ -46,7 +46,11 @@ public sealed class UsersApiTests(SandboxHost sandbox) : IClassFixture<SandboxHo
     [InlineData("""{"full_name":"","email":"a@example.com"}""")]
     [InlineData("""{"full_name":"Ada"}""")]
     [InlineData("not json")]
-    public async Task CreateUser_WithMissingFields_Answers400SomethingWentWrong(string body)
+    [InlineData("""{"full_name":"Ada","email":"ada\u0000@example.com"}""")]
+    [InlineData("""{"full_name":"Ada","email":"ada@example.com\r\nbcc: eve@example.com"}""")]
+    [InlineData("""{"full_name":"Ada","email":"ada.example.com"}""")]
+    [InlineData("""{"full_name":"Ada\u0000","email":"ada@example.com"}""")]
+    public async Task CreateUser_WithMissingOrIllFormedFields_Answers400SomethingWentWrong(string body)
     {
         using var request = Request(HttpMethod.Post, "/v1/api/users", SandboxHost.ApiKey, SandboxHost.Domain);
         request.Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");

@@ -1,0 +1,30 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Softr.Sandbox.Users;
+
+/// <summary>
+/// What the sandbox refuses in a new user, so that tests against it catch what production would: an
+/// address a mail server would not take, control or invisible characters, over-long values. Written
+/// for the sandbox on its own (not shared with the app's input rules), so a test cannot pass only
+/// because both sides made the same mistake.
+/// </summary>
+public static partial class SoftrUserRules
+{
+    public const int MaxEmailLength = 254;
+    public const int MaxFullNameLength = 255;
+
+    public static bool IsAcceptableEmail(string email) =>
+        email.Length <= MaxEmailLength && !HasHiddenCharacters(email) && Address().IsMatch(email);
+
+    public static bool IsAcceptableFullName(string fullName) =>
+        fullName.Length <= MaxFullNameLength && !HasHiddenCharacters(fullName.Replace(' ', 'x'));
+
+    private static bool HasHiddenCharacters(string text) => text.Any(c =>
+        char.GetUnicodeCategory(c) is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator
+        || c == '\uFFFD' || char.IsSurrogate(c) && !char.IsSurrogatePair(text, text.IndexOf(c, StringComparison.Ordinal)));
+
+    // A dot-atom local part, then a host of dot-separated labels ending in a non-numeric one (non-ASCII letters allowed in the host).
+    [GeneratedRegex(@"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([\p{L}\p{N}]([\p{L}\p{N}-]*[\p{L}\p{N}])?\.)+[\p{L}][\p{L}\p{N}-]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex Address();
+}
