@@ -37,7 +37,7 @@ public static class InputRules
     /// </summary>
     public static InputRule Email { get; } = new($"an e-mail address: local@domain.tld, at most {MaxEmailLength} characters, no spaces or control characters; international domains allowed", CheckEmail);
 
-    public static InputRule FullName { get; } = new($"a name: trimmed, 1 to {MaxFullNameLength} characters, no control or direction-override characters", CheckFullName);
+    public static InputRule FullName { get; } = new($"a name: trimmed, 1 to {MaxFullNameLength} characters, no control, invisible or direction-override characters (joiners between letters allowed)", CheckFullName);
 
     public static InputRule Id { get; } = new($"an id: 1 to {MaxIdLength} characters, no '/', '\\', '?', '#', '%', spaces or control characters, not '.' or '..'", CheckId);
 
@@ -139,6 +139,20 @@ public static class InputRules
         if (!string.Equals(value, value.Trim(), StringComparison.Ordinal))
         {
             return "has spaces at its start or end (use the strip filter).";
+        }
+        // Invisible format characters have no place in a name, but for the two joiners that some scripts
+        // (Persian, Indic) and emoji sequences need between letters (found by the property tests: a
+        // zero-width space before a name passed).
+        foreach (var c in value)
+        {
+            if (char.GetUnicodeCategory(c) == UnicodeCategory.Format && c is not '\u200C' and not '\u200D' and not (>= '\u202A' and <= '\u202E') and not (>= '\u2066' and <= '\u2069') and not '\u200E' and not '\u200F' and not '\u061C')
+            {
+                return $"contains an invisible character (U+{(int)c:X4}).";
+            }
+        }
+        if (value[0] is '\u200C' or '\u200D' || value[^1] is '\u200C' or '\u200D')
+        {
+            return "starts or ends with an invisible joiner.";
         }
         return CheckText(value, MaxFullNameLength, allowLineBreaks: false);
     }

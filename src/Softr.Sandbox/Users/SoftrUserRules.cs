@@ -17,8 +17,11 @@ public static partial class SoftrUserRules
     public static bool IsAcceptableEmail(string email) =>
         email.Length <= MaxEmailLength && !HasHiddenCharacters(email) && Address().IsMatch(email);
 
+    /// <summary>Joiners (U+200C, U+200D) are allowed between letters: Persian and Indic names, and emoji, need them.</summary>
     public static bool IsAcceptableFullName(string fullName) =>
-        fullName.Length <= MaxFullNameLength && !HasHiddenCharacters(fullName.Replace(' ', 'x'));
+        fullName.Length <= MaxFullNameLength
+        && !HasHiddenCharacters(fullName.Replace(' ', 'x').Replace('\u200C', 'x').Replace('\u200D', 'x'))
+        && !(fullName.StartsWith('\u200C') || fullName.StartsWith('\u200D') || fullName.EndsWith('\u200C') || fullName.EndsWith('\u200D'));
 
     private static bool HasHiddenCharacters(string text) => text.Any(c =>
         char.GetUnicodeCategory(c) is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator

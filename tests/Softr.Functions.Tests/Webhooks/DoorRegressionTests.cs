@@ -11,15 +11,9 @@ namespace Softr.Functions.Tests.Webhooks;
 /// </summary>
 public sealed class DoorRegressionTests
 {
-    /// <summary>An automation on every sender kind's hook, creating a user from <c>payload.email</c> and <c>payload.name</c>.</summary>
-    private static string CreateUserOnEveryHook() => "{" + string.Join(",", SignedDeliveries.Kinds.Select(kind => $$$"""
-        "create-on-{{{kind}}}": { "Hook": "{{{kind}}}", "Steps": [ { "Id": "user", "Action": "user.create",
-            "Inputs": { "email": "{{ payload.email }}", "fullName": "{{ payload.name | default: 'Someone' }}" } } ] }
-        """)) + "}";
-
     private static IngestorBuilder Door()
     {
-        var builder = new IngestorBuilder { AutomationsJson = CreateUserOnEveryHook(), MaxBodyBytes = 256 * 1024 }.WithEveryKind();
+        var builder = new IngestorBuilder { AutomationsJson = DoorSamples.CreateUserOnEveryHook(), MaxBodyBytes = 256 * 1024 }.WithEveryKind();
         builder.Time.SetUtcNow(DateTimeOffset.UtcNow);   // Standard Webhooks checks against the real clock
         return builder;
     }
@@ -39,6 +33,22 @@ public sealed class DoorRegressionTests
         Assert.Contains("/name", problem.Detail, StringComparison.Ordinal);
         Assert.Empty(builder.Enqueued);
         Assert.Equal(0, builder.Ledger.Count);
+    }
+
+    /// <summary>Found by the property tests: a key given twice was queued, and which value counted depended on the reader.</summary>
+    [Theory]
+    [MemberData(nameof(JsonKinds))]
+    public async Task DuplicateKeys_Are400(string kind)
+    {
+        var builder = Door();
+        var body = kind == "hubspot"
+            ? """[{"eventId":1,"email":"ada@example.com","email":"eve@example.com"}]"""
+            : """{"id":"x","email":"ada@example.com","email":"eve@example.com","name":"Ada"}""";
+
+        var result = await builder.Build().IngestAsync(SignedDeliveries.Request(kind, body, builder.Time.GetUtcNow()));
+
+        Assert.Equal(400, Assert.IsType<IngestionResult.Rejected>(result).Problem.Status);
+        Assert.Empty(builder.Enqueued);
     }
 
     [Fact]
@@ -248,13 +258,37 @@ public sealed class DoorRegressionTests
     [Fact]
     public async Task HookPolicy_OverridesTheSenderKindsDefault()
     {
-        var builder = new IngestorBuilder { AutomationsJson = CreateUserOnEveryHook() }.WithEveryKind(InvalidInputPolicy.Refuse);
+        var builder = new IngestorBuilder { AutomationsJson = DoorSamples.CreateUserOnEveryHook() }.WithEveryKind(InvalidInputPolicy.Refuse);
         builder.Time.SetUtcNow(DateTimeOffset.UtcNow);
 
         var result = await builder.Build().IngestAsync(SignedDeliveries.Request("stripe", """{"id":"evt_p","type":"x","email":"nope","name":"Ada"}""", builder.Time.GetUtcNow()));
 
         Assert.Equal(422, Assert.IsType<IngestionResult.Rejected>(result).Problem.Status);
         Assert.Empty(builder.Enqueued);
+    }
+
+    /// <summary>Found by the property tests: a name starting with a zero-width space passed the name rule and reached the plan.</summary>
+    [Theory]
+    [InlineData("\u200bAda Lovelace")]
+    [InlineData("Ada\u2060Lovelace")]
+    [InlineData("\u200dAda")]
+    public async Task NameWithAnInvisibleCharacter_Is422(string name)
+    {
+        var builder = Door();
+
+        var result = await builder.Build().IngestAsync(SignedDeliveries.Request("shared-secret", $$"""{"email":"ada@example.com","name":"{{name}}"}""", builder.Time.GetUtcNow()));
+
+        Assert.Equal(422, Assert.IsType<IngestionResult.Rejected>(result).Problem.Status);
+    }
+
+    [Fact]
+    public async Task PersianNameWithAJoiner_IsAccepted()
+    {
+        var builder = Door();
+
+        var result = await builder.Build().IngestAsync(SignedDeliveries.Request("shared-secret", """{"email":"ada@example.com","name":"می‌خواهم"}""", builder.Time.GetUtcNow()));
+
+        Assert.IsType<IngestionResult.Accepted>(result);
     }
 
     [Theory]

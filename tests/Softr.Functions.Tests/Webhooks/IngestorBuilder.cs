@@ -34,6 +34,9 @@ internal sealed class IngestorBuilder
     /// <summary>Automations for the test's hooks, as hooks.json would hold them (the "Automations" section's JSON).</summary>
     public string? AutomationsJson { get; init; }
 
+    /// <summary>The evaluator the last <see cref="Build"/> gave the ingestor (its automations), for tests that re-evaluate what was queued.</summary>
+    public AutomationEvaluator? Evaluator { get; private set; }
+
     /// <summary>Extra app settings (secrets the extra hooks name).</summary>
     public Dictionary<string, string?> MoreSettings { get; } = [];
 
@@ -72,7 +75,7 @@ internal sealed class IngestorBuilder
         automations.BindFrom(settings);
         var catalog = new AutomationCatalog(Options.Create(automations), Options.Create(options), settings);
         var monitor = new StaticOptionsMonitor<WebhooksOptions>(options);
-        return new WebhookIngestor(monitor, new HookSecrets(settings), WebhookSenders.All, new SignupPayloadValidator(), new AutomationEvaluator(catalog),
+        return new WebhookIngestor(monitor, new HookSecrets(settings), WebhookSenders.All, new SignupPayloadValidator(), Evaluator = new AutomationEvaluator(catalog),
             new PayloadSchemas(monitor, new PayloadSchemas.Folder(TestPaths.RepositoryRoot)),
             Ledger, Queue.Object, Time, NullLogger<WebhookIngestor>.Instance);
     }
