@@ -157,6 +157,10 @@ public sealed partial class WebhookIngestor(
         JsonElement payload, byte[]? body, CancellationToken cancellationToken)
     {
         var identity = sender.Identify(payload, headers);
+        if (identity.SenderEventId?.Length > EventIdentity.MaxLength || identity.EventType?.Length > EventIdentity.MaxLength)
+        {
+            return Reject(hookName, WebhookProblems.InvalidJson(hookName, $"the event's id or type is longer than {EventIdentity.MaxLength} characters."));
+        }
         var eventType = EventTypeOf(hook, identity);
         if (hook.Events.Count > 0 && !hook.Events.Contains(eventType, StringComparer.Ordinal))
         {

@@ -41,7 +41,33 @@ public sealed class RecipeRunTests(ProcessingFixture fixture) : IClassFixture<Pr
         Assert.Equal(callsAfterFirst, (await Harness.SandboxGetAsync("/sandbox/calls")).GetProperty("total").GetInt32());
         var status = await Harness.Get<IEventLog>().FindAsync(envelope.EventId);
         Assert.Equal(EventStatus.Succeeded, status!.Status);
+        Assert.NotEmpty(status.Steps);
         Assert.All(status.Steps, step => Assert.Equal(StepState.Succeeded, step.State));
+    }
+
+    /// <summary>
+    /// A signed sender's event whose e-mail breaks the rule (it was taken with 200 at the door): dead-lettered
+    /// with cause invalid-input and its error, before any Softr call; the error names no value.
+    /// </summary>
+    [Theory]
+    [InlineData("ada\\u0000@example.com")]
+    [InlineData("ada@example.com\\r\\nbcc: eve@example.com")]
+    [InlineData("ada.example.com")]
+    public async Task IllFormedEmail_IsDeadLetteredAsInvalidInput_WithNoSoftrCall(string email)
+    {
+        var sample = ProcessingFixture.Sample("stripe-checkout-paid").Replace("  Ada.Lovelace@Example.com ", email, StringComparison.Ordinal);
+        var envelope = Harness.Envelope("stripe", sample, dedupeKey: "invalid-" + email);
+        var callsBefore = (await Harness.SandboxGetAsync("/sandbox/calls")).GetProperty("total").GetInt32();
+
+        var result = await Harness.DeliverAsync(envelope);
+
+        Assert.Equal(ProcessingOutcome.DeadLettered, result.Outcome);
+        Assert.StartsWith(FailureCauses.InvalidInput, result.Detail, StringComparison.Ordinal);
+        Assert.Contains("step 'user': email", result.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("example.com", result.Detail, StringComparison.Ordinal);
+        Assert.Equal(callsBefore, (await Harness.SandboxGetAsync("/sandbox/calls")).GetProperty("total").GetInt32());
+        var letter = await Harness.Get<DeadLetterStore>().GetAsync(envelope.EventId, CancellationToken.None);
+        Assert.Equal(FailureCauses.InvalidInput, letter!.Cause);
     }
 
     [Fact]

@@ -51,6 +51,32 @@ public sealed class DoorRegressionTests
         Assert.Empty(builder.Enqueued);
     }
 
+    /// <summary>Found by the property tests: an empty event id threw (500) where the body's hash should have been the key.</summary>
+    [Fact]
+    public async Task EmptyEventId_IsDeduplicatedOnTheBody()
+    {
+        var builder = Door();
+        var ingestor = builder.Build();
+        const string Body = """{"event_id":"","event_type":"form_response","email":"ada@example.com","name":"Ada"}""";
+
+        var first = await ingestor.IngestAsync(SignedDeliveries.Request("typeform", Body, builder.Time.GetUtcNow()));
+        var again = await ingestor.IngestAsync(SignedDeliveries.Request("typeform", Body, builder.Time.GetUtcNow()));
+
+        Assert.IsType<IngestionResult.Accepted>(first);
+        Assert.IsType<IngestionResult.Duplicate>(again);
+        Assert.Null(Assert.Single(builder.Enqueued).SenderEventId);
+    }
+
+    [Fact]
+    public async Task OverlongEventId_Is400_NotAStorageFailure()
+    {
+        var builder = Door();
+
+        var result = await builder.Build().IngestAsync(SignedDeliveries.Request("stripe", "{\"id\":\"" + new string('e', 70_000) + "\",\"type\":\"t\"}", builder.Time.GetUtcNow()));
+
+        Assert.Equal(400, Assert.IsType<IngestionResult.Rejected>(result).Problem.Status);
+    }
+
     [Fact]
     public async Task InvalidUtf8InsideAString_Is400()
     {

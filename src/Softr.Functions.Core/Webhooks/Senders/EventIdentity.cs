@@ -7,7 +7,10 @@ public sealed record EventIdentity(string? SenderEventId, string? EventType)
 {
     public static EventIdentity Unknown { get; } = new(null, null);
 
-    /// <summary>A string or number property at <paramref name="path"/>, or null.</summary>
+    /// <summary>The longest sender event id or type kept; longer ones are refused (they are stored, and no sender's ids come near it).</summary>
+    public const int MaxLength = 256;
+
+    /// <summary>A non-empty string or number property at <paramref name="path"/>, or null.</summary>
     public static string? Read(JsonElement payload, params string[] path)
     {
         var current = payload;
@@ -18,9 +21,10 @@ public sealed record EventIdentity(string? SenderEventId, string? EventType)
                 return null;
             }
         }
+        // An empty id or type is no id or type (found by the property tests: "event_id": "" threw).
         return current.ValueKind switch
         {
-            JsonValueKind.String => current.GetString(),
+            JsonValueKind.String => current.GetString() is { Length: > 0 } text ? text : null,
             JsonValueKind.Number => current.GetRawText(),
             _ => null,
         };
