@@ -27,6 +27,8 @@ public class IngestionBenchmarks
     private byte[] _body = null!;
     private string _signature = null!;
     private WebhookIngestor _ingestor = null!;
+    private AutomationEvaluator _evaluator = null!;
+    private EventEnvelope _envelope = null!;
     private readonly Uri _url = new("https://functions.example.com/api/hooks/stripe");
 
     [GlobalSetup]
@@ -50,6 +52,12 @@ public class IngestionBenchmarks
         var automations = new AutomationsOptions();
         automations.BindFrom(settings);
         var evaluator = new AutomationEvaluator(new AutomationCatalog(Options.Create(automations), Options.Create(options), settings));
+        _evaluator = evaluator;
+        _envelope = new EventEnvelope
+        {
+            EventId = "evt_benchmark", Hook = "stripe", Sender = "stripe", SenderEventId = "evt_1QbenchMARK", EventType = "checkout.session.completed",
+            ReceivedAt = DateTimeOffset.UtcNow, CorrelationId = "evt_benchmark", Payload = JsonDocument.Parse(_body).RootElement.Clone(),
+        };
         _ingestor = new WebhookIngestor(new FixedOptions(options), new HookSecrets(settings), WebhookSenders.All, new SignupPayloadValidator(), evaluator,
             new PayloadSchemas(new FixedOptions(options), new PayloadSchemas.Folder(AppContext.BaseDirectory)), new NoLedger(), new NoQueue(), TimeProvider.System, NullLogger<WebhookIngestor>.Instance);
     }
@@ -75,6 +83,16 @@ public class IngestionBenchmarks
         var result = await _ingestor.IngestAsync(new WebhookRequest("stripe", Header, "application/json", new MemoryStream(_body), "POST", _url) { ContentLength = _body.Length });
         return result is IngestionResult.Accepted ? result : throw new InvalidOperationException($"Not accepted: {result}");
     }
+
+    /// <summary>The door's share that is the recipe's plan and its input rules.</summary>
+    [Benchmark(Description = "Plan evaluation with input rules alone (the recipe)")]
+    public int EvaluateOnly() => _evaluator.Evaluate(_envelope).Automations.Count;
+
+    [Benchmark(Description = "Envelope serialisation alone")]
+    public int SerializeOnly() => EventEnvelopeSerializer.Serialize(_envelope).ToMemory().Length;
+
+    [Benchmark(Description = "String well-formedness walk alone")]
+    public bool StringsOnly() => PayloadWellFormedness.CheckStrings(_envelope.Payload) is null;
 
     private string? Header(string name) => name == StripeSender.SignatureHeader ? _signature : null;
 

@@ -106,14 +106,18 @@ public static class InputRules
 
     private static string? CheckDomain(string domain)
     {
-        string ascii;
-        try
+        // IDNA only where it is needed: most domains are ASCII already, and the mapping costs microseconds.
+        var ascii = domain;
+        if (!System.Text.Ascii.IsValid(domain))
         {
-            ascii = Idn.GetAscii(domain);
-        }
-        catch (ArgumentException)
-        {
-            return "is not an e-mail address (the domain is not a valid host name).";
+            try
+            {
+                ascii = Idn.GetAscii(domain);
+            }
+            catch (ArgumentException)
+            {
+                return "is not an e-mail address (the domain is not a valid host name).";
+            }
         }
         var labels = ascii.Split('.');
         if (labels.Length < 2 || ascii.Length > 253)
@@ -209,6 +213,18 @@ public static class InputRules
         return FirstForbidden(value, allowSpaces: true, allowLineBreaks) is { } forbidden ? $"contains {forbidden}." : null;
     }
 
+    private static bool IsPrintableAscii(string value, bool allowSpaces)
+    {
+        foreach (var c in value)
+        {
+            if (c is < ' ' or > '~' || (c == ' ' && !allowSpaces))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /// <summary>
     /// The first character no Softr value should hold, named (never shown): control characters (NUL,
     /// CR/LF where lines are not expected, which is how headers are injected), direction overrides
@@ -217,6 +233,11 @@ public static class InputRules
     /// </summary>
     private static string? FirstForbidden(string value, bool allowSpaces, bool allowLineBreaks)
     {
+        // The usual value is printable ASCII: settled in one pass without Unicode tables.
+        if (IsPrintableAscii(value, allowSpaces))
+        {
+            return null;
+        }
         foreach (var rune in value.EnumerateRunes())
         {
             var code = rune.Value;

@@ -33,9 +33,13 @@ public abstract class SoftrAction
     /// </summary>
     public virtual bool SafeToRepeat => true;
 
-    public IReadOnlyList<string> Required => [.. Inputs.Where(input => input.Required).Select(input => input.Name)];
+    // Worked out once: evaluation asks for them for every step of every event.
+    private IReadOnlyList<string>? _required;
+    private IReadOnlyList<string>? _optional;
 
-    public IReadOnlyList<string> Optional => [.. Inputs.Where(input => !input.Required).Select(input => input.Name)];
+    public IReadOnlyList<string> Required => _required ??= [.. Inputs.Where(input => input.Required).Select(input => input.Name)];
+
+    public IReadOnlyList<string> Optional => _optional ??= [.. Inputs.Where(input => !input.Required).Select(input => input.Name)];
 
     public bool Accepts(string input) => Inputs.Any(candidate => string.Equals(candidate.Name, input, StringComparison.OrdinalIgnoreCase));
 

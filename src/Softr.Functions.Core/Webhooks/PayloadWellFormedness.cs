@@ -23,6 +23,27 @@ public static class PayloadWellFormedness
         return $"the body is not well-formed UTF-8 (byte {at}).";
     }
 
+    /// <summary>
+    /// Whether <paramref name="json"/> holds a <c>\uD8..</c>-<c>\uDF..</c> escape: the only way a
+    /// well-formed UTF-8 body can carry half a surrogate pair. Without one, the walk below is not needed
+    /// (it is over-cautious: an escaped backslash followed by "ud800" also counts).
+    /// </summary>
+    public static bool MayHoldSurrogateEscape(ReadOnlySpan<byte> json)
+    {
+        var at = 0;
+        while (json[at..].IndexOf("\\u"u8) is var found and >= 0)
+        {
+            var start = at + found + 2;
+            if (start + 1 < json.Length && json[start] is (byte)'d' or (byte)'D' && json[start + 1] is (byte)'8' or (byte)'9' or (byte)'a' or (byte)'b' or (byte)'A' or (byte)'B'
+                or (byte)'c' or (byte)'C' or (byte)'d' or (byte)'D' or (byte)'e' or (byte)'E' or (byte)'f' or (byte)'F')
+            {
+                return true;
+            }
+            at = start;
+        }
+        return false;
+    }
+
     /// <summary>Null when every string and property name in <paramref name="payload"/> decodes, else the JSON pointer of the first that does not.</summary>
     public static string? CheckStrings(JsonElement payload) => Walk(payload, "");
 

@@ -41,7 +41,7 @@ public static class WebhookBodyParser
         {
             return (default, parse.IsForm ? WebhookProblems.InvalidForm(hook, parse.Error!) : WebhookProblems.InvalidJson(hook, parse.Error!));
         }
-        if (PayloadWellFormedness.CheckStrings(payload) is { } notUnicode)
+        if (PayloadWellFormedness.MayHoldSurrogateEscape(body) && PayloadWellFormedness.CheckStrings(payload) is { } notUnicode)
         {
             return (default, WebhookProblems.InvalidJson(hook, notUnicode));
         }
@@ -187,14 +187,28 @@ public static class WebhookBodyParser
                 ? answers
                 : list.Count == 1 ? JsonValue.Create(list[0]) : new JsonArray([.. list.Select(value => (JsonNode?)JsonValue.Create(value))]);
         }
-        return BodyParse.Parsed(JsonSerializer.SerializeToElement(payload, EventsJsonContext.Default.JsonObject));
+        try
+        {
+            return BodyParse.Parsed(JsonSerializer.SerializeToElement(payload, EventsJsonContext.Default.JsonObject));
+        }
+        catch (Exception exception) when (exception is JsonException or InvalidOperationException or ArgumentException)
+        {
+            // A rawRequest whose JSON cannot be written back (a lone surrogate escape, say).
+            return BodyParse.InvalidForm("a field's JSON cannot be read: " + exception.Message);
+        }
     }
 
     private static JsonObject? TryParseObject(string? text)
     {
         try
         {
-            return text is null ? null : JsonNode.Parse(text) as JsonObject;
+            // Parsed whole (not lazily), with duplicate keys refused as in a JSON body.
+            if (text is null)
+            {
+                return null;
+            }
+            using var document = JsonDocument.Parse(text, JsonOptions);
+            return document.RootElement.ValueKind == JsonValueKind.Object ? JsonObject.Create(document.RootElement.Clone()) : null;
         }
         catch (JsonException)
         {

@@ -47,7 +47,13 @@ public sealed class DoorPropertyTests
                 var (kindIndex, mutation, seed, refuse) = sample;
                 var kind = kinds[kindIndex];
                 var body = DoorMutations.Apply(DoorSamples.Bytes(kind), mutation, seed);
-                var contentType = kind == "shared-secret" && mutation == 13 ? "application/x-www-form-urlencoded" : "application/json";
+                var contentType = "application/json";
+                if (kind == "shared-secret" && (seed & 1) == 0)
+                {
+                    // As Jotform posts it: the JSON inside a multipart form's rawRequest field, parsed in place.
+                    body = [.. "--x\r\nContent-Disposition: form-data; name=\"rawRequest\"\r\n\r\n"u8, .. body, .. "\r\n--x--\r\n"u8];
+                    contentType = "multipart/form-data; boundary=x";
+                }
                 Holds(kind, body, contentType, refuse ? InvalidInputPolicy.Refuse : InvalidInputPolicy.Default, headers: null);
             }, iter: MutationIterations);
     }

@@ -77,6 +77,25 @@ public sealed class DoorRegressionTests
         Assert.Equal(400, Assert.IsType<IngestionResult.Rejected>(result).Problem.Status);
     }
 
+    /// <summary>Found reading the parser after the property tests: Jotform's rawRequest JSON is parsed in place, and was not held to the body's rules.</summary>
+    [Theory]
+    [InlineData("{\"q3_email\":\"ada@example.com\",\"q3_email\":\"eve@example.com\"}")]
+    [InlineData("{\"q3_email\":\"a\\ud800\"}")]
+    public async Task JotformRawRequestWithDuplicateKeysOrALoneSurrogate_IsNeverA500(string rawRequest)
+    {
+        var builder = Door();
+        var body = Encoding.UTF8.GetBytes($"--x\r\nContent-Disposition: form-data; name=\"rawRequest\"\r\n\r\n{rawRequest}\r\n--x--\r\n");
+
+        var result = await builder.Build().IngestAsync(SignedDeliveries.Request("shared-secret", body, builder.Time.GetUtcNow(), "multipart/form-data; boundary=x"));
+
+        // Either refused, or taken with rawRequest kept as text: never a throw, never a 5xx, never a lone surrogate queued.
+        if (result is IngestionResult.Rejected rejected)
+        {
+            Assert.InRange(rejected.Problem.Status ?? 0, 400, 499);
+        }
+        Assert.All(builder.Enqueued, envelope => Assert.Null(PayloadWellFormedness.CheckStrings(envelope.Payload)));
+    }
+
     [Fact]
     public async Task InvalidUtf8InsideAString_Is400()
     {
