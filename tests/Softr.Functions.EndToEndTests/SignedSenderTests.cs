@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Softr.Functions.Storage;
 
@@ -39,15 +37,5 @@ public sealed class SignedSenderTests(IngestionOnlySystem system) : IClassFixtur
         Assert.Single(queued, message => message.Body.ToString().Contains("\"senderEventId\":\"evt_e2e_1\"", StringComparison.Ordinal));
     }
 
-    private Task<HttpResponseMessage> PostStripeAsync(string body, string secret, DateTimeOffset at)
-    {
-        var timestamp = at.ToUnixTimeSeconds();
-        var signature = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{timestamp}.{body}")));
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/hooks/payments")
-        {
-            Content = new StringContent(body, Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Add("Stripe-Signature", $"t={timestamp},v1={signature}");
-        return system.Host.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> PostStripeAsync(string body, string secret, DateTimeOffset at) => system.PostStripeAsync(body, secret, at);
 }

@@ -138,6 +138,20 @@ public abstract class SystemUnderTest : IAsyncLifetime
         }
     }
 
+    /// <summary>Posts <paramref name="body"/> to the <c>payments</c> hook signed as Stripe signs it, at <paramref name="at"/>.</summary>
+    public Task<HttpResponseMessage> PostStripeAsync(string body, string secret = StripeSecret, DateTimeOffset? at = null)
+    {
+        var timestamp = (at ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds();
+        var signature = Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(System.Text.Encoding.UTF8.GetBytes(secret),
+            System.Text.Encoding.UTF8.GetBytes($"{timestamp}.{body}")));
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/hooks/payments")
+        {
+            Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("Stripe-Signature", $"t={timestamp},v1={signature}");
+        return Host.SendAsync(request);
+    }
+
     public Task<HttpResponseMessage> PostWebhookAsync(string body, string? secret = HookSecret, string hook = Hook)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, $"/api/hooks/{hook}")

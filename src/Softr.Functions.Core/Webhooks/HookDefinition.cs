@@ -24,8 +24,9 @@ public sealed class HookDefinition
     public string SecretHeader { get; set; } = DefaultSecretHeader;
 
     /// <summary>
-    /// A built-in payload schema the body must satisfy, validated field by field (400 with field errors).
-    /// <c>signup</c> (<c>{"email", "full_name"}</c>) is the one so far; empty accepts any JSON object.
+    /// The schema the payload must satisfy: the built-in <c>signup</c> (<c>{"email", "full_name"}</c>,
+    /// FluentValidation), or a JSON Schema file beside hooks.json (<c>schemas/contact-form.schema.json</c>,
+    /// see <see cref="PayloadSchemas"/>; errors keyed by JSON pointer). Empty accepts any JSON object.
     /// </summary>
     public string? Schema { get; set; }
 

@@ -1,0 +1,51 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
+using Softr.Functions.App;
+using Softr.Functions.Automations;
+using Softr.Functions.Webhooks;
+
+namespace Softr.Functions.Tests.App;
+
+/// <summary>The JSON a sender gets for the answers added with batches and input rules.</summary>
+public sealed class WebhookResponsesTests
+{
+    [Fact]
+    public void Batch_ListsEachEventInOrder_WithItsIdAndStatus()
+    {
+        var result = WebhookResponses.From(new IngestionResult.Batch(
+        [
+            new IngestionResult.Accepted("evt_a"),
+            new IngestionResult.Duplicate("evt_b"),
+            new IngestionResult.Ignored("contact.deletion"),
+        ]));
+
+        var json = JsonSerializer.SerializeToElement(Assert.IsType<OkObjectResult>(result).Value);
+        Assert.Equal("accepted", json.GetProperty("status").GetString());
+        var events = json.GetProperty("events").EnumerateArray().ToList();
+        Assert.Equal(["accepted", "duplicate", "ignored"], events.Select(item => item.GetProperty("status").GetString()));
+        Assert.Equal("evt_a", events[0].GetProperty("id").GetString());
+        Assert.Equal("/api/events/evt_b", events[1].GetProperty("statusUrl").GetString());
+        Assert.Equal("contact.deletion", events[2].GetProperty("type").GetString());
+        Assert.False(events[2].TryGetProperty("id", out _));
+    }
+
+    [Fact]
+    public void AcceptedWithInvalidInput_Is200_ListingTheErrors_WithoutValues()
+    {
+        var result = WebhookResponses.From(new IngestionResult.Accepted("evt_a")
+        {
+            InvalidInput = [new InputError("paid-checkout", "user", "email", "is not an e-mail address.")],
+        });
+
+        var json = JsonSerializer.SerializeToElement(Assert.IsType<OkObjectResult>(result).Value);
+        Assert.Equal("automation 'paid-checkout', step 'user': email is not an e-mail address.", json.GetProperty("invalidInput")[0].GetString());
+    }
+
+    [Fact]
+    public void AcceptedWithoutInvalidInput_HasNoSuchField()
+    {
+        var json = JsonSerializer.SerializeToElement(Assert.IsType<OkObjectResult>(WebhookResponses.From(new IngestionResult.Accepted("evt_a"))).Value);
+
+        Assert.False(json.TryGetProperty("invalidInput", out _));
+    }
+}
