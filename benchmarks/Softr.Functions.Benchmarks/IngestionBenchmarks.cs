@@ -28,6 +28,7 @@ public class IngestionBenchmarks
     private string _signature = null!;
     private WebhookIngestor _ingestor = null!;
     private AutomationEvaluator _evaluator = null!;
+    private WebhookIngestor _bareIngestor = null!;
     private EventEnvelope _envelope = null!;
     private readonly Uri _url = new("https://functions.example.com/api/hooks/stripe");
 
@@ -52,6 +53,12 @@ public class IngestionBenchmarks
         var automations = new AutomationsOptions();
         automations.BindFrom(settings);
         var evaluator = new AutomationEvaluator(new AutomationCatalog(Options.Create(automations), Options.Create(options), settings));
+        // The same door and hook with no automation: what evaluating the recipe at the door adds, in the same run.
+        var bare = new AutomationsOptions();
+        _bareIngestor = new WebhookIngestor(new FixedOptions(options), new HookSecrets(settings), WebhookSenders.All, new SignupPayloadValidator(),
+            new AutomationEvaluator(new AutomationCatalog(Options.Create(bare), Options.Create(options), settings)),
+            new PayloadSchemas(new FixedOptions(options), new PayloadSchemas.Folder(AppContext.BaseDirectory)), new NoLedger(), new NoQueue(), TimeProvider.System,
+            NullLogger<WebhookIngestor>.Instance);
         _evaluator = evaluator;
         _envelope = new EventEnvelope
         {
@@ -81,6 +88,13 @@ public class IngestionBenchmarks
     public async Task<object> Ingest()
     {
         var result = await _ingestor.IngestAsync(new WebhookRequest("stripe", Header, "application/json", new MemoryStream(_body), "POST", _url) { ContentLength = _body.Length });
+        return result is IngestionResult.Accepted ? result : throw new InvalidOperationException($"Not accepted: {result}");
+    }
+
+    [Benchmark(Description = "WebhookIngestor.IngestAsync (Stripe, 2 KB, no automation)")]
+    public async Task<object> IngestWithoutAutomations()
+    {
+        var result = await _bareIngestor.IngestAsync(new WebhookRequest("stripe", Header, "application/json", new MemoryStream(_body), "POST", _url) { ContentLength = _body.Length });
         return result is IngestionResult.Accepted ? result : throw new InvalidOperationException($"Not accepted: {result}");
     }
 
