@@ -110,6 +110,15 @@ public static class InputRules
         var ascii = domain;
         if (!System.Text.Ascii.IsValid(domain))
         {
+            // IDNA 2008 takes letters, digits and marks only; the platform's mapping is laxer and lets
+            // symbols such as '¥' through (found by the property tests).
+            foreach (var c in domain)
+            {
+                if (!(char.IsLetterOrDigit(c) || c is '-' or '.' || char.GetUnicodeCategory(c) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark))
+                {
+                    return "is not an e-mail address (the domain holds a character no domain name may hold).";
+                }
+            }
             try
             {
                 ascii = Idn.GetAscii(domain);

@@ -45,44 +45,32 @@ public static class WebhookProblems
         StatusCodes.Status503ServiceUnavailable, "storage-unavailable", "Storage unavailable",
         "The event could not be stored and was not accepted. Retry later.", hook);
 
-    public static ValidationProblemDetails Invalid(string hook, ValidationResult validation)
-    {
-        var problem = new ValidationProblemDetails(validation.ToDictionary())
-        {
-            Status = StatusCodes.Status400BadRequest,
-            Type = TypePrefix + "validation",
-            Title = "The payload failed validation",
-            Detail = "See 'errors' for each field that must change.",
-        };
-        problem.Extensions["hook"] = hook;
-        return problem;
-    }
+    public static ValidationProblemDetails Invalid(string hook, ValidationResult validation) =>
+        Validation(hook, validation.ToDictionary(), StatusCodes.Status400BadRequest, "validation", "The payload failed validation",
+            "See 'errors' for each field that must change.");
 
     /// <summary>400: the payload breaks the hook's JSON Schema; each key in <c>errors</c> is a JSON pointer to the value.</summary>
-    public static ValidationProblemDetails SchemaInvalid(string hook, IReadOnlyDictionary<string, string[]> errors)
-    {
-        var problem = new ValidationProblemDetails(errors.ToDictionary(pair => pair.Key, pair => pair.Value))
-        {
-            Status = StatusCodes.Status400BadRequest,
-            Type = TypePrefix + "validation",
-            Title = "The payload failed validation",
-            Detail = "The payload does not match the hook's schema; each key in 'errors' is a JSON pointer to a value that must change.",
-        };
-        problem.Extensions["hook"] = hook;
-        return problem;
-    }
+    public static ValidationProblemDetails SchemaInvalid(string hook, IReadOnlyDictionary<string, string[]> errors) =>
+        Validation(hook, errors.ToDictionary(pair => pair.Key, pair => pair.Value), StatusCodes.Status400BadRequest, "validation",
+            "The payload failed validation", "The payload does not match the hook's schema; each key in 'errors' is a JSON pointer to a value that must change.");
 
     /// <summary>422: the event is well-formed, but values the hook's automations would send to Softr break their rules.</summary>
     public static ValidationProblemDetails InvalidInput(string hook, IReadOnlyList<Automations.InputError> errors)
     {
         ArgumentNullException.ThrowIfNull(errors);
-        var problem = new ValidationProblemDetails(errors.GroupBy(error => error.Path)
-            .ToDictionary(group => group.Key, group => group.Select(error => $"{error.Input} {error.Error}").ToArray()))
+        return Validation(hook, errors.GroupBy(error => error.Path).ToDictionary(group => group.Key, group => group.Select(error => $"{error.Input} {error.Error}").ToArray()),
+            StatusCodes.Status422UnprocessableEntity, "invalid-input", "Values the automations would send are invalid",
+            "Each key in 'errors' is automation/step/input. Nothing was queued; correct the values and send again.");
+    }
+
+    private static ValidationProblemDetails Validation(string hook, IDictionary<string, string[]> errors, int status, string type, string title, string detail)
+    {
+        var problem = new ValidationProblemDetails(errors)
         {
-            Status = StatusCodes.Status422UnprocessableEntity,
-            Type = TypePrefix + "invalid-input",
-            Title = "Values the automations would send are invalid",
-            Detail = "Each key in 'errors' is automation/step/input. Nothing was queued; correct the values and send again.",
+            Status = status,
+            Type = TypePrefix + type,
+            Title = title,
+            Detail = detail,
         };
         problem.Extensions["hook"] = hook;
         return problem;

@@ -28,6 +28,6 @@ public static partial class SoftrUserRules
         || c == '\uFFFD' || char.IsSurrogate(c) && !char.IsSurrogatePair(text, text.IndexOf(c, StringComparison.Ordinal)));
 
     // A dot-atom local part, then a host of dot-separated labels ending in a non-numeric one (non-ASCII letters allowed in the host).
-    [GeneratedRegex(@"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([\p{L}\p{N}]([\p{L}\p{N}-]*[\p{L}\p{N}])?\.)+[\p{L}][\p{L}\p{N}-]*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([\p{L}\p{N}]([\p{L}\p{M}\p{N}-]*[\p{L}\p{M}\p{N}])?\.)+[\p{L}][\p{L}\p{M}\p{N}-]*$", RegexOptions.CultureInvariant)]
     private static partial Regex Address();
 }

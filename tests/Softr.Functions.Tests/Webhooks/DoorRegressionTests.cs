@@ -336,9 +336,24 @@ public sealed class DoorRegressionTests
         Assert.IsType<IngestionResult.Accepted>(result);
     }
 
+    /// <summary>Found by the property tests: a symbol in the domain ('¥') passed the platform's IDN mapping and the e-mail rule.</summary>
+    [Theory]
+    [InlineData("ada@exa\u00a5mple.com")]
+    [InlineData("ada@exa\u2603mple.com")]
+    [InlineData("ada@example.c\u00a9m")]
+    public async Task SymbolInTheDomain_Is422(string email)
+    {
+        var builder = Door();
+
+        var result = await builder.Build().IngestAsync(SignedDeliveries.Request("shared-secret", $$"""{"email":"{{email}}","name":"Ada"}""", builder.Time.GetUtcNow()));
+
+        Assert.Equal(422, Assert.IsType<IngestionResult.Rejected>(result).Problem.Status);
+    }
+
     [Theory]
     [InlineData("ada@example.com")]
     [InlineData("ada.lovelace+portal@mail.example.co.uk")]
+    [InlineData("ada@\u0928\u092e\u0938\u094d\u0924\u0947.com")]
     [InlineData("juergen@bücher.de")]
     public async Task WellFormedEmails_AreAccepted(string email)
     {

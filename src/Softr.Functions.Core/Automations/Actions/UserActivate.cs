@@ -1,28 +1,15 @@
-using Softr.Functions.Processing;
-
 namespace Softr.Functions.Automations.Actions;
 
 /// <summary><c>user.activate</c>: Activate the user.</summary>
-public sealed class UserActivate : SoftrAction
+public sealed class UserActivate : UserEmailAction
 {
     public override string Name => SoftrActions.UserActivate;
 
-    public override ActionKind Kind => ActionKind.Write;
-
     public override string Description => "Activate the user.";
 
-    public override IReadOnlyList<ActionInput> Inputs { get; } = [Input(SoftrActions.Email, InputRules.Email)];
-
-    public override IReadOnlyList<string> Outputs => [SoftrActions.Email];
-
-    public override async Task<Dictionary<string, string?>> RunAsync(StepCall call, StepContext context, CancellationToken cancellationToken)
+    protected override async Task CallAsync(string email, StepContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(call);
         ArgumentNullException.ThrowIfNull(context);
-        var email = call.Input(SoftrActions.Email);
         await context.Users.ActivateUserAsync(email, cancellationToken).ConfigureAwait(false);
-        var outputs = Results();
-        outputs[SoftrActions.Email] = email;
-        return outputs;
     }
 }
