@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Softr.Functions.Events;
 
 namespace Softr.Functions.Automations;
@@ -47,6 +48,11 @@ public sealed class AutomationEvaluator(AutomationCatalog catalog)
         try
         {
             return Evaluate(automation, eventType, scope);
+        }
+        catch (RegexMatchTimeoutException timeout)
+        {
+            return new AutomationOutcome(automation.Name, OutcomeStatus.MappingFailed,
+                $"a Matches condition (/{timeout.Pattern}/) ran past its {timeout.MatchTimeout.TotalMilliseconds:0} ms limit on a value of {timeout.Input.Length} characters; simplify the pattern", []);
         }
         catch (Exception exception) when (exception is InvalidOperationException or FormatException or ArgumentException or OverflowException or IOException)
         {

@@ -116,17 +116,12 @@ public abstract class Condition
             return holds ? null : $"{definition.Path} {Describe()} (it was {(value is null ? "empty" : $"'{Shorten(value)}'")})";
         }
 
-        private bool Matches(string value)
-        {
-            try
-            {
-                return pattern!.IsMatch(value);
-            }
-            catch (RegexMatchTimeoutException)
-            {
-                return false;
-            }
-        }
+        /// <remarks>
+        /// A pattern that runs past its 50 ms is not "no match": the automation cannot decide, and skipping
+        /// it silently would lose the event's work. The time-out goes up to the evaluator, which fails the
+        /// automation with the cause (and processing dead-letters the event as <c>mapping</c>).
+        /// </remarks>
+        private bool Matches(string value) => pattern!.IsMatch(value);
 
         /// <summary>Numbers as numbers, ISO dates as instants, anything else as text; null (no comparison holds) when the value is empty.</summary>
         private static int? Compare(string? value, string bound)

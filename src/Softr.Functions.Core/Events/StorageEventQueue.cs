@@ -17,6 +17,9 @@ public sealed class StorageEventQueue(QueueServiceClient queueService, IPayloadS
     /// </summary>
     public const int MaxMessageBytes = 64 * 1024 / 4 * 3;
 
+    /// <summary>Azure Storage's time-to-live for a message that never expires.</summary>
+    public static readonly TimeSpan NeverExpires = TimeSpan.FromSeconds(-1);
+
     // Queues are created on first use so that a fresh storage account (Azurite, a new deployment)
     // works without a separate provisioning step. Remembered per process to keep it off the hot path.
     private readonly ConcurrentDictionary<string, QueueClient> _readyQueues = new(StringComparer.Ordinal);
@@ -40,7 +43,10 @@ public sealed class StorageEventQueue(QueueServiceClient queueService, IPayloadS
                     PayloadReference = reference,
                 });
             }
-            await queue.SendMessageAsync(message, visibilityTimeout: delay > TimeSpan.Zero ? delay : null, cancellationToken: cancellationToken).ConfigureAwait(false);
+            // No expiry: the default of 7 days would delete, without a word, an event that a long Softr
+            // outage or a stopped app kept from being processed (issue #13).
+            await queue.SendMessageAsync(message, visibilityTimeout: delay > TimeSpan.Zero ? delay : null, timeToLive: NeverExpires,
+                cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is RequestFailedException or AggregateException or HttpRequestException
             || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))

@@ -180,6 +180,21 @@ public sealed class AutomationEvaluatorTests
         "Webhooks": { "Hooks": { "shop": { "Sender": "shared-secret", "SecretSettings": [ "SOFTR_BUTTON_SECRET" ] } } }
         """;
 
+    /// <summary>A pattern that backtracks past its 50 ms is a failure with its cause, not a silent "no match" that skips the automation (issue #13).</summary>
+    [Fact]
+    public void MatchesThatTimesOut_FailsTheAutomationWithItsCause()
+    {
+        var harness = Harness("""{ "Path": "payload.customer.name", "Matches": "^(a+)+$" }""",
+            """{ "Action": "user.create", "Inputs": { "email": "ada@example.com", "fullName": "Ada" } }""");
+        var evil = $$"""{ "customer": { "name": "{{new string('a', 40)}}!" } }""";
+
+        var outcome = Assert.Single(harness.Evaluate("shop", "order", evil).Automations);
+
+        Assert.Equal(OutcomeStatus.MappingFailed, outcome.Status);
+        Assert.Contains("ran past its 50 ms limit", outcome.Reason, StringComparison.Ordinal);
+        Assert.Contains("/^(a+)+$/", outcome.Reason, StringComparison.Ordinal);
+    }
+
     private static AutomationHarness Harness(string? condition, string step)
     {
         var when = condition is null ? "" : $"\"When\": {condition},";
