@@ -44,7 +44,8 @@ public static class FunctionsCoreServiceCollectionExtensions
 
         services.AddSingleton<IValidator<SignupPayload>, SignupPayloadValidator>();
         services.AddSingleton<WebhookIngestor>();
-        services.AddOptions<ProcessingOptions>().BindConfiguration(ProcessingOptions.SectionName);
+        services.AddOptions<ProcessingOptions>().BindConfiguration(ProcessingOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ProcessingOptions>, ProcessingOptionsValidator>();
         // Transient: they hold the typed Softr clients, whose handlers the HTTP client factory rotates.
         services.AddSingleton<TableSchemaCache>();
         services.AddTransient<RecordFields>();
