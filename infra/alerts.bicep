@@ -23,6 +23,15 @@ var rules = [
     description: 'Events were dead-lettered: triage by cause, fix, replay (runbook: Dead letters).'
     severity: 2
     query: 'traces | where message has "dead-lettered" | summarize count()'
+    column: 'count_'
+    threshold: 0
+  }
+  {
+    name: 'poison-kept'
+    description: 'A poison message could not be dead-lettered and waits in events-poison-poison: nothing is lost, but nothing will process it (runbook: Poison that could not be dead-lettered).'
+    severity: 1
+    query: 'customMetrics | where name == "softr.queue.depth" and tostring(customDimensions.queue) == "events-poison-poison" | summarize depth = max(value)'
+    column: 'depth'
     threshold: 0
   }
   {
@@ -30,6 +39,7 @@ var rules = [
     description: 'More than 5% of Softr calls were refused with 429: another client spends the token, or the budget is set above Softr\'s (runbook: Throughput).'
     severity: 3
     query: 'dependencies | where target has "softr" | summarize share = 100.0 * countif(resultCode == "429") / count() | project share'
+    column: 'share'
     threshold: 5
   }
   {
@@ -37,6 +47,7 @@ var rules = [
     description: 'An event finished more than 5 minutes after it was received: a backlog, Softr down, or budget too small (runbook: Backlog).'
     severity: 3
     query: 'traces | where message has "succeeded on attempt" | extend age = todouble(customDimensions.AgeSeconds) | summarize oldest = max(age) | project oldest'
+    column: 'oldest'
     threshold: 300
   }
 ]
@@ -57,7 +68,7 @@ resource alertRules 'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview' 
         {
           query: rule.query
           timeAggregation: 'Maximum'
-          metricMeasureColumn: rule.name == 'dead-letters' ? 'count_' : (rule.name == 'softr-429-share' ? 'share' : 'oldest')
+          metricMeasureColumn: rule.column
           operator: 'GreaterThan'
           threshold: rule.threshold
           failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 }

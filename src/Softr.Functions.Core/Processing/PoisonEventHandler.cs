@@ -12,7 +12,26 @@ namespace Softr.Functions.Processing;
 public sealed partial class PoisonEventHandler(EventProgressStore progressStore, DeadLetterStore deadLetters, TimeProvider time,
     ILogger<PoisonEventHandler> logger)
 {
+    /// <remarks>
+    /// A failure here (storage unreachable, say) is counted, logged as an error, and thrown: the runtime
+    /// tries again, and after its last try moves the message to <see cref="Storage.QueueNames.EventsPoisonPoison"/>,
+    /// where it is kept, shown by the queue-depth gauge and alerted on. It is never dropped.
+    /// </remarks>
     public async Task HandleAsync(BinaryData message, string messageId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await DeadLetterAsync(message, messageId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            Telemetry.SoftrTelemetry.PoisonFailures.Add(1);
+            LogPoisonFailed(exception, messageId);
+            throw;
+        }
+    }
+
+    private async Task DeadLetterAsync(BinaryData message, string messageId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         EventEnvelope envelope;
@@ -42,6 +61,9 @@ public sealed partial class PoisonEventHandler(EventProgressStore progressStore,
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Event {EventId} reached the poison queue; dead-lettered with cause poison")]
     private partial void LogPoison(string eventId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not dead-letter poison message {MessageId}; it will be tried again, then kept in events-poison-poison")]
+    private partial void LogPoisonFailed(Exception exception, string messageId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Unreadable message {MessageId} reached the poison queue; kept in the dead letters")]
     private partial void LogUnreadable(string messageId);

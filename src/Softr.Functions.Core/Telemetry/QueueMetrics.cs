@@ -18,7 +18,7 @@ public sealed partial class QueueMetrics(QueueServiceClient queues, TimeProvider
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
 
-    private static readonly string[] Queues = [QueueNames.Events, QueueNames.EventsPoison];
+    private static readonly string[] Queues = [QueueNames.Events, QueueNames.EventsPoison, QueueNames.EventsPoisonPoison];
 
     // The gauges are the meter's, once per process; they read whichever samplers are running (one in
     // an app; in a test process, hosts come and go, and a stopped one must not be read).

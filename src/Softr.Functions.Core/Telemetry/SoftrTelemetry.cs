@@ -32,6 +32,9 @@ public static class SoftrTelemetry
     /// <summary>Events dead-lettered, by cause (the poison handler's too).</summary>
     public static Counter<long> DeadLetters { get; } = Meter.CreateCounter<long>("softr.deadletters", description: "Events dead-lettered, by cause");
 
+    /// <summary>Poison messages the poison handler could not dead-letter (each try; after the last, the message waits in events-poison-poison).</summary>
+    public static Counter<long> PoisonFailures { get; } = Meter.CreateCounter<long>("softr.poison.failures", description: "Poison messages that could not be dead-lettered");
+
     /// <summary>Seconds from receipt to success: the queue's lag as events experience it.</summary>
     public static Histogram<double> EventAge { get; } = Meter.CreateHistogram<double>("softr.event.age", "s", "Seconds from receipt to success");
 
