@@ -17,7 +17,7 @@ namespace Softr.Functions.Processing;
 /// <list type="number">
 /// <item>says it is alive (a member row), and reads the partition;</item>
 /// <item>works out its fair share, seats / live members, rounded up;</item>
-/// <item>renews the seats it holds up to that share and frees the rest, in one transaction;</item>
+/// <item>renews the seats it holds up to that share and frees the rest, in transactions of at most 100 operations;</item>
 /// <item>claims free or expired seats up to its share, by ETag, so a seat has one holder at a time.</item>
 /// </list>
 /// Between ticks it paces its calls locally at (seats held x seat rate): no storage call per Softr
@@ -39,6 +39,12 @@ public sealed partial class TableRateBudget(TableServiceClient tables, IOptions<
     internal static readonly TimeSpan UseMargin = TimeSpan.FromSeconds(3);
     internal static readonly TimeSpan MemberExpiry = TimeSpan.FromSeconds(5);
     internal static readonly TimeSpan IdleAfter = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long after expiry a member row of a gone instance is deleted.</summary>
+    internal static readonly TimeSpan MemberRemovalAfter = TimeSpan.FromMinutes(1);
+
+    /// <summary>Table storage's limit on operations in one transaction.</summary>
+    internal const int MaxTransaction = 100;
 
     private readonly ReadyTable _ready = new(tables, TableNames.SoftrBudget);
     private readonly TimeProvider _time = time;
@@ -211,20 +217,21 @@ public sealed partial class TableRateBudget(TableServiceClient tables, IOptions<
             // Keep up to the fair share, free the rest: one transaction, all ours.
             var keep = mine.Take(fair).ToList();
             var until = now + Lease;
-            var renewals = keep.Select(seat => new TableTransactionAction(TableTransactionActionType.UpdateReplace, SeatRow(seat.Key, owner._instance, until), seat.Row!.ETag))
-                .Concat(mine.Skip(fair).Select(seat => new TableTransactionAction(TableTransactionActionType.UpdateReplace, SeatRow(seat.Key, "", now), seat.Row!.ETag)))
+            var renewals = keep.Select(seat => (Action: new TableTransactionAction(TableTransactionActionType.UpdateReplace, SeatRow(seat.Key, owner._instance, until), seat.Row!.ETag), Keeps: true))
+                .Concat(mine.Skip(fair).Select(seat => (Action: new TableTransactionAction(TableTransactionActionType.UpdateReplace, SeatRow(seat.Key, "", now), seat.Row!.ETag), Keeps: false)))
                 .ToList();
             var held = 0;
-            if (renewals.Count > 0)
+            // A transaction takes at most 100 operations, and a budget may have up to thousands of seats.
+            foreach (var batch in renewals.Chunk(MaxTransaction))
             {
                 try
                 {
-                    await owner._ready.Client.SubmitTransactionAsync(renewals, cancellationToken).ConfigureAwait(false);
-                    held = keep.Count;
+                    await owner._ready.Client.SubmitTransactionAsync(batch.Select(renewal => renewal.Action), cancellationToken).ConfigureAwait(false);
+                    held += batch.Count(renewal => renewal.Keeps);
                 }
                 catch (TableTransactionFailedException failed)
                 {
-                    held = 0; // a seat changed hands under us (our lease had lapsed): claim afresh next tick
+                    // A seat changed hands under us (our lease had lapsed): this batch's seats are claimed afresh next tick.
                     owner.LogTickFailed(partition, $"renewal: {failed.Status} {failed.ErrorCode} {failed.Message}");
                 }
             }
@@ -237,15 +244,20 @@ public sealed partial class TableRateBudget(TableServiceClient tables, IOptions<
                 var claims = free.Select(seat => seat.Row is null
                     ? new TableTransactionAction(TableTransactionActionType.Add, SeatRow(seat.Key, owner._instance, until))
                     : new TableTransactionAction(TableTransactionActionType.UpdateReplace, SeatRow(seat.Key, owner._instance, until), seat.Row.ETag)).ToList();
-                try
+                foreach (var batch in claims.Chunk(MaxTransaction))
                 {
-                    await owner._ready.Client.SubmitTransactionAsync(claims, cancellationToken).ConfigureAwait(false);
-                    held += free.Count;
-                }
-                catch (TableTransactionFailedException)
-                {
+                    try
+                    {
+                        await owner._ready.Client.SubmitTransactionAsync(batch, cancellationToken).ConfigureAwait(false);
+                        held += batch.Length;
+                    }
+                    catch (TableTransactionFailedException)
+                    {
+                        // Another instance took one of these first: this batch is tried again next tick.
+                    }
                 }
             }
+            await RemoveExpiredMembersAsync(rows, now, cancellationToken).ConfigureAwait(false);
             _held = held;
             _usableUntil = now + Lease - UseMargin;
             owner.LogSeats(partition, held, seats, members);
@@ -267,9 +279,31 @@ public sealed partial class TableRateBudget(TableServiceClient tables, IOptions<
                     releases.Add(new TableTransactionAction(TableTransactionActionType.Delete, row, row.ETag));
                 }
             }
-            if (releases.Count > 0)
+            foreach (var batch in releases.Chunk(MaxTransaction))
             {
-                await owner._ready.Client.SubmitTransactionAsync(releases, cancellationToken).ConfigureAwait(false);
+                await owner._ready.Client.SubmitTransactionAsync(batch, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>
+        /// Member rows of instances that stopped renewing (killed, scaled in) are deleted once they are
+        /// well past expiry, so the partition every instance reads each second does not grow for ever.
+        /// Any instance may do it; a row renewed meanwhile keeps its new ETag and is left alone.
+        /// </summary>
+        private async Task RemoveExpiredMembersAsync(List<TableEntity> rows, DateTimeOffset now, CancellationToken cancellationToken)
+        {
+            var expired = rows.Where(row => row.RowKey.StartsWith(MemberPrefix, StringComparison.Ordinal) && row.GetDateTimeOffset(Until) < now - MemberRemovalAfter)
+                .Select(row => new TableTransactionAction(TableTransactionActionType.Delete, row, row.ETag)).ToList();
+            foreach (var batch in expired.Chunk(MaxTransaction))
+            {
+                try
+                {
+                    await owner._ready.Client.SubmitTransactionAsync(batch, cancellationToken).ConfigureAwait(false);
+                }
+                catch (TableTransactionFailedException)
+                {
+                    // Another instance removed (or the member renewed) one of them first: fine.
+                }
             }
         }
 
