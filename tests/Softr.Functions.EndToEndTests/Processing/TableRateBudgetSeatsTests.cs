@@ -1,0 +1,76 @@
+using Azure.Data.Tables;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Softr.Functions.Processing;
+using Softr.Functions.Testing;
+using Softr.Http;
+using Softr.Resilience;
+
+namespace Softr.Functions.EndToEndTests.Processing;
+
+/// <summary>
+/// The shared budget's housekeeping against Azurite: any number of seats in transactions of at most 100
+/// operations, and member rows of gone instances removed. Kept apart from the rate test (its own
+/// Azurite), so that a thousand seats' churn cannot disturb that test's timing.
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class TableRateBudgetSeatsTests : IAsyncLifetime
+{
+    private Azurite _azurite = null!;
+
+    public async Task InitializeAsync() => _azurite = await Azurite.StartAsync();
+
+    public async Task DisposeAsync() => await _azurite.DisposeAsync();
+
+    /// <summary>
+    /// More seats than one transaction can hold (100): the one live instance holds every seat within a
+    /// few ticks (issue #13: with more than 100 seats, the single claim transaction always failed and no
+    /// seat was ever held, so every event was deferred for ever).
+    /// </summary>
+    [Theory]
+    [InlineData(150)]
+    [InlineData(1000)]
+    public async Task MoreSeatsThanATransactionHolds_OneInstanceHoldsThemAll(int seats)
+    {
+        var key = new SoftrBudgetKey("0123456789ABCDEF", SoftrCallKind.Write);
+        var tables = new TableServiceClient(_azurite.ConnectionString);
+        await using var instance = new TableRateBudget(tables, Options.Create(new ProcessingOptions { BudgetSeats = seats }), TimeProvider.System,
+            NullLogger<TableRateBudget>.Instance);
+
+        Assert.True(await instance.AcquireAsync(key, 30, CancellationToken.None), "no budget was granted");
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(20);
+        while (instance.SeatsHeld(key) < seats && DateTimeOffset.UtcNow < deadline)
+        {
+            await instance.AcquireAsync(key, 30, CancellationToken.None);
+        }
+
+        Assert.Equal(seats, instance.SeatsHeld(key));
+    }
+
+    [Fact]
+    public async Task MemberRowsOfGoneInstances_AreRemoved()
+    {
+        var key = new SoftrBudgetKey("FEDCBA9876543210", SoftrCallKind.Read);
+        var tables = new TableServiceClient(_azurite.ConnectionString);
+        await tables.CreateTableIfNotExistsAsync(Storage.TableNames.SoftrBudget);
+        var table = tables.GetTableClient(Storage.TableNames.SoftrBudget);
+        var partition = $"{key.TokenFingerprint}-{key.Kind}";
+        var longGone = DateTimeOffset.UtcNow - TimeSpan.FromMinutes(5);
+        await table.AddEntityAsync(new TableEntity(partition, "member-killed-1") { ["Until"] = longGone });
+        await table.AddEntityAsync(new TableEntity(partition, "member-killed-2") { ["Until"] = longGone });
+        await using var instance = new TableRateBudget(tables, Options.Create(new ProcessingOptions()), TimeProvider.System, NullLogger<TableRateBudget>.Instance);
+
+        Assert.True(await instance.AcquireAsync(key, 40, CancellationToken.None));
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(10);
+        List<string> members;
+        do
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(300));
+            members = [.. table.Query<TableEntity>(row => row.PartitionKey == partition).Select(row => row.RowKey).Where(rowKey => rowKey.StartsWith("member-", StringComparison.Ordinal))];
+        }
+        while (members.Any(member => member.StartsWith("member-killed", StringComparison.Ordinal)) && DateTimeOffset.UtcNow < deadline);
+
+        Assert.DoesNotContain(members, member => member.StartsWith("member-killed", StringComparison.Ordinal));
+        Assert.Single(members);   // this instance's own row stays
+    }
+}
