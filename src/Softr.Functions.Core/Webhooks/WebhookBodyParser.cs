@@ -128,29 +128,9 @@ public static class WebhookBodyParser
     /// A urlencoded body is ASCII, but its <c>%XX</c> escapes are bytes that must decode as UTF-8; the
     /// form reader would replace bad ones with U+FFFD without a word.
     /// </summary>
-    private static string? PercentDecodedUtf8Problem(byte[] body)
-    {
+    private static string? PercentDecodedUtf8Problem(byte[] body) =>
         // Separators ('&', '=') are ASCII: a sequence that spans one is invalid, as it should be.
-        var decoded = new byte[body.Length];
-        var length = 0;
-        for (var i = 0; i < body.Length; i++)
-        {
-            if (body[i] == (byte)'%' && i + 2 < body.Length && IsHex(body[i + 1]) && IsHex(body[i + 2]))
-            {
-                decoded[length++] = (byte)((HexValue(body[i + 1]) << 4) | HexValue(body[i + 2]));
-                i += 2;
-            }
-            else
-            {
-                decoded[length++] = body[i];
-            }
-        }
-        return System.Text.Unicode.Utf8.IsValid(decoded.AsSpan(0, length)) ? null : "a form field's %-escapes do not decode to UTF-8.";
-    }
-
-    private static bool IsHex(byte value) => char.IsAsciiHexDigit((char)value);
-
-    private static int HexValue(byte value) => value <= '9' ? value - '0' : (value | 0x20) - 'a' + 10;
+        System.Text.Unicode.Utf8.IsValid(System.Net.WebUtility.UrlDecodeToBytes(body, 0, body.Length)) ? null : "a form field's %-escapes do not decode to UTF-8.";
 
     private static async Task<BodyParse> ParseMultipartAsync(byte[] body, string boundary, CancellationToken cancellationToken)
     {

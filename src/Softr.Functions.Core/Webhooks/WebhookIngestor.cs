@@ -45,7 +45,10 @@ public sealed partial class WebhookIngestor(
         ArgumentNullException.ThrowIfNull(request);
         using var activity = SoftrTelemetry.Source.StartActivity("webhook ingest");
         activity?.SetTag("softr.hook", request.Hook);
-        var result = await IngestCoreAsync(request, cancellationToken).ConfigureAwait(false);
+        var found = FindHook(request.Hook);
+        var result = found is var (name, hook)
+            ? await IngestCoreAsync(request, name, hook, cancellationToken).ConfigureAwait(false)
+            : Reject(request.Hook, WebhookProblems.UnknownHook(request.Hook));
         var outcome = result switch
         {
             IngestionResult.Accepted => "accepted",
@@ -63,16 +66,12 @@ public sealed partial class WebhookIngestor(
         };
         activity?.SetTag(SoftrTelemetry.EventIdTag, eventId);
         activity?.SetTag("softr.outcome", outcome);
-        SoftrTelemetry.Webhooks.Add(1, new("hook", FindHook(request.Hook)?.Name ?? "(unknown)"), new("outcome", outcome));
+        SoftrTelemetry.Webhooks.Add(1, new("hook", found?.Name ?? "(unknown)"), new("outcome", outcome));
         return result;
     }
 
-    private async Task<IngestionResult> IngestCoreAsync(WebhookRequest request, CancellationToken cancellationToken)
+    private async Task<IngestionResult> IngestCoreAsync(WebhookRequest request, string name, HookDefinition hook, CancellationToken cancellationToken)
     {
-        if (FindHook(request.Hook) is not var (name, hook))
-        {
-            return Reject(request.Hook, WebhookProblems.UnknownHook(request.Hook));
-        }
 
         // Bounded read first: signatures are computed over the exact bytes, and nothing is parsed
         // before the sender is authenticated.

@@ -23,9 +23,27 @@ public static partial class SoftrUserRules
         && !HasHiddenCharacters(fullName.Replace(' ', 'x').Replace('\u200C', 'x').Replace('\u200D', 'x'))
         && !(fullName.StartsWith('\u200C') || fullName.StartsWith('\u200D') || fullName.EndsWith('\u200C') || fullName.EndsWith('\u200D'));
 
-    private static bool HasHiddenCharacters(string text) => text.Any(c =>
-        char.GetUnicodeCategory(c) is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator
-        || c == '\uFFFD' || char.IsSurrogate(c) && !char.IsSurrogatePair(text, text.IndexOf(c, StringComparison.Ordinal)));
+    private static bool HasHiddenCharacters(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.GetUnicodeCategory(c) is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator
+                || c == '\uFFFD')
+            {
+                return true;
+            }
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;    // a whole pair (an emoji, say) is fine
+            }
+            else if (char.IsSurrogate(c))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 
     // A dot-atom local part, then a host of dot-separated labels ending in a non-numeric one (non-ASCII letters allowed in the host).
     [GeneratedRegex(@"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([\p{L}\p{N}]([\p{L}\p{M}\p{N}-]*[\p{L}\p{M}\p{N}])?\.)+[\p{L}][\p{L}\p{M}\p{N}-]*$", RegexOptions.CultureInvariant)]

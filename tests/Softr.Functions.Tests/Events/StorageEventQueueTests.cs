@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Azure.Storage.Queues;
 using Moq;
 using Softr.Functions.Events;
@@ -14,7 +12,7 @@ public sealed class StorageEventQueueTests
     public async Task Enqueue_WhenStorageIsUnreachable_ThrowsUnavailableQuickly()
     {
         var connection = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Convert.ToBase64String(new byte[64])};" +
-            $"QueueEndpoint=http://127.0.0.1:{UnusedPort()}/devstoreaccount1;";
+            $"QueueEndpoint=http://127.0.0.1:{Softr.Functions.Testing.Ports.Free()}/devstoreaccount1;";
         var queue = new StorageEventQueue(new QueueServiceClient(connection, StorageServiceCollectionExtensions.CreateClientOptions()), Mock.Of<IPayloadStore>());
         var envelope = TestEnvelopes.Signup();
         var clock = Stopwatch.StartNew();
@@ -23,12 +21,5 @@ public sealed class StorageEventQueueTests
 
         // The sender is waiting on the answer: a few short retries, then 503, well inside any sender's timeout.
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
-    }
-
-    private static int UnusedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

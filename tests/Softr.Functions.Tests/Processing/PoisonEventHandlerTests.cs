@@ -1,6 +1,4 @@
 using System.Diagnostics.Metrics;
-using System.Net;
-using System.Net.Sockets;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -22,7 +20,7 @@ public sealed class PoisonEventHandlerTests
     public async Task WhenStorageIsDown_TheFailureIsCountedAndThrown_NotSwallowed()
     {
         var tables = new TableServiceClient(
-            $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Convert.ToBase64String(new byte[64])};TableEndpoint=http://127.0.0.1:{UnusedPort()}/devstoreaccount1;",
+            $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Convert.ToBase64String(new byte[64])};TableEndpoint=http://127.0.0.1:{Softr.Functions.Testing.Ports.Free()}/devstoreaccount1;",
             new TableClientOptions { Retry = { MaxRetries = 0 } });
         var handler = new PoisonEventHandler(new EventProgressStore(tables, Options.Create(new ProcessingOptions()), TimeProvider.System),
             new DeadLetterStore(tables), TimeProvider.System, NullLogger<PoisonEventHandler>.Instance);
@@ -45,12 +43,5 @@ public sealed class PoisonEventHandlerTests
         Assert.True(thrown is not null, "nothing was thrown");
         Assert.False(thrown is OperationCanceledException, thrown.ToString());
         Assert.True(Interlocked.Read(ref failures) == 1, $"counted {failures}; thrown: {thrown}");
-    }
-
-    private static int UnusedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Softr.Functions.Processing;
@@ -44,11 +43,6 @@ public sealed class ProcessingOptionsValidatorTests
     {
         settings["Softr:ApiKey"] = "test-api-key-0123456789";
         settings["Softr:Domain"] = "demo.softr.app";
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        return new ServiceCollection()
-            .AddSingleton<IConfiguration>(configuration)
-            .AddLogging()
-            .AddSoftrFunctionsCore()
-            .BuildServiceProvider();
+        return CoreServices.Build(settings);
     }
 }

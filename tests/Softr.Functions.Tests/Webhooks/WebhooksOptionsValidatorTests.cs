@@ -117,13 +117,5 @@ public sealed class WebhooksOptionsValidatorTests
         return options;
     }
 
-    private static ServiceProvider Services(Dictionary<string, string?> settings)
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        return new ServiceCollection()
-            .AddSingleton<IConfiguration>(configuration)
-            .AddLogging()
-            .AddSoftrFunctionsCore()
-            .BuildServiceProvider();
-    }
+    private static ServiceProvider Services(Dictionary<string, string?> settings) => CoreServices.Build(settings);
 }
