@@ -50,7 +50,10 @@ public static class FunctionsCoreServiceCollectionExtensions
         services.AddSingleton<TableSchemaCache>();
         services.AddTransient<RecordFields>();
         services.AddTransient<SoftrStepRunner>();
+        services.AddTransient<PlanExecutor>();
         services.AddTransient<EventProcessor>();
+        services.AddSingleton<RetrySchedule>();
+        services.AddSingleton<DeadLettering>();
         services.AddSingleton<EventProgressStore>();
         services.AddSingleton<DeadLetterStore>();
         services.AddSingleton<EventReplayer>();

@@ -101,7 +101,7 @@ public sealed class TableEventStoreTests : IAsyncLifetime
 
         // Processing can pick the message up before ingestion has marked its claim queued.
         _time.Advance(TimeSpan.FromMilliseconds(5));
-        await _progress.FinishAttemptAsync(envelope, EventStatus.Succeeded, null, "user created", CancellationToken.None);
+        await _progress.FinishAttemptAsync(envelope, EventStatus.Succeeded, null, "user created", lease: null, CancellationToken.None);
         await _store.MarkQueuedAsync(envelope.EventId);
         var done = await _store.FindAsync(envelope.EventId);
 
@@ -118,7 +118,7 @@ public sealed class TableEventStoreTests : IAsyncLifetime
         // The mark after queueing was lost, but processing has run: the event was queued.
         var envelope = Envelope("stripe", "evt_lost_mark");
         await _store.ClaimAsync(envelope);
-        Assert.True(await _progress.BeginAttemptAsync(envelope, await _progress.ReadAsync(envelope.EventId, CancellationToken.None), "message-1", "attempt 1", CancellationToken.None));
+        Assert.NotNull(await _progress.BeginAttemptAsync(envelope, await _progress.ReadAsync(envelope.EventId, CancellationToken.None), "message-1", "attempt 1", CancellationToken.None));
         _time.Advance(TableEventStore.AbandonedAfter + TimeSpan.FromMinutes(1));
 
         Assert.Equal(DeliveryClaimStatus.Duplicate, (await _store.ClaimAsync(envelope)).Status);

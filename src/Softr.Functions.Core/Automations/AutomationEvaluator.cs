@@ -90,12 +90,12 @@ public sealed class AutomationEvaluator(AutomationCatalog catalog)
             // Empty field values are left out, so that a partial event never blanks a record's field.
             var fields = Render(step.Fields, scope).Where(field => field.Value.Value is not null || field.Value.Deferred is not null)
                 .ToDictionary(field => field.Key, field => field.Value, StringComparer.OrdinalIgnoreCase);
-            steps.Add(new PlannedStep(step.Number, step.Id, step.Action.Name, step.Action.Kind, inputs, fields));
+            steps.Add(new PlannedStep(step.Number, step.Id, step.Action.Name, step.Action.Kind, inputs, fields) { Step = step });
             errors.AddRange(step.Action.Check(Rendered(inputs), Rendered(fields)).Select(error => new InputError(automation.Name, step.Id, error.Input, error.Error)));
         }
         return errors.Count == 0
-            ? new AutomationOutcome(automation.Name, OutcomeStatus.Planned, null, steps)
-            : new AutomationOutcome(automation.Name, OutcomeStatus.InvalidInput, string.Join("; ", errors), steps) { Errors = errors };
+            ? new AutomationOutcome(automation.Name, OutcomeStatus.Planned, null, steps) { Automation = automation }
+            : new AutomationOutcome(automation.Name, OutcomeStatus.InvalidInput, string.Join("; ", errors), steps) { Errors = errors, Automation = automation };
     }
 
     /// <summary>The values rendered now; those waiting for an earlier step's result are checked when processing renders them.</summary>

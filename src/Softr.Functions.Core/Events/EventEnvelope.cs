@@ -63,6 +63,19 @@ public sealed record EventEnvelope
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public int Failures { get; init; }
 
+    /// <summary>
+    /// How many times the event was put back on the queue without an attempt: no Softr budget came in
+    /// time, or another copy of it was running. Counted so that waiting cannot go on for ever unseen.
+    /// </summary>
+    [JsonPropertyName("deferrals")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int Deferrals { get; init; }
+
+    /// <summary>When the first of those deferrals was; past <c>Processing:MaxDeferral</c> the event is dead-lettered with cause <c>no-budget</c>.</summary>
+    [JsonPropertyName("deferredSince")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DateTimeOffset? DeferredSince { get; init; }
+
     /// <summary>The W3C trace context of the request that accepted the event, so that processing continues its trace.</summary>
     [JsonPropertyName("traceparent")]
     public string? TraceParent { get; init; }

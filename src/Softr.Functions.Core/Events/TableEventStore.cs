@@ -1,4 +1,3 @@
-using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
 using Softr.Functions.Processing;
@@ -20,10 +19,7 @@ public sealed class TableEventStore(TableServiceClient tables, TimeProvider time
     /// <summary>A pending claim older than this was abandoned (its process died between claim and queue) and may be taken over.</summary>
     public static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(2);
 
-    internal const string SummaryRow = "summary";
-
-    // The claim column: pending (claimed, not yet queued), queued, or released (queueing failed).
-    private const string Claim = "Claim";
+    // The claim's states (column EventRows.Claim).
     private const string Pending = "pending";
     private const string Queued = "queued";
     private const string Released = "released";
@@ -36,8 +32,8 @@ public sealed class TableEventStore(TableServiceClient tables, TimeProvider time
         try
         {
             await _ready.GetAsync(cancellationToken).ConfigureAwait(false);
-            var claim = Summary(envelope, EventStatus.Accepted, timeProvider.GetUtcNow());
-            claim[Claim] = Pending;
+            var claim = EventRows.Summary(envelope, EventStatus.Accepted, timeProvider.GetUtcNow());
+            claim[EventRows.Claim] = Pending;
             try
             {
                 await _ready.Client.AddEntityAsync(claim, cancellationToken).ConfigureAwait(false);
@@ -45,7 +41,7 @@ public sealed class TableEventStore(TableServiceClient tables, TimeProvider time
             }
             catch (RequestFailedException conflict) when (conflict.Status == 409)
             {
-                var existing = (await _ready.Client.GetEntityAsync<TableEntity>(envelope.EventId, SummaryRow, cancellationToken: cancellationToken)
+                var existing = (await _ready.Client.GetEntityAsync<TableEntity>(envelope.EventId, EventRows.SummaryRow, cancellationToken: cancellationToken)
                     .ConfigureAwait(false)).Value;
                 return await ResolveConflictAsync(existing, claim, cancellationToken).ConfigureAwait(false);
             }
@@ -63,23 +59,23 @@ public sealed class TableEventStore(TableServiceClient tables, TimeProvider time
     public async Task MarkQueuedAsync(string eventId, CancellationToken cancellationToken = default)
     {
         // A merge of the claim column alone: processing may already have written the status, and it must stay.
-        var mark = new TableEntity(eventId, SummaryRow) { [Claim] = Queued };
+        var mark = new TableEntity(eventId, EventRows.SummaryRow) { [EventRows.Claim] = Queued };
         await _ready.Client.UpdateEntityAsync(mark, ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task ReleaseAsync(string eventId, string reason, CancellationToken cancellationToken = default)
     {
         var now = timeProvider.GetUtcNow();
-        var release = new TableEntity(eventId, SummaryRow)
+        var release = new TableEntity(eventId, EventRows.SummaryRow)
         {
-            [Claim] = Released,
-            [nameof(EventRecord.Status)] = nameof(EventStatus.Failed),
-            [nameof(EventRecord.UpdatedAt)] = now,
+            [EventRows.Claim] = Released,
+            [EventRows.Status] = nameof(EventStatus.Failed),
+            [EventRows.UpdatedAt] = now,
         };
         await _ready.Client.SubmitTransactionAsync(
             [
                 new TableTransactionAction(TableTransactionActionType.UpdateMerge, release),
-                new TableTransactionAction(TableTransactionActionType.Add, History(eventId, EventStatus.Failed, reason, now)),
+                new TableTransactionAction(TableTransactionActionType.Add, EventRows.History(eventId, EventStatus.Failed, reason, now)),
             ],
             cancellationToken).ConfigureAwait(false);
     }
@@ -93,45 +89,44 @@ public sealed class TableEventStore(TableServiceClient tables, TimeProvider time
         var steps = new List<StepRecord>();
         await foreach (var row in _ready.Client.QueryAsync<TableEntity>(entity => entity.PartitionKey == eventId, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            if (row.RowKey == SummaryRow)
+            if (row.RowKey == EventRows.SummaryRow)
             {
                 summary = row;
             }
-            else if (row.RowKey.StartsWith(EventProgressStore.StepRowPrefix, StringComparison.Ordinal))
+            else if (EventRows.IsStep(row))
             {
-                steps.Add(EventProgressStore.ReadStep(row));
+                steps.Add(EventRows.ReadStep(row));
             }
             else
             {
-                history.Add(new EventHistoryEntry(row.GetDateTimeOffset(nameof(EventHistoryEntry.At)) ?? DateTimeOffset.MinValue, StatusOf(row),
-                    row.GetString(nameof(EventHistoryEntry.Detail))));
+                history.Add(EventRows.ReadHistory(row));
             }
         }
         if (summary is null)
         {
             return null;
         }
-        var hook = summary.GetString(nameof(EventRecord.Hook)) ?? "";
-        var receivedAt = summary.GetDateTimeOffset(nameof(EventRecord.ReceivedAt)) ?? DateTimeOffset.MinValue;
+        var hook = summary.GetString(EventRows.Hook) ?? "";
+        var receivedAt = summary.GetDateTimeOffset(EventRows.ReceivedAt) ?? DateTimeOffset.MinValue;
         // Acceptance is the claim itself, not a row of its own (one storage write fewer per webhook).
         history.Insert(0, new EventHistoryEntry(receivedAt, EventStatus.Accepted, $"received on {hook}"));
-        return new EventRecord(eventId, hook, summary.GetString(nameof(EventRecord.Type)) ?? "", StatusOf(summary),
-            receivedAt, summary.GetDateTimeOffset(nameof(EventRecord.UpdatedAt)) ?? receivedAt, [.. history.OrderBy(entry => entry.At)])
+        return new EventRecord(eventId, hook, summary.GetString(EventRows.Type) ?? "", EventRows.StatusOf(summary),
+            receivedAt, summary.GetDateTimeOffset(EventRows.UpdatedAt) ?? receivedAt, [.. history.OrderBy(entry => entry.At)])
         {
-            Cause = summary.GetString(EventProgressStore.Cause) is { Length: > 0 } cause ? cause : null,
+            Cause = summary.GetString(EventRows.Cause) is { Length: > 0 } cause ? cause : null,
             Steps = [.. steps.OrderBy(step => step.At)],
         };
     }
 
     private async Task<DeliveryClaim> ResolveConflictAsync(TableEntity existing, TableEntity claim, CancellationToken cancellationToken)
     {
-        var state = existing.GetString(Claim);
+        var state = existing.GetString(EventRows.Claim);
         // Queued, or evidently so: processing has written a status, so the mark after queueing was lost.
-        if (state == Queued || StatusOf(existing) is not (EventStatus.Accepted or EventStatus.Failed))
+        if (state == Queued || EventRows.StatusOf(existing) is not (EventStatus.Accepted or EventStatus.Failed))
         {
             return new DeliveryClaim(DeliveryClaimStatus.Duplicate, existing.PartitionKey);
         }
-        var claimedAt = existing.GetDateTimeOffset(nameof(EventRecord.UpdatedAt)) ?? DateTimeOffset.MinValue;
+        var claimedAt = existing.GetDateTimeOffset(EventRows.UpdatedAt) ?? DateTimeOffset.MinValue;
         if (state == Pending && timeProvider.GetUtcNow() - claimedAt < AbandonedAfter)
         {
             return new DeliveryClaim(DeliveryClaimStatus.InProgress, existing.PartitionKey);
@@ -150,25 +145,4 @@ public sealed class TableEventStore(TableServiceClient tables, TimeProvider time
             return new DeliveryClaim(DeliveryClaimStatus.InProgress, existing.PartitionKey);
         }
     }
-
-    internal static TableEntity Summary(EventEnvelope envelope, EventStatus status, DateTimeOffset now) => new(envelope.EventId, SummaryRow)
-    {
-        [nameof(EventRecord.Hook)] = envelope.Hook,
-        [nameof(EventRecord.Type)] = envelope.EventType,
-        [nameof(EventRecord.Status)] = status.ToString(),
-        [nameof(EventRecord.ReceivedAt)] = envelope.ReceivedAt,
-        [nameof(EventRecord.UpdatedAt)] = now,
-    };
-
-    internal static TableEntity History(string eventId, EventStatus status, string? detail, DateTimeOffset now) =>
-        new(eventId, $"h{now.UtcTicks.ToString("D19", CultureInfo.InvariantCulture)}{Guid.NewGuid():N}")
-        {
-            [nameof(EventHistoryEntry.At)] = now,
-            [nameof(EventRecord.Status)] = status.ToString(),
-            [nameof(EventHistoryEntry.Detail)] = StorageLimits.Cut(detail),
-        };
-
-    internal static EventStatus StatusOf(TableEntity row) =>
-        Enum.TryParse<EventStatus>(row.GetString(nameof(EventRecord.Status)), out var parsed) ? parsed : EventStatus.Accepted;
-
 }

@@ -45,7 +45,8 @@ public sealed class DeadLetterStore(TableServiceClient tables)
 
     private readonly ReadyTable _ready = new(tables, TableNames.DeadLetters);
 
-    public async Task AddAsync(DeadLetter letter, byte[]? rawMessage, CancellationToken cancellationToken)
+    /// <returns>The row's ETag, to take it back only if nothing wrote it since.</returns>
+    public async Task<ETag> AddAsync(DeadLetter letter, byte[]? rawMessage, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(letter);
         await _ready.GetAsync(cancellationToken).ConfigureAwait(false);
@@ -58,7 +59,8 @@ public sealed class DeadLetterStore(TableServiceClient tables)
             [nameof(DeadLetter.DeadLetteredAt)] = letter.DeadLetteredAt,
             [EnvelopeColumn] = letter.Envelope is { } envelope ? EventEnvelopeSerializer.Serialize(envelope).ToArray() : rawMessage,
         };
-        await _ready.Client.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        var response = await _ready.Client.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        return response.Headers.ETag ?? ETag.All;
     }
 
     public async Task<DeadLetter?> GetAsync(string eventId, CancellationToken cancellationToken)
@@ -85,8 +87,18 @@ public sealed class DeadLetterStore(TableServiceClient tables)
         return [.. letters.OrderBy(letter => letter.DeadLetteredAt).Take(max)];
     }
 
-    public async Task RemoveAsync(string eventId, CancellationToken cancellationToken) =>
-        await _ready.Client.DeleteEntityAsync(Partition, eventId, ETag.All, cancellationToken).ConfigureAwait(false);
+    /// <param name="ifMatch">Only if the row is still as this ETag; <see cref="ETag.All"/> for any.</param>
+    public async Task RemoveAsync(string eventId, ETag ifMatch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _ready.Client.DeleteEntityAsync(Partition, eventId, ifMatch, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException changed) when (changed.Status == 412)
+        {
+            // Written again since (another attempt dead-lettered it): that row stands.
+        }
+    }
 
     private static DeadLetter Read(TableEntity row)
     {

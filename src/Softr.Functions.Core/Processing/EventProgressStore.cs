@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using Azure;
 using Azure.Data.Tables;
@@ -36,20 +35,14 @@ public sealed record EventProgress(EventStatus? Status, ETag ETag, string? Lease
 }
 
 /// <summary>
-/// Processing's side of the events table (<see cref="TableEventStore"/> is ingestion's and the reader's):
-/// the attempt lease and status on the <c>summary</c> row, and one row per step (<c>s|{automation}|{step}</c>)
-/// written before the next step starts, so that a retry or a replay resumes at the step that failed.
-/// Status changes go in one transaction with their history row, so the two never disagree.
+/// Processing's side of the events table (<see cref="EventRows"/> has its layout): the attempt's
+/// lease and the status on the summary row, and one row per step written before the next step starts,
+/// so that a retry or a replay resumes at the step that failed. Status changes go in one transaction
+/// with their history row, so the two never disagree. While an attempt runs, every write that depends
+/// on holding the event is conditional on its <see cref="EventLease"/>.
 /// </summary>
 public sealed class EventProgressStore(TableServiceClient tables, IOptions<ProcessingOptions> options, TimeProvider timeProvider)
 {
-    internal const string StepRowPrefix = "s|";
-    internal const string LeaseHolder = "LeaseHolder";
-    internal const string LeaseUntil = "LeaseUntil";
-    internal const string Cause = "Cause";
-    internal const string Detail = "Detail";
-    private const string Outputs = "Outputs";
-
     private readonly ReadyTable _ready = new(tables, TableNames.Events);
 
     public async Task<EventProgress> ReadAsync(string eventId, CancellationToken cancellationToken)
@@ -57,97 +50,132 @@ public sealed class EventProgressStore(TableServiceClient tables, IOptions<Proce
         await _ready.GetAsync(cancellationToken).ConfigureAwait(false);
         TableEntity? summary = null;
         var steps = new List<StepRecord>();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {eventId} and (RowKey eq {TableEventStore.SummaryRow} or (RowKey ge {StepRowPrefix} and RowKey lt {"s}"}))");
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {eventId} and (RowKey eq {EventRows.SummaryRow} or (RowKey ge {EventRows.StepRowPrefix} and RowKey lt {EventRows.StepRowsEnd}))");
         await foreach (var row in _ready.Client.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            if (row.RowKey == TableEventStore.SummaryRow)
+            if (row.RowKey == EventRows.SummaryRow)
             {
                 summary = row;
             }
             else
             {
-                steps.Add(ReadStep(row));
+                steps.Add(EventRows.ReadStep(row));
             }
         }
         return summary is null
             ? new EventProgress(null, default, null, null, steps)
-            : new EventProgress(TableEventStore.StatusOf(summary), summary.ETag, NullIfEmpty(summary.GetString(LeaseHolder)),
-                summary.GetDateTimeOffset(LeaseUntil), steps) { Detail = NullIfEmpty(summary.GetString(Detail)) };
+            : new EventProgress(EventRows.StatusOf(summary), summary.ETag, NullIfEmpty(summary.GetString(EventRows.LeaseHolder)),
+                summary.GetDateTimeOffset(EventRows.LeaseUntil), steps) { Detail = NullIfEmpty(summary.GetString(EventRows.Detail)) };
     }
 
     /// <summary>
     /// Takes the event for this attempt, conditional on the summary being as <paramref name="progress"/>
-    /// read it. False when something changed it in between (another copy of the message got there first).
+    /// read it. Null when something changed it in between (another copy of the message got there first).
     /// </summary>
-    public async Task<bool> BeginAttemptAsync(EventEnvelope envelope, EventProgress progress, string holder, string detail, CancellationToken cancellationToken)
+    public async Task<EventLease?> BeginAttemptAsync(EventEnvelope envelope, EventProgress progress, string messageId, string detail, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(envelope);
         ArgumentNullException.ThrowIfNull(progress);
+        var holder = EventLease.NewHolder(messageId);
         var now = timeProvider.GetUtcNow();
-        var summary = TableEventStore.Summary(envelope, EventStatus.Processing, now);
-        summary[LeaseHolder] = holder;
-        summary[LeaseUntil] = now + options.Value.LeaseDuration;
-        summary[Detail] = StorageLimits.Cut(detail);
-        summary[Cause] = "";
+        var summary = EventRows.Summary(envelope, EventStatus.Processing, now);
+        summary[EventRows.LeaseHolder] = holder;
+        summary[EventRows.LeaseUntil] = now + options.Value.LeaseDuration;
+        summary[EventRows.Detail] = StorageLimits.Cut(detail);
+        summary[EventRows.Cause] = "";
         // No summary at all (a message that did not come through ingestion): insert, which also only one copy wins.
         var write = progress.Status is null
             ? new TableTransactionAction(TableTransactionActionType.Add, summary)
             : new TableTransactionAction(TableTransactionActionType.UpdateMerge, summary, progress.ETag);
         try
         {
-            await _ready.Client.SubmitTransactionAsync([write, History(envelope.EventId, EventStatus.Processing, detail, now)], cancellationToken).ConfigureAwait(false);
-            return true;
+            var response = await _ready.Client.SubmitTransactionAsync([write, History(envelope.EventId, EventStatus.Processing, detail, now)], cancellationToken)
+                .ConfigureAwait(false);
+            return new EventLease(envelope.EventId, holder, response.Value[0].Headers.ETag ?? ETag.All);
         }
         catch (RequestFailedException conflict) when (conflict.Status is 409 or 412)
         {
-            // Someone else's write, or our own: the storage client retries a request that timed out, and
-            // the retry of a write that did land conflicts with it. The lease tells which.
-            var current = await ReadAsync(envelope.EventId, cancellationToken).ConfigureAwait(false);
-            return current.Status == EventStatus.Processing && current.LeaseHolder == holder;
+            return await StillHeldAsync(envelope.EventId, holder, cancellationToken).ConfigureAwait(false);
         }
     }
 
+    /// <summary>
+    /// Extends the lease, on the condition that this attempt still holds it; with <paramref name="started"/>
+    /// (a step's started mark) in the same transaction, so a call that must not be repeated never goes
+    /// out from an attempt that lost the event.
+    /// </summary>
+    /// <exception cref="LeaseLostException">Another attempt holds the event now.</exception>
+    public async Task RenewAsync(EventLease lease, StepRecord? started, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        var renewal = new TableEntity(lease.EventId, EventRows.SummaryRow)
+        {
+            [EventRows.LeaseHolder] = lease.Holder,
+            [EventRows.LeaseUntil] = timeProvider.GetUtcNow() + options.Value.LeaseDuration,
+        };
+        List<TableTransactionAction> actions = [new(TableTransactionActionType.UpdateMerge, renewal, lease.ETag)];
+        if (started is not null)
+        {
+            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, EventRows.Step(lease.EventId, started)));
+        }
+        await SubmitHeldAsync(lease, actions, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A step's record, unconditionally: what Softr did is a fact, to be known by whichever attempt runs
+    /// next, even one that took the event over from this one.
+    /// </summary>
     public async Task RecordStepAsync(string eventId, StepRecord step, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(step);
-        await _ready.Client.UpsertEntityAsync(StepRow(eventId, step), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        await _ready.Client.UpsertEntityAsync(EventRows.Step(eventId, step), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
     }
-
-    private static TableEntity StepRow(string eventId, StepRecord step) =>
-        new(eventId, StepRowKey(step.Automation, step.StepId))
-        {
-            [nameof(StepRecord.Automation)] = step.Automation,
-            [nameof(StepRecord.StepId)] = step.StepId,
-            [nameof(StepRecord.Action)] = step.Action,
-            [nameof(StepRecord.State)] = step.State.ToString(),
-            [nameof(StepRecord.At)] = step.At,
-            [Outputs] = SerializeOutputs(step),
-        };
 
     /// <summary>Removes a step's record: its call was marked started but certainly never reached Softr.</summary>
     public async Task ForgetStepAsync(string eventId, string automation, string stepId, CancellationToken cancellationToken) =>
-        await _ready.Client.DeleteEntityAsync(eventId, StepRowKey(automation, stepId), ETag.All, cancellationToken).ConfigureAwait(false);
+        await _ready.Client.DeleteEntityAsync(eventId, EventRows.StepRowKey(automation, stepId), ETag.All, cancellationToken).ConfigureAwait(false);
 
-    /// <summary>Ends the attempt: the new status, why, and the lease released; with <paramref name="lastStep"/>'s record in the same transaction.</summary>
-    public async Task FinishAttemptAsync(EventEnvelope envelope, EventStatus status, string? cause, string detail, CancellationToken cancellationToken,
-        StepRecord? lastStep = null)
+    /// <summary>
+    /// Ends the attempt: the new status, why, and the lease released; with <paramref name="lastStep"/>'s
+    /// record in the same transaction. With a <paramref name="lease"/>, only while it is still held.
+    /// </summary>
+    /// <exception cref="LeaseLostException">Another attempt holds the event now; nothing was written.</exception>
+    public async Task FinishAttemptAsync(EventEnvelope envelope, EventStatus status, string? cause, string detail, EventLease? lease,
+        CancellationToken cancellationToken, StepRecord? lastStep = null)
     {
         ArgumentNullException.ThrowIfNull(envelope);
         var now = timeProvider.GetUtcNow();
-        var summary = TableEventStore.Summary(envelope, status, now);
-        summary[LeaseHolder] = "";
-        summary[Cause] = cause ?? "";
-        summary[Detail] = StorageLimits.Cut(detail);
+        var summary = EventRows.Summary(envelope, status, now);
+        summary[EventRows.LeaseHolder] = "";
+        summary[EventRows.Cause] = cause ?? "";
+        summary[EventRows.Detail] = StorageLimits.Cut(detail);
         List<TableTransactionAction> actions =
         [
-            new(TableTransactionActionType.UpsertMerge, summary),
+            lease is null
+                ? new(TableTransactionActionType.UpsertMerge, summary)
+                : new(TableTransactionActionType.UpdateMerge, summary, lease.ETag),
             History(envelope.EventId, status, cause is null ? detail : $"{cause}: {detail}", now),
         ];
         if (lastStep is not null)
         {
-            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, StepRow(envelope.EventId, lastStep)));
+            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, EventRows.Step(envelope.EventId, lastStep)));
         }
-        await _ready.Client.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+        if (lease is null)
+        {
+            await _ready.Client.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        try
+        {
+            await SubmitHeldAsync(lease, actions, cancellationToken).ConfigureAwait(false);
+        }
+        catch (LeaseLostException) when (lastStep is not null)
+        {
+            // The status is the other attempt's to write, but the step did happen: it must be known.
+            await RecordStepAsync(envelope.EventId, lastStep, cancellationToken).ConfigureAwait(false);
+            throw;
+        }
     }
 
     /// <summary>
@@ -162,39 +190,58 @@ public sealed class EventProgressStore(TableServiceClient tables, IOptions<Proce
         {
             await ForgetStepAsync(envelope.EventId, step.Automation, step.StepId, cancellationToken).ConfigureAwait(false);
         }
-        await FinishAttemptAsync(envelope, EventStatus.Accepted, null, detail, cancellationToken).ConfigureAwait(false);
+        await FinishAttemptAsync(envelope, EventStatus.Accepted, null, detail, lease: null, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>A step's results, whole or not at all: a cut value would be a wrong value for the steps after it.</summary>
-    private static string SerializeOutputs(StepRecord step)
+    /// <summary>
+    /// A transaction whose first action is the conditional summary write; the lease takes its new ETag.
+    /// A conflict is not always a lost lease. The storage client retries a request that timed out, and
+    /// the retry of a transaction that landed conflicts with it: its history row (a unique key) is then
+    /// there. And ingestion marks the claim queued with a blind merge that changes the ETag: the summary
+    /// still names this attempt, and the write is made again on the new ETag.
+    /// </summary>
+    private async Task SubmitHeldAsync(EventLease lease, List<TableTransactionAction> actions, CancellationToken cancellationToken)
     {
-        var json = JsonSerializer.Serialize(step.Outputs, ProcessingJsonContext.Default.IReadOnlyDictionaryStringString);
-        return json.Length <= StorageLimits.MaxOutputsChars
-            ? json
-            : throw new PermanentFailureException(FailureCauses.TooLarge,
-                $"step '{step.StepId}' ({step.Action}) gave results of {json.Length} characters; at most {StorageLimits.MaxOutputsChars} can be kept for the steps after it.");
+        const int MaxTries = 3;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var response = await _ready.Client.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+                lease.ETag = response.Value[0].Headers.ETag ?? ETag.All;
+                return;
+            }
+            catch (RequestFailedException conflict) when (conflict.Status == 412)
+            {
+                var history = actions.Skip(1).Select(action => action.Entity).FirstOrDefault(EventRows.IsHistory);
+                if (history is not null && (await _ready.Client.GetEntityIfExistsAsync<TableEntity>(lease.EventId, history.RowKey, cancellationToken: cancellationToken)
+                    .ConfigureAwait(false)).HasValue)
+                {
+                    return; // it landed; the lease was released with it
+                }
+                if (attempt == MaxTries || await StillHeldAsync(lease.EventId, lease.Holder, cancellationToken).ConfigureAwait(false) is not { } current)
+                {
+                    throw new LeaseLostException(lease.EventId);
+                }
+                lease.ETag = current.ETag;
+                actions[0] = new TableTransactionAction(actions[0].ActionType, actions[0].Entity, current.ETag);
+            }
+        }
     }
 
-    internal static StepRecord ReadStep(TableEntity row) => new(
-        row.GetString(nameof(StepRecord.Automation)) ?? "",
-        row.GetString(nameof(StepRecord.StepId)) ?? "",
-        row.GetString(nameof(StepRecord.Action)) ?? "",
-        Enum.TryParse<StepState>(row.GetString(nameof(StepRecord.State)), out var state) ? state : StepState.Started,
-        row.GetDateTimeOffset(nameof(StepRecord.At)) ?? DateTimeOffset.MinValue,
-        JsonSerializer.Deserialize(row.GetString(Outputs) ?? "{}", ProcessingJsonContext.Default.IReadOnlyDictionaryStringString)
-            ?? new Dictionary<string, string?>());
-
-    /// <summary>Row keys may not hold '/', '\', '#' or '?': names are escaped.</summary>
-    private static string StepRowKey(string automation, string stepId) =>
-        $"{StepRowPrefix}{Uri.EscapeDataString(automation)}|{Uri.EscapeDataString(stepId)}";
+    /// <summary>The event as it is now, if this attempt still holds it (after a conditional write conflicted).</summary>
+    private async Task<EventLease?> StillHeldAsync(string eventId, string holder, CancellationToken cancellationToken)
+    {
+        var current = await ReadAsync(eventId, cancellationToken).ConfigureAwait(false);
+        return current.Status == EventStatus.Processing && current.LeaseHolder == holder ? new EventLease(eventId, holder, current.ETag) : null;
+    }
 
     // An upsert, though the key is new: if the storage client retries a transaction that landed, the
     // retry must not fail on the history row the first try wrote.
     private static TableTransactionAction History(string eventId, EventStatus status, string? detail, DateTimeOffset now) =>
-        new(TableTransactionActionType.UpsertReplace, TableEventStore.History(eventId, status, detail, now));
+        new(TableTransactionActionType.UpsertReplace, EventRows.History(eventId, status, detail, now));
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
-
 }
 
 [JsonSerializable(typeof(IReadOnlyDictionary<string, string?>))]

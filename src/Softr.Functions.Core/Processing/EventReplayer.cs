@@ -58,11 +58,11 @@ public sealed partial class EventReplayer(DeadLetterStore deadLetters, EventProg
         {
             return new ReplayItem(letter.EventId, letter.Cause, letter.DeadLetteredAt, "would replay");
         }
-        // A fresh start: the failure count too, or a replay of an event that ran out of retries would run out at once.
-        var fresh = envelope with { Failures = 0 };
+        // A fresh start: the failure and deferral counts too, or a replay of an event that ran out of retries (or of waiting) would run out at once.
+        var fresh = envelope with { Failures = 0, Deferrals = 0, DeferredSince = null };
         await progressStore.ResetForReplayAsync(fresh, $"replayed after {letter.Cause}", cancellationToken).ConfigureAwait(false);
         await queue.EnqueueAsync(QueueNames.Events, fresh, cancellationToken).ConfigureAwait(false);
-        await deadLetters.RemoveAsync(letter.EventId, cancellationToken).ConfigureAwait(false);
+        await deadLetters.RemoveAsync(letter.EventId, Azure.ETag.All, cancellationToken).ConfigureAwait(false);
         LogReplayed(letter.EventId, letter.Cause);
         return new ReplayItem(letter.EventId, letter.Cause, letter.DeadLetteredAt, Replayed);
     }

@@ -46,6 +46,12 @@ public static class FailureCauses
     /// <summary>Transient failures went on past <see cref="ProcessingOptions.MaxAttempts"/>.</summary>
     public const string RetriesExhausted = "retries-exhausted";
 
+    /// <summary>
+    /// No Softr budget was granted for longer than <see cref="ProcessingOptions.MaxDeferral"/>: the
+    /// shared budget is misconfigured (too few seats for the instances), or another client spends the token.
+    /// </summary>
+    public const string NoBudget = "no-budget";
+
     /// <summary>The message failed <c>maxDequeueCount</c> times without processing deciding (a crash, an unreadable message).</summary>
     public const string Poison = "poison";
 }

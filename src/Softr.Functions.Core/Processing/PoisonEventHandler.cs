@@ -9,8 +9,7 @@ namespace Softr.Functions.Processing;
 /// read): the event is dead-lettered with cause <c>poison</c> and the last error recorded for it, so it
 /// shows in the event's status and can be replayed once the cause is fixed, instead of rotting unseen.
 /// </summary>
-public sealed partial class PoisonEventHandler(EventProgressStore progressStore, DeadLetterStore deadLetters, TimeProvider time,
-    ILogger<PoisonEventHandler> logger)
+public sealed partial class PoisonEventHandler(EventProgressStore progressStore, DeadLettering deadLettering, ILogger<PoisonEventHandler> logger)
 {
     /// <remarks>
     /// A failure here (storage unreachable, say) is counted, logged as an error, and thrown: the runtime
@@ -41,30 +40,16 @@ public sealed partial class PoisonEventHandler(EventProgressStore progressStore,
         }
         catch (InvalidEventEnvelopeException unreadable)
         {
-            // Kept as received, under the message id: listed for triage, never replayed.
-            await deadLetters.AddAsync(new DeadLetter($"unreadable-{messageId}", "", "", FailureCauses.Poison, unreadable.Message, time.GetUtcNow()),
-                message.ToArray(), cancellationToken).ConfigureAwait(false);
-            LogUnreadable(messageId);
+            await deadLettering.DeadLetterUnreadableAsync(messageId, message.ToArray(), unreadable.Message, cancellationToken).ConfigureAwait(false);
             return;
         }
 
         var lastError = (await progressStore.ReadAsync(envelope.EventId, cancellationToken).ConfigureAwait(false)).Detail;
         var detail = $"failed every delivery the queue allows (maxDequeueCount); last recorded: {lastError ?? "nothing (the process may have died mid-attempt)"}";
-        await deadLetters.AddAsync(new DeadLetter(envelope.EventId, envelope.Hook, envelope.EventType, FailureCauses.Poison, detail, time.GetUtcNow())
-        {
-            Envelope = envelope,
-        }, rawMessage: null, cancellationToken).ConfigureAwait(false);
-        await progressStore.FinishAttemptAsync(envelope, EventStatus.DeadLettered, FailureCauses.Poison, detail, cancellationToken).ConfigureAwait(false);
-        Telemetry.SoftrTelemetry.DeadLetters.Add(1, new("cause", FailureCauses.Poison), new("hook", envelope.Hook));
-        LogPoison(envelope.EventId);
+        // No attempt holds the event (every delivery of its message failed): no lease to write under.
+        await deadLettering.DeadLetterAsync(envelope, FailureCauses.Poison, detail, lease: null, cancellationToken).ConfigureAwait(false);
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Event {EventId} reached the poison queue; dead-lettered with cause poison")]
-    private partial void LogPoison(string eventId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not dead-letter poison message {MessageId}; it will be tried again, then kept in events-poison-poison")]
     private partial void LogPoisonFailed(Exception exception, string messageId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Unreadable message {MessageId} reached the poison queue; kept in the dead letters")]
-    private partial void LogUnreadable(string messageId);
 }

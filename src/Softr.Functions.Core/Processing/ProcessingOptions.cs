@@ -30,6 +30,15 @@ public sealed class ProcessingOptions
     /// </summary>
     public TimeSpan BusyRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The longest an event may keep being put back without an attempt (no Softr budget in time, or
+    /// another copy running), counted from its first deferral. Past it, an event waiting for budget is
+    /// dead-lettered with cause <c>no-budget</c>, to be replayed once the budget is fixed; a duplicate
+    /// copy is dropped (the copy that holds the event has its own message). A day by default: far longer
+    /// than any backlog at Softr's rates, short enough that a budget that never grants is seen.
+    /// </summary>
+    public TimeSpan MaxDeferral { get; set; } = TimeSpan.FromHours(24);
+
     /// <summary>Whether the Softr budget is shared by every instance through Table storage (see <see cref="TableRateBudget"/>).</summary>
     public bool SharedBudget { get; set; } = true;
 

@@ -31,6 +31,13 @@ public sealed class ProcessingOptionsValidator : AbstractValidator<ProcessingOpt
             .WithMessage($"{Prefix}LeaseDuration must be at least 10 seconds.");
         RuleFor(options => options.BusyRetryDelay).InclusiveBetween(TimeSpan.Zero, MaxQueueDelay)
             .WithMessage($"{Prefix}BusyRetryDelay must be between 0 and 7 days.");
+        RuleFor(options => options.MaxDeferral).GreaterThan(TimeSpan.Zero)
+            .WithMessage($"{Prefix}MaxDeferral must be more than zero.");
+        // A step's Softr call (its budget wait included) must end within the lease, or another copy could
+        // take the event over mid-call. Renewal is per step, and the started mark checks the lease too.
+        RuleFor(options => options.LeaseDuration)
+            .Must(lease => lease > softr.Value.TotalTimeout)
+            .WithMessage(options => $"{Prefix}LeaseDuration ({options.LeaseDuration}) must be more than Softr:TotalTimeout ({softr.Value.TotalTimeout}), or another copy could take an event over during one call.");
         RuleFor(options => options.BudgetSeats).InclusiveBetween(1, 10_000)
             .WithMessage($"{Prefix}BudgetSeats must be between 1 and 10000.");
         RuleFor(options => options.SchemaCacheDuration).GreaterThanOrEqualTo(TimeSpan.Zero)

@@ -32,6 +32,13 @@ public static class SoftrTelemetry
     /// <summary>Events dead-lettered, by cause (the poison handler's too).</summary>
     public static Counter<long> DeadLetters { get; } = Meter.CreateCounter<long>("softr.deadletters", description: "Events dead-lettered, by cause");
 
+    /// <summary>Events put back on the queue without an attempt: reason <c>budget</c> (no Softr budget in time) or <c>busy</c> (another copy running).</summary>
+    public static Counter<long> Deferrals { get; } = Meter.CreateCounter<long>("softr.deferrals", description: "Events put back without an attempt, by reason (budget, busy) and hook");
+
+    /// <summary>Events that stopped being deferred at Processing:MaxDeferral (the deferrals-capped alert watches it).</summary>
+    public static Counter<long> DeferralsCapped { get; } = Meter.CreateCounter<long>("softr.deferrals.capped",
+        description: "Events deferred past Processing:MaxDeferral: dead-lettered no-budget, or a duplicate copy dropped");
+
     /// <summary>Poison messages the poison handler could not dead-letter (each try; after the last, the message waits in events-poison-poison).</summary>
     public static Counter<long> PoisonFailures { get; } = Meter.CreateCounter<long>("softr.poison.failures", description: "Poison messages that could not be dead-lettered");
 

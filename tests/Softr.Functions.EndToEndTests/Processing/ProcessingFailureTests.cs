@@ -5,6 +5,7 @@ using Azure.Data.Tables;
 using Softr.Functions.Events;
 using Softr.Functions.Processing;
 using Softr.Functions.Storage;
+using Softr.Functions.Webhooks;
 
 namespace Softr.Functions.EndToEndTests.Processing;
 
@@ -196,6 +197,117 @@ public sealed class ProcessingFailureTests(ProcessingFixture fixture) : IClassFi
     [Fact]
     public async Task NoBudgetInTime_DefersTheEvent_WithoutCountingAnAttempt_AndItRunsOnceBudgetReturns()
     {
+        var (partition, seats) = await HoldEveryWriteSeatAsync();
+        var envelope = Paid("no-budget@example.com", "7");
+
+        var result = await Harness.DeliverAsync(envelope);
+        var resent = (await Harness.Events.PeekMessagesAsync(maxMessages: 10)).Value
+            .Select(message => EventEnvelopeSerializer.Deserialize(message.Body)).Single(queued => queued.EventId == envelope.EventId);
+        await FreeSeatsAsync(partition, seats);
+        var later = await Harness.DrainAsync();
+
+        Assert.Equal(ProcessingOutcome.Deferred, result.Outcome);
+        Assert.Equal(0, resent.Failures);
+        Assert.Equal(1, resent.Deferrals);
+        Assert.NotNull(resent.DeferredSince);
+        Assert.Equal([ProcessingOutcome.Succeeded], later);
+        Assert.Equal(1, await Harness.CallsAsync("createRecord"));
+        var history = (await Harness.Get<IEventLog>().FindAsync(envelope.EventId))!.History.Select(entry => entry.Status);
+        Assert.Equal([EventStatus.Accepted, EventStatus.Processing, EventStatus.Deferred, EventStatus.Processing, EventStatus.Succeeded], history);
+    }
+
+    [Fact]
+    public async Task BudgetThatNeverGrants_DeadLettersTheEventAsNoBudget_OnceMaxDeferralHasPassed_AndItReplaysOnceFixed()
+    {
+        var (partition, seats) = await HoldEveryWriteSeatAsync();
+        // Deferred for a day already (Processing:MaxDeferral): before, it would have been sent again for ever.
+        var envelope = Paid("never-budget@example.com", "8") with { Deferrals = 17_000, DeferredSince = DateTimeOffset.UtcNow - TimeSpan.FromHours(24.5) };
+
+        var result = await Harness.DeliverAsync(envelope);
+        var resent = (await Harness.Events.PeekMessagesAsync(maxMessages: 32)).Value
+            .Count(message => EventEnvelopeSerializer.Deserialize(message.Body).EventId == envelope.EventId);
+        var letter = await Harness.Get<DeadLetterStore>().GetAsync(envelope.EventId, CancellationToken.None);
+        await FreeSeatsAsync(partition, seats);
+        var replay = await Harness.Get<EventReplayer>().ReplayAsync(envelope.EventId, dryRun: false, CancellationToken.None);
+        var queued = EventEnvelopeSerializer.Deserialize(Assert.Single((await Harness.Events.PeekMessagesAsync(maxMessages: 32)).Value).Body);
+        var later = await Harness.DrainAsync();
+
+        Assert.Equal(ProcessingOutcome.DeadLettered, result.Outcome);
+        Assert.Equal(0, resent);
+        Assert.Equal(FailureCauses.NoBudget, letter!.Cause);
+        Assert.Contains("deferred 17000 times over 24.5 h", letter.Detail, StringComparison.Ordinal);
+        Assert.Equal("replayed", replay!.Result);
+        Assert.Equal((0, (DateTimeOffset?)null), (queued.Deferrals, queued.DeferredSince));
+        Assert.Equal([ProcessingOutcome.Succeeded], later);
+        Assert.Equal(1, await Harness.CallsAsync("createRecord"));
+    }
+
+    [Fact]
+    public async Task DuplicateCopy_DeferredWhileAnotherRuns_IsCounted_AndDroppedOncePastMaxDeferral()
+    {
+        var envelope = Paid("busy@example.com", "9");
+        var progress = Harness.Get<EventProgressStore>();
+        // Another instance runs this event (its own message) and holds the lease.
+        Assert.NotNull(await progress.BeginAttemptAsync(envelope, await progress.ReadAsync(envelope.EventId, CancellationToken.None), "holder-message", "attempt 1", CancellationToken.None));
+
+        var fresh = await Harness.DeliverAsync(envelope, "copy-b");
+        var sentAgain = EventEnvelopeSerializer.Deserialize(Assert.Single((await Harness.Events.ReceiveMessagesAsync(maxMessages: 32)).Value).Body);
+        var stale = await Harness.DeliverAsync(envelope with { Deferrals = 9_000, DeferredSince = DateTimeOffset.UtcNow - TimeSpan.FromDays(2) }, "copy-c");
+        var queuedAfterStale = (await Harness.Events.PeekMessagesAsync(maxMessages: 32)).Value.Length;
+
+        Assert.Equal(ProcessingOutcome.Deferred, fresh.Outcome);
+        Assert.Equal(1, sentAgain.Deferrals);
+        Assert.Equal(ProcessingOutcome.Superseded, stale.Outcome);
+        Assert.Equal(0, queuedAfterStale);
+        // Neither copy wrote anything: the event is still the holder's.
+        Assert.Equal(EventStatus.Processing, (await progress.ReadAsync(envelope.EventId, CancellationToken.None)).Status);
+        Assert.Equal(0, await Harness.CallsAsync("createRecord"));
+    }
+
+    [Fact]
+    public async Task AttemptThatLostTheEvent_CannotMarkACallStarted_NorOverwriteTheOutcome_NorLeaveADeadLetter()
+    {
+        var envelope = Paid("lost-lease@example.com", "10");
+        var progress = Harness.Get<EventProgressStore>();
+        // Attempt A took the event, then stalled; its message became visible again and was delivered anew.
+        var stalled = await progress.BeginAttemptAsync(envelope, await progress.ReadAsync(envelope.EventId, CancellationToken.None), "message-1", "attempt 1", CancellationToken.None);
+        Assert.NotNull(stalled);
+
+        var takeover = await Harness.DeliverAsync(envelope, "message-1");
+        var started = new StepRecord("paid", "late", "record.create", StepState.Started, DateTimeOffset.UtcNow, new Dictionary<string, string?>());
+        var renew = await Record.ExceptionAsync(() => progress.RenewAsync(stalled, started, CancellationToken.None));
+        var deadLetter = await Record.ExceptionAsync(() => Harness.Get<DeadLettering>().DeadLetterAsync(envelope, FailureCauses.SoftrRejected, "A's late verdict", stalled, CancellationToken.None));
+        var finish = await Record.ExceptionAsync(() => progress.FinishAttemptAsync(envelope, EventStatus.Failed, null, "A's late failure", stalled, CancellationToken.None));
+
+        Assert.Equal(ProcessingOutcome.Succeeded, takeover.Outcome);
+        Assert.IsType<LeaseLostException>(renew);
+        Assert.IsType<LeaseLostException>(deadLetter);
+        Assert.IsType<LeaseLostException>(finish);
+        var after = await progress.ReadAsync(envelope.EventId, CancellationToken.None);
+        Assert.Equal(EventStatus.Succeeded, after.Status);
+        Assert.DoesNotContain(after.Steps, step => step.StepId == "late");
+        Assert.Null(await Harness.Get<DeadLetterStore>().GetAsync(envelope.EventId, CancellationToken.None));
+        Assert.Equal(1, await Harness.CallsAsync("createRecord"));
+    }
+
+    [Fact]
+    public async Task AttemptWhoseLeaseWasMerelyTouchedByIngestion_KeepsIt()
+    {
+        // Ingestion marks the claim queued with a blind merge, which changes the summary's ETag under a running attempt.
+        var envelope = Paid("touched@example.com", "11");
+        await Harness.Get<IDeliveryLedger>().ClaimAsync(envelope);
+        var progress = Harness.Get<EventProgressStore>();
+        var lease = await progress.BeginAttemptAsync(envelope, await progress.ReadAsync(envelope.EventId, CancellationToken.None), "message-1", "attempt 1", CancellationToken.None);
+
+        await Harness.Get<IDeliveryLedger>().MarkQueuedAsync(envelope.EventId);
+        await progress.RenewAsync(lease!, started: null, CancellationToken.None);
+        await progress.FinishAttemptAsync(envelope, EventStatus.Succeeded, null, "done", lease, CancellationToken.None);
+
+        Assert.Equal(EventStatus.Succeeded, (await progress.ReadAsync(envelope.EventId, CancellationToken.None)).Status);
+    }
+
+    private async Task<(string Partition, List<string> Seats)> HoldEveryWriteSeatAsync()
+    {
         // Another instance holds every seat of the write budget for the next minute.
         var budget = new TableClient(Harness.StorageConnectionString, TableNames.SoftrBudget);
         await budget.CreateIfNotExistsAsync();
@@ -205,23 +317,16 @@ public sealed class ProcessingFailureTests(ProcessingFixture fixture) : IClassFi
         {
             await budget.UpsertEntityAsync(new TableEntity(partition, seat) { ["Holder"] = "another-instance", ["Until"] = DateTimeOffset.UtcNow.AddMinutes(1) });
         }
-        var envelope = Paid("no-budget@example.com", "7");
+        return (partition, seats);
+    }
 
-        var result = await Harness.DeliverAsync(envelope);
-        var resent = (await Harness.Events.PeekMessagesAsync(maxMessages: 10)).Value
-            .Select(message => EventEnvelopeSerializer.Deserialize(message.Body)).Single(queued => queued.EventId == envelope.EventId);
+    private async Task FreeSeatsAsync(string partition, List<string> seats)
+    {
+        var budget = new TableClient(Harness.StorageConnectionString, TableNames.SoftrBudget);
         foreach (var seat in seats)
         {
             await budget.DeleteEntityAsync(partition, seat);
         }
-        var later = await Harness.DrainAsync();
-
-        Assert.Equal(ProcessingOutcome.Deferred, result.Outcome);
-        Assert.Equal(0, resent.Failures);
-        Assert.Equal([ProcessingOutcome.Succeeded], later);
-        Assert.Equal(1, await Harness.CallsAsync("createRecord"));
-        var history = (await Harness.Get<IEventLog>().FindAsync(envelope.EventId))!.History.Select(entry => entry.Status);
-        Assert.Equal([EventStatus.Accepted, EventStatus.Processing, EventStatus.Deferred, EventStatus.Processing, EventStatus.Succeeded], history);
     }
 
     [Fact]
@@ -229,7 +334,7 @@ public sealed class ProcessingFailureTests(ProcessingFixture fixture) : IClassFi
     {
         var envelope = Paid("poisoned@example.com", "3");
         // As an attempt that hit a bug leaves it, after which the runtime moved the message to poison.
-        await Harness.Get<EventProgressStore>().FinishAttemptAsync(envelope, EventStatus.Failed, null, "attempt 1: InvalidCastException: boom", CancellationToken.None);
+        await Harness.Get<EventProgressStore>().FinishAttemptAsync(envelope, EventStatus.Failed, null, "attempt 1: InvalidCastException: boom", lease: null, CancellationToken.None);
 
         await Harness.Get<PoisonEventHandler>().HandleAsync(EventEnvelopeSerializer.Serialize(envelope), "poison-message-1", CancellationToken.None);
 

@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Text.Json;
+using Azure.Data.Tables;
+using Softr.Functions.Processing;
+using Softr.Functions.Storage;
+
+namespace Softr.Functions.Events;
+
+/// <summary>
+/// The events table's layout, in one place: one partition per event holding
+/// <list type="bullet">
+/// <item>the <c>summary</c> row: the status, the ingestion claim, processing's lease, the cause and the last detail;</item>
+/// <item>one history row per status change, <c>h{ticks}{guid}</c>, so they read back in order;</item>
+/// <item>one step row per automation step, <c>s|{automation}|{step}</c>, with its state and results.</item>
+/// </list>
+/// Ingestion (<see cref="TableEventStore"/>) and processing (<see cref="EventProgressStore"/>) write
+/// different columns of the summary, by merge, so neither clobbers the other's; both take the names from here.
+/// </summary>
+internal static class EventRows
+{
+    public const string SummaryRow = "summary";
+    public const string StepRowPrefix = "s|";
+    public const string HistoryRowPrefix = "h";
+
+    /// <summary>The first row key after every step row (the prefix's last character plus one).</summary>
+    public const string StepRowsEnd = "s}";
+
+    // Summary columns written by both sides.
+    public const string Hook = nameof(EventRecord.Hook);
+    public const string Type = nameof(EventRecord.Type);
+    public const string Status = nameof(EventRecord.Status);
+    public const string ReceivedAt = nameof(EventRecord.ReceivedAt);
+    public const string UpdatedAt = nameof(EventRecord.UpdatedAt);
+
+    /// <summary>Ingestion's claim on the summary: pending (claimed, not yet queued), queued, or released (queueing failed).</summary>
+    public const string Claim = "Claim";
+
+    // Processing's columns on the summary.
+    public const string LeaseHolder = "LeaseHolder";
+    public const string LeaseUntil = "LeaseUntil";
+    public const string Cause = "Cause";
+    public const string Detail = "Detail";
+
+    // History and step columns.
+    public const string At = nameof(EventHistoryEntry.At);
+    private const string Automation = nameof(StepRecord.Automation);
+    private const string StepId = nameof(StepRecord.StepId);
+    private const string Action = nameof(StepRecord.Action);
+    private const string State = nameof(StepRecord.State);
+    private const string Outputs = "Outputs";
+
+    public static TableEntity Summary(EventEnvelope envelope, EventStatus status, DateTimeOffset now) => new(envelope.EventId, SummaryRow)
+    {
+        [Hook] = envelope.Hook,
+        [Type] = envelope.EventType,
+        [Status] = status.ToString(),
+        [ReceivedAt] = envelope.ReceivedAt,
+        [UpdatedAt] = now,
+    };
+
+    public static TableEntity History(string eventId, EventStatus status, string? detail, DateTimeOffset now) =>
+        new(eventId, $"{HistoryRowPrefix}{now.UtcTicks.ToString("D19", CultureInfo.InvariantCulture)}{Guid.NewGuid():N}")
+        {
+            [At] = now,
+            [Status] = status.ToString(),
+            [Detail] = StorageLimits.Cut(detail),
+        };
+
+    public static EventStatus StatusOf(TableEntity row) =>
+        Enum.TryParse<EventStatus>(row.GetString(Status), out var parsed) ? parsed : EventStatus.Accepted;
+
+    public static bool IsStep(ITableEntity row) => row.RowKey.StartsWith(StepRowPrefix, StringComparison.Ordinal);
+
+    public static bool IsHistory(ITableEntity row) => row.RowKey.StartsWith(HistoryRowPrefix, StringComparison.Ordinal);
+
+    /// <summary>Row keys may not hold '/', '\', '#' or '?': names are escaped.</summary>
+    public static string StepRowKey(string automation, string stepId) =>
+        $"{StepRowPrefix}{Uri.EscapeDataString(automation)}|{Uri.EscapeDataString(stepId)}";
+
+    public static TableEntity Step(string eventId, StepRecord step) =>
+        new(eventId, StepRowKey(step.Automation, step.StepId))
+        {
+            [Automation] = step.Automation,
+            [StepId] = step.StepId,
+            [Action] = step.Action,
+            [State] = step.State.ToString(),
+            [At] = step.At,
+            [Outputs] = SerializeOutputs(step),
+        };
+
+    public static StepRecord ReadStep(TableEntity row) => new(
+        row.GetString(Automation) ?? "",
+        row.GetString(StepId) ?? "",
+        row.GetString(Action) ?? "",
+        Enum.TryParse<StepState>(row.GetString(State), out var state) ? state : StepState.Started,
+        row.GetDateTimeOffset(At) ?? DateTimeOffset.MinValue,
+        JsonSerializer.Deserialize(row.GetString(Outputs) ?? "{}", ProcessingJsonContext.Default.IReadOnlyDictionaryStringString)
+            ?? new Dictionary<string, string?>());
+
+    public static EventHistoryEntry ReadHistory(TableEntity row) =>
+        new(row.GetDateTimeOffset(At) ?? DateTimeOffset.MinValue, StatusOf(row), row.GetString(Detail));
+
+    /// <summary>A step's results, whole or not at all: a cut value would be a wrong value for the steps after it.</summary>
+    private static string SerializeOutputs(StepRecord step)
+    {
+        var json = JsonSerializer.Serialize(step.Outputs, ProcessingJsonContext.Default.IReadOnlyDictionaryStringString);
+        return json.Length <= StorageLimits.MaxOutputsChars
+            ? json
+            : throw new PermanentFailureException(FailureCauses.TooLarge,
+                $"step '{step.StepId}' ({step.Action}) gave results of {json.Length} characters; at most {StorageLimits.MaxOutputsChars} can be kept for the steps after it.");
+    }
+}

@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Logging;
+using Softr.Functions.Events;
+using Softr.Functions.Telemetry;
+
+namespace Softr.Functions.Processing;
+
+/// <summary>
+/// Gives up on an event, the one way for processing and the poison handler alike: the dead-letter
+/// index row (with the envelope, for replay), then the event's status with the cause, then the metric
+/// and the log line the <c>dead-letters</c> alert counts.
+/// </summary>
+public sealed partial class DeadLettering(DeadLetterStore deadLetters, EventProgressStore progressStore, TimeProvider time, ILogger<DeadLettering> logger)
+{
+    /// <param name="lease">
+    /// The attempt's hold on the event, when an attempt gives up: the status is written only while it is
+    /// held. Null from the poison handler, which runs when no attempt does.
+    /// </param>
+    /// <exception cref="LeaseLostException">Another attempt holds the event now: its dead-letter row is taken back and nothing else is written.</exception>
+    public async Task DeadLetterAsync(EventEnvelope envelope, string cause, string detail, EventLease? lease, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        if (lease is not null)
+        {
+            // Still ours, and for a whole lease more: no other attempt can be writing this index row now.
+            await progressStore.RenewAsync(lease, started: null, cancellationToken).ConfigureAwait(false);
+        }
+        // The index row before the status: if the status write is lost, the message is redelivered and ends here again.
+        var written = await deadLetters.AddAsync(new DeadLetter(envelope.EventId, envelope.Hook, envelope.EventType, cause, detail, time.GetUtcNow()) { Envelope = envelope },
+            rawMessage: null, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await progressStore.FinishAttemptAsync(envelope, EventStatus.DeadLettered, cause, detail, lease, cancellationToken).ConfigureAwait(false);
+        }
+        catch (LeaseLostException)
+        {
+            // The attempt that holds the event decides its outcome; this one's verdict must not stand in the index.
+            await deadLetters.RemoveAsync(envelope.EventId, written, cancellationToken).ConfigureAwait(false);
+            throw;
+        }
+        SoftrTelemetry.DeadLetters.Add(1, new("cause", cause), new("hook", envelope.Hook));
+        LogDeadLettered(envelope.EventId, cause);
+    }
+
+    /// <summary>A message that is not an event at all: kept as received under its message id, listed for triage, never replayed.</summary>
+    public async Task DeadLetterUnreadableAsync(string messageId, byte[] message, string reason, CancellationToken cancellationToken)
+    {
+        await deadLetters.AddAsync(new DeadLetter($"unreadable-{messageId}", "", "", FailureCauses.Poison, reason, time.GetUtcNow()), message, cancellationToken)
+            .ConfigureAwait(false);
+        SoftrTelemetry.DeadLetters.Add(1, new("cause", FailureCauses.Poison), new("hook", ""));
+        LogUnreadable(messageId);
+    }
+
+    // "dead-lettered" in both messages: the dead-letters alert (infra/alerts.bicep) counts them.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Event {EventId} dead-lettered: {Cause}")]
+    private partial void LogDeadLettered(string eventId, string cause);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Unreadable message {MessageId} dead-lettered: poison")]
+    private partial void LogUnreadable(string messageId);
+}

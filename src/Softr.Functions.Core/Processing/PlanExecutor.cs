@@ -1,0 +1,208 @@
+using System.Text;
+using System.Text.Json;
+using Azure;
+using Microsoft.Extensions.Logging;
+using Softr.Functions.Automations;
+using Softr.Functions.Events;
+using Softr.Functions.Telemetry;
+using Softr.Functions.Webhooks;
+
+namespace Softr.Functions.Processing;
+
+/// <summary>
+/// Runs one event's plans, under the attempt's lease: evaluates its automations, then runs each planned
+/// automation's steps in order, each step's outcome recorded before the next starts.
+/// <list type="bullet">
+/// <item>a step that succeeded before (a retry, a replay) is not run again; its results are reused;</item>
+/// <item>the lease is renewed before each step, and a step that must not be repeated is marked started
+/// in the same conditional write just before its call, so it never goes out from an attempt that lost the event;</item>
+/// <item>values that wait for an earlier step's results are rendered once those exist, and checked again.</item>
+/// </list>
+/// Failures are thrown for the caller (<see cref="EventProcessor"/>) to sort.
+/// </summary>
+public sealed partial class PlanExecutor(
+    AutomationEvaluator evaluator,
+    AutomationCatalog catalog,
+    PayloadSchemas schemas,
+    SoftrStepRunner runner,
+    EventProgressStore progressStore,
+    IPayloadStore payloads,
+    TimeProvider time,
+    ILogger<PlanExecutor> logger)
+{
+    /// <summary>
+    /// Every planned automation's steps, in order; then the automations that could not be planned fail
+    /// the event. The very last step's record is returned rather than written, so that it goes in the
+    /// same transaction as the final status (one storage operation fewer per event; nothing follows it).
+    /// </summary>
+    public async Task<PlanRun> RunAsync(EventEnvelope envelope, EventProgress progress, EventLease lease, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        ArgumentNullException.ThrowIfNull(progress);
+        ArgumentNullException.ThrowIfNull(lease);
+        var loaded = await WithPayloadAsync(envelope, cancellationToken).ConfigureAwait(false);
+        if (schemas.Check(envelope.Hook, loaded.Payload) is { Count: > 0 } schemaErrors)
+        {
+            throw new PermanentFailureException(FailureCauses.InvalidInput,
+                "the payload breaks the hook's schema: " + string.Join("; ", schemaErrors.Select(error => $"{error.Key} {string.Join(" ", error.Value)}")));
+        }
+        var evaluation = evaluator.Evaluate(loaded);
+        if (evaluation.Automations.Count == 0)
+        {
+            return new PlanRun($"no automation on hook '{envelope.Hook}'; no Softr calls", null);
+        }
+
+        // A value that breaks its rule stops the whole event before any Softr call: an operator fixes
+        // the automation (or the data) and replays it, rather than half of it having run.
+        if (evaluation.InputErrors is { Count: > 0 } invalid)
+        {
+            throw new PermanentFailureException(FailureCauses.InvalidInput, string.Join("; ", invalid));
+        }
+        var unplanned = evaluation.Automations.Where(outcome => outcome.Status is OutcomeStatus.MissingInput or OutcomeStatus.MappingFailed).ToList();
+        var planned = evaluation.Planned.ToList();
+        var summary = new StringBuilder();
+        StepRecord? lastStep = null;
+        foreach (var outcome in planned)
+        {
+            var holdLast = unplanned.Count == 0 && outcome == planned[^1];
+            var (done, held) = await RunStepsAsync(loaded, outcome, progress, lease, holdLast, cancellationToken).ConfigureAwait(false);
+            lastStep = held;
+            summary.Append($"{outcome.Name}: {string.Join(", ", done)}; ");
+        }
+        if (unplanned.Count > 0)
+        {
+            throw new PermanentFailureException(FailureCauses.Mapping, string.Join("; ", unplanned.Select(outcome => $"{outcome.Name}: {outcome.Reason}")));
+        }
+        foreach (var skipped in evaluation.Automations.Where(outcome => outcome.Status != OutcomeStatus.Planned))
+        {
+            summary.Append($"{skipped.Name}: not run ({skipped.Reason}); ");
+        }
+        return new PlanRun(summary.ToString().TrimEnd(' ', ';'), lastStep);
+    }
+
+    /// <summary>
+    /// Runs the plan's steps in order; returns what each did, and, when <paramref name="holdLast"/>, the
+    /// last step's record unwritten, for the caller.
+    /// </summary>
+    private async Task<(List<string> Done, StepRecord? Held)> RunStepsAsync(EventEnvelope envelope, AutomationOutcome plan, EventProgress progress,
+        EventLease lease, bool holdLast, CancellationToken cancellationToken)
+    {
+        var automation = plan.Automation ?? throw new InvalidOperationException($"The plan for '{plan.Name}' carries no compiled automation.");
+        StepRecord? held = null;
+        var results = new Dictionary<string, IReadOnlyDictionary<string, string?>>(StringComparer.Ordinal);
+        var done = new List<string>(plan.Steps.Count);
+        foreach (var planned in plan.Steps)
+        {
+            var step = planned.Step ?? throw new InvalidOperationException($"Step '{planned.Id}' of '{plan.Name}' carries no compiled step.");
+            var recorded = progress.Step(automation.Name, step.Id);
+            if (recorded?.State == StepState.Succeeded)
+            {
+                results[step.Id] = recorded.Outputs;
+                done.Add($"{step.Action.Name} done before");
+                continue;
+            }
+            var startedMarked = false;
+            using var stepActivity = SoftrTelemetry.Source.StartActivity($"step {step.Action.Name}");
+            stepActivity?.SetTag(SoftrTelemetry.EventIdTag, envelope.EventId);
+            stepActivity?.SetTag("softr.automation", automation.Name);
+            stepActivity?.SetTag("softr.step", step.Id);
+            try
+            {
+                if (recorded?.State == StepState.Started && !step.Action.SafeToRepeat)
+                {
+                    throw new PermanentFailureException(FailureCauses.OutcomeUnknown,
+                        $"its call went out at {recorded.At:O} and no outcome was recorded (the attempt stopped mid-call). {step.Action.Name} is not repeated blindly: check Softr, then replay to run it again.");
+                }
+                // A whole lease more for this step's calls, and proof that no other attempt took the event meanwhile.
+                await progressStore.RenewAsync(lease, started: null, cancellationToken).ConfigureAwait(false);
+                var call = Render(envelope, step, planned, results);
+                var outputs = await runner.RunAsync(call, async () =>
+                {
+                    await progressStore.RenewAsync(lease, Record(automation, step, StepState.Started, new Dictionary<string, string?>()), cancellationToken).ConfigureAwait(false);
+                    startedMarked = true;
+                }, cancellationToken).ConfigureAwait(false);
+                var record = Record(automation, step, StepState.Succeeded, outputs);
+                if (holdLast && planned == plan.Steps[^1])
+                {
+                    held = record;
+                }
+                else
+                {
+                    await progressStore.RecordStepAsync(envelope.EventId, record, cancellationToken).ConfigureAwait(false);
+                }
+                results[step.Id] = outputs;
+                var outcome = step.Action.Describe(outputs);
+                done.Add($"{step.Action.Name} {outcome}");
+                LogStepDone(envelope.EventId, automation.Name, step.Id, step.Action.Name, outcome);
+            }
+            catch (Exception exception) when (exception is not (OperationCanceledException or LeaseLostException) && Failure.Classify(exception, step.Action) is { } failure)
+            {
+                if (startedMarked && exception is SoftrApiException { NotActedOn: true })
+                {
+                    // The call never reached Softr (no budget, a 429, no connection): the next attempt may make it.
+                    await progressStore.ForgetStepAsync(envelope.EventId, automation.Name, step.Id, cancellationToken).ConfigureAwait(false);
+                }
+                throw new StepFailedException(failure with { Message = $"automation '{automation.Name}', {step}: {failure.Message}" }, exception);
+            }
+        }
+        return (done, held);
+    }
+
+    /// <summary>
+    /// The step's values: those the plan rendered, and those that waited for earlier steps' results,
+    /// rendered now. Their scope is new per step: it sees this automation's results so far, which the
+    /// evaluation's scope (and its render cache) must not.
+    /// </summary>
+    private StepCall Render(EventEnvelope envelope, CompiledStep step, PlannedStep planned, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string?>> results)
+    {
+        MappingScope? scope = null;
+        Dictionary<string, string> Values(IReadOnlyDictionary<string, PlannedValue> values, IReadOnlyList<KeyValuePair<string, Mapping>> mappings)
+        {
+            var rendered = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var (name, value) in values)
+            {
+                var text = value.Value;
+                if (value.Deferred is not null)
+                {
+                    scope ??= new MappingScope(envelope.Payload, AutomationEvaluator.EventFields(envelope.EventId, envelope.EventType, envelope.Hook,
+                        envelope.Sender, envelope.SenderEventId, envelope.ReceivedAt), catalog.Settings, results);
+                    text = mappings.First(mapping => string.Equals(mapping.Key, name, StringComparison.OrdinalIgnoreCase)).Value.Render(scope);
+                }
+                if (text is not null)
+                {
+                    rendered[name] = text;
+                }
+            }
+            return rendered;
+        }
+
+        var call = new StepCall(step.Action.Name, Values(planned.Inputs, step.Inputs), Values(planned.Fields, step.Fields));
+        var missing = step.Action.Required.FirstOrDefault(required => !call.Inputs.ContainsKey(required));
+        return missing is null
+            ? call
+            : throw new PermanentFailureException(FailureCauses.Mapping, $"input '{missing}' is empty once earlier steps have run.");
+    }
+
+    private StepRecord Record(CompiledAutomation automation, CompiledStep step, StepState state, IReadOnlyDictionary<string, string?> outputs) =>
+        new(automation.Name, step.Id, step.Action.Name, state, time.GetUtcNow(), outputs);
+
+    private async Task<EventEnvelope> WithPayloadAsync(EventEnvelope envelope, CancellationToken cancellationToken)
+    {
+        if (envelope.PayloadReference is not { } reference)
+        {
+            return envelope;
+        }
+        try
+        {
+            var payload = await payloads.GetAsync(reference, cancellationToken).ConfigureAwait(false);
+            return envelope with { Payload = payload.ToObjectFromJson<JsonElement>(), PayloadReference = null };
+        }
+        catch (RequestFailedException missing) when (missing.Status == 404)
+        {
+            throw new PermanentFailureException(FailureCauses.NotFound, $"The event's payload blob '{reference}' is gone.", missing);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Event {EventId}: automation {Automation} step {StepId} ({Action}) {Outcome}")]
+    private partial void LogStepDone(string eventId, string automation, string stepId, string action, string outcome);
+}
