@@ -35,6 +35,14 @@ var rules = [
     threshold: 0
   }
   {
+    name: 'deferrals'
+    description: 'Events keep waiting for Softr budget (over 500 deferrals in 15 minutes): too few seats for the instances, or the budget is not granting. Past Processing__MaxDeferral they are dead-lettered no-budget (runbook: Deferrals).'
+    severity: 2
+    query: 'customMetrics | where name == "softr.deferrals" and tostring(customDimensions.reason) == "budget" | summarize deferrals = sum(value)'
+    column: 'deferrals'
+    threshold: 500
+  }
+  {
     name: 'softr-429-share'
     description: 'More than 5% of Softr calls were refused with 429: another client spends the token, or the budget is set above Softr\'s (runbook: Throughput).'
     severity: 3
