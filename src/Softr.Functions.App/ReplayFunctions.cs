@@ -10,9 +10,11 @@ namespace Softr.Functions.App;
 /// Dead letters and replay, admin-level (the master key). Every call takes <c>?dryRun=true</c> to list
 /// what it would do without doing it.
 /// <list type="bullet">
-/// <item><c>GET /api/manage/dead-letters?cause=&amp;hook=&amp;from=&amp;to=</c>: the dead letters, oldest first;</item>
+/// <item><c>GET /api/manage/dead-letters?cause=&amp;hook=&amp;from=&amp;to=&amp;limit=&amp;next=</c>: a page of dead letters,
+/// oldest first, <c>{"items": [...], "next": ...}</c> (<c>limit</c> 100 by default, at most 1,000; <c>next</c> from the previous page);</item>
 /// <item><c>POST /api/manage/events/{id}/replay</c>: one event;</item>
-/// <item><c>POST /api/manage/dead-letters/replay?cause=&amp;hook=&amp;from=&amp;to=</c>: every match (up to 500 per call).</item>
+/// <item><c>POST /api/manage/dead-letters/replay?cause=&amp;hook=&amp;from=&amp;to=&amp;limit=&amp;next=</c>: every match, read a
+/// page at a time; with <c>limit</c>, that many at most and a <c>next</c> to go on from.</item>
 /// </list>
 /// </summary>
 public sealed class ReplayFunctions(EventReplayer replayer, DeadLetterStore deadLetters)
@@ -27,11 +29,18 @@ public sealed class ReplayFunctions(EventReplayer replayer, DeadLetterStore dead
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!TryReadFilter(request, out var filter, out var problem))
+        if (!TryReadFilter(request, out var filter, out var problem) || !TryReadPaging(request, DeadLetterStore.DefaultPageSize, out var limit, out var next, out problem))
         {
             return problem;
         }
-        return new OkObjectResult(await deadLetters.ListAsync(filter, EventReplayer.MaxPerCall, cancellationToken));
+        try
+        {
+            return new OkObjectResult(await deadLetters.ListAsync(filter, limit!.Value, next, cancellationToken));
+        }
+        catch (ArgumentException bad) when (bad.ParamName == "cursor")
+        {
+            return BadCursor();
+        }
     }
 
     [Function(ReplayOneName)]
@@ -53,11 +62,18 @@ public sealed class ReplayFunctions(EventReplayer replayer, DeadLetterStore dead
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!TryReadFilter(request, out var filter, out var problem))
+        if (!TryReadFilter(request, out var filter, out var problem) || !TryReadPaging(request, null, out var limit, out var next, out problem))
         {
             return problem;
         }
-        return new OkObjectResult(await replayer.ReplayMatchingAsync(filter, IsDryRun(request), cancellationToken));
+        try
+        {
+            return new OkObjectResult(await replayer.ReplayMatchingAsync(filter, IsDryRun(request), limit, next, cancellationToken));
+        }
+        catch (ArgumentException bad) when (bad.ParamName == "cursor")
+        {
+            return BadCursor();
+        }
     }
 
     private static bool IsDryRun(HttpRequest request) =>
@@ -83,6 +99,29 @@ public sealed class ReplayFunctions(EventReplayer replayer, DeadLetterStore dead
         }
         return true;
     }
+
+    /// <param name="defaultLimit">The limit when none is given; null for none (go through every match).</param>
+    private static bool TryReadPaging(HttpRequest request, int? defaultLimit, out int? limit, out string? next, out IActionResult problem)
+    {
+        limit = defaultLimit;
+        next = NullIfEmpty(request.Query["next"]);
+        problem = null!;
+        var text = request.Query["limit"].ToString();
+        if (text.Length == 0)
+        {
+            return true;
+        }
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var asked) || asked is < 1 or > DeadLetterStore.MaxPageSize)
+        {
+            problem = Problem(StatusCodes.Status400BadRequest, "bad-limit", "Bad limit", $"'limit' must be a whole number from 1 to {DeadLetterStore.MaxPageSize}.");
+            return false;
+        }
+        limit = asked;
+        return true;
+    }
+
+    private static ObjectResult BadCursor() =>
+        Problem(StatusCodes.Status400BadRequest, "bad-cursor", "Bad cursor", "'next' must be the value a previous page gave, unchanged.");
 
     private static string? NullIfEmpty(Microsoft.Extensions.Primitives.StringValues value) => value.Count == 0 || value.ToString().Length == 0 ? null : value.ToString();
 

@@ -16,11 +16,18 @@ public sealed class ReplayApiTests(RunningSystem system) : IClassFixture<Running
         using var anonymous = await system.Anonymous.GetAsync("/api/manage/dead-letters");
         using var unknown = await system.Host.PostAsync("/api/manage/events/evt_not_dead/replay", null);
         using var badTime = await system.Host.GetAsync("/api/manage/dead-letters?from=yesterday");
+        using var badLimit = await system.Host.GetAsync("/api/manage/dead-letters?limit=1001");
+        using var badCursor = await system.Host.GetAsync("/api/manage/dead-letters?next=not-a-cursor");
+        using var badReplayLimit = await system.Host.PostAsync("/api/manage/dead-letters/replay?limit=0&dryRun=true", null);
 
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
         Assert.Equal(HttpStatusCode.BadRequest, badTime.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, badLimit.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, badCursor.StatusCode);
+        Assert.Contains("previous page", await badCursor.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, badReplayLimit.StatusCode);
     }
 
     [Fact]
@@ -55,6 +62,7 @@ public sealed class ReplayApiTests(RunningSystem system) : IClassFixture<Running
         Assert.Equal(1, calls.GetProperty("byOperation").GetProperty("createUser").EnumerateObject().Sum(entry => entry.Value.GetInt32()));
         Assert.Equal(1, calls.GetProperty("byOperation").GetProperty("inviteUser").GetProperty("200").GetInt32());
         var letters = await system.Host.GetFromJsonAsync<JsonElement>("/api/manage/dead-letters");
-        Assert.DoesNotContain(letters.EnumerateArray(), letter => letter.GetProperty("eventId").GetString() == id);
+        Assert.Equal(JsonValueKind.Null, letters.GetProperty("next").ValueKind);
+        Assert.DoesNotContain(letters.GetProperty("items").EnumerateArray(), letter => letter.GetProperty("eventId").GetString() == id);
     }
 }

@@ -112,7 +112,7 @@ public sealed class WebhookToSoftrUserTests(RunningSystem system) : IClassFixtur
         {
             letters = await system.Host.GetFromJsonAsync<JsonElement>("/api/manage/dead-letters?cause=poison");
             // The runtime re-sends it to the poison queue as a new message, so it is known by that message's id.
-            return letters.EnumerateArray().Any(letter => letter.GetProperty("eventId").GetString()!.StartsWith("unreadable-", StringComparison.Ordinal));
+            return letters.GetProperty("items").EnumerateArray().Any(letter => letter.GetProperty("eventId").GetString()!.StartsWith("unreadable-", StringComparison.Ordinal));
         }, Patience), "the message never reached the dead letters");
         Assert.Equal(0, (await system.Queues.GetQueueClient(QueueNames.EventsPoison).GetPropertiesAsync()).Value.ApproximateMessagesCount);
     }

@@ -1,3 +1,6 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Text;
 using System.Text.Json.Serialization;
 using Azure;
 using Azure.Data.Tables;
@@ -21,46 +24,77 @@ public sealed record DeadLetter(
 }
 
 /// <summary>Which dead letters a bulk replay or a listing takes; every part optional.</summary>
-public sealed record DeadLetterFilter(string? Cause = null, string? Hook = null, DateTimeOffset? From = null, DateTimeOffset? To = null)
-{
-    public bool Matches(DeadLetter letter)
-    {
-        ArgumentNullException.ThrowIfNull(letter);
-        return (Cause is null || string.Equals(letter.Cause, Cause, StringComparison.OrdinalIgnoreCase))
-            && (Hook is null || string.Equals(letter.Hook, Hook, StringComparison.Ordinal))
-            && (From is null || letter.DeadLetteredAt >= From)
-            && (To is null || letter.DeadLetteredAt < To);
-    }
-}
+public sealed record DeadLetterFilter(string? Cause = null, string? Hook = null, DateTimeOffset? From = null, DateTimeOffset? To = null);
+
+/// <summary>One page of dead letters, oldest first, and where the next page starts (null after the last).</summary>
+public sealed record DeadLetterPage(
+    [property: JsonPropertyName("items")] IReadOnlyList<DeadLetter> Items,
+    [property: JsonPropertyName("next")] string? Next);
 
 /// <summary>
-/// The dead-letter index: one row per event processing gave up on, with its cause and its envelope
-/// (an inline envelope is at most 48 KiB; larger payloads are already in a blob), so that replay needs
-/// nothing else. One partition: dead letters are few, and a filter over them is one query.
+/// The dead-letter index: two rows per event processing gave up on, in one partition, written and
+/// removed together in one transaction.
+/// <list type="bullet">
+/// <item>the <b>letter</b> row, keyed by event id: the cause, the detail and the envelope (an inline
+/// envelope is at most 48 KiB; larger payloads are already in a blob), so that a replay needs nothing else;</item>
+/// <item>the <b>time</b> row, keyed <c>by-time|{ticks}|{event id}</c>, with the listed columns only: a
+/// listing reads these in key order, so it is filtered by time with a key range, and by cause and hook
+/// by the table service itself, without reading a single envelope, and paged by key.</item>
+/// </list>
 /// </summary>
 public sealed class DeadLetterStore(TableServiceClient tables)
 {
+    /// <summary>The most a page holds.</summary>
+    public const int MaxPageSize = 1000;
+
+    /// <summary>A page's size when none is asked for.</summary>
+    public const int DefaultPageSize = 100;
+
     private const string Partition = "deadletter";
+    private const string TimePrefix = "by-time|";
     private const string EnvelopeColumn = "Envelope";
+    private const string TimeKeyColumn = "TimeKey";
+    // RowKey too: a selection returns only what it names, and the key is the next page's start.
+    private static readonly string[] Listed =
+        ["RowKey", nameof(DeadLetter.EventId), nameof(DeadLetter.Hook), nameof(DeadLetter.EventType), nameof(DeadLetter.Cause), nameof(DeadLetter.Detail), nameof(DeadLetter.DeadLetteredAt)];
 
     private readonly ReadyTable _ready = new(tables, TableNames.DeadLetters);
 
-    /// <returns>The row's ETag, to take it back only if nothing wrote it since.</returns>
+    /// <summary>
+    /// Adds (or replaces) <paramref name="letter"/>'s rows. An event dead-lettered again (its status write
+    /// was lost and it was redelivered) loses its earlier time row in the same transaction, so it is listed once.
+    /// </summary>
+    /// <returns>The letter row's ETag, to take the letter back only if nothing wrote it since.</returns>
     public async Task<ETag> AddAsync(DeadLetter letter, byte[]? rawMessage, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(letter);
         await _ready.GetAsync(cancellationToken).ConfigureAwait(false);
-        var row = new TableEntity(Partition, letter.EventId)
+        var timeKey = TimeKey(letter.DeadLetteredAt, letter.EventId);
+        var row = Columns(new TableEntity(Partition, letter.EventId), letter);
+        row[EnvelopeColumn] = letter.Envelope is { } envelope ? EventEnvelopeSerializer.Serialize(envelope).ToArray() : rawMessage;
+        row[TimeKeyColumn] = timeKey;
+        List<TableTransactionAction> actions =
+        [
+            new(TableTransactionActionType.UpsertReplace, row),
+            new(TableTransactionActionType.UpsertReplace, Columns(new TableEntity(Partition, timeKey) { [nameof(DeadLetter.EventId)] = letter.EventId }, letter)),
+        ];
+        var earlier = await _ready.Client.GetEntityIfExistsAsync<TableEntity>(Partition, letter.EventId, [TimeKeyColumn], cancellationToken).ConfigureAwait(false);
+        if (earlier.HasValue && earlier.Value!.GetString(TimeKeyColumn) is { Length: > 0 } earlierKey && earlierKey != timeKey)
         {
-            [nameof(DeadLetter.Hook)] = letter.Hook,
-            [nameof(DeadLetter.EventType)] = letter.EventType,
-            [nameof(DeadLetter.Cause)] = letter.Cause,
-            [nameof(DeadLetter.Detail)] = StorageLimits.Cut(letter.Detail),
-            [nameof(DeadLetter.DeadLetteredAt)] = letter.DeadLetteredAt,
-            [EnvelopeColumn] = letter.Envelope is { } envelope ? EventEnvelopeSerializer.Serialize(envelope).ToArray() : rawMessage,
-        };
-        var response = await _ready.Client.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-        return response.Headers.ETag ?? ETag.All;
+            actions.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(Partition, earlierKey), ETag.All));
+        }
+        try
+        {
+            var response = await _ready.Client.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+            return response.Value[0].Headers.ETag ?? ETag.All;
+        }
+        catch (TableTransactionFailedException gone) when (gone.Status == 404 && actions.Count == 3)
+        {
+            // The earlier time row went meanwhile (a replay removed it): write without it.
+            actions.RemoveAt(2);
+            var response = await _ready.Client.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+            return response.Value[0].Headers.ETag ?? ETag.All;
+        }
     }
 
     public async Task<DeadLetter?> GetAsync(string eventId, CancellationToken cancellationToken)
@@ -70,33 +104,108 @@ public sealed class DeadLetterStore(TableServiceClient tables)
         return row.HasValue ? Read(row.Value!) : null;
     }
 
-    /// <summary>The dead letters <paramref name="filter"/> takes, oldest first, at most <paramref name="max"/>.</summary>
-    public async Task<IReadOnlyList<DeadLetter>> ListAsync(DeadLetterFilter filter, int max, CancellationToken cancellationToken)
+    /// <summary>
+    /// The dead letters <paramref name="filter"/> takes, oldest first, at most <paramref name="limit"/>,
+    /// starting after <paramref name="after"/> (a previous page's <see cref="DeadLetterPage.Next"/>).
+    /// Without envelopes: <see cref="DeadLetter.Envelope"/> is null; <see cref="GetAsync"/> has it.
+    /// </summary>
+    public async Task<DeadLetterPage> ListAsync(DeadLetterFilter filter, int limit, string? after, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         await _ready.GetAsync(cancellationToken).ConfigureAwait(false);
-        var letters = new List<DeadLetter>();
-        await foreach (var row in _ready.Client.QueryAsync<TableEntity>(entity => entity.PartitionKey == Partition, cancellationToken: cancellationToken).ConfigureAwait(false))
+        var query = Query(filter, after);
+        var items = new List<DeadLetter>(Math.Min(limit, MaxPageSize));
+        string? lastKey = null;
+        // One more than asked tells whether there is a next page; the service filters, so a response
+        // page may hold fewer rows than asked and the loop reads on.
+        await foreach (var row in _ready.Client.QueryAsync<TableEntity>(query, maxPerPage: Math.Min(limit + 1, MaxPageSize), select: Listed,
+            cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            var letter = Read(row);
-            if (filter.Matches(letter))
+            if (items.Count == limit)
             {
-                letters.Add(letter);
+                return new DeadLetterPage(items, Cursor(lastKey!));
             }
+            items.Add(Read(row));
+            lastKey = row.RowKey;
         }
-        return [.. letters.OrderBy(letter => letter.DeadLetteredAt).Take(max)];
+        return new DeadLetterPage(items, null);
     }
 
-    /// <param name="ifMatch">Only if the row is still as this ETag; <see cref="ETag.All"/> for any.</param>
+    /// <summary>Removes the dead letter, both rows, if its letter row is still as <paramref name="ifMatch"/> (<see cref="ETag.All"/> for any).</summary>
     public async Task RemoveAsync(string eventId, ETag ifMatch, CancellationToken cancellationToken)
+    {
+        var letter = await _ready.Client.GetEntityIfExistsAsync<TableEntity>(Partition, eventId, [TimeKeyColumn], cancellationToken).ConfigureAwait(false);
+        if (!letter.HasValue)
+        {
+            return;
+        }
+        // By its keys: a selection returns only the columns it names, not the keys.
+        List<TableTransactionAction> actions = [new(TableTransactionActionType.Delete, new TableEntity(Partition, eventId), ifMatch == ETag.All ? letter.Value!.ETag : ifMatch)];
+        if (letter.Value!.GetString(TimeKeyColumn) is { Length: > 0 } timeKey)
+        {
+            actions.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(Partition, timeKey), ETag.All));
+        }
+        try
+        {
+            await _ready.Client.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TableTransactionFailedException changed) when (changed.Status is 412 or 404)
+        {
+            // Written again since (another attempt dead-lettered it), or already removed: what is there stands.
+        }
+    }
+
+    /// <summary>The time rows in range, with cause and hook compared by the table service.</summary>
+    private static string Query(DeadLetterFilter filter, string? after)
+    {
+        var from = after is not null ? FromCursor(after) : TimePrefix + (filter.From is { } start ? Ticks(start) : "");
+        var to = filter.To is { } end ? TimePrefix + Ticks(end) : TimePrefix + "~";
+        var clauses = new List<string>
+        {
+            TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"),
+            after is not null ? TableClient.CreateQueryFilter($"RowKey gt {from}") : TableClient.CreateQueryFilter($"RowKey ge {from}"),
+            TableClient.CreateQueryFilter($"RowKey lt {to}"),
+        };
+        if (filter.Cause is { } cause)
+        {
+            // Causes are lower-case codes; a filter in any case finds them.
+            clauses.Add(TableClient.CreateQueryFilter($"Cause eq {cause.ToLowerInvariant()}"));
+        }
+        if (filter.Hook is { } hook)
+        {
+            clauses.Add(TableClient.CreateQueryFilter($"Hook eq {hook}"));
+        }
+        return string.Join(" and ", clauses);
+    }
+
+    private static TableEntity Columns(TableEntity row, DeadLetter letter)
+    {
+        row[nameof(DeadLetter.Hook)] = letter.Hook;
+        row[nameof(DeadLetter.EventType)] = letter.EventType;
+        row[nameof(DeadLetter.Cause)] = letter.Cause;
+        row[nameof(DeadLetter.Detail)] = StorageLimits.Cut(letter.Detail);
+        row[nameof(DeadLetter.DeadLetteredAt)] = letter.DeadLetteredAt;
+        return row;
+    }
+
+    private static string TimeKey(DateTimeOffset at, string eventId) => $"{TimePrefix}{Ticks(at)}|{eventId}";
+
+    private static string Ticks(DateTimeOffset at) => Math.Max(0, at.UtcTicks).ToString("D19", CultureInfo.InvariantCulture);
+
+    /// <summary>A page's end as the caller sees it: opaque, URL-safe.</summary>
+    private static string Cursor(string rowKey) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(rowKey));
+
+    private static string FromCursor(string cursor)
     {
         try
         {
-            await _ready.Client.DeleteEntityAsync(Partition, eventId, ifMatch, cancellationToken).ConfigureAwait(false);
+            var key = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor));
+            return key.StartsWith(TimePrefix, StringComparison.Ordinal) ? key : throw new FormatException("not a dead-letter cursor");
         }
-        catch (RequestFailedException changed) when (changed.Status == 412)
+        catch (FormatException bad)
         {
-            // Written again since (another attempt dead-lettered it): that row stands.
+            throw new ArgumentException("'next' is not a cursor this listing gave.", nameof(cursor), bad);
         }
     }
 
@@ -114,12 +223,11 @@ public sealed class DeadLetterStore(TableServiceClient tables)
                 // An unreadable message is listed with its cause, and cannot be replayed.
             }
         }
-        return new DeadLetter(row.RowKey, row.GetString(nameof(DeadLetter.Hook)) ?? "", row.GetString(nameof(DeadLetter.EventType)) ?? "",
-            row.GetString(nameof(DeadLetter.Cause)) ?? "", row.GetString(nameof(DeadLetter.Detail)) ?? "",
+        return new DeadLetter(row.GetString(nameof(DeadLetter.EventId)) ?? row.RowKey, row.GetString(nameof(DeadLetter.Hook)) ?? "",
+            row.GetString(nameof(DeadLetter.EventType)) ?? "", row.GetString(nameof(DeadLetter.Cause)) ?? "", row.GetString(nameof(DeadLetter.Detail)) ?? "",
             row.GetDateTimeOffset(nameof(DeadLetter.DeadLetteredAt)) ?? DateTimeOffset.MinValue)
         {
             Envelope = envelope,
         };
     }
-
 }

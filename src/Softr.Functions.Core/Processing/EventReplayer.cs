@@ -16,7 +16,12 @@ public sealed record ReplayReport(
     [property: JsonPropertyName("dryRun")] bool DryRun,
     [property: JsonPropertyName("matched")] int Matched,
     [property: JsonPropertyName("replayed")] int Replayed,
-    [property: JsonPropertyName("items")] IReadOnlyList<ReplayItem> Items);
+    [property: JsonPropertyName("items")] IReadOnlyList<ReplayItem> Items)
+{
+    /// <summary>Where to go on from, when the call stopped at its limit with more to do; null when it went through them all.</summary>
+    [JsonPropertyName("next")]
+    public string? Next { get; init; }
+}
 
 /// <summary>
 /// Sends dead-lettered events back to processing once their cause is fixed. A replay keeps the steps
@@ -26,8 +31,6 @@ public sealed record ReplayReport(
 /// </summary>
 public sealed partial class EventReplayer(DeadLetterStore deadLetters, EventProgressStore progressStore, IEventQueue queue, ILogger<EventReplayer> logger)
 {
-    /// <summary>The most a bulk replay takes in one call; repeat the call for more.</summary>
-    public const int MaxPerCall = 500;
 
     public async Task<ReplayItem?> ReplayAsync(string eventId, bool dryRun, CancellationToken cancellationToken)
     {
@@ -35,15 +38,31 @@ public sealed partial class EventReplayer(DeadLetterStore deadLetters, EventProg
         return letter is null ? null : await ReplayAsync(letter, dryRun, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<ReplayReport> ReplayMatchingAsync(DeadLetterFilter filter, bool dryRun, CancellationToken cancellationToken)
+    /// <summary>
+    /// Every dead letter <paramref name="filter"/> takes, oldest first, read a page at a time (so any
+    /// number of them, without holding them all); at most <paramref name="limit"/> when given, with the
+    /// cursor to go on from in <see cref="ReplayReport.Next"/>.
+    /// </summary>
+    public async Task<ReplayReport> ReplayMatchingAsync(DeadLetterFilter filter, bool dryRun, int? limit, string? after, CancellationToken cancellationToken)
     {
-        var letters = await deadLetters.ListAsync(filter, MaxPerCall, cancellationToken).ConfigureAwait(false);
-        var items = new List<ReplayItem>(letters.Count);
-        foreach (var letter in letters)
+        var items = new List<ReplayItem>();
+        var cursor = after;
+        do
         {
-            items.Add(await ReplayAsync(letter, dryRun, cancellationToken).ConfigureAwait(false));
+            var size = Math.Min(DeadLetterStore.MaxPageSize, limit is { } most ? most - items.Count : DeadLetterStore.MaxPageSize);
+            var page = await deadLetters.ListAsync(filter, size, cursor, cancellationToken).ConfigureAwait(false);
+            foreach (var listed in page.Items)
+            {
+                // The listing carries no envelope: the letter itself has it (and may be gone since).
+                var letter = await deadLetters.GetAsync(listed.EventId, cancellationToken).ConfigureAwait(false);
+                items.Add(letter is null
+                    ? new ReplayItem(listed.EventId, listed.Cause, listed.DeadLetteredAt, "gone: replayed or removed meanwhile")
+                    : await ReplayAsync(letter, dryRun, cancellationToken).ConfigureAwait(false));
+            }
+            cursor = page.Next;
         }
-        return new ReplayReport(dryRun, letters.Count, dryRun ? 0 : items.Count(item => item.Result == Replayed), items);
+        while (cursor is not null && (limit is null || items.Count < limit));
+        return new ReplayReport(dryRun, items.Count, dryRun ? 0 : items.Count(item => item.Result == Replayed), items) { Next = cursor };
     }
 
     private const string Replayed = "replayed";

@@ -92,7 +92,7 @@ public sealed class CrashTests : IAsyncLifetime
         Assert.Equal(Events, recorded.Distinct().Count());
         var calls = await _sandboxClient.GetFromJsonAsync<JsonElement>("/sandbox/calls");
         Assert.Equal(Events, calls.GetProperty("byOperation").GetProperty("createRecord").GetProperty("200").GetInt32());
-        Assert.Empty(await new DeadLetterStore(new TableServiceClient(_azurite.ConnectionString)).ListAsync(new DeadLetterFilter(), 10, CancellationToken.None));
+        Assert.Empty((await new DeadLetterStore(new TableServiceClient(_azurite.ConnectionString)).ListAsync(new DeadLetterFilter(), 10, after: null, CancellationToken.None)).Items);
     }
 
     private DotnetProcess StartProcessing()

@@ -120,14 +120,14 @@ public sealed class ProcessingFailureTests(ProcessingFixture fixture) : IClassFi
         Assert.Equal(ProcessingOutcome.DeadLettered, result.Outcome);
         Assert.Empty(remaining);
         Assert.Equal(1, await Harness.CallsAsync("generateMagicLink"));
-        var letters = await Harness.Get<DeadLetterStore>().ListAsync(new DeadLetterFilter(Cause: FailureCauses.NotFound), 100, CancellationToken.None);
-        Assert.Single(letters, letter => letter.EventId == envelope.EventId);
+        var letters = await Harness.Get<DeadLetterStore>().ListAsync(new DeadLetterFilter(Cause: FailureCauses.NotFound), 100, after: null, CancellationToken.None);
+        Assert.Single(letters.Items, letter => letter.EventId == envelope.EventId);
 
         // Fix the cause: the user now exists in Softr. A dry run lists it; the replay runs it.
         await Harness.SoftrPostAsync("/v1/api/users", new { full_name = "Nobody Yet", email = "nobody-yet@example.com" });
         var window = new DeadLetterFilter(Cause: FailureCauses.NotFound, From: DateTimeOffset.UtcNow.AddMinutes(-5), To: DateTimeOffset.UtcNow.AddMinutes(1));
-        var dryRun = await Harness.Get<EventReplayer>().ReplayMatchingAsync(window, dryRun: true, CancellationToken.None);
-        var replay = await Harness.Get<EventReplayer>().ReplayMatchingAsync(window, dryRun: false, CancellationToken.None);
+        var dryRun = await Harness.Get<EventReplayer>().ReplayMatchingAsync(window, dryRun: true, limit: null, after: null, CancellationToken.None);
+        var replay = await Harness.Get<EventReplayer>().ReplayMatchingAsync(window, dryRun: false, limit: null, after: null, CancellationToken.None);
         var afterReplay = await Harness.DrainAsync();
 
         Assert.Contains(dryRun.Items, item => item.EventId == envelope.EventId && item.Result == "would replay");
