@@ -59,6 +59,7 @@ public static class FunctionsCoreServiceCollectionExtensions
         services.AddSingleton<EventReplayer>();
         services.AddSingleton<PoisonEventHandler>();
         services.AddSingleton<ISharedRateBudget, TableRateBudget>();
+        services.AddSingleton<KeyLocks>();
 
         services.AddHttpClient(SoftrHealthCheck.ClientName, client => client.Timeout = TimeSpan.FromSeconds(5));
         services.AddHealthChecks()

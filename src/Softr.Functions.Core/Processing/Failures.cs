@@ -104,6 +104,7 @@ public sealed record Failure(FailureKind Kind, string? Cause, string Message)
                 new(FailureKind.Permanent, FailureCauses.SoftrUnauthorized, softr.Message),
             SoftrApiException { StatusCode: HttpStatusCode.NotFound } softr => new(FailureKind.Permanent, FailureCauses.NotFound, softr.Message),
             SoftrApiException softr => new(FailureKind.Permanent, FailureCauses.SoftrRejected, softr.Message),
+            KeyBusyException busy => new(FailureKind.Transient, null, busy.Message),
             RequestFailedException storage when StorageLimits.IsTooLarge(storage.ErrorCode) =>
                 new(FailureKind.Permanent, FailureCauses.TooLarge, $"storage refused a value as too large: {storage.ErrorCode}"),
             RequestFailedException storage => new(FailureKind.Transient, null, $"storage: {storage.Status} {storage.ErrorCode}"),

@@ -9,7 +9,7 @@ namespace Softr.Functions.Processing;
 /// replay, an old message or a value from an earlier step cannot send an ill-formed value either), then
 /// hands the call to the action. What each action does is in its own class (<c>Automations/Actions</c>).
 /// </summary>
-public sealed class SoftrStepRunner(ISoftrUsersClient users, ISoftrDatabaseClient database, RecordFields recordFields)
+public sealed class SoftrStepRunner(ISoftrUsersClient users, ISoftrDatabaseClient database, RecordFields recordFields, KeyLocks locks)
 {
     /// <param name="beforeUnrepeatableCall">
     /// Awaited just before a call that must not be repeated blindly (an invitation, a plain record
@@ -29,6 +29,6 @@ public sealed class SoftrStepRunner(ISoftrUsersClient users, ISoftrDatabaseClien
         {
             throw new PermanentFailureException(FailureCauses.InvalidInput, string.Join("; ", errors));
         }
-        return await action.RunAsync(call, new StepContext(users, database, recordFields, beforeUnrepeatableCall), cancellationToken).ConfigureAwait(false);
+        return await action.RunAsync(call, new StepContext(users, database, recordFields, locks, beforeUnrepeatableCall), cancellationToken).ConfigureAwait(false);
     }
 }

@@ -14,5 +14,8 @@ public static class TableNames
     /// <summary>The Softr rate budget shared by every instance: one row per Softr token and kind of call.</summary>
     public const string SoftrBudget = "softrbudget";
 
-    public static IReadOnlyList<string> All { get; } = [Events, DeadLetters, SoftrBudget];
+    /// <summary>Short leases on one key of one Softr table (an upsert's key value, hashed): one row per key while held.</summary>
+    public const string KeyLocks = "keylocks";
+
+    public static IReadOnlyList<string> All { get; } = [Events, DeadLetters, SoftrBudget, KeyLocks];
 }

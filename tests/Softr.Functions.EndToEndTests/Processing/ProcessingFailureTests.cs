@@ -195,6 +195,26 @@ public sealed class ProcessingFailureTests(ProcessingFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task TwentyEventsUpsertingOneKeyAtOnce_MakeOneRecord()
+    {
+        // Before the key lock, each of them searched, found nothing, and created: 20 records, and every
+        // later event for that key was an ambiguous-key dead letter.
+        var envelopes = Enumerable.Range(0, 20).Select(index =>
+            Harness.Envelope(ProcessingFixture.TestHook, $$"""{"kind":"lead","email":"same-key@example.com","company":"Acme {{index}}"}""")).ToList();
+
+        var results = await Task.WhenAll(envelopes.Select((envelope, index) => Task.Run(() => Harness.DeliverAsync(envelope, $"message-{index}"))));
+        var later = await Harness.DrainAsync();
+
+        var leads = (await Harness.SandboxGetAsync("/sandbox/databases/db_portal/tables/tbl_leads/records")).EnumerateArray()
+            .Where(record => record.GetProperty("fields").TryGetProperty("lEmail", out var email) && email.GetString() == "same-key@example.com").ToList();
+        Assert.Single(leads);
+        Assert.Equal(1, await Harness.CallsAsync("createRecord"));
+        Assert.Equal(19, await Harness.CallsAsync("updateRecord"));
+        Assert.Equal(20, results.Count(result => result.Outcome == ProcessingOutcome.Succeeded) + later.Count(outcome => outcome == ProcessingOutcome.Succeeded));
+        Assert.DoesNotContain(results, result => result.Outcome == ProcessingOutcome.DeadLettered);
+    }
+
+    [Fact]
     public async Task NoBudgetInTime_DefersTheEvent_WithoutCountingAnAttempt_AndItRunsOnceBudgetReturns()
     {
         var (partition, seats) = await HoldEveryWriteSeatAsync();

@@ -4,7 +4,9 @@ namespace Softr.Functions.Automations.Actions;
 
 /// <summary>
 /// <c>record.upsert</c>: searches by the key field; none: create, one: update, several: refuse (which one
-/// is meant cannot be guessed). Safe to repeat: a repeat finds what the first run created.
+/// is meant cannot be guessed). Safe to repeat: a repeat finds what the first run created. The search
+/// and the write hold the key's lock (<see cref="KeyLocks"/>), so events with the same key at once, on
+/// any instance and from any hook, take turns: the first creates, the others update.
 /// </summary>
 public sealed class RecordUpsert : SoftrAction
 {
@@ -29,6 +31,8 @@ public sealed class RecordUpsert : SoftrAction
         var keyText = call.Fields.FirstOrDefault(field => string.Equals(field.Key, key, StringComparison.OrdinalIgnoreCase)).Value
             ?? throw new PermanentFailureException(FailureCauses.Mapping, $"record.upsert: the key field '{key}' is empty for this event.");
         var fields = await context.RecordFields.MapAsync(databaseId, tableId, call.Fields, cancellationToken).ConfigureAwait(false);
+        // Per table and key value, not per hook: two hooks writing one table by one key would race just the same.
+        await using var keyLock = await context.Locks.AcquireAsync($"{databaseId}|{tableId}|{key.ToUpperInvariant()}|{keyText}", cancellationToken).ConfigureAwait(false);
         var matches = await RecordSteps.SearchEqualAsync(context, databaseId, tableId, key, keyText, limit: 2, cancellationToken).ConfigureAwait(false);
         switch (matches.Total)
         {
