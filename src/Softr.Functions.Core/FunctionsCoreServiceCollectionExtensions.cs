@@ -7,6 +7,7 @@ using Softr.Functions.Automations;
 using Softr.Functions.Health;
 using Softr.Functions.Telemetry;
 using Softr.Functions.Processing;
+using Softr.Functions.SharedBudget;
 using Softr.Functions.Storage;
 using Softr.Functions.Webhooks;
 using Softr.Functions.Webhooks.Senders;

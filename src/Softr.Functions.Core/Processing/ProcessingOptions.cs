@@ -39,11 +39,11 @@ public sealed class ProcessingOptions
     /// </summary>
     public TimeSpan MaxDeferral { get; set; } = TimeSpan.FromHours(24);
 
-    /// <summary>Whether the Softr budget is shared by every instance through Table storage (see <see cref="TableRateBudget"/>).</summary>
+    /// <summary>Whether the Softr budget is shared by every instance through Table storage (see <see cref="SharedBudget.TableRateBudget"/>).</summary>
     public bool SharedBudget { get; set; } = true;
 
     /// <summary>
-    /// How many seats each shared budget is cut into (see <see cref="TableRateBudget"/>): at least the
+    /// How many seats each shared budget is cut into (see <see cref="SharedBudget.TableRateBudget"/>): at least the
     /// most instances that will run at once, or the extra ones hold none and wait.
     /// </summary>
     public int BudgetSeats { get; set; } = 10;

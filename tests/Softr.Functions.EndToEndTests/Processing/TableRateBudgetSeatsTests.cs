@@ -2,6 +2,7 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Softr.Functions.Processing;
+using Softr.Functions.SharedBudget;
 using Softr.Functions.Testing;
 using Softr.Http;
 using Softr.Resilience;

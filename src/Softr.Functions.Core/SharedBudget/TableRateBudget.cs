@@ -4,10 +4,11 @@ using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Softr.Functions.Processing;
 using Softr.Functions.Storage;
 using Softr.Resilience;
 
-namespace Softr.Functions.Processing;
+namespace Softr.Functions.SharedBudget;
 
 /// <summary>
 /// Softr's per-token budget shared by every instance of the app, as leased seats (the Azure
@@ -16,8 +17,8 @@ namespace Softr.Functions.Processing;
 /// rows in Table storage. Once a second, each instance with work to do:
 /// <list type="number">
 /// <item>says it is alive (a member row), and reads the partition;</item>
-/// <item>works out its fair share, seats / live members, rounded up;</item>
-/// <item>renews the seats it holds up to that share and frees the rest, in transactions of at most 100 operations;</item>
+/// <item>works out what it should hold (<see cref="SeatPlanner"/>: an even split that adds up to the seats, home seats first);</item>
+/// <item>renews the seats it keeps and frees the rest, in transactions of at most 100 operations;</item>
 /// <item>claims free or expired seats up to its share, by ETag, so a seat has one holder at a time.</item>
 /// </list>
 /// Between ticks it paces its calls locally at (seats held x seat rate): no storage call per Softr
@@ -104,6 +105,7 @@ public sealed partial class TableRateBudget(TableServiceClient tables, IOptions<
         private const string MemberPrefix = "member-";
         private const string Holder = "Holder";
         private const string Until = "Until";
+        private const string Since = "Since";
 
         private readonly SemaphoreSlim _turn = new(1, 1);
         private readonly double _seatRate = perSecond / (double)seats;
@@ -112,6 +114,8 @@ public sealed partial class TableRateBudget(TableServiceClient tables, IOptions<
         private DateTimeOffset _lastDemand = owner._time.GetUtcNow();
         private volatile int _held;
         private DateTimeOffset _usableUntil;
+        // When this instance first said it was alive: the longest-waiting get a seat first when seats are short.
+        private DateTimeOffset? _since;
 
         public Task Run { get; set; } = Task.CompletedTask;
 
@@ -201,71 +205,97 @@ public sealed partial class TableRateBudget(TableServiceClient tables, IOptions<
                 return;
             }
             await owner._ready.GetAsync(cancellationToken).ConfigureAwait(false);
-            await owner._ready.Client.UpsertEntityAsync(new TableEntity(partition, MemberPrefix + owner._instance) { [Until] = now + MemberExpiry }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            _since ??= now;
+            await owner._ready.Client.UpsertEntityAsync(new TableEntity(partition, MemberPrefix + owner._instance) { [Until] = now + MemberExpiry, [Since] = _since },
+                TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
 
+            var (rows, members, seatRows, plan) = await ReadAndPlanAsync(now, cancellationToken).ConfigureAwait(false);
+
+            // Keep the plan's seats, free the rest of ours: every write conditional on the seat being as read.
+            var until = now + Lease;
+            var renewals = plan.Renew.Select(seat => (Action: new TableTransactionAction(TableTransactionActionType.UpdateReplace, SeatRow(SeatKey(seat), owner._instance, until), seatRows[seat]!.ETag), Keeps: true))
+                .Concat(plan.Free.Select(seat => (Action: new TableTransactionAction(TableTransactionActionType.UpdateReplace, SeatRow(SeatKey(seat), "", now), seatRows[seat]!.ETag), Keeps: false)))
+                .ToList();
+            var kept = await SubmitAsync(renewals, cancellationToken).ConfigureAwait(false);
+            var claimed = await ClaimAsync(plan, seatRows, until, cancellationToken).ConfigureAwait(false);
+            var held = kept.Count(keeps => keeps) + claimed;
+            if (claimed < plan.Claim.Count)
+            {
+                // A claim lost a race (instances joining at once): read again and claim once more, rather than wait a tick.
+                var (_, _, freshRows, fresh) = await ReadAndPlanAsync(now, cancellationToken).ConfigureAwait(false);
+                held += await ClaimAsync(fresh, freshRows, until, cancellationToken).ConfigureAwait(false);
+            }
+            await RemoveExpiredMembersAsync(rows, now, cancellationToken).ConfigureAwait(false);
+            _held = held;
+            _usableUntil = now + Lease - UseMargin;
+            owner.LogSeats(partition, held, seats, members.Count);
+        }
+
+        /// <summary>The partition as it is now, and what <see cref="SeatPlanner"/> says this instance should hold.</summary>
+        private async Task<(List<TableEntity> Rows, List<SeatMember> Members, List<TableEntity?> SeatRows, SeatPlan Plan)> ReadAndPlanAsync(DateTimeOffset now,
+            CancellationToken cancellationToken)
+        {
             var rows = new List<TableEntity>();
             await foreach (var row in owner._ready.Client.QueryAsync<TableEntity>(entity => entity.PartitionKey == partition, cancellationToken: cancellationToken).ConfigureAwait(false))
             {
                 rows.Add(row);
             }
-            var members = rows.Count(row => row.RowKey.StartsWith(MemberPrefix, StringComparison.Ordinal) && row.GetDateTimeOffset(Until) > now);
-            var fair = (int)Math.Ceiling(seats / (double)Math.Max(1, members));
-            var seatRows = Enumerable.Range(0, seats).Select(seat => SeatKey(seat))
-                .Select(key => (Key: key, Row: rows.FirstOrDefault(row => row.RowKey == key))).ToList();
-            var mine = seatRows.Where(seat => seat.Row?.GetString(Holder) == owner._instance && seat.Row.GetDateTimeOffset(Until) > now).ToList();
+            var members = rows.Where(row => row.RowKey.StartsWith(MemberPrefix, StringComparison.Ordinal) && row.GetDateTimeOffset(Until) > now)
+                .Select(row => new SeatMember(row.RowKey[MemberPrefix.Length..], row.GetDateTimeOffset(Since) ?? now)).ToList();
+            var byKey = rows.ToDictionary(row => row.RowKey, StringComparer.Ordinal);
+            var seatRows = Enumerable.Range(0, seats).Select(seat => byKey.GetValueOrDefault(SeatKey(seat))).ToList();
+            var plan = SeatPlanner.Plan(seats, [.. seatRows.Select((row, seat) => new SeatView(seat, row?.GetString(Holder), row?.GetDateTimeOffset(Until)))],
+                members, new SeatMember(owner._instance, _since ?? now), now);
+            return (rows, members, seatRows, plan);
+        }
 
-            // Keep up to the fair share, free the rest: one transaction, all ours.
-            var keep = mine.Take(fair).ToList();
-            var until = now + Lease;
-            var renewals = keep.Select(seat => (Action: new TableTransactionAction(TableTransactionActionType.UpdateReplace, SeatRow(seat.Key, owner._instance, until), seat.Row!.ETag), Keeps: true))
-                .Concat(mine.Skip(fair).Select(seat => (Action: new TableTransactionAction(TableTransactionActionType.UpdateReplace, SeatRow(seat.Key, "", now), seat.Row!.ETag), Keeps: false)))
-                .ToList();
-            var held = 0;
-            // A transaction takes at most 100 operations, and a budget may have up to thousands of seats.
-            foreach (var batch in renewals.Chunk(MaxTransaction))
-            {
-                try
-                {
-                    await owner._ready.Client.SubmitTransactionAsync(batch.Select(renewal => renewal.Action), cancellationToken).ConfigureAwait(false);
-                    held += batch.Count(renewal => renewal.Keeps);
-                }
-                catch (TableTransactionFailedException failed)
-                {
-                    // A seat changed hands under us (our lease had lapsed): this batch's seats are claimed afresh next tick.
-                    owner.LogTickFailed(partition, $"renewal: {failed.Status} {failed.ErrorCode} {failed.Message}");
-                }
-            }
+        /// <summary>Claims the plan's free seats, each conditional on being as read; returns how many it got.</summary>
+        private async Task<int> ClaimAsync(SeatPlan plan, List<TableEntity?> seatRows, DateTimeOffset until, CancellationToken cancellationToken)
+        {
+            var claims = plan.Claim.Select(seat => (Action: seatRows[seat] is not { } row
+                ? new TableTransactionAction(TableTransactionActionType.Add, SeatRow(SeatKey(seat), owner._instance, until))
+                : new TableTransactionAction(TableTransactionActionType.UpdateReplace, SeatRow(SeatKey(seat), owner._instance, until), row.ETag), Keeps: true)).ToList();
+            return (await SubmitAsync(claims, cancellationToken).ConfigureAwait(false)).Count;
+        }
 
-            // Claim free or expired seats up to the fair share; losing a race only means claiming next tick.
-            var wanted = fair - held;
-            var free = seatRows.Where(seat => seat.Row is null || !(seat.Row.GetDateTimeOffset(Until) > now)).Take(wanted).ToList();
-            if (wanted > 0 && free.Count > 0)
+        /// <summary>
+        /// The writes in transactions of at most 100 operations. A write whose seat changed since it was read
+        /// fails its whole transaction; it is dropped and the rest sent again, so one lost race costs one
+        /// seat, not a hundred. Returns what each landed write was for.
+        /// </summary>
+        private async Task<List<bool>> SubmitAsync(List<(TableTransactionAction Action, bool Keeps)> writes, CancellationToken cancellationToken)
+        {
+            var landed = new List<bool>(writes.Count);
+            foreach (var chunk in writes.Chunk(MaxTransaction))
             {
-                var claims = free.Select(seat => seat.Row is null
-                    ? new TableTransactionAction(TableTransactionActionType.Add, SeatRow(seat.Key, owner._instance, until))
-                    : new TableTransactionAction(TableTransactionActionType.UpdateReplace, SeatRow(seat.Key, owner._instance, until), seat.Row.ETag)).ToList();
-                foreach (var batch in claims.Chunk(MaxTransaction))
+                var batch = chunk.ToList();
+                while (batch.Count > 0)
                 {
                     try
                     {
-                        await owner._ready.Client.SubmitTransactionAsync(batch, cancellationToken).ConfigureAwait(false);
-                        held += batch.Length;
+                        await owner._ready.Client.SubmitTransactionAsync(batch.Select(write => write.Action), cancellationToken).ConfigureAwait(false);
+                        landed.AddRange(batch.Select(write => write.Keeps));
+                        break;
                     }
-                    catch (TableTransactionFailedException)
+                    catch (TableTransactionFailedException failed) when (failed.FailedTransactionActionIndex is { } index && index < batch.Count)
                     {
-                        // Another instance took one of these first: this batch is tried again next tick.
+                        batch.RemoveAt(index);
+                    }
+                    catch (TableTransactionFailedException failed)
+                    {
+                        // Which write failed is not known: this batch's seats are tried afresh next tick.
+                        owner.LogTickFailed(partition, $"{failed.Status} {failed.ErrorCode}");
+                        break;
                     }
                 }
             }
-            await RemoveExpiredMembersAsync(rows, now, cancellationToken).ConfigureAwait(false);
-            _held = held;
-            _usableUntil = now + Lease - UseMargin;
-            owner.LogSeats(partition, held, seats, members);
+            return landed;
         }
 
         private async Task ReleaseAllAsync(CancellationToken cancellationToken)
         {
             _held = 0;
+            _since = null; // back in line when it has work again
             var now = owner._time.GetUtcNow();
             var releases = new List<TableTransactionAction>();
             await foreach (var row in owner._ready.Client.QueryAsync<TableEntity>(entity => entity.PartitionKey == partition, cancellationToken: cancellationToken).ConfigureAwait(false))

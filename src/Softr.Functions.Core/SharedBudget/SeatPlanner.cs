@@ -1,0 +1,104 @@
+namespace Softr.Functions.SharedBudget;
+
+/// <summary>
+/// The shared budget's arithmetic, pure: given the seats and the live instances as one read saw them,
+/// what this instance should hold. Storage applies the plan (<see cref="TableRateBudget"/>); tests and the
+/// simulation run it on a fake clock without storage.
+/// <list type="bullet">
+/// <item><b>Fair share.</b> The live instances, sorted by id, split the seats evenly: each gets
+/// <c>seats / n</c>, and the first <c>seats % n</c> one more. The shares add up to exactly the seats, so
+/// no seat is left idle and no instance is left without one while there are at least as many seats as instances.</item>
+/// <item><b>Home seats.</b> Instance number <c>r</c> in that order has a contiguous range of seats of its
+/// own. It keeps and claims those first, so instances that read the same members never claim the same
+/// seat, and a claim (conditional on the seat being as read) rarely loses a race.</item>
+/// <item><b>Only free seats are claimed</b>: never claimed, freed, or past their lease. A holder stops
+/// using a seat before its lease ends, so a seat is never used by two instances at once.</item>
+/// </list>
+/// </summary>
+public static class SeatPlanner
+{
+    /// <summary>This instance's fair share among <paramref name="liveMembers"/> (it counts itself, listed or not).</summary>
+    public static int FairShare(int seats, IReadOnlyCollection<string> liveMembers, string me) => Home(seats, Sorted(liveMembers, me), me).Count;
+
+    /// <param name="liveMembers">The live instances as read, each with the time it joined.</param>
+    /// <param name="me">This instance, with the time it joined.</param>
+    public static SeatPlan Plan(int seats, IReadOnlyList<SeatView> views, IReadOnlyCollection<SeatMember> liveMembers, SeatMember me, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(views);
+        ArgumentNullException.ThrowIfNull(liveMembers);
+        ArgumentNullException.ThrowIfNull(me);
+        var members = liveMembers.Where(member => member.Id != me.Id).Append(me).ToList();
+        var ids = Sorted([.. members.Select(member => member.Id)], me.Id);
+        var home = Home(seats, ids, me.Id);
+        var (each, extra) = (seats / ids.Count, seats % ids.Count);
+        var rankOf = ids.Select((id, rank) => (id, rank)).ToDictionary(entry => entry.id, entry => entry.rank, StringComparer.Ordinal);
+        var held = views.Where(view => !view.IsFree(now)).GroupBy(view => view.Holder!, StringComparer.Ordinal)
+            .ToDictionary(group => group.Key, group => group.Count(), StringComparer.Ordinal);
+        var freeSeats = views.Where(view => view.IsFree(now)).Select(view => view.Index).ToList();
+        // Those due a seat and holding none, longest-waiting first (with more instances than seats, the last in order are due none).
+        var seatless = members.Where(member => held.GetValueOrDefault(member.Id) == 0 && (each > 0 || rankOf[member.Id] < extra))
+            .OrderBy(member => member.Since).ThenBy(member => member.Id, StringComparer.Ordinal).ToList();
+
+        // While some are seatless and the free seats cannot seat them all, no one keeps more than the
+        // even floor: the one extra seat a stale view of the members can leave an instance goes back.
+        var share = seatless.Count > freeSeats.Count ? Math.Min(home.Count, Math.Max(1, each)) : home.Count;
+        // Home seats first, then the others onwards from home, round the ring: instances short of seats
+        // each look from their own place, so they do not all race for the same few free ones.
+        int Preference(int index) => (index - home.Start + seats) % seats;
+        var mine = views.Where(view => view.IsHeldBy(me.Id, now)).Select(view => view.Index).OrderBy(Preference).ToList();
+        var keep = mine.Take(share).ToList();
+        var shortfall = ids.Select((id, rank) => Math.Max(0, each + (rank < extra ? 1 : 0) - held.GetValueOrDefault(id))).Sum();
+        var claims = Claims(me, home.Count - keep.Count, freeSeats, seatless, shortfall, Preference);
+        return new SeatPlan(home.Count, keep, mine.Skip(share).ToList(), claims);
+    }
+
+    /// <summary>
+    /// Which free seats to claim now. All it is short of, when there are free seats enough for every
+    /// instance's shortfall. Otherwise (instances are joining, and the others have not yet freed their
+    /// surplus) the free seats are rationed, so that the first to write does not take its whole share
+    /// while another is left with none:
+    /// <list type="number">
+    /// <item>each instance holding no seat gets one first, the longest-waiting first when there are too
+    /// few even for that: the k-th of them in that order takes the k-th free seat, so those that read
+    /// alike never race for a seat;</item>
+    /// <item>what is left is shared in proportion to what each is short of.</item>
+    /// </list>
+    /// </summary>
+    private static List<int> Claims(SeatMember me, int wanted, List<int> free, List<SeatMember> seatless, int shortfall, Func<int, int> preference)
+    {
+        if (wanted <= 0 || free.Count == 0)
+        {
+            return [];
+        }
+        if (shortfall <= free.Count)
+        {
+            return [.. free.OrderBy(preference).Take(wanted)];
+        }
+        var place = seatless.FindIndex(member => member.Id == me.Id);
+        var reserved = Math.Min(seatless.Count, free.Count);
+        var claims = place >= 0 && place < reserved ? [free[place]] : new List<int>();
+        if (free.Count > seatless.Count)
+        {
+            var more = (int)((long)(wanted - claims.Count) * (free.Count - seatless.Count) / Math.Max(1, shortfall - seatless.Count));
+            claims.AddRange(free.Skip(reserved).OrderBy(preference).Take(more));
+        }
+        return claims;
+    }
+
+    /// <summary>This instance's home range: where its seats start, and how many it is due.</summary>
+    private static (int Start, int Count) Home(int seats, List<string> sorted, string me)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(seats);
+        var rank = sorted.BinarySearch(me, StringComparer.Ordinal);
+        var (each, extra) = (seats / sorted.Count, seats % sorted.Count);
+        var start = (rank * each) + Math.Min(rank, extra);
+        return (start, each + (rank < extra ? 1 : 0));
+    }
+
+    /// <summary>The live instances, this one included, in the order every instance agrees on.</summary>
+    private static List<string> Sorted(IReadOnlyCollection<string> liveMembers, string me)
+    {
+        ArgumentNullException.ThrowIfNull(liveMembers);
+        return [.. liveMembers.Append(me).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+    }
+}
