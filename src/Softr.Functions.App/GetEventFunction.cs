@@ -24,16 +24,6 @@ public sealed class GetEventFunction(IEventLog eventLog)
         {
             return new OkObjectResult(record);
         }
-        return new ObjectResult(new ProblemDetails
-        {
-            Status = StatusCodes.Status404NotFound,
-            Type = "urn:softr-functions:problem:unknown-event",
-            Title = "Unknown event",
-            Detail = $"No event with id '{id}' was received.",
-        })
-        {
-            StatusCode = StatusCodes.Status404NotFound,
-            ContentTypes = { WebhookResponses.ProblemContentType },
-        };
+        return WebhookResponses.Problem(ApiProblems.UnknownEvent(id));
     }
 }

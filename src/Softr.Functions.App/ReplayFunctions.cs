@@ -52,7 +52,7 @@ public sealed class ReplayFunctions(EventReplayer replayer, DeadLetterStore dead
         ArgumentNullException.ThrowIfNull(request);
         var item = await replayer.ReplayAsync(id, IsDryRun(request), cancellationToken);
         return item is null
-            ? Problem(StatusCodes.Status404NotFound, "not-dead-lettered", "Not a dead letter", $"Event '{id}' is not among the dead letters; only dead-lettered events are replayed.")
+            ? WebhookResponses.Problem(ApiProblems.NotDeadLettered(id))
             : new OkObjectResult(item);
     }
 
@@ -92,7 +92,7 @@ public sealed class ReplayFunctions(EventReplayer replayer, DeadLetterStore dead
             }
             if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
             {
-                problem = Problem(StatusCodes.Status400BadRequest, "bad-time", "Bad time", $"'{bound}' must be an ISO 8601 time, e.g. 2026-11-24T10:00:00Z.");
+                problem = WebhookResponses.Problem(ApiProblems.BadTime(bound));
                 return false;
             }
             filter = bound == "from" ? filter with { From = at } : filter with { To = at };
@@ -113,22 +113,14 @@ public sealed class ReplayFunctions(EventReplayer replayer, DeadLetterStore dead
         }
         if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var asked) || asked is < 1 or > DeadLetterStore.MaxPageSize)
         {
-            problem = Problem(StatusCodes.Status400BadRequest, "bad-limit", "Bad limit", $"'limit' must be a whole number from 1 to {DeadLetterStore.MaxPageSize}.");
+            problem = WebhookResponses.Problem(ApiProblems.BadLimit(DeadLetterStore.MaxPageSize));
             return false;
         }
         limit = asked;
         return true;
     }
 
-    private static ObjectResult BadCursor() =>
-        Problem(StatusCodes.Status400BadRequest, "bad-cursor", "Bad cursor", "'next' must be the value a previous page gave, unchanged.");
+    private static ObjectResult BadCursor() => WebhookResponses.Problem(ApiProblems.BadCursor());
 
     private static string? NullIfEmpty(Microsoft.Extensions.Primitives.StringValues value) => value.Count == 0 || value.ToString().Length == 0 ? null : value.ToString();
-
-    private static ObjectResult Problem(int status, string type, string title, string detail) =>
-        new(new ProblemDetails { Status = status, Type = $"urn:softr-functions:problem:{type}", Title = title, Detail = detail })
-        {
-            StatusCode = status,
-            ContentTypes = { WebhookResponses.ProblemContentType },
-        };
 }

@@ -22,11 +22,7 @@ public static class WebhookResponses
         IngestionResult.Ignored ignored => new OkObjectResult(new WebhookIgnored("ignored", ignored.EventType)),
         // A batch's answer lists each event, in the order sent, so the sender can see what became of each.
         IngestionResult.Batch batch => new OkObjectResult(new WebhookBatch("accepted", [.. batch.Events.Select(Item)])),
-        IngestionResult.Rejected rejected => new ObjectResult(rejected.Problem)
-        {
-            StatusCode = rejected.Problem.Status,
-            ContentTypes = { ProblemContentType },
-        },
+        IngestionResult.Rejected rejected => Problem(rejected.Problem),
         _ => throw new ArgumentOutOfRangeException(nameof(result), result, "Unknown ingestion result."),
     };
 
@@ -38,6 +34,13 @@ public static class WebhookResponses
         IngestionResult.Rejected rejected => new WebhookBatchItem(null, "refused", null, null) { Problem = rejected.Problem },
         _ => throw new ArgumentOutOfRangeException(nameof(result), result, "Unknown ingestion result."),
     };
+
+    /// <summary>A problem as its answer: its status, and the problem+json content type.</summary>
+    public static ObjectResult Problem(ProblemDetails problem)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        return new ObjectResult(problem) { StatusCode = problem.Status, ContentTypes = { ProblemContentType } };
+    }
 
     /// <summary>Where the event's status is shown; "api" is host.json's route prefix (a test pins it).</summary>
     public static string StatusUrl(string eventId) => $"/api/events/{Uri.EscapeDataString(eventId)}";

@@ -29,11 +29,5 @@ public static class FunctionKeys
         return CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(expected)), SHA256.HashData(Encoding.UTF8.GetBytes(given)));
     }
 
-    public static ProblemDetails Unauthorized() => new()
-    {
-        Status = StatusCodes.Status401Unauthorized,
-        Type = "urn:softr-functions:problem:key-required",
-        Title = "Key required",
-        Detail = $"This endpoint needs the host key in the '{Header}' header or the 'code' query parameter.",
-    };
+    public static ProblemDetails Unauthorized() => ApiProblems.KeyRequired(Header);
 }

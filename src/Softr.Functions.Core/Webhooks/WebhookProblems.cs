@@ -11,8 +11,6 @@ namespace Softr.Functions.Webhooks;
 /// </summary>
 public static class WebhookProblems
 {
-    private const string TypePrefix = "urn:softr-functions:problem:";
-
     public static ProblemDetails UnknownHook(string hook) => Create(
         StatusCodes.Status404NotFound, "unknown-hook", "Unknown hook",
         $"No hook named '{hook}' is configured.", hook);
@@ -68,7 +66,7 @@ public static class WebhookProblems
         var problem = new ValidationProblemDetails(errors)
         {
             Status = status,
-            Type = TypePrefix + type,
+            Type = ApiProblems.TypePrefix + type,
             Title = title,
             Detail = detail,
         };
@@ -78,13 +76,7 @@ public static class WebhookProblems
 
     private static ProblemDetails Create(int status, string type, string title, string detail, string hook)
     {
-        var problem = new ProblemDetails
-        {
-            Status = status,
-            Type = TypePrefix + type,
-            Title = title,
-            Detail = detail,
-        };
+        var problem = ApiProblems.Create(status, type, title, detail);
         problem.Extensions["hook"] = hook;
         return problem;
     }

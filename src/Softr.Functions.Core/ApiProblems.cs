@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Softr.Functions;
+
+/// <summary>
+/// The RFC 9457 answers of the operator API (events, dead letters, replay, keys), and the one prefix
+/// of every problem type this app answers with, the door's (<see cref="Webhooks.WebhookProblems"/>)
+/// included. Each type is documented in docs/problems.md; a test holds the two together.
+/// </summary>
+public static class ApiProblems
+{
+    public const string TypePrefix = "urn:softr-functions:problem:";
+
+    public static ProblemDetails UnknownEvent(string eventId) =>
+        Create(StatusCodes.Status404NotFound, "unknown-event", "Unknown event", $"No event with id '{eventId}' was received.");
+
+    public static ProblemDetails NotDeadLettered(string eventId) =>
+        Create(StatusCodes.Status404NotFound, "not-dead-lettered", "Not a dead letter", $"Event '{eventId}' is not among the dead letters; only dead-lettered events are replayed.");
+
+    public static ProblemDetails BadTime(string parameter) =>
+        Create(StatusCodes.Status400BadRequest, "bad-time", "Bad time", $"'{parameter}' must be an ISO 8601 time, e.g. 2026-11-24T10:00:00Z.");
+
+    public static ProblemDetails BadLimit(int max) =>
+        Create(StatusCodes.Status400BadRequest, "bad-limit", "Bad limit", $"'limit' must be a whole number from 1 to {max}.");
+
+    public static ProblemDetails BadCursor() =>
+        Create(StatusCodes.Status400BadRequest, "bad-cursor", "Bad cursor", "'next' must be the value a previous page gave, unchanged.");
+
+    /// <param name="header">Where the key goes: named, so the caller knows what to send (the key itself never appears).</param>
+    public static ProblemDetails KeyRequired(string header) =>
+        Create(StatusCodes.Status401Unauthorized, "key-required", "Key required", $"This endpoint needs the host key in the '{header}' header or the 'code' query parameter.");
+
+    internal static ProblemDetails Create(int status, string type, string title, string detail) => new()
+    {
+        Status = status,
+        Type = TypePrefix + type,
+        Title = title,
+        Detail = detail,
+    };
+}
