@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Softr.Functions.Automations;
 using Softr.Functions.Health;
 using Softr.Functions.Telemetry;
+using Softr.Functions.Privacy;
 using Softr.Functions.Processing;
 using Softr.Functions.SharedBudget;
 using Softr.Functions.Storage;
@@ -60,6 +61,7 @@ public static class FunctionsCoreServiceCollectionExtensions
         services.AddSingleton<EventReplayer>();
         services.AddSingleton<PoisonEventHandler>();
         services.AddSingleton<ISharedRateBudget, TableRateBudget>();
+        services.AddSoftrPrivacy();
         services.AddSingleton<KeyLocks>();
 
         services.AddHttpClient(SoftrHealthCheck.ClientName, client => client.Timeout = TimeSpan.FromSeconds(5));

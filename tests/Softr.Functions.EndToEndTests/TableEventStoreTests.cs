@@ -26,7 +26,7 @@ public sealed class TableEventStoreTests : IAsyncLifetime
         _azurite = await Azurite.StartAsync();
         var tables = new TableServiceClient(_azurite.ConnectionString);
         _store = new TableEventStore(tables, _time);
-        _progress = new EventProgressStore(tables, Options.Create(new ProcessingOptions()), _time);
+        _progress = new EventProgressStore(tables, Options.Create(new ProcessingOptions()), _time, new Softr.Functions.Privacy.StepSecrets(new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider()));
     }
 
     public async Task DisposeAsync()

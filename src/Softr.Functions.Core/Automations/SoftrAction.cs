@@ -27,6 +27,15 @@ public abstract class SoftrAction
     public virtual IReadOnlyList<string> Outputs => [];
 
     /// <summary>
+    /// The results that are credentials (a magic link): kept encrypted at rest, shown as <c>[redacted]</c>
+    /// by every read API, and given in the clear only to the steps after this one.
+    /// </summary>
+    public virtual IReadOnlyList<string> SecretOutputs => [];
+
+    /// <summary><see cref="SecretOutputs"/> as a set.</summary>
+    public IReadOnlySet<string> SecretNames => _secretNames ??= SecretOutputs.ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>
     /// Whether running the step again after an unknown outcome (a timeout, a crash mid-call) does no
     /// harm. False for invitations (a second email) and plain record creates (a second record): those
     /// are never repeated blindly; use <c>record.upsert</c> for a create that must be safe to repeat.
@@ -36,6 +45,8 @@ public abstract class SoftrAction
     // Worked out once: evaluation asks for them for every step of every event.
     private IReadOnlyList<string>? _required;
     private IReadOnlyList<string>? _optional;
+
+    private IReadOnlySet<string>? _secretNames;
 
     public IReadOnlyList<string> Required => _required ??= [.. Inputs.Where(input => input.Required).Select(input => input.Name)];
 

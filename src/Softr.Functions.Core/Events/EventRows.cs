@@ -49,6 +49,9 @@ internal static class EventRows
     private const string State = nameof(StepRecord.State);
     private const string Outputs = "Outputs";
 
+    /// <summary>The step's credential results, encrypted (see <see cref="Privacy.StepSecrets"/>); absent when it has none.</summary>
+    private const string Secrets = "Secrets";
+
     public static TableEntity Summary(EventEnvelope envelope, EventStatus status, DateTimeOffset now) => new(envelope.EventId, SummaryRow)
     {
         [Hook] = envelope.Hook,
@@ -77,8 +80,12 @@ internal static class EventRows
     public static string StepRowKey(string automation, string stepId) =>
         $"{StepRowPrefix}{Uri.EscapeDataString(automation)}|{Uri.EscapeDataString(stepId)}";
 
-    public static TableEntity Step(string eventId, StepRecord step) =>
-        new(eventId, StepRowKey(step.Automation, step.StepId))
+    /// <param name="step">The step, its results as they may be stored in plain (credentials already replaced).</param>
+    /// <param name="sealedSecrets">Its credential results, encrypted; null when it has none.</param>
+    public static TableEntity Step(string eventId, StepRecord step, string? sealedSecrets)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        var row = new TableEntity(eventId, StepRowKey(step.Automation, step.StepId))
         {
             [Automation] = step.Automation,
             [StepId] = step.StepId,
@@ -87,7 +94,17 @@ internal static class EventRows
             [At] = step.At,
             [Outputs] = SerializeOutputs(step),
         };
+        if (sealedSecrets is not null)
+        {
+            row[Secrets] = sealedSecrets;
+        }
+        return row;
+    }
 
+    /// <summary>A step row's encrypted credential results, for processing to open; null when it has none.</summary>
+    public static string? SealedSecrets(TableEntity row) => row.GetString(Secrets);
+
+    /// <summary>A step as stored: credential results show as <c>[redacted]</c> (processing opens them with <see cref="SealedSecrets"/>).</summary>
     public static StepRecord ReadStep(TableEntity row) => new(
         row.GetString(Automation) ?? "",
         row.GetString(StepId) ?? "",

@@ -3,6 +3,7 @@ using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 using Softr.Functions.Events;
+using Softr.Functions.Privacy;
 using Softr.Functions.Storage;
 
 namespace Softr.Functions.Processing;
@@ -41,7 +42,7 @@ public sealed record EventProgress(EventStatus? Status, ETag ETag, string? Lease
 /// with their history row, so the two never disagree. While an attempt runs, every write that depends
 /// on holding the event is conditional on its <see cref="EventLease"/>.
 /// </summary>
-public sealed class EventProgressStore(TableServiceClient tables, IOptions<ProcessingOptions> options, TimeProvider timeProvider)
+public sealed class EventProgressStore(TableServiceClient tables, IOptions<ProcessingOptions> options, TimeProvider timeProvider, StepSecrets secrets)
 {
     private readonly ReadyTable _ready = new(tables, TableNames.Events);
 
@@ -60,7 +61,8 @@ public sealed class EventProgressStore(TableServiceClient tables, IOptions<Proce
             }
             else
             {
-                steps.Add(EventRows.ReadStep(row));
+                var step = EventRows.ReadStep(row);
+                steps.Add(step with { Outputs = secrets.Open(step.Outputs, EventRows.SealedSecrets(row)) });
             }
         }
         return summary is null
@@ -117,7 +119,7 @@ public sealed class EventProgressStore(TableServiceClient tables, IOptions<Proce
         List<TableTransactionAction> actions = [new(TableTransactionActionType.UpdateMerge, renewal, lease.ETag)];
         if (started is not null)
         {
-            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, EventRows.Step(lease.EventId, started)));
+            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, StepRow(lease.EventId, started)));
         }
         await SubmitHeldAsync(lease, actions, cancellationToken).ConfigureAwait(false);
     }
@@ -129,7 +131,7 @@ public sealed class EventProgressStore(TableServiceClient tables, IOptions<Proce
     public async Task RecordStepAsync(string eventId, StepRecord step, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(step);
-        await _ready.Client.UpsertEntityAsync(EventRows.Step(eventId, step), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        await _ready.Client.UpsertEntityAsync(StepRow(eventId, step), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Removes a step's record: its call was marked started but certainly never reached Softr.</summary>
@@ -159,7 +161,7 @@ public sealed class EventProgressStore(TableServiceClient tables, IOptions<Proce
         ];
         if (lastStep is not null)
         {
-            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, EventRows.Step(envelope.EventId, lastStep)));
+            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, StepRow(envelope.EventId, lastStep)));
         }
         if (lease is null)
         {
@@ -240,6 +242,13 @@ public sealed class EventProgressStore(TableServiceClient tables, IOptions<Proce
     // retry must not fail on the history row the first try wrote.
     private static TableTransactionAction History(string eventId, EventStatus status, string? detail, DateTimeOffset now) =>
         new(TableTransactionActionType.UpsertReplace, EventRows.History(eventId, status, detail, now));
+
+    /// <summary>A step's row, its credential results encrypted.</summary>
+    private TableEntity StepRow(string eventId, StepRecord step)
+    {
+        var (shown, sealedSecrets) = secrets.Seal(step);
+        return EventRows.Step(eventId, step with { Outputs = shown }, sealedSecrets);
+    }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

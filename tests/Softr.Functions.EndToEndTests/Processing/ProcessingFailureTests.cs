@@ -136,7 +136,8 @@ public sealed class ProcessingFailureTests(ProcessingFixture fixture) : IClassFi
         Assert.Equal([ProcessingOutcome.Succeeded], afterReplay);
         var status = (await Harness.Get<IEventLog>().FindAsync(envelope.EventId))!;
         Assert.Equal(EventStatus.Succeeded, status.Status);
-        Assert.StartsWith("http", status.Steps.Single().Outputs["magicLink"], StringComparison.Ordinal);
+        // A credential: encrypted at rest, redacted in the status (issue #14).
+        Assert.Equal(Softr.Functions.Privacy.StepSecrets.Redacted, status.Steps.Single().Outputs["magicLink"]);
     }
 
     [Fact]
@@ -347,6 +348,27 @@ public sealed class ProcessingFailureTests(ProcessingFixture fixture) : IClassFi
         {
             await budget.DeleteEntityAsync(partition, seat);
         }
+    }
+
+    [Fact]
+    public async Task ACredentialSealedByOneProcess_IsOpenedByTheNext_ThroughTheSharedKeyRing()
+    {
+        // Another instance, or this one after a restart, must open what the first encrypted: the key
+        // ring is in blob storage, not in the process (issue #14).
+        await Harness.SoftrPostAsync("/v1/api/users", new { full_name = "Key Ring", email = "key-ring@example.com" });
+        var envelope = Harness.Envelope(ProcessingFixture.TestHook, """{"kind":"magic-link","email":"key-ring@example.com"}""");
+        Assert.Equal(ProcessingOutcome.Succeeded, (await Harness.DeliverAsync(envelope)).Outcome);
+
+        await Harness.RestartProcessAsync();
+        var progress = await Harness.Get<EventProgressStore>().ReadAsync(envelope.EventId, CancellationToken.None);
+        var keys = new List<string>();
+        await foreach (var blob in new Azure.Storage.Blobs.BlobContainerClient(Harness.StorageConnectionString, ContainerNames.DataProtection).GetBlobsAsync())
+        {
+            keys.Add(blob.Name);
+        }
+
+        Assert.StartsWith("http", progress.Step("magic-link", "link")!.Outputs["magicLink"], StringComparison.Ordinal);
+        Assert.NotEmpty(keys);
     }
 
     [Fact]

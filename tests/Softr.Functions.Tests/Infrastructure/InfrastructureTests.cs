@@ -38,7 +38,7 @@ public sealed partial class InfrastructureTests
 
         Assert.Equal(new[] { QueueNames.Events, QueueNames.EventsPoison, QueueNames.EventsPoisonPoison }.Order(StringComparer.Ordinal), Of("queues"));
         Assert.Equal(TableNames.All.Order(StringComparer.Ordinal), Of("tables"));
-        Assert.Equal([ContainerNames.Payloads], Of("containers"));
+        Assert.Equal(ContainerNames.All.Order(StringComparer.Ordinal), Of("containers"));
     }
 
     [Fact]

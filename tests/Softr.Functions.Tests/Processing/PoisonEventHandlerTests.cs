@@ -22,7 +22,7 @@ public sealed class PoisonEventHandlerTests
         var tables = new TableServiceClient(
             $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Convert.ToBase64String(new byte[64])};TableEndpoint=http://127.0.0.1:{Softr.Functions.Testing.Ports.Free()}/devstoreaccount1;",
             new TableClientOptions { Retry = { MaxRetries = 0 } });
-        var progress = new EventProgressStore(tables, Options.Create(new ProcessingOptions()), TimeProvider.System);
+        var progress = new EventProgressStore(tables, Options.Create(new ProcessingOptions()), TimeProvider.System, new Softr.Functions.Privacy.StepSecrets(new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider()));
         var handler = new PoisonEventHandler(progress,
             new DeadLettering(new DeadLetterStore(tables), progress, TimeProvider.System, NullLogger<DeadLettering>.Instance), NullLogger<PoisonEventHandler>.Instance);
         long failures = 0;

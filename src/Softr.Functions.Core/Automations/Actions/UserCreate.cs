@@ -25,6 +25,8 @@ public sealed class UserCreate : SoftrAction
 
     public override IReadOnlyList<string> Outputs => [SoftrActions.Email, SoftrActions.Created, SoftrActions.MagicLink];
 
+    public override IReadOnlyList<string> SecretOutputs => [SoftrActions.MagicLink];
+
     public override async Task<Dictionary<string, string?>> RunAsync(StepCall call, StepContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);

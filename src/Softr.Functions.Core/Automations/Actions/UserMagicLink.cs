@@ -15,6 +15,8 @@ public sealed class UserMagicLink : SoftrAction
 
     public override IReadOnlyList<string> Outputs => [SoftrActions.Email, SoftrActions.MagicLink];
 
+    public override IReadOnlyList<string> SecretOutputs => [SoftrActions.MagicLink];
+
     public override async Task<Dictionary<string, string?>> RunAsync(StepCall call, StepContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);
