@@ -4,6 +4,8 @@ using Azure.Storage.Queues;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using Softr.Functions.LocalHost;
 using Softr.Functions.Storage;
@@ -49,8 +51,17 @@ public abstract class SystemUnderTest : IAsyncLifetime
 
     public string StorageConnectionString => _azurite!.ConnectionString;
 
+    /// <summary>Every metric the local host exported (in-memory; call <see cref="FlushMetrics"/> first).</summary>
+    public List<OpenTelemetry.Metrics.Metric> Metrics { get; } = [];
+
     /// <summary>Settings a subclass adds on top of the defaults (highest precedence).</summary>
     protected virtual IEnumerable<KeyValuePair<string, string?>> ExtraSettings() => [];
+
+    /// <summary>A sandbox seed file (databases and tables) a subclass wants; null for the sandbox's own.</summary>
+    protected virtual string? SandboxSeedFile => null;
+
+    /// <summary>Exports the metrics collected so far to <see cref="Metrics"/>.</summary>
+    public void FlushMetrics() => _host!.Services.GetService<OpenTelemetry.Metrics.MeterProvider>()?.ForceFlush();
 
     public async Task InitializeAsync()
     {
@@ -58,7 +69,8 @@ public abstract class SystemUnderTest : IAsyncLifetime
         Queues = new QueueServiceClient(_azurite.ConnectionString, StorageServiceCollectionExtensions.CreateClientOptions());
 
         _sandbox = SandboxApp.Build(
-            ["--urls=http://127.0.0.1:0", $"--Sandbox:ApiKey={SoftrApiKey}", $"--Sandbox:Domain={SoftrDomain}"],
+            ["--urls=http://127.0.0.1:0", $"--Sandbox:ApiKey={SoftrApiKey}", $"--Sandbox:Domain={SoftrDomain}",
+             .. SandboxSeedFile is null ? Array.Empty<string>() : [$"--Sandbox:SeedFile={SandboxSeedFile}"]],
             builder => builder.Logging.ClearProviders());
         await _sandbox.StartAsync();
         Sandbox.BaseAddress = new Uri(_sandbox.Urls.Single());
@@ -112,6 +124,7 @@ public abstract class SystemUnderTest : IAsyncLifetime
             builder.Configuration.AddInMemoryCollection(settings);
             builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Trace).AddProvider(Logs);
             builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(Spans));
+            builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddInMemoryExporter(Metrics));
         });
         await _host.StartAsync();
         Host.BaseAddress = new Uri(_host.Urls.Single());

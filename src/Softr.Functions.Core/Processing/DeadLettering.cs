@@ -19,6 +19,9 @@ public sealed partial class DeadLettering(DeadLetterStore deadLetters, EventProg
     public async Task DeadLetterAsync(EventEnvelope envelope, string cause, string detail, EventLease? lease, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(envelope);
+        ArgumentNullException.ThrowIfNull(detail);
+        // Softr's error texts name the user: a dead letter (and the status beside it) keeps the cause, not the address.
+        detail = LogText.MaskEmails(detail);
         if (lease is not null)
         {
             // Still ours, and for a whole lease more: no other attempt can be writing this index row now.

@@ -57,8 +57,20 @@ public static class SoftrTelemetry
             {
                 // Softr calls, not storage's: the Azure SDK's own requests (queue polls, table writes,
                 // every second) would bury the webhook's trace. The SDK marks each with x-ms-version.
-                builder.AddSource(Name).AddAspNetCoreInstrumentation()
-                    .AddHttpClientInstrumentation(options => options.FilterHttpRequestMessage = request => !request.Headers.Contains("x-ms-version"));
+                // Redaction first, so that no exporter sees a span before it; and at the source, for the
+                // Softr calls' addresses (the Users API puts e-mails in its paths).
+                builder.AddProcessor(new RedactingSpanProcessor()).AddSource(Name).AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation(options =>
+                    {
+                        options.FilterHttpRequestMessage = request => !request.Headers.Contains("x-ms-version");
+                        options.EnrichWithHttpRequestMessage = (activity, request) =>
+                        {
+                            if (request.RequestUri is { } uri)
+                            {
+                                activity.SetTag("url.full", LogText.MaskEmailsInUrl(uri.GetLeftPart(UriPartial.Path)));
+                            }
+                        };
+                    });
                 tracing?.Invoke(builder);
             })
             .WithMetrics(builder =>
