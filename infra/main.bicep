@@ -30,6 +30,10 @@ param maximumInstanceCount int = 40
 @description('Where alert e-mails go; no action group when empty.')
 param alertEmail string = ''
 
+@secure()
+@description('The key-encryption key that wraps the Data Protection keys (which encrypt credentials kept as step results). Leave it to its default: random for each deployment, stored as a new version of the Key Vault secret dataprotection-kek; keys wrapped with older versions stay readable.')
+param dataProtectionKek string = '${newGuid()}${newGuid()}'
+
 var tags = { 'azd-env-name': environmentName }
 
 resource resourceGroup 'Microsoft.Resources/resourceGroups@2024-03-01' = {
@@ -50,6 +54,7 @@ module resources 'resources.bicep' = {
     hookSecrets: hookSecrets
     maximumInstanceCount: maximumInstanceCount
     alertEmail: alertEmail
+    dataProtectionKek: dataProtectionKek
   }
 }
 

@@ -10,6 +10,8 @@ param softrDomain string
 param hookSecrets object
 param maximumInstanceCount int
 param alertEmail string
+@secure()
+param dataProtectionKek string
 
 // The storage names the code uses (QueueNames, TableNames, ContainerNames); a test keeps them equal.
 var storageNames = loadJsonContent('storage-names.json')
@@ -147,6 +149,13 @@ resource softrApiKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   properties: { value: softrApiKey }
 }
 
+// Wraps the Data Protection key ring kept in the dataprotection container (README, "Data and privacy").
+resource dataProtectionKekSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'dataprotection-kek'
+  properties: { value: dataProtectionKek }
+}
+
 // Key Vault secret names take letters, digits and dashes: SIGNUP_HOOK_SECRET is stored as signup-hook-secret.
 resource hookSecretSecrets 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = [for secret in items(hookSecrets): {
   parent: vault
@@ -205,6 +214,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identity.properties.clientId};Authorization=AAD' }
         { name: 'Softr__ApiKey', value: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=${softrApiKeySecret.name})' }
         { name: 'Softr__Domain', value: softrDomain }
+        { name: 'DataProtection__KeyVaultUri', value: vault.properties.vaultUri }
+        { name: 'DataProtection__KeyVaultSecretName', value: dataProtectionKekSecret.name }
         // Every instance can hold a seat of the shared budget (README, "One Softr budget for every instance").
         { name: 'Processing__BudgetSeats', value: string(maximumInstanceCount) }
       ], hookSecretSettings)
