@@ -30,6 +30,11 @@ param maximumInstanceCount int = 40
 @description('Where alert e-mails go; no action group when empty.')
 param alertEmail string = ''
 
+@minValue(3)
+@maxValue(3650)
+@description('Days events, dead letters and payload blobs are kept (a daily sweep, and a lifecycle rule on the payloads container); at least 3, the dedupe horizon. README, "Data and privacy".')
+param retentionDays int = 30
+
 @secure()
 @description('The key-encryption key that wraps the Data Protection keys (which encrypt credentials kept as step results). Leave it to its default: random for each deployment, stored as a new version of the Key Vault secret dataprotection-kek; keys wrapped with older versions stay readable.')
 param dataProtectionKek string = '${newGuid()}${newGuid()}'
@@ -55,6 +60,7 @@ module resources 'resources.bicep' = {
     maximumInstanceCount: maximumInstanceCount
     alertEmail: alertEmail
     dataProtectionKek: dataProtectionKek
+    retentionDays: retentionDays
   }
 }
 

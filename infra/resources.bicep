@@ -12,6 +12,7 @@ param maximumInstanceCount int
 param alertEmail string
 @secure()
 param dataProtectionKek string
+param retentionDays int
 
 // The storage names the code uses (QueueNames, TableNames, ContainerNames); a test keeps them equal.
 var storageNames = loadJsonContent('storage-names.json')
@@ -149,6 +150,27 @@ resource softrApiKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   properties: { value: softrApiKey }
 }
 
+// Payload blobs past retention are deleted by the storage service too, should the app's daily sweep not run.
+resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05-01' = {
+  parent: storage
+  name: 'default'
+  properties: {
+    policy: {
+      rules: [
+        {
+          enabled: true
+          name: 'payloads-retention'
+          type: 'Lifecycle'
+          definition: {
+            filters: { blobTypes: ['blockBlob'], prefixMatch: ['payloads/'] } // ContainerNames.Payloads
+            actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: retentionDays } } }
+          }
+        }
+      ]
+    }
+  }
+}
+
 // Wraps the Data Protection key ring kept in the dataprotection container (README, "Data and privacy").
 resource dataProtectionKekSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   parent: vault
@@ -215,6 +237,9 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Softr__ApiKey', value: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=${softrApiKeySecret.name})' }
         { name: 'Softr__Domain', value: softrDomain }
         { name: 'DataProtection__KeyVaultUri', value: vault.properties.vaultUri }
+        { name: 'Retention__Events', value: '${retentionDays}.00:00:00' }
+        { name: 'Retention__DeadLetters', value: '${retentionDays}.00:00:00' }
+        { name: 'Retention__Payloads', value: '${retentionDays}.00:00:00' }
         { name: 'DataProtection__KeyVaultSecretName', value: dataProtectionKekSecret.name }
         // Every instance can hold a seat of the shared budget (README, "One Softr budget for every instance").
         { name: 'Processing__BudgetSeats', value: string(maximumInstanceCount) }

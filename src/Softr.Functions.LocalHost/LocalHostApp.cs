@@ -48,6 +48,8 @@ public static class LocalHostApp
             Functions.QueueFunctions.Select(function => function.QueueName),
             provider.GetRequiredService<ILogger<LocalQueueProvisioner>>()));
         builder.Services.AddSingleton<ITypeLocator, QueueTriggerTypeLocator>();
+        // The timer function's work, on an interval (the WebJobs timer extension is not loaded here).
+        builder.Services.AddHostedService<LocalRetentionService>();
         builder.Host.ConfigureWebJobs(webJobs => webJobs.AddAzureStorageQueues());
 
         var app = builder.Build();

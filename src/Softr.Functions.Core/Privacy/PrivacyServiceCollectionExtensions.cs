@@ -41,6 +41,9 @@ public static class PrivacyServiceCollectionExtensions
             }
         }));
         services.AddSingleton<StepSecrets>();
+        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RetentionOptions>, RetentionOptionsValidator>();
+        services.AddSingleton<RetentionSweeper>();
         return services;
     }
 }

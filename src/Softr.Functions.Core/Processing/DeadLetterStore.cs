@@ -156,6 +156,23 @@ public sealed class DeadLetterStore(TableServiceClient tables)
         }
     }
 
+    /// <summary>Removes every dead letter dead-lettered before <paramref name="cutoff"/> (a key range of the time index); returns how many.</summary>
+    public async Task<int> RemoveOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        await _ready.GetAsync(cancellationToken).ConfigureAwait(false);
+        var old = new List<string>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and RowKey ge {TimePrefix} and RowKey lt {TimePrefix + Ticks(cutoff)}");
+        await foreach (var row in _ready.Client.QueryAsync<TableEntity>(filter, select: ["RowKey", nameof(DeadLetter.EventId)], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            old.Add(row.GetString(nameof(DeadLetter.EventId)) ?? "");
+        }
+        foreach (var eventId in old.Where(id => id.Length > 0))
+        {
+            await RemoveAsync(eventId, ETag.All, cancellationToken).ConfigureAwait(false);
+        }
+        return old.Count;
+    }
+
     /// <summary>The time rows in range, with cause and hook compared by the table service.</summary>
     private static string Query(DeadLetterFilter filter, string? after)
     {

@@ -34,13 +34,22 @@ public sealed class FunctionMetadataTests
     }
 
     [Fact]
+    public void Metadata_DeclaresTheDailyRetentionTimer()
+    {
+        var function = FunctionMetadata.Load().Single(entry => entry.Name == RetentionFunction.Name);
+
+        Assert.Equal("timerTrigger", function.Trigger.GetProperty("type").GetString());
+        Assert.Equal(RetentionFunction.Schedule, function.Trigger.GetProperty("schedule").GetString());
+    }
+
+    [Fact]
     public void Metadata_HasNoFunctionsBeyondTheKnownOnes()
     {
         Assert.Equal(
             new[]
             {
                 DryRunFunction.Name, GetEventFunction.Name, HealthFunction.Name, ProcessEventFunction.Name, ProcessPoisonEventFunction.Name, ReceiveWebhookFunction.Name,
-                ReplayFunctions.ListName, ReplayFunctions.ReplayOneName, ReplayFunctions.ReplayManyName,
+                ReplayFunctions.ListName, ReplayFunctions.ReplayOneName, ReplayFunctions.ReplayManyName, RetentionFunction.Name,
             }.Order(StringComparer.Ordinal),
             FunctionMetadata.Load().Select(entry => entry.Name).Order(StringComparer.Ordinal));
     }

@@ -1,0 +1,22 @@
+namespace Softr.Functions.Privacy;
+
+/// <summary>How long each kind of data is kept (section <c>Retention</c>); a daily sweep deletes what is older.</summary>
+public sealed class RetentionOptions
+{
+    public const string SectionName = "Retention";
+
+    /// <summary>
+    /// The dedupe window: a sender's redelivery is recognised by the event's row, so rows are kept at
+    /// least as long as the longest sender retries (Stripe: three days).
+    /// </summary>
+    public static readonly TimeSpan DedupeHorizon = TimeSpan.FromHours(72);
+
+    /// <summary>An event's status, history and step results, counted from its last change; only finished events (succeeded or dead-lettered) go.</summary>
+    public TimeSpan Events { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>A dead letter, with its payload, counted from when it was dead-lettered.</summary>
+    public TimeSpan DeadLetters { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>Payload blobs (claim checks for large payloads), counted from when they were written; at least as long as dead letters, which replay from them.</summary>
+    public TimeSpan Payloads { get; set; } = TimeSpan.FromDays(30);
+}
