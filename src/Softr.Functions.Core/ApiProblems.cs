@@ -27,6 +27,9 @@ public static class ApiProblems
     public static ProblemDetails BadCursor() =>
         Create(StatusCodes.Status400BadRequest, "bad-cursor", "Bad cursor", "'next' must be the value a previous page gave, unchanged.");
 
+    public static ProblemDetails EraseNeedsEmail() =>
+        Create(StatusCodes.Status400BadRequest, "erase-needs-email", "E-mail required", "Send {\"email\": \"...\"}: the address whose data is to be erased.");
+
     /// <param name="header">Where the key goes: named, so the caller knows what to send (the key itself never appears).</param>
     public static ProblemDetails KeyRequired(string header) =>
         Create(StatusCodes.Status401Unauthorized, "key-required", "Key required", $"This endpoint needs the host key in the '{header}' header or the 'code' query parameter.");

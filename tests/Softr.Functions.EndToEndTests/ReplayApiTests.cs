@@ -19,6 +19,9 @@ public sealed class ReplayApiTests(RunningSystem system) : IClassFixture<Running
         using var badLimit = await system.Host.GetAsync("/api/manage/dead-letters?limit=1001");
         using var badCursor = await system.Host.GetAsync("/api/manage/dead-letters?next=not-a-cursor");
         using var badReplayLimit = await system.Host.PostAsync("/api/manage/dead-letters/replay?limit=0&dryRun=true", null);
+        using var eraseAnonymous = await system.Anonymous.PostAsync("/api/manage/erase", JsonContent.Create(new { email = "a@example.com" }));
+        using var eraseWithoutEmail = await system.Host.PostAsync("/api/manage/erase", JsonContent.Create(new { name = "a" }));
+        using var eraseDryRun = await system.Host.PostAsync("/api/manage/erase?dryRun=true", JsonContent.Create(new { email = "nobody@example.com" }));
 
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
@@ -28,6 +31,11 @@ public sealed class ReplayApiTests(RunningSystem system) : IClassFixture<Running
         Assert.Equal(HttpStatusCode.BadRequest, badCursor.StatusCode);
         Assert.Contains("previous page", await badCursor.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, badReplayLimit.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, eraseAnonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, eraseWithoutEmail.StatusCode);
+        var nothing = await eraseDryRun.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("n***@example.com", nothing.GetProperty("email").GetString());
+        Assert.Equal(0, nothing.GetProperty("events").GetArrayLength());
     }
 
     [Fact]

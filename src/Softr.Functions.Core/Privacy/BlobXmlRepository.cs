@@ -21,7 +21,8 @@ public sealed class BlobXmlRepository(BlobContainerClient container) : IXmlRepos
         // Data Protection's repository interface is synchronous; it is called rarely and off the hot path.
         EnsureContainer();
         var elements = new List<XElement>();
-        foreach (var blob in container.GetBlobs())
+        // Keys only: the container holds the person index's key as well.
+        foreach (var blob in container.GetBlobs().Where(blob => blob.Name.EndsWith(".xml", StringComparison.Ordinal)))
         {
             using var stream = container.GetBlobClient(blob.Name).OpenRead();
             elements.Add(XElement.Load(stream));

@@ -44,6 +44,8 @@ public static class PrivacyServiceCollectionExtensions
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<RetentionOptions>, RetentionOptionsValidator>();
         services.AddSingleton<RetentionSweeper>();
+        services.AddSingleton<PersonIndex>();
+        services.AddSingleton<PersonEraser>();
         return services;
     }
 }

@@ -4,6 +4,7 @@ using Azure;
 using Microsoft.Extensions.Logging;
 using Softr.Functions.Automations;
 using Softr.Functions.Events;
+using Softr.Functions.Privacy;
 using Softr.Functions.Telemetry;
 using Softr.Functions.Webhooks;
 
@@ -27,6 +28,7 @@ public sealed partial class PlanExecutor(
     SoftrStepRunner runner,
     EventProgressStore progressStore,
     IPayloadStore payloads,
+    PersonIndex personIndex,
     TimeProvider time,
     ILogger<PlanExecutor> logger)
 {
@@ -41,6 +43,8 @@ public sealed partial class PlanExecutor(
         ArgumentNullException.ThrowIfNull(progress);
         ArgumentNullException.ThrowIfNull(lease);
         var loaded = await WithPayloadAsync(envelope, cancellationToken).ConfigureAwait(false);
+        // Before anything can fail: a dead-lettered event holds the payload too, and must be found by an erase.
+        await personIndex.IndexAsync(envelope.EventId, loaded.Payload, cancellationToken).ConfigureAwait(false);
         if (schemas.Check(envelope.Hook, loaded.Payload) is { Count: > 0 } schemaErrors)
         {
             throw new PermanentFailureException(FailureCauses.InvalidInput,

@@ -17,5 +17,8 @@ public static class TableNames
     /// <summary>Short leases on one key of one Softr table (an upsert's key value, hashed): one row per key while held.</summary>
     public const string KeyLocks = "keylocks";
 
-    public static IReadOnlyList<string> All { get; } = [Events, DeadLetters, SoftrBudget, KeyLocks];
+    /// <summary>Which events hold which person's e-mail, keyed by a keyed hash of it (never the address): what an erase request finds them by.</summary>
+    public const string PersonIndex = "personindex";
+
+    public static IReadOnlyList<string> All { get; } = [Events, DeadLetters, SoftrBudget, KeyLocks, PersonIndex];
 }
