@@ -35,6 +35,13 @@ param alertEmail string = ''
 @description('Days events, dead letters and payload blobs are kept (a daily sweep, and a lifecycle rule on the payloads container); at least 3, the dedupe horizon. README, "Data and privacy".')
 param retentionDays int = 30
 
+@allowed(['Allow', 'Deny'])
+@description('Storage and Key Vault network rule: Allow (the default; needed without VNet integration, which this template does not set up), or Deny all but allowedIpRanges and Azure services. infra/README.md, "Network".')
+param networkDefaultAction string = 'Allow'
+
+@description('IP ranges (CIDR) let through when networkDefaultAction is Deny, e.g. an office for the console and az CLI.')
+param allowedIpRanges array = []
+
 @secure()
 @description('The key-encryption key that wraps the Data Protection keys (which encrypt credentials kept as step results). Leave it to its default: random for each deployment, stored as a new version of the Key Vault secret dataprotection-kek; keys wrapped with older versions stay readable.')
 param dataProtectionKek string = '${newGuid()}${newGuid()}'
@@ -61,6 +68,8 @@ module resources 'resources.bicep' = {
     alertEmail: alertEmail
     dataProtectionKek: dataProtectionKek
     retentionDays: retentionDays
+    networkDefaultAction: networkDefaultAction
+    allowedIpRanges: allowedIpRanges
   }
 }
 

@@ -13,6 +13,8 @@ param alertEmail string
 @secure()
 param dataProtectionKek string
 param retentionDays int
+param networkDefaultAction string
+param allowedIpRanges array
 
 // The storage names the code uses (QueueNames, TableNames, ContainerNames); a test keeps them equal.
 var storageNames = loadJsonContent('storage-names.json')
@@ -46,6 +48,13 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
     defaultToOAuthAuthentication: true
+    // infra/README.md, "Network": open by default, because a Flex Consumption app without VNet
+    // integration reaches its storage over the public endpoint; closed to all but the listed ranges otherwise.
+    networkAcls: {
+      defaultAction: networkDefaultAction
+      bypass: 'AzureServices'
+      ipRules: [for range in allowedIpRanges: { value: range, action: 'Allow' }]
+    }
   }
 }
 
@@ -131,7 +140,41 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
     enableRbacAuthorization: true
     enableSoftDelete: true
     enablePurgeProtection: true
+    // The app reads its secrets through Key Vault references and the data-protection secret directly, over
+    // the public endpoint (no VNet): the same rule as storage (infra/README.md, "Network").
+    networkAcls: {
+      defaultAction: networkDefaultAction
+      bypass: 'AzureServices'
+      ipRules: [for range in allowedIpRanges: { value: range }]
+    }
   }
+}
+
+// Who read or wrote what: storage (blob, queue and table requests) and Key Vault (secret reads) to Log Analytics.
+var storageLogs = [{ category: 'StorageRead', enabled: true }, { category: 'StorageWrite', enabled: true }, { category: 'StorageDelete', enabled: true }]
+
+resource blobDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: blobService
+  properties: { workspaceId: logs.id, logs: storageLogs }
+}
+
+resource queueDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: queueService
+  properties: { workspaceId: logs.id, logs: storageLogs }
+}
+
+resource tableDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: tableService
+  properties: { workspaceId: logs.id, logs: storageLogs }
+}
+
+resource vaultDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: vault
+  properties: { workspaceId: logs.id, logs: [{ categoryGroup: 'audit', enabled: true }] }
 }
 
 resource vaultRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {

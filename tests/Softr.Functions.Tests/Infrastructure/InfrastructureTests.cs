@@ -30,6 +30,28 @@ public sealed partial class InfrastructureTests
         Assert.True(lint.ExitCode == 0 && lint.Output.Trim().Length == 0 && lint.Errors.Trim().Length == 0, lint.Output + lint.Errors);
     }
 
+    /// <summary>Issue #14, item 5: who read or wrote what goes to Log Analytics, and the network rule is a parameter.</summary>
+    [Fact]
+    public void StorageAndKeyVault_SendTheirAccessLogs_AndTakeTheNetworkRuleFromAParameter()
+    {
+        var build = Bicep("build", Path.Combine(Infra, "resources.bicep"), "--stdout");
+        using var template = JsonDocument.Parse(build.Output);
+        var all = template.RootElement.GetProperty("resources");
+        var resources = all.ValueKind == JsonValueKind.Array ? all.EnumerateArray().ToList() : all.EnumerateObject().Select(resource => resource.Value).ToList();
+        string[] DiagnosticScopes() => [.. resources.Where(resource => resource.GetProperty("type").GetString() == "Microsoft.Insights/diagnosticSettings")
+            .Select(resource => resource.GetProperty("scope").GetString()!)];
+        string NetworkRule(string type) => resources.Single(resource => resource.GetProperty("type").GetString() == type)
+            .GetProperty("properties").GetProperty("networkAcls").GetProperty("defaultAction").GetString()!;
+
+        Assert.Equal(4, DiagnosticScopes().Length);
+        Assert.Contains(DiagnosticScopes(), scope => scope.Contains("blobServices", StringComparison.Ordinal));
+        Assert.Contains(DiagnosticScopes(), scope => scope.Contains("queueServices", StringComparison.Ordinal));
+        Assert.Contains(DiagnosticScopes(), scope => scope.Contains("tableServices", StringComparison.Ordinal));
+        Assert.Contains(DiagnosticScopes(), scope => scope.Contains("Microsoft.KeyVault/vaults", StringComparison.Ordinal));
+        Assert.Equal("[parameters('networkDefaultAction')]", NetworkRule("Microsoft.Storage/storageAccounts"));
+        Assert.Equal("[parameters('networkDefaultAction')]", NetworkRule("Microsoft.KeyVault/vaults"));
+    }
+
     [Fact]
     public void StorageTheBicepCreates_IsWhatTheCodeNames()
     {
@@ -94,7 +116,7 @@ public sealed partial class InfrastructureTests
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEnd();
         process.WaitForExit();
-        return (process.ExitCode, arguments[0] == "build" ? "" : output.Result, errors);
+        return (process.ExitCode, output.Result, errors);
     }
 
     [GeneratedRegex(@"\{\s*name:\s*'([A-Za-z0-9_]+)'\s*,\s*value:")]
