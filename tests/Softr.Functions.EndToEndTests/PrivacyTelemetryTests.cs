@@ -59,6 +59,10 @@ public sealed class PrivacyTelemetryTests(PrivacySystem system) : IClassFixture<
             }
         }
 
+        // The read API too: the event's status shows the link [redacted] and the address masked.
+        var status = await system.Host.GetStringAsync($"/api/events/{id}");
+        Check("GET /api/events/{id}", status);
+        Assert.Contains("[redacted]", status, StringComparison.Ordinal);
         Assert.Contains(Snapshot(), span => span.GetTagItem("url.full") is string url && url.Contains("/invite", StringComparison.Ordinal));
         Assert.NotEmpty(system.Metrics);
         Assert.True(leaks.Count == 0, string.Join(Environment.NewLine, leaks.Distinct().Take(20)));

@@ -2,6 +2,7 @@ using Azure;
 using Azure.Data.Tables;
 using Softr.Functions.Processing;
 using Softr.Functions.Storage;
+using Softr.Functions.Telemetry;
 using Softr.Functions.Webhooks;
 
 namespace Softr.Functions.Events;
@@ -95,11 +96,14 @@ public sealed class TableEventStore(TableServiceClient tables, TimeProvider time
             }
             else if (EventRows.IsStep(row))
             {
-                steps.Add(EventRows.ReadStep(row));
+                // As stored (credentials read [redacted]), and with e-mails masked: a read API gives no payload value.
+                var step = EventRows.ReadStep(row);
+                steps.Add(step with { Outputs = step.Outputs.ToDictionary(output => output.Key, output => output.Value is null ? null : LogText.MaskEmails(output.Value)) });
             }
             else
             {
-                history.Add(EventRows.ReadHistory(row));
+                var entry = EventRows.ReadHistory(row);
+                history.Add(entry with { Detail = entry.Detail is null ? null : LogText.MaskEmails(entry.Detail) });
             }
         }
         if (summary is null)
