@@ -24,6 +24,9 @@ public static class ApiProblems
     public static ProblemDetails BadLimit(int max) =>
         Create(StatusCodes.Status400BadRequest, "bad-limit", "Bad limit", $"'limit' must be a whole number from 1 to {max}.");
 
+    public static ProblemDetails BadStatus(string status) =>
+        Create(StatusCodes.Status400BadRequest, "bad-status", "Bad status", $"'{status}' is not an event status: Accepted, Processing, Succeeded, Failed, Deferred or DeadLettered.");
+
     public static ProblemDetails BadCursor() =>
         Create(StatusCodes.Status400BadRequest, "bad-cursor", "Bad cursor", "'next' must be the value a previous page gave, unchanged.");
 

@@ -57,6 +57,7 @@ public static class FunctionsCoreServiceCollectionExtensions
         services.AddSingleton<RetrySchedule>();
         services.AddSingleton<DeadLettering>();
         services.AddSingleton<EventProgressStore>();
+        services.AddSingleton<Events.EventIndex>();
         services.AddSingleton<DeadLetterStore>();
         services.AddSingleton<EventReplayer>();
         services.AddSingleton<PoisonEventHandler>();

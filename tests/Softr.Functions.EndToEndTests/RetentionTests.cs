@@ -60,6 +60,8 @@ public sealed class RetentionTests : IAsyncLifetime
         Assert.NotNull(await Get<DeadLetterStore>().GetAsync("evt_dead_recent", CancellationToken.None));
         Assert.Equal(["evt_dead_recent"], (await Get<DeadLetterStore>().ListAsync(new DeadLetterFilter(), 10, null, CancellationToken.None)).Items.Select(letter => letter.EventId));
         await Assert.ThrowsAsync<Azure.RequestFailedException>(() => Get<IPayloadStore>().GetAsync(payload));
+        // The operator's listing forgets the swept event with it.
+        Assert.Equal([finishedRecent], (await Get<EventIndex>().ListAsync(new EventFilter(), 10, null, CancellationToken.None)).Items.Select(item => item.EventId));
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Logging;
+using Softr.Functions.Events;
 using Softr.Functions.Processing;
 using Softr.Functions.Storage;
 using Softr.Functions.Telemetry;
@@ -23,7 +24,8 @@ public sealed record ErasureReport(
 /// blob, then the index rows. Found through the index, not a scan. What Softr itself holds is not
 /// touched: erase it in Softr.
 /// </summary>
-public sealed partial class PersonEraser(PersonIndex index, TableServiceClient tables, BlobServiceClient blobs, DeadLetterStore deadLetters, ILogger<PersonEraser> logger)
+public sealed partial class PersonEraser(PersonIndex index, TableServiceClient tables, BlobServiceClient blobs, DeadLetterStore deadLetters, EventIndex eventIndex,
+    ILogger<PersonEraser> logger)
 {
     public async Task<ErasureReport> EraseAsync(string email, bool dryRun, CancellationToken cancellationToken)
     {
@@ -51,6 +53,11 @@ public sealed partial class PersonEraser(PersonIndex index, TableServiceClient t
             if (hasBlob)
             {
                 await blob.DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            var summary = await table.GetEntityIfExistsAsync<TableEntity>(eventId, EventRows.SummaryRow, [EventRows.ReceivedAt], cancellationToken).ConfigureAwait(false);
+            if (summary.HasValue && summary.Value!.GetDateTimeOffset(EventRows.ReceivedAt) is { } receivedAt)
+            {
+                await eventIndex.RemoveAsync(eventId, receivedAt, cancellationToken).ConfigureAwait(false);
             }
             await DeletePartitionAsync(table, eventId, cancellationToken).ConfigureAwait(false);
         }

@@ -23,7 +23,7 @@ public sealed record RetentionReport(
 /// still someone's work. A sweep that stops half-way leaves only whole events behind, and the next one
 /// goes on.
 /// </summary>
-public sealed partial class RetentionSweeper(TableServiceClient tables, BlobServiceClient blobs, DeadLetterStore deadLetters,
+public sealed partial class RetentionSweeper(TableServiceClient tables, BlobServiceClient blobs, DeadLetterStore deadLetters, EventIndex index,
     IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionSweeper> logger)
 {
     private const int MaxTransaction = 100;
@@ -49,20 +49,22 @@ public sealed partial class RetentionSweeper(TableServiceClient tables, BlobServ
             + $" and {EventRows.UpdatedAt} lt " + TableClient.CreateQueryFilter($"{cutoff}")
             + $" and ({EventRows.Status} eq " + TableClient.CreateQueryFilter($"{nameof(EventStatus.Succeeded)}")
             + $" or {EventRows.Status} eq " + TableClient.CreateQueryFilter($"{nameof(EventStatus.DeadLettered)}") + ")";
-        var expired = new List<string>();
+        var expired = new List<(string EventId, DateTimeOffset ReceivedAt)>();
         try
         {
-            await foreach (var summary in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+            await foreach (var summary in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey", EventRows.ReceivedAt], cancellationToken: cancellationToken)
+                .ConfigureAwait(false))
             {
-                expired.Add(summary.PartitionKey);
+                expired.Add((summary.PartitionKey, summary.GetDateTimeOffset(EventRows.ReceivedAt) ?? DateTimeOffset.MinValue));
             }
         }
         catch (RequestFailedException missing) when (missing.Status == 404)
         {
             return 0; // no events yet
         }
-        foreach (var eventId in expired)
+        foreach (var (eventId, receivedAt) in expired)
         {
+            await index.RemoveAsync(eventId, receivedAt, cancellationToken).ConfigureAwait(false);
             var rows = new List<TableEntity>();
             await foreach (var row in table.QueryAsync<TableEntity>(entity => entity.PartitionKey == eventId, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken)
                 .ConfigureAwait(false))

@@ -42,7 +42,8 @@ public sealed record EventProgress(EventStatus? Status, ETag ETag, string? Lease
 /// with their history row, so the two never disagree. While an attempt runs, every write that depends
 /// on holding the event is conditional on its <see cref="EventLease"/>.
 /// </summary>
-public sealed class EventProgressStore(TableServiceClient tables, IOptions<ProcessingOptions> options, TimeProvider timeProvider, StepSecrets secrets)
+public sealed class EventProgressStore(TableServiceClient tables, IOptions<ProcessingOptions> options, TimeProvider timeProvider, StepSecrets secrets,
+    EventIndex? index = null)
 {
     private readonly ReadyTable _ready = new(tables, TableNames.Events);
 
@@ -166,17 +167,24 @@ public sealed class EventProgressStore(TableServiceClient tables, IOptions<Proce
         if (lease is null)
         {
             await _ready.Client.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
-            return;
         }
-        try
+        else
         {
-            await SubmitHeldAsync(lease, actions, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await SubmitHeldAsync(lease, actions, cancellationToken).ConfigureAwait(false);
+            }
+            catch (LeaseLostException) when (lastStep is not null)
+            {
+                // The status is the other attempt's to write, but the step did happen: it must be known.
+                await RecordStepAsync(envelope.EventId, lastStep, cancellationToken).ConfigureAwait(false);
+                throw;
+            }
         }
-        catch (LeaseLostException) when (lastStep is not null)
+        // After the status (which is the truth): the listing's row follows it.
+        if (index is not null)
         {
-            // The status is the other attempt's to write, but the step did happen: it must be known.
-            await RecordStepAsync(envelope.EventId, lastStep, cancellationToken).ConfigureAwait(false);
-            throw;
+            await index.RecordAsync(envelope, status, cause, now, cancellationToken).ConfigureAwait(false);
         }
     }
 

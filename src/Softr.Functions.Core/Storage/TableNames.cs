@@ -20,5 +20,8 @@ public static class TableNames
     /// <summary>Which events hold which person's e-mail, keyed by a keyed hash of it (never the address): what an erase request finds them by.</summary>
     public const string PersonIndex = "personindex";
 
-    public static IReadOnlyList<string> All { get; } = [Events, DeadLetters, SoftrBudget, KeyLocks, PersonIndex];
+    /// <summary>Every processed event, newest first, with what a listing shows (written by processing, never by the door): one partition.</summary>
+    public const string EventIndex = "eventindex";
+
+    public static IReadOnlyList<string> All { get; } = [Events, DeadLetters, SoftrBudget, KeyLocks, PersonIndex, EventIndex];
 }

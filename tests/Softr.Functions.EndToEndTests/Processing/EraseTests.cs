@@ -61,6 +61,10 @@ public sealed class EraseTests(ProcessingFixture fixture) : IClassFixture<Proces
         Assert.Null(await Harness.Get<DeadLetterStore>().GetAsync(refused.EventId, CancellationToken.None));
         Assert.Equal(EventStatus.Succeeded, (await Harness.Get<IEventLog>().FindAsync(other.EventId))!.Status);
         Assert.Empty((await Harness.Get<PersonEraser>().EraseAsync(Email, dryRun: true, CancellationToken.None)).Events);
+        var listed = (await Harness.Get<EventIndex>().ListAsync(new EventFilter(), EventIndex.MaxPageSize, null, CancellationToken.None)).Items.Select(item => item.EventId).ToList();
+        Assert.Contains(other.EventId, listed);
+        Assert.DoesNotContain(succeeded.EventId, listed);
+        Assert.DoesNotContain(refused.EventId, listed);
     }
 
     /// <summary>Whether any row of any table, or any payload blob, holds <paramref name="email"/> (in any case).</summary>
