@@ -49,7 +49,7 @@ public sealed class FunctionMetadataTests
             new[]
             {
                 DryRunFunction.Name, GetEventFunction.Name, HealthFunction.Name, ProcessEventFunction.Name, ProcessPoisonEventFunction.Name, ReceiveWebhookFunction.Name,
-                ReplayFunctions.ListName, ReplayFunctions.ReplayOneName, ReplayFunctions.ReplayManyName, RetentionFunction.Name, EraseFunction.Name, ListEventsFunction.Name,
+                ReplayFunctions.ListName, ReplayFunctions.ReplayOneName, ReplayFunctions.ReplayManyName, RetentionFunction.Name, EraseFunction.Name, ListEventsFunction.Name, ConsoleFunction.Name,
             }.Order(StringComparer.Ordinal),
             FunctionMetadata.Load().Select(entry => entry.Name).Order(StringComparer.Ordinal));
     }
