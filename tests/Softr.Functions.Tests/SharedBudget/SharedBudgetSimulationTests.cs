@@ -14,6 +14,7 @@ namespace Softr.Functions.Tests.SharedBudget;
 /// leases of killed instances (those come back within a lease and two ticks).</item>
 /// </list>
 /// </summary>
+[Collection(CpuHeavyCollection.Name)]
 public sealed class SharedBudgetSimulationTests
 {
     private const int MaxTransaction = 100;
