@@ -1,6 +1,4 @@
-using System.Buffers.Text;
 using System.Globalization;
-using System.Text;
 using System.Text.Json.Serialization;
 using Azure;
 using Azure.Data.Tables;
@@ -76,7 +74,7 @@ public sealed class EventIndex(TableServiceClient tables)
         var clauses = new List<string>
         {
             TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"),
-            after is not null ? TableClient.CreateQueryFilter($"RowKey gt {FromCursor(after)}")
+            after is not null ? TableClient.CreateQueryFilter($"RowKey gt {PageCursor.ToRowKey(after)}")
                 : TableClient.CreateQueryFilter($"RowKey ge {(filter.To is { } to ? Inverted(to) : "")}"),
         };
         if (filter.From is { } from)
@@ -102,7 +100,7 @@ public sealed class EventIndex(TableServiceClient tables)
         {
             if (items.Count == limit)
             {
-                return new EventPage(items, Base64Url.EncodeToString(Encoding.UTF8.GetBytes(lastKey!)));
+                return new EventPage(items, PageCursor.From(lastKey!));
             }
             items.Add(Read(row));
             lastKey = row.RowKey;
@@ -125,18 +123,6 @@ public sealed class EventIndex(TableServiceClient tables)
     private static string Key(DateTimeOffset receivedAt, string eventId) => $"{Inverted(receivedAt)}|{eventId}";
 
     private static string Inverted(DateTimeOffset at) => (DateTimeOffset.MaxValue.UtcTicks - at.UtcTicks).ToString("D19", CultureInfo.InvariantCulture);
-
-    private static string FromCursor(string cursor)
-    {
-        try
-        {
-            return Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor));
-        }
-        catch (FormatException bad)
-        {
-            throw new ArgumentException("'next' is not a cursor this listing gave.", nameof(cursor), bad);
-        }
-    }
 
     private static EventSummary Read(TableEntity row) => new(
         row.GetString(nameof(EventSummary.EventId)) ?? "",

@@ -1,6 +1,4 @@
-using System.Buffers.Text;
 using System.Globalization;
-using System.Text;
 using System.Text.Json.Serialization;
 using Azure;
 using Azure.Data.Tables;
@@ -124,7 +122,7 @@ public sealed class DeadLetterStore(TableServiceClient tables)
         {
             if (items.Count == limit)
             {
-                return new DeadLetterPage(items, Cursor(lastKey!));
+                return new DeadLetterPage(items, PageCursor.From(lastKey!));
             }
             items.Add(Read(row));
             lastKey = row.RowKey;
@@ -176,7 +174,7 @@ public sealed class DeadLetterStore(TableServiceClient tables)
     /// <summary>The time rows in range, with cause and hook compared by the table service.</summary>
     private static string Query(DeadLetterFilter filter, string? after)
     {
-        var from = after is not null ? FromCursor(after) : TimePrefix + (filter.From is { } start ? Ticks(start) : "");
+        var from = after is not null ? PageCursor.ToRowKey(after, TimePrefix) : TimePrefix + (filter.From is { } start ? Ticks(start) : "");
         var to = filter.To is { } end ? TimePrefix + Ticks(end) : TimePrefix + "~";
         var clauses = new List<string>
         {
@@ -209,22 +207,6 @@ public sealed class DeadLetterStore(TableServiceClient tables)
     private static string TimeKey(DateTimeOffset at, string eventId) => $"{TimePrefix}{Ticks(at)}|{eventId}";
 
     private static string Ticks(DateTimeOffset at) => Math.Max(0, at.UtcTicks).ToString("D19", CultureInfo.InvariantCulture);
-
-    /// <summary>A page's end as the caller sees it: opaque, URL-safe.</summary>
-    private static string Cursor(string rowKey) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(rowKey));
-
-    private static string FromCursor(string cursor)
-    {
-        try
-        {
-            var key = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor));
-            return key.StartsWith(TimePrefix, StringComparison.Ordinal) ? key : throw new FormatException("not a dead-letter cursor");
-        }
-        catch (FormatException bad)
-        {
-            throw new ArgumentException("'next' is not a cursor this listing gave.", nameof(cursor), bad);
-        }
-    }
 
     private static DeadLetter Read(TableEntity row)
     {
