@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -5,29 +6,63 @@ using Microsoft.Azure.Functions.Worker;
 namespace Softr.Functions.App;
 
 /// <summary>
-/// <c>GET /api/console</c>: the operator console, one page served by the function app itself (issue
-/// #15). The page holds no data and no secret: it asks for the admin key, keeps it in the tab's session
+/// The operator console (issue #15), served by the function app itself so that it is the same in
+/// Azure and under <c>./run.sh</c>: <c>GET /api/console</c> is the page, <c>GET /api/console/{asset}</c> its
+/// script, style sheet and the chart library (uPlot, vendored from npm: nothing is loaded from anywhere
+/// else). The page holds no data and no secret: it asks for the admin key, keeps it in the tab's session
 /// storage only, and calls the admin API with it.
 /// </summary>
 public sealed class ConsoleFunction
 {
     public const string Name = "Console";
+    public const string AssetName = "ConsoleAsset";
 
-    private static readonly Lazy<string> Page = new(() =>
+    // Scripts and styles from this app only, no inline script, calls to this app only, never framed.
+    private const string Policy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+    private static readonly FrozenDictionary<string, (string Resource, string ContentType)> Assets = new Dictionary<string, (string, string)>(StringComparer.Ordinal)
     {
-        using var stream = typeof(ConsoleFunction).Assembly.GetManifestResourceStream("Softr.Functions.App.Console.console.html")
-            ?? throw new InvalidOperationException("The console page is not embedded in the function app.");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    });
+        ["console.js"] = ("console.js", "text/javascript; charset=utf-8"),
+        ["console.css"] = ("console.css", "text/css; charset=utf-8"),
+        ["uPlot.iife.min.js"] = ("vendor.uPlot.iife.min.js", "text/javascript; charset=utf-8"),
+        ["uPlot.min.css"] = ("vendor.uPlot.min.css", "text/css; charset=utf-8"),
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    private static readonly Lazy<string> Page = new(() => Read("console.html"));
 
     [Function(Name)]
     public IActionResult Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console")] HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        request.HttpContext.Response.Headers.CacheControl = "no-store";
-        // No script or style from anywhere else, and the page may not be framed.
-        request.HttpContext.Response.Headers.ContentSecurityPolicy = "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; frame-ancestors 'none'";
-        return new ContentResult { Content = Page.Value, ContentType = "text/html; charset=utf-8", StatusCode = StatusCodes.Status200OK };
+        return Serve(request, Page.Value, "text/html; charset=utf-8");
+    }
+
+    [Function(AssetName)]
+    public IActionResult RunAsset([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/{asset}")] HttpRequest request, string asset)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return Assets.TryGetValue(asset ?? "", out var found)
+            ? Serve(request, Read(found.Resource), found.ContentType)
+            : new NotFoundResult();
+    }
+
+    /// <summary>The text of an embedded console file (<c>Console/</c> in the project).</summary>
+    public static string Read(string resource)
+    {
+        using var stream = typeof(ConsoleFunction).Assembly.GetManifestResourceStream($"Softr.Functions.App.Console.{resource}")
+            ?? throw new InvalidOperationException($"The console file '{resource}' is not embedded in the function app.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    private static ContentResult Serve(HttpRequest request, string content, string contentType)
+    {
+        var headers = request.HttpContext.Response.Headers;
+        headers.CacheControl = "no-store";
+        headers.ContentSecurityPolicy = Policy;
+        headers.XContentTypeOptions = "nosniff";
+        headers["Referrer-Policy"] = "no-referrer";
+        return new ContentResult { Content = content, ContentType = contentType, StatusCode = StatusCodes.Status200OK };
     }
 }

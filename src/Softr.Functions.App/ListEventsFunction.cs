@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -22,10 +21,8 @@ public sealed class ListEventsFunction(EventIndex index)
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var query = request.Query;
-        string? Text(string name) => query[name].ToString() is { Length: > 0 } value ? value : null;
-        var filter = new EventFilter(Text("hook"), SenderEventId: Text("senderEventId"));
-        if (Text("status") is { } status)
+        var filter = new EventFilter(AdminQuery.Text(request, "hook"), SenderEventId: AdminQuery.Text(request, "senderEventId"));
+        if (AdminQuery.Text(request, "status") is { } status)
         {
             if (!Enum.TryParse<EventStatus>(status, ignoreCase: true, out var parsed) || int.TryParse(status, out _))
             {
@@ -33,30 +30,19 @@ public sealed class ListEventsFunction(EventIndex index)
             }
             filter = filter with { Status = parsed };
         }
-        foreach (var bound in new[] { "from", "to" })
+        if (!AdminQuery.TryReadTimes(request, out var from, out var to, out var problem)
+            || !AdminQuery.TryReadCount(request, "limit", EventIndex.DefaultPageSize, EventIndex.MaxPageSize, ApiProblems.BadLimit, out var limit, out problem))
         {
-            if (Text(bound) is not { } text)
-            {
-                continue;
-            }
-            if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
-            {
-                return WebhookResponses.Problem(ApiProblems.BadTime(bound));
-            }
-            filter = bound == "from" ? filter with { From = at } : filter with { To = at };
+            return problem;
         }
-        var limit = EventIndex.DefaultPageSize;
-        if (Text("limit") is { } limitText && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > EventIndex.MaxPageSize))
-        {
-            return WebhookResponses.Problem(ApiProblems.BadLimit(EventIndex.MaxPageSize));
-        }
+        filter = filter with { From = from, To = to };
         try
         {
-            return new OkObjectResult(await index.ListAsync(filter, limit, Text("next"), cancellationToken));
+            return new OkObjectResult(await index.ListAsync(filter, limit!.Value, AdminQuery.Text(request, "next"), cancellationToken));
         }
         catch (ArgumentException bad) when (bad.ParamName == "cursor")
         {
-            return WebhookResponses.Problem(ApiProblems.BadCursor());
+            return AdminQuery.BadCursor();
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -29,7 +28,7 @@ public sealed class ReplayFunctions(EventReplayer replayer, DeadLetterStore dead
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!TryReadFilter(request, out var filter, out var problem) || !TryReadPaging(request, DeadLetterStore.DefaultPageSize, out var limit, out var next, out problem))
+        if (!TryReadFilter(request, DeadLetterStore.DefaultPageSize, out var filter, out var limit, out var next, out var problem))
         {
             return problem;
         }
@@ -39,7 +38,7 @@ public sealed class ReplayFunctions(EventReplayer replayer, DeadLetterStore dead
         }
         catch (ArgumentException bad) when (bad.ParamName == "cursor")
         {
-            return BadCursor();
+            return AdminQuery.BadCursor();
         }
     }
 
@@ -50,7 +49,7 @@ public sealed class ReplayFunctions(EventReplayer replayer, DeadLetterStore dead
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var item = await replayer.ReplayAsync(id, IsDryRun(request), cancellationToken);
+        var item = await replayer.ReplayAsync(id, AdminQuery.IsDryRun(request), cancellationToken);
         return item is null
             ? WebhookResponses.Problem(ApiProblems.NotDeadLettered(id))
             : new OkObjectResult(item);
@@ -62,65 +61,32 @@ public sealed class ReplayFunctions(EventReplayer replayer, DeadLetterStore dead
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!TryReadFilter(request, out var filter, out var problem) || !TryReadPaging(request, null, out var limit, out var next, out problem))
+        if (!TryReadFilter(request, null, out var filter, out var limit, out var next, out var problem))
         {
             return problem;
         }
         try
         {
-            return new OkObjectResult(await replayer.ReplayMatchingAsync(filter, IsDryRun(request), limit, next, cancellationToken));
+            return new OkObjectResult(await replayer.ReplayMatchingAsync(filter, AdminQuery.IsDryRun(request), limit, next, cancellationToken));
         }
         catch (ArgumentException bad) when (bad.ParamName == "cursor")
         {
-            return BadCursor();
+            return AdminQuery.BadCursor();
         }
     }
 
-    private static bool IsDryRun(HttpRequest request) =>
-        bool.TryParse(request.Query["dryRun"].ToString(), out var dryRun) && dryRun;
-
-    private static bool TryReadFilter(HttpRequest request, out DeadLetterFilter filter, out IActionResult problem)
+    /// <summary>The dead-letter filter (<c>cause</c>, <c>hook</c>, <c>from</c>, <c>to</c>) and paging (<c>limit</c>, <c>next</c>).</summary>
+    internal static bool TryReadFilter(HttpRequest request, int? defaultLimit, out DeadLetterFilter filter, out int? limit, out string? next, out IActionResult problem)
     {
-        filter = new DeadLetterFilter(NullIfEmpty(request.Query["cause"]), NullIfEmpty(request.Query["hook"]));
-        problem = null!;
-        foreach (var bound in new[] { "from", "to" })
+        filter = new DeadLetterFilter(AdminQuery.Text(request, "cause"), AdminQuery.Text(request, "hook"));
+        next = AdminQuery.Text(request, "next");
+        limit = null;
+        if (!AdminQuery.TryReadTimes(request, out var from, out var to, out problem)
+            || !AdminQuery.TryReadCount(request, "limit", defaultLimit, DeadLetterStore.MaxPageSize, ApiProblems.BadLimit, out limit, out problem))
         {
-            var text = request.Query[bound].ToString();
-            if (text.Length == 0)
-            {
-                continue;
-            }
-            if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
-            {
-                problem = WebhookResponses.Problem(ApiProblems.BadTime(bound));
-                return false;
-            }
-            filter = bound == "from" ? filter with { From = at } : filter with { To = at };
-        }
-        return true;
-    }
-
-    /// <param name="defaultLimit">The limit when none is given; null for none (go through every match).</param>
-    private static bool TryReadPaging(HttpRequest request, int? defaultLimit, out int? limit, out string? next, out IActionResult problem)
-    {
-        limit = defaultLimit;
-        next = NullIfEmpty(request.Query["next"]);
-        problem = null!;
-        var text = request.Query["limit"].ToString();
-        if (text.Length == 0)
-        {
-            return true;
-        }
-        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var asked) || asked is < 1 or > DeadLetterStore.MaxPageSize)
-        {
-            problem = WebhookResponses.Problem(ApiProblems.BadLimit(DeadLetterStore.MaxPageSize));
             return false;
         }
-        limit = asked;
+        filter = filter with { From = from, To = to };
         return true;
     }
-
-    private static ObjectResult BadCursor() => WebhookResponses.Problem(ApiProblems.BadCursor());
-
-    private static string? NullIfEmpty(Microsoft.Extensions.Primitives.StringValues value) => value.Count == 0 || value.ToString().Length == 0 ? null : value.ToString();
 }

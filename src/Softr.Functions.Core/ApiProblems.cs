@@ -27,6 +27,9 @@ public static class ApiProblems
     public static ProblemDetails BadStatus(string status) =>
         Create(StatusCodes.Status400BadRequest, "bad-status", "Bad status", $"'{status}' is not an event status: Accepted, Processing, Succeeded, Failed, Deferred or DeadLettered.");
 
+    public static ProblemDetails BadHours(int max) =>
+        Create(StatusCodes.Status400BadRequest, "bad-hours", "Bad window", $"'hours' must be a whole number from 1 to {max}.");
+
     public static ProblemDetails BadCursor() =>
         Create(StatusCodes.Status400BadRequest, "bad-cursor", "Bad cursor", "'next' must be the value a previous page gave, unchanged.");
 

@@ -72,9 +72,21 @@ public static class FunctionsCoreServiceCollectionExtensions
 
         services.AddHostedService<QueueMetrics>();
 
+        // The operator console's reads, and the activity counts behind its overview.
+        services.AddSingleton<Operations.ActivityTally>();
+        services.AddSingleton<Operations.ActivityStore>();
+        services.AddHostedService<Operations.ActivityFlusher>();
+        services.AddSingleton<Operations.OverviewReader>();
+        services.AddSingleton<Operations.HookDirectory>();
+        services.AddSingleton<Operations.EventDetails>();
+
         services.AddEventQueue();
         services.AddDeliveryLedger();
         services.AddSoftrClient();
+        // Innermost on both Softr clients (the typed clients are named after their interfaces): every try, for the timeline and the 429 share.
+        services.AddTransient<SoftrCallRecorder>();
+        services.AddHttpClient(nameof(Softr.Users.ISoftrUsersClient)).AddHttpMessageHandler<SoftrCallRecorder>();
+        services.AddHttpClient(nameof(Softr.Database.ISoftrDatabaseClient)).AddHttpMessageHandler<SoftrCallRecorder>();
         return services;
     }
 }

@@ -1,60 +1,217 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
 
 namespace Softr.Functions.EndToEndTests;
 
 /// <summary>
 /// The operator console in a real browser (issue #15): Playwright for .NET driving Debian's Chromium,
 /// launched by its path (never a downloaded browser). test.sh installs Chromium where it can (apt, as
-/// root); where it cannot, the test is skipped, except under CI, where it fails.
+/// root); where it cannot, the tests are skipped, except under CI, where they fail. With
+/// <c>CONSOLE_SCREENSHOTS=docs/images</c> set, the scenario saves the README's screenshots there.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
 public sealed class ConsoleBrowserTests(RunningSystem system) : IClassFixture<RunningSystem>
 {
     private const string Chromium = "/usr/bin/chromium";
+    private static readonly float Patience = 60_000;
 
     [SkippableFact]
-    public async Task SignIn_SeeAnEventSucceed_SignOut_AndNoKeyIsLeftInThePageOrTheBrowsersStorage()
+    public async Task AnOperator_WatchesAnEventSucceed_FindsADeadLetterByItsCause_ReplaysIt_AndSignsOutLeavingNoKey()
     {
-        var installed = File.Exists(Chromium);
-        Assert.False(!installed && Environment.GetEnvironmentVariable("CI") == "true", $"{Chromium} is missing: CI must install Debian's chromium (test.sh does, as root).");
-        Skip.IfNot(installed, $"{Chromium} is not installed (apt-get install -y chromium); the console's browser test did not run.");
-
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            // As root in a container, and without reaching for Google's services on a closed network.
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
-        var page = await browser.NewPageAsync();
-        await page.GotoAsync(new Uri(system.Host.BaseAddress!, "/api/console").ToString());
+        await using var session = await BrowserSession.OpenAsync(system);
+        var page = session.Page;
+        await page.GotoAsync(session.ConsoleUrl);
         var source = await page.ContentAsync();
 
+        // Sign in: the overview lists every hook.
         await page.GetByLabel("Admin key").FillAsync(SystemUnderTest.MasterKey);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.GetByRole(AriaRole.Heading, new() { Name = "Events" }).WaitForAsync();
-        using var response = await system.PostWebhookAsync("""{"email":"console@example.com","full_name":"Console Viewer"}""");
-        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-        var row = page.Locator($"tr[data-event-id='{id}']");
-        for (var tries = 0; tries < 60 && !(await row.CountAsync() > 0 && (await row.InnerTextAsync()).Contains("Succeeded", StringComparison.Ordinal)); tries++)
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Overview", Level = 1 })).ToBeVisibleAsync();
+        await Expect(page.Locator($"tr[data-hook='{SystemUnderTest.OnboardHook}']")).ToBeVisibleAsync();
+
+        // A webhook succeeds: its page shows the steps with their Softr calls, and the payload masked.
+        var succeeded = await SendAsync("console@example.com", "Console Viewer");
+        await page.GotoAsync($"{session.ConsoleUrl}#event/{succeeded}");
+        await Expect(page.Locator("#event-status")).ToHaveTextAsync("Succeeded", new() { Timeout = Patience });
+        await Expect(page.Locator("[data-step='onboard/user']")).ToContainTextAsync("POST /v1/api/users");
+        await Expect(page.Locator("[data-step='onboard/user']")).ToContainTextAsync("→ 200");
+        await Expect(page.Locator("#payload")).ToContainTextAsync("c***@example.com");
+        await Expect(page.Locator("#plan")).ToContainTextAsync("user.create");
+        var eventPage = await page.Locator("main").InnerTextAsync();
+        await session.ScreenshotAsync("console-event");
+
+        // The events list has it, found by its id through the search box.
+        await page.GotoAsync($"{session.ConsoleUrl}#events");
+        await page.GetByLabel("Event id or sender's id").FillAsync(succeeded);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"Event {succeeded}" })).ToBeVisibleAsync();
+
+        // Softr refuses invitations: the next event is dead-lettered, and its cause is listed with a count.
+        (await system.Sandbox.PutAsJsonAsync("/sandbox/faults", new { errorRate = 1.0, errorStatus = 403, operations = new[] { "inviteUser" } })).EnsureSuccessStatusCode();
+        string failed;
+        try
         {
-            await page.GetByRole(AriaRole.Button, new() { Name = "Refresh" }).ClickAsync();
-            await Task.Delay(500);
+            failed = await SendAsync("refused@example.com", "Re Fused");
+            await page.GotoAsync($"{session.ConsoleUrl}#event/{failed}");
+            await Expect(page.Locator("#event-status")).ToContainTextAsync("DeadLettered", new() { Timeout = Patience });
+            await Expect(page.Locator("#event-status")).ToContainTextAsync("softr-unauthorized");
+            await Expect(page.Locator("ol.timeline")).ToContainTextAsync("403");
         }
-        var shown = await row.InnerTextAsync();
+        finally
+        {
+            (await system.Sandbox.DeleteAsync("/sandbox/faults")).EnsureSuccessStatusCode();
+        }
+        await page.GetByRole(AriaRole.Link, new() { Name = "Dead letters" }).ClickAsync();
+        var cause = page.Locator("tr[data-cause='softr-unauthorized']");
+        await Expect(cause).ToContainTextAsync("1");
+        await cause.GetByRole(AriaRole.Link).ClickAsync();
+        await Expect(page.Locator($"tr[data-event-id='{failed}']")).ToContainTextAsync("softr-unauthorized");
+
+        // With the cause fixed: a dry run says what a replay would take, then the replay finishes the event.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Preview the replay (dry run)" }).ClickAsync();
+        await Expect(page.Locator("#replay-preview")).ToContainTextAsync("would take 1 dead letter with cause softr-unauthorized");
+        await session.ScreenshotAsync("console-dead-letters");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Replay 1" }).ClickAsync();
+        await Expect(page.Locator("#replay-preview")).ToContainTextAsync("1 of 1 replayed");
+        await page.GotoAsync($"{session.ConsoleUrl}#event/{failed}");
+        await Expect(page.Locator("#event-status")).ToHaveTextAsync("Succeeded", new() { Timeout = Patience });
+
+        // The overview counts what happened (instances write their counts every second here).
+        await page.GotoAsync($"{session.ConsoleUrl}#hooks");
+        await page.GotoAsync($"{session.ConsoleUrl}#overview");
+        var onboard = page.Locator($"tr[data-hook='{SystemUnderTest.OnboardHook}']");
+        await Expect(onboard).ToBeVisibleAsync();
+        await Expect(page.Locator("#per-minute canvas")).ToBeVisibleAsync();
+        await Expect(page.Locator("#softr-429")).ToContainTextAsync("of Softr calls answered 429");
+        var overview = await system.Host.GetFromJsonAsync<JsonElement>("/api/manage/overview");
+        await session.ScreenshotAsync("console-overview");
+
+        // Sign out: nothing of the key is left in the page, its address or the browser's storage.
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
         var storage = await page.EvaluateAsync<int>("() => sessionStorage.length + localStorage.length");
         var after = await page.ContentAsync();
 
         Assert.DoesNotContain(SystemUnderTest.MasterKey, source, StringComparison.Ordinal);
-        Assert.Contains("Succeeded", shown, StringComparison.Ordinal);
-        Assert.DoesNotContain("console@example.com", shown, StringComparison.Ordinal);
+        Assert.DoesNotContain("console@example.com", eventPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("Console Viewer", eventPage, StringComparison.Ordinal);
+        var hook = overview.GetProperty("hooks").EnumerateArray().Single(item => item.GetProperty("hook").GetString() == SystemUnderTest.OnboardHook);
+        Assert.True(hook.GetProperty("accepted").GetInt64() >= 2, hook.ToString());
+        Assert.True(hook.GetProperty("succeeded").GetInt64() >= 2, hook.ToString());
+        Assert.True(hook.GetProperty("deadLettered").GetInt64() >= 1, hook.ToString());
+        Assert.True(overview.GetProperty("softr").GetProperty("calls").GetInt64() >= 5, overview.GetProperty("softr").ToString());
         Assert.Equal(0, storage);
         Assert.DoesNotContain(SystemUnderTest.MasterKey, after, StringComparison.Ordinal);
         Assert.DoesNotContain(SystemUnderTest.MasterKey, page.Url, StringComparison.Ordinal);
         Assert.True(await page.GetByLabel("Admin key").IsVisibleAsync(), "the sign-in form is not shown after sign-out");
+    }
+
+    [SkippableFact]
+    public async Task OnAPhone_EveryViewFitsTheScreen_AndTheKeyboardReachesTheNavigationAndTheDryRun()
+    {
+        await using var session = await BrowserSession.OpenAsync(system, new ViewportSize { Width = 375, Height = 740 });
+        var page = session.Page;
+        await page.GotoAsync(session.ConsoleUrl);
+
+        // From the keyboard alone: the first Tab reaches the skip link, then the key field; Enter signs in.
+        await page.Keyboard.PressAsync("Tab");
+        var first = await page.EvaluateAsync<string>("() => document.activeElement.textContent");
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.TypeAsync(SystemUnderTest.MasterKey);
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Overview", Level = 1 })).ToBeVisibleAsync();
+        var overflow = new Dictionary<string, int>();
+        foreach (var (view, title) in new[] { ("events", "Events"), ("dead-letters", "Dead letters"), ("hooks", "Hooks"), ("overview", "Overview"), ("hooks", "Hooks") })
+        {
+            await page.GotoAsync($"{session.ConsoleUrl}#{view}");
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = title, Level = 1, Exact = true })).ToBeVisibleAsync();
+            overflow[view] = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
+        }
+
+        // The dry run, by label: the plan with its mapped values, nothing queued.
+        await page.GetByLabel("Hook").SelectOptionAsync(SystemUnderTest.OnboardHook);
+        await page.GetByLabel("Sample event (JSON)").FillAsync("""{"email":"sample@example.com","full_name":"Sam Ple"}""");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show the plan" }).ClickAsync();
+        await Expect(page.Locator("#dry-run-result")).ToContainTextAsync("fullName = Sam Ple");
+        await session.ScreenshotAsync("console-hooks-phone");
+        var unlabelled = await page.EvaluateAsync<int>(
+            "() => [...document.querySelectorAll('input, select, textarea')].filter(e => !e.labels || e.labels.length === 0).length");
+
+        Assert.Equal("Skip to content", first);
+        Assert.All(overflow, view => Assert.True(view.Value <= 0, $"#{view.Key} is {view.Value} px wider than a 375 px screen"));
+        Assert.Equal(0, unlabelled);
+    }
+
+    private async Task<string> SendAsync(string email, string name)
+    {
+        using var response = await system.PostWebhookAsync($$"""{"email":"{{email}}","full_name":"{{name}}"}""", hook: SystemUnderTest.OnboardHook);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+    }
+
+    /// <summary>Chromium with one page on the console; skips the test when Chromium is not installed (fails under CI).</summary>
+    private sealed class BrowserSession : IAsyncDisposable
+    {
+        private readonly IPlaywright _playwright;
+        private readonly IBrowser _browser;
+
+        private BrowserSession(IPlaywright playwright, IBrowser browser, IPage page, string consoleUrl)
+        {
+            _playwright = playwright;
+            _browser = browser;
+            Page = page;
+            ConsoleUrl = consoleUrl;
+        }
+
+        public IPage Page { get; }
+
+        public List<string> Errors { get; } = [];
+
+        public string ConsoleUrl { get; }
+
+        public static async Task<BrowserSession> OpenAsync(SystemUnderTest system, ViewportSize? viewport = null)
+        {
+            var installed = File.Exists(Chromium);
+            Assert.False(!installed && Environment.GetEnvironmentVariable("CI") == "true", $"{Chromium} is missing: CI must install Debian's chromium (test.sh does, as root).");
+            Skip.IfNot(installed, $"{Chromium} is not installed (apt-get install -y chromium); the console's browser tests did not run.");
+            var playwright = await Playwright.CreateAsync();
+            var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = Chromium,
+                Headless = true,
+                // As root in a container, and without reaching for Google's services on a closed network.
+                Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            });
+            var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = viewport ?? new ViewportSize { Width = 1280, Height = 900 } });
+            page.SetDefaultTimeout(15_000);
+            var session = new BrowserSession(playwright, browser, page, new Uri(system.Host.BaseAddress!, "/api/console").ToString());
+            // Script errors are printed with the test's output: a broken page shows why, not only what is missing.
+            page.PageError += (_, error) => session.Errors.Add(error);
+            page.Console += (_, message) =>
+            {
+                if (message.Type == "error")
+                {
+                    session.Errors.Add(message.Text);
+                }
+            };
+            return session;
+        }
+
+        /// <summary>The README's screenshots: saved only when CONSOLE_SCREENSHOTS names a folder.</summary>
+        public async Task ScreenshotAsync(string name)
+        {
+            if (Environment.GetEnvironmentVariable("CONSOLE_SCREENSHOTS") is { Length: > 0 } folder)
+            {
+                await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png"), FullPage = true });
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Console.WriteLine(string.Join(Environment.NewLine, Errors));
+            await _browser.DisposeAsync();
+            _playwright.Dispose();
+        }
     }
 }

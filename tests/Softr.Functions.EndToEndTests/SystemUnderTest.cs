@@ -87,6 +87,8 @@ public abstract class SystemUnderTest : IAsyncLifetime
             ["E2E_STRIPE_WHSEC"] = StripeSecret,
             ["LocalHost:MasterKey"] = MasterKey,
             ["LocalHost:ConsoleTraces"] = "false",
+            // The console's overview within a second or two, not ten.
+            ["Console:ActivityFlushInterval"] = "00:00:01",
             [$"Webhooks:Hooks:{OnboardHook}:SecretSettings:0"] = "E2E_HOOK_SECRET",
             ["Automations:onboard:Hook"] = OnboardHook,
             ["Automations:onboard:Steps:0:Id"] = "user",

@@ -16,11 +16,14 @@ public sealed class BlobPayloadStore(BlobServiceClient blobs) : IPayloadStore
             await _container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             _containerReady = true;
         }
-        var name = $"{eventId}.json";
+        var name = NameOf(eventId);
         // Overwrite: a retried enqueue of the same event writes the same bytes.
         await _container.GetBlobClient(name).UploadAsync(payload, overwrite: true, cancellationToken).ConfigureAwait(false);
         return name;
     }
+
+    /// <summary>The blob an event's payload is put in: its reference.</summary>
+    public static string NameOf(string eventId) => $"{eventId}.json";
 
     public async Task<BinaryData> GetAsync(string reference, CancellationToken cancellationToken = default)
     {

@@ -43,11 +43,17 @@ public sealed class EventIndex(TableServiceClient tables)
 {
     public const int MaxPageSize = 1000;
     public const int DefaultPageSize = 100;
+    /// <summary>The most of a masked payload or plan a row keeps (a table property holds 32K characters).</summary>
+    public const int MaxShownChars = 30_000;
+
     private const string Partition = "events";
+    private const string PayloadColumn = "Payload";
+    private const string PlanColumn = "Plan";
 
     private readonly ReadyTable _ready = new(tables, TableNames.EventIndex);
 
-    public async Task RecordAsync(EventEnvelope envelope, EventStatus status, string? cause, DateTimeOffset updatedAt, CancellationToken cancellationToken)
+    /// <param name="plan">What the attempt planned, masked (<see cref="Processing.EventLease.Plan"/>); null keeps the one recorded before.</param>
+    public async Task RecordAsync(EventEnvelope envelope, EventStatus status, string? cause, DateTimeOffset updatedAt, CancellationToken cancellationToken, string? plan = null)
     {
         ArgumentNullException.ThrowIfNull(envelope);
         await _ready.GetAsync(cancellationToken).ConfigureAwait(false);
@@ -62,7 +68,18 @@ public sealed class EventIndex(TableServiceClient tables)
             [nameof(EventSummary.Cause)] = cause ?? "",
             [nameof(EventSummary.SenderEventId)] = envelope.SenderEventId ?? "",
         };
-        await _ready.Client.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        // The payload as the console shows it, masked here so that the row never holds it whole. A
+        // payload too large for the envelope is in a blob already (read and masked when shown).
+        if (envelope.PayloadReference is null && envelope.Payload.ValueKind != System.Text.Json.JsonValueKind.Undefined)
+        {
+            row[PayloadColumn] = Shown(Privacy.PersonalDataMasker.Mask(envelope.Payload)?.ToJsonString() ?? "null");
+        }
+        if (plan is not null)
+        {
+            row[PlanColumn] = Shown(plan);
+        }
+        // Merge: an attempt that planned nothing (a deferral) keeps the plan an earlier one recorded.
+        await _ready.Client.UpsertEntityAsync(row, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<EventPage> ListAsync(EventFilter filter, int limit, string? after, CancellationToken cancellationToken)
@@ -108,6 +125,14 @@ public sealed class EventIndex(TableServiceClient tables)
         return new EventPage(items, null);
     }
 
+    /// <summary>The masked payload and plan kept for <paramref name="eventId"/> (each null when none was kept).</summary>
+    public async Task<(string? Payload, string? Plan)> GetShownAsync(string eventId, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        await _ready.GetAsync(cancellationToken).ConfigureAwait(false);
+        var row = await _ready.Client.GetEntityIfExistsAsync<TableEntity>(Partition, Key(receivedAt, eventId), [PayloadColumn, PlanColumn], cancellationToken).ConfigureAwait(false);
+        return row.HasValue ? (row.Value!.GetString(PayloadColumn), row.Value.GetString(PlanColumn)) : (null, null);
+    }
+
     public async Task RemoveAsync(string eventId, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
         try
@@ -119,6 +144,9 @@ public sealed class EventIndex(TableServiceClient tables)
             // Never indexed (not processed), or removed already.
         }
     }
+
+    private static string Shown(string json) => json.Length <= MaxShownChars ? json : System.Text.Json.JsonSerializer.Serialize(
+        $"(cut: {json.Length} characters, {MaxShownChars} kept) {json[..MaxShownChars]}", Processing.ProcessingJsonContext.Default.String);
 
     private static string Key(DateTimeOffset receivedAt, string eventId) => $"{Inverted(receivedAt)}|{eventId}";
 

@@ -48,6 +48,8 @@ internal static class EventRows
     private const string Action = nameof(StepRecord.Action);
     private const string State = nameof(StepRecord.State);
     private const string Outputs = "Outputs";
+    private const string Calls = "Calls";
+    private const string DurationMs = "DurationMs";
 
     /// <summary>The step's credential results, encrypted (see <see cref="Privacy.StepSecrets"/>); absent when it has none.</summary>
     private const string Secrets = "Secrets";
@@ -93,7 +95,12 @@ internal static class EventRows
             [State] = step.State.ToString(),
             [At] = step.At,
             [Outputs] = SerializeOutputs(step),
+            [Calls] = StorageLimits.Cut(JsonSerializer.Serialize(step.Calls, ProcessingJsonContext.Default.IReadOnlyListSoftrCallRecord)),
         };
+        if (step.DurationMs is { } duration)
+        {
+            row[DurationMs] = duration;
+        }
         if (sealedSecrets is not null)
         {
             row[Secrets] = sealedSecrets;
@@ -112,7 +119,27 @@ internal static class EventRows
         Enum.TryParse<StepState>(row.GetString(State), out var state) ? state : StepState.Started,
         row.GetDateTimeOffset(At) ?? DateTimeOffset.MinValue,
         JsonSerializer.Deserialize(row.GetString(Outputs) ?? "{}", ProcessingJsonContext.Default.IReadOnlyDictionaryStringString)
-            ?? new Dictionary<string, string?>());
+            ?? new Dictionary<string, string?>())
+    {
+        DurationMs = row.GetInt64(DurationMs),
+        Calls = ReadCalls(row.GetString(Calls)),
+    };
+
+    private static IReadOnlyList<SoftrCallRecord> ReadCalls(string? json)
+    {
+        if (string.IsNullOrEmpty(json))
+        {
+            return [];
+        }
+        try
+        {
+            return JsonSerializer.Deserialize(json, ProcessingJsonContext.Default.IReadOnlyListSoftrCallRecord) ?? [];
+        }
+        catch (JsonException)
+        {
+            return []; // cut to fit the row: the calls are a record for people, not for processing
+        }
+    }
 
     public static EventHistoryEntry ReadHistory(TableEntity row) =>
         new(row.GetDateTimeOffset(At) ?? DateTimeOffset.MinValue, StatusOf(row), row.GetString(Detail));

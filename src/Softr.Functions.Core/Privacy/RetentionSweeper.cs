@@ -14,7 +14,12 @@ namespace Softr.Functions.Privacy;
 public sealed record RetentionReport(
     [property: JsonPropertyName("events")] int Events,
     [property: JsonPropertyName("deadLetters")] int DeadLetters,
-    [property: JsonPropertyName("payloads")] int Payloads);
+    [property: JsonPropertyName("payloads")] int Payloads)
+{
+    /// <summary>The console's activity rows (per process per minute), kept <see cref="Operations.ActivityStore.Kept"/> whatever the settings: they name no one.</summary>
+    [JsonPropertyName("activityRows")]
+    public int ActivityRows { get; init; }
+}
 
 /// <summary>
 /// Deletes what is older than <see cref="RetentionOptions"/> says: finished events (every row of their
@@ -24,7 +29,7 @@ public sealed record RetentionReport(
 /// goes on.
 /// </summary>
 public sealed partial class RetentionSweeper(TableServiceClient tables, BlobServiceClient blobs, DeadLetterStore deadLetters, EventIndex index,
-    IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionSweeper> logger)
+    Operations.ActivityStore activity, IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionSweeper> logger)
 {
     private const int MaxTransaction = 100;
 
@@ -35,7 +40,10 @@ public sealed partial class RetentionSweeper(TableServiceClient tables, BlobServ
         var report = new RetentionReport(
             await SweepEventsAsync(now - settings.Events, cancellationToken).ConfigureAwait(false),
             await deadLetters.RemoveOlderThanAsync(now - settings.DeadLetters, cancellationToken).ConfigureAwait(false),
-            await SweepPayloadsAsync(now - settings.Payloads, cancellationToken).ConfigureAwait(false));
+            await SweepPayloadsAsync(now - settings.Payloads, cancellationToken).ConfigureAwait(false))
+        {
+            ActivityRows = await activity.RemoveOlderThanAsync(now - Operations.ActivityStore.Kept, cancellationToken).ConfigureAwait(false),
+        };
         LogSwept(report.Events, report.DeadLetters, report.Payloads);
         return report;
     }

@@ -21,6 +21,13 @@ public sealed record DeadLetter(
     public EventEnvelope? Envelope { get; init; }
 }
 
+/// <summary>How many dead letters have one cause, and the hooks they came from.</summary>
+public sealed record DeadLetterCause(
+    [property: JsonPropertyName("cause")] string Cause,
+    [property: JsonPropertyName("count")] int Count,
+    [property: JsonPropertyName("hooks")] IReadOnlyList<string> Hooks,
+    [property: JsonPropertyName("latest")] DateTimeOffset Latest);
+
 /// <summary>Which dead letters a bulk replay or a listing takes; every part optional.</summary>
 public sealed record DeadLetterFilter(string? Cause = null, string? Hook = null, DateTimeOffset? From = null, DateTimeOffset? To = null);
 
@@ -128,6 +135,29 @@ public sealed class DeadLetterStore(TableServiceClient tables)
             lastKey = row.RowKey;
         }
         return new DeadLetterPage(items, null);
+    }
+
+    /// <summary>
+    /// The dead letters <paramref name="filter"/> takes, grouped by cause, most first. One pass over the
+    /// time rows with three columns each, filtered by the table service: thousands of letters read in
+    /// well under a second (5,000 in Azurite: see <c>DeadLetterListingTests</c>).
+    /// </summary>
+    public async Task<IReadOnlyList<DeadLetterCause>> CountByCauseAsync(DeadLetterFilter filter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        await _ready.GetAsync(cancellationToken).ConfigureAwait(false);
+        var causes = new Dictionary<string, (int Count, SortedSet<string> Hooks, DateTimeOffset Latest)>(StringComparer.Ordinal);
+        await foreach (var row in _ready.Client.QueryAsync<TableEntity>(Query(filter, after: null), maxPerPage: MaxPageSize,
+            select: [nameof(DeadLetter.Cause), nameof(DeadLetter.Hook), nameof(DeadLetter.DeadLetteredAt)], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            var cause = row.GetString(nameof(DeadLetter.Cause)) ?? "";
+            var at = row.GetDateTimeOffset(nameof(DeadLetter.DeadLetteredAt)) ?? DateTimeOffset.MinValue;
+            var (count, hooks, latest) = causes.TryGetValue(cause, out var seen) ? seen : (0, new SortedSet<string>(StringComparer.Ordinal), DateTimeOffset.MinValue);
+            hooks.Add(row.GetString(nameof(DeadLetter.Hook)) ?? "");
+            causes[cause] = (count + 1, hooks, at > latest ? at : latest);
+        }
+        return [.. causes.Select(cause => new DeadLetterCause(cause.Key, cause.Value.Count, [.. cause.Value.Hooks], cause.Value.Latest))
+            .OrderByDescending(cause => cause.Count).ThenBy(cause => cause.Cause, StringComparer.Ordinal)];
     }
 
     /// <summary>Removes the dead letter, both rows, if its letter row is still as <paramref name="ifMatch"/> (<see cref="ETag.All"/> for any).</summary>

@@ -17,6 +17,12 @@ public sealed class EventLease(string eventId, string holder, ETag etag)
     /// <summary>The summary's ETag after this attempt's last write to it.</summary>
     public ETag ETag { get; internal set; } = etag;
 
+    /// <summary>
+    /// What this attempt planned for the event, masked (JSON), once it has evaluated its automations:
+    /// written with the attempt's outcome into the events list's row, for the console's event page.
+    /// </summary>
+    public string? Plan { get; set; }
+
     /// <summary>A holder name for an attempt at <paramref name="messageId"/>: unique, so two runs of one message tell each other apart.</summary>
     public static string NewHolder(string messageId) => $"{messageId}/{Guid.NewGuid():N}";
 

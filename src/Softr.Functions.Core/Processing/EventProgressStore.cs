@@ -23,7 +23,17 @@ public sealed record StepRecord(
     [property: JsonPropertyName("action")] string Action,
     [property: JsonPropertyName("state")] StepState State,
     [property: JsonPropertyName("at")] DateTimeOffset At,
-    [property: JsonPropertyName("outputs")] IReadOnlyDictionary<string, string?> Outputs);
+    [property: JsonPropertyName("outputs")] IReadOnlyDictionary<string, string?> Outputs)
+{
+    /// <summary>How long the step took, from its first read to its last answer (null while it has not finished).</summary>
+    [JsonPropertyName("durationMs")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? DurationMs { get; init; }
+
+    /// <summary>Every Softr call the step made (each try), with its status and duration.</summary>
+    [JsonPropertyName("calls")]
+    public IReadOnlyList<SoftrCallRecord> Calls { get; init; } = [];
+}
 
 /// <summary>An event's processing state as one read of its partition gives it.</summary>
 public sealed record EventProgress(EventStatus? Status, ETag ETag, string? LeaseHolder, DateTimeOffset? LeaseUntil, IReadOnlyList<StepRecord> Steps)
@@ -184,7 +194,7 @@ public sealed class EventProgressStore(TableServiceClient tables, IOptions<Proce
         // After the status (which is the truth): the listing's row follows it.
         if (index is not null)
         {
-            await index.RecordAsync(envelope, status, cause, now, cancellationToken).ConfigureAwait(false);
+            await index.RecordAsync(envelope, status, cause, now, cancellationToken, lease?.Plan).ConfigureAwait(false);
         }
     }
 
@@ -262,4 +272,6 @@ public sealed class EventProgressStore(TableServiceClient tables, IOptions<Proce
 }
 
 [JsonSerializable(typeof(IReadOnlyDictionary<string, string?>))]
+[JsonSerializable(typeof(IReadOnlyList<SoftrCallRecord>))]
+[JsonSerializable(typeof(string))]
 internal sealed partial class ProcessingJsonContext : JsonSerializerContext;

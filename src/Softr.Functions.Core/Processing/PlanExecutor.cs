@@ -32,6 +32,8 @@ public sealed partial class PlanExecutor(
     TimeProvider time,
     ILogger<PlanExecutor> logger)
 {
+    private static readonly JsonSerializerOptions PlanJson = new(JsonSerializerDefaults.Web);
+
     /// <summary>
     /// Every planned automation's steps, in order; then the automations that could not be planned fail
     /// the event. The very last step's record is returned rather than written, so that it goes in the
@@ -51,6 +53,8 @@ public sealed partial class PlanExecutor(
                 "the payload breaks the hook's schema: " + string.Join("; ", schemaErrors.Select(error => $"{error.Key} {string.Join(" ", error.Value)}")));
         }
         var evaluation = evaluator.Evaluate(loaded);
+        // For the console's event page, written with the attempt's outcome (no write of its own).
+        lease.Plan = PersonalDataMasker.MaskPlan(JsonSerializer.Serialize(evaluation, PlanJson));
         if (evaluation.Automations.Count == 0)
         {
             return new PlanRun($"no automation on hook '{envelope.Hook}'; no Softr calls", null);
@@ -106,6 +110,8 @@ public sealed partial class PlanExecutor(
                 continue;
             }
             var startedMarked = false;
+            var stepStarted = time.GetTimestamp();
+            using var journal = StepCallJournal.Begin();
             using var stepActivity = SoftrTelemetry.Source.StartActivity($"step {step.Action.Name}");
             stepActivity?.SetTag(SoftrTelemetry.EventIdTag, envelope.EventId);
             stepActivity?.SetTag("softr.automation", automation.Name);
@@ -125,7 +131,11 @@ public sealed partial class PlanExecutor(
                     await progressStore.RenewAsync(lease, Record(automation, step, StepState.Started, new Dictionary<string, string?>()), cancellationToken).ConfigureAwait(false);
                     startedMarked = true;
                 }, cancellationToken).ConfigureAwait(false);
-                var record = Record(automation, step, StepState.Succeeded, outputs);
+                var record = Record(automation, step, StepState.Succeeded, outputs) with
+                {
+                    DurationMs = (long)time.GetElapsedTime(stepStarted).TotalMilliseconds,
+                    Calls = journal.Calls,
+                };
                 if (holdLast && planned == plan.Steps[^1])
                 {
                     held = record;
@@ -146,7 +156,9 @@ public sealed partial class PlanExecutor(
                     // The call never reached Softr (no budget, a 429, no connection): the next attempt may make it.
                     await progressStore.ForgetStepAsync(envelope.EventId, automation.Name, step.Id, cancellationToken).ConfigureAwait(false);
                 }
-                throw new StepFailedException(failure with { Message = $"automation '{automation.Name}', {step}: {failure.Message}" }, exception);
+                // The calls the step made go into the failure's detail: the event's timeline shows them with the attempt.
+                var calls = journal.Calls.Count == 0 ? "" : $" [Softr: {journal.Describe()}]";
+                throw new StepFailedException(failure with { Message = $"automation '{automation.Name}', {step}: {failure.Message}{calls}" }, exception);
             }
         }
         return (done, held);

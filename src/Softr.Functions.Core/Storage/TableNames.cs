@@ -23,5 +23,8 @@ public static class TableNames
     /// <summary>Every processed event, newest first, with what a listing shows (written by processing, never by the door): one partition.</summary>
     public const string EventIndex = "eventindex";
 
-    public static IReadOnlyList<string> All { get; } = [Events, DeadLetters, SoftrBudget, KeyLocks, PersonIndex, EventIndex];
+    /// <summary>The console's activity counts: one row per process per minute, one partition per day, kept two days.</summary>
+    public const string Activity = "activity";
+
+    public static IReadOnlyList<string> All { get; } = [Events, DeadLetters, SoftrBudget, KeyLocks, PersonIndex, EventIndex, Activity];
 }

@@ -49,22 +49,15 @@ public sealed partial class QueueMetrics(QueueServiceClient queues, TimeProvider
             {
                 try
                 {
-                    var queue = queues.GetQueueClient(name);
-                    var properties = await queue.GetPropertiesAsync(stoppingToken).ConfigureAwait(false);
-                    var first = (await queue.PeekMessagesAsync(maxMessages: 1, stoppingToken).ConfigureAwait(false)).Value.FirstOrDefault();
-                    var age = first?.InsertedOn is { } inserted ? Math.Max(0, (time.GetUtcNow() - inserted).TotalSeconds) : 0;
+                    var snapshot = await Operations.QueueSnapshot.TakeAsync(queues.GetQueueClient(name), time.GetUtcNow(), stoppingToken).ConfigureAwait(false);
                     lock (_samples)
                     {
-                        _samples[name] = (properties.Value.ApproximateMessagesCount, age);
+                        _samples[name] = (snapshot.Depth, snapshot.OldestAgeSeconds);
                     }
                 }
-                catch (RequestFailedException exception) when (exception.Status != 404)
+                catch (RequestFailedException exception)
                 {
                     LogSampleFailed(name, exception.Status);
-                }
-                catch (RequestFailedException)
-                {
-                    // Not created yet: nothing queued.
                 }
             }
             try

@@ -24,13 +24,13 @@ public static class SoftrTelemetry
     public static Meter Meter { get; } = new(Name);
 
     /// <summary>Webhooks received, by hook and outcome (accepted, duplicate, ignored, or the problem type refusing them).</summary>
-    public static Counter<long> Webhooks { get; } = Meter.CreateCounter<long>("softr.webhooks", description: "Webhooks received, by hook and outcome");
+    public static Counter<long> Webhooks { get; } = Meter.CreateCounter<long>(SoftrTelemetryInstruments.Webhooks, description: "Webhooks received, by hook and outcome");
 
     /// <summary>Processing attempts, by outcome (succeeded, retry, deferred, dead-lettered) and cause.</summary>
-    public static Counter<long> Attempts { get; } = Meter.CreateCounter<long>("softr.processing.attempts", description: "Processing attempts, by outcome and cause");
+    public static Counter<long> Attempts { get; } = Meter.CreateCounter<long>(SoftrTelemetryInstruments.Attempts, description: "Processing attempts, by outcome and cause");
 
     /// <summary>Events dead-lettered, by cause (the poison handler's too).</summary>
-    public static Counter<long> DeadLetters { get; } = Meter.CreateCounter<long>("softr.deadletters", description: "Events dead-lettered, by cause");
+    public static Counter<long> DeadLetters { get; } = Meter.CreateCounter<long>(SoftrTelemetryInstruments.DeadLetters, description: "Events dead-lettered, by cause");
 
     /// <summary>Events put back on the queue without an attempt: reason <c>budget</c> (no Softr budget in time) or <c>busy</c> (another copy running).</summary>
     public static Counter<long> Deferrals { get; } = Meter.CreateCounter<long>("softr.deferrals", description: "Events put back without an attempt, by reason (budget, busy) and hook");
@@ -42,11 +42,14 @@ public static class SoftrTelemetry
     /// <summary>Poison messages the poison handler could not dead-letter (each try; after the last, the message waits in events-poison-poison).</summary>
     public static Counter<long> PoisonFailures { get; } = Meter.CreateCounter<long>("softr.poison.failures", description: "Poison messages that could not be dead-lettered");
 
+    /// <summary>Every try of every call to Softr, by status code (0: no answer): the 429 share is <c>status=429</c> over all.</summary>
+    public static Counter<long> SoftrCalls { get; } = Meter.CreateCounter<long>(SoftrTelemetryInstruments.SoftrCalls, description: "Calls to Softr (each try), by status code");
+
     /// <summary>Seconds from receipt to success: the queue's lag as events experience it.</summary>
     public static Histogram<double> EventAge { get; } = Meter.CreateHistogram<double>("softr.event.age", "s", "Seconds from receipt to success");
 
     /// <summary>Seconds a Softr call waited for the shared budget.</summary>
-    public static Histogram<double> BudgetWait { get; } = Meter.CreateHistogram<double>("softr.budget.wait", "s", "Seconds a Softr call waited for shared budget");
+    public static Histogram<double> BudgetWait { get; } = Meter.CreateHistogram<double>(SoftrTelemetryInstruments.BudgetWait, "s", "Seconds a Softr call waited for shared budget");
 
     /// <summary>Our sources and meter, and the ASP.NET Core and HttpClient instrumentation (the Softr calls); exporters are the host's.</summary>
     public static IServiceCollection AddSoftrTelemetry(this IServiceCollection services,

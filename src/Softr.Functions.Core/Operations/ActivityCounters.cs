@@ -1,0 +1,26 @@
+namespace Softr.Functions.Operations;
+
+/// <summary>The names the console's activity counts are kept under.</summary>
+public static class ActivityCounters
+{
+    /// <summary>The "hook" of counters that belong to the whole app (Softr calls, budget waits).</summary>
+    public const string AppWide = "";
+
+    public const string Received = "received";
+    public const string Accepted = "accepted";
+    public const string Duplicate = "duplicate";
+    public const string Ignored = "ignored";
+
+    /// <summary>Refused at the door: <c>refused:{problem}</c>, the problem type's last segment (<c>refused:bad-signature</c>).</summary>
+    public const string RefusedPrefix = "refused:";
+
+    public const string Succeeded = "succeeded";
+    public const string Retried = "retried";
+    public const string Deferred = "deferred";
+    public const string DeadLettered = "dead-lettered";
+
+    public const string SoftrCalls = "softr-calls";
+    public const string SoftrThrottled = "softr-429";
+    public const string BudgetWaits = "budget-waits";
+    public const string BudgetWaitMilliseconds = "budget-wait-ms";
+}

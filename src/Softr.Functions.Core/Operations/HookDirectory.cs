@@ -1,0 +1,60 @@
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Options;
+using Softr.Functions.Automations;
+using Softr.Functions.Events;
+using Softr.Functions.Webhooks;
+
+namespace Softr.Functions.Operations;
+
+/// <summary>One hook as the console shows it: where the sender posts, who the sender is, what it handles, its automations and its last processed delivery.</summary>
+public sealed record HookInfo(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("path")] string Path,
+    [property: JsonPropertyName("sender")] string Sender,
+    [property: JsonPropertyName("events")] IReadOnlyList<string> Events,
+    [property: JsonPropertyName("schema")] string? Schema,
+    [property: JsonPropertyName("queue")] string Queue,
+    [property: JsonPropertyName("automations")] IReadOnlyList<AutomationInfo> Automations,
+    [property: JsonPropertyName("lastEvent")] EventSummary? LastEvent);
+
+/// <summary>An automation and its steps, as declared (templates, never app-setting values).</summary>
+public sealed record AutomationInfo(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("description")] string? Description,
+    [property: JsonPropertyName("events")] IReadOnlyList<string> Events,
+    [property: JsonPropertyName("disabled")] bool Disabled,
+    [property: JsonPropertyName("steps")] IReadOnlyList<AutomationStepInfo> Steps);
+
+/// <summary>One declared step: its id, its action and the names of the inputs and fields it maps.</summary>
+public sealed record AutomationStepInfo(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("action")] string Action,
+    [property: JsonPropertyName("inputs")] IReadOnlyDictionary<string, string> Inputs,
+    [property: JsonPropertyName("fields")] IReadOnlyDictionary<string, string> Fields);
+
+/// <summary>
+/// The hooks and automations as configured (hooks.json and app settings), for <c>GET /api/manage/hooks</c>.
+/// Mappings are shown as written: a template names a setting (<c>{{ settings.X }}</c>), it never holds its value.
+/// </summary>
+public sealed class HookDirectory(IOptions<WebhooksOptions> hooks, IOptions<AutomationsOptions> automations, EventIndex index)
+{
+    /// <summary>The path a hook's sender posts to (the function's route under <c>/api</c>).</summary>
+    public static string PathOf(string hook) => $"/api/hooks/{Uri.EscapeDataString(hook)}";
+
+    public async Task<IReadOnlyList<HookInfo>> ListAsync(CancellationToken cancellationToken)
+    {
+        var list = new List<HookInfo>();
+        foreach (var (name, hook) in hooks.Value.Hooks.OrderBy(hook => hook.Key, StringComparer.Ordinal))
+        {
+            var declared = automations.Value.Automations.Where(automation => string.Equals(automation.Value.Hook, name, StringComparison.OrdinalIgnoreCase))
+                .OrderBy(automation => automation.Key, StringComparer.Ordinal)
+                .Select(automation => new AutomationInfo(automation.Key, automation.Value.Description, automation.Value.Events, automation.Value.Disabled,
+                    [.. automation.Value.Steps.Select((step, i) => new AutomationStepInfo(step.Id ?? $"step{i + 1}", step.Action, step.Inputs, step.Fields))]))
+                .ToList();
+            // The newest processed event of the hook: the index's key order is newest first.
+            var last = (await index.ListAsync(new EventFilter(name), 1, null, cancellationToken).ConfigureAwait(false)).Items.FirstOrDefault();
+            list.Add(new HookInfo(name, PathOf(name), hook.Sender, hook.Events, hook.Schema, hook.Queue, declared, last));
+        }
+        return list;
+    }
+}

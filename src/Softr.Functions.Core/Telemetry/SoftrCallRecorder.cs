@@ -1,0 +1,31 @@
+using System.Diagnostics;
+using Softr.Functions.Processing;
+
+namespace Softr.Functions.Telemetry;
+
+/// <summary>
+/// The Softr clients' innermost handler: each try of each call, as it goes on the wire, counted in
+/// <c>softr.calls</c> by status (the console's 429 share) and written into the running step's
+/// <see cref="StepCallJournal"/>. Inside the resilience pipeline, so that a retried call is two tries.
+/// </summary>
+public sealed class SoftrCallRecorder : DelegatingHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var started = Stopwatch.GetTimestamp();
+        HttpResponseMessage? response = null;
+        try
+        {
+            response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            return response;
+        }
+        finally
+        {
+            var status = response is null ? 0 : (int)response.StatusCode;
+            SoftrTelemetry.SoftrCalls.Add(1, new KeyValuePair<string, object?>("status", status));
+            StepCallJournal.Current?.Add(new SoftrCallRecord(request.Method.Method, LogText.MaskEmailsInUrl(request.RequestUri?.AbsolutePath ?? ""), status,
+                (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds));
+        }
+    }
+}

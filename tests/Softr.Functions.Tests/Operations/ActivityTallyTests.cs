@@ -1,0 +1,61 @@
+using Microsoft.Extensions.Time.Testing;
+using Softr.Functions.Operations;
+using Softr.Functions.Telemetry;
+
+namespace Softr.Functions.Tests.Operations;
+
+public sealed class ActivityTallyTests
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 30, 10, 15, 42, TimeSpan.Zero));
+
+    [Fact]
+    public void TheAppsOwnMetrics_AreCountedPerMinuteHookAndOutcome()
+    {
+        // A hook name of its own: other tests in this process record on the same (static) instruments.
+        var hook = "tally-" + Guid.NewGuid().ToString("N")[..8];
+        using var tally = new ActivityTally(_time);
+
+        SoftrTelemetry.Webhooks.Add(1, new("hook", hook), new("outcome", "accepted"));
+        SoftrTelemetry.Webhooks.Add(1, new("hook", hook), new("outcome", "duplicate"));
+        SoftrTelemetry.Webhooks.Add(1, new("hook", hook), new("outcome", "bad-signature"));
+        SoftrTelemetry.Attempts.Add(1, new("outcome", "Succeeded"), new("hook", hook));
+        SoftrTelemetry.Attempts.Add(1, new("outcome", "RetryScheduled"), new("hook", hook));
+        SoftrTelemetry.Attempts.Add(1, new("outcome", "DeadLettered"), new("hook", hook)); // counted from softr.deadletters
+        SoftrTelemetry.DeadLetters.Add(1, new("cause", "softr-unauthorized"), new("hook", hook));
+        var counts = tally.TakeChanged().Single().Counts[hook];
+
+        Assert.Equal(3, counts[ActivityCounters.Received]);
+        Assert.Equal(1, counts[ActivityCounters.Accepted]);
+        Assert.Equal(1, counts[ActivityCounters.Duplicate]);
+        Assert.Equal(1, counts[ActivityCounters.RefusedPrefix + "bad-signature"]);
+        Assert.Equal(1, counts[ActivityCounters.Succeeded]);
+        Assert.Equal(1, counts[ActivityCounters.Retried]);
+        Assert.Equal(1, counts[ActivityCounters.DeadLettered]);
+    }
+
+    [Fact]
+    public void OnlyChangedMinutesAreTaken_AWriteThatFailedIsTakenAgain_AndPastMinutesAreForgotten()
+    {
+        using var tally = new ActivityTally(_time);
+        tally.Count("a", ActivityCounters.Accepted);
+        _time.Advance(TimeSpan.FromMinutes(1));
+        tally.Count("a", ActivityCounters.Accepted, 2);
+
+        var first = tally.TakeChanged();
+        var nothing = tally.TakeChanged();
+        tally.Return(first);
+        var again = tally.TakeChanged();
+        _time.Advance(TimeSpan.FromMinutes(5));
+        tally.Count("a", ActivityCounters.Accepted);
+        var late = tally.TakeChanged(); // and the minutes long past are forgotten
+        tally.Return(first);
+        var forgotten = tally.TakeChanged();
+
+        Assert.Equal([new DateTimeOffset(2026, 11, 30, 10, 15, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 30, 10, 16, 0, TimeSpan.Zero)], first.Select(minute => minute.Minute));
+        Assert.Equal([1L, 2L], first.Select(minute => minute.Counts["a"][ActivityCounters.Accepted]));
+        Assert.Empty(nothing);
+        Assert.Equal(first.Select(minute => minute.Minute), again.Select(minute => minute.Minute));
+        Assert.Equal([new DateTimeOffset(2026, 11, 30, 10, 21, 0, TimeSpan.Zero)], late.Select(minute => minute.Minute));
+        Assert.Empty(forgotten);
+    }
+}
