@@ -42,6 +42,12 @@ param networkDefaultAction string = 'Allow'
 @description('IP ranges (CIDR) let through when networkDefaultAction is Deny, e.g. an office for the console and az CLI.')
 param allowedIpRanges array = []
 
+@description('Optional: the client (application) ID of an Entra ID app registration. When set, App Service Authentication puts the whole app behind an Entra sign-in, the console included, except the webhook, health and event-status routes (senders and probes authenticate their own way). The admin key is still needed. infra/README.md, "Console sign-in with Entra ID".')
+param consoleEntraClientId string = ''
+
+@description('The Entra tenant the console sign-in accepts; this subscription\'s by default.')
+param consoleEntraTenantId string = tenant().tenantId
+
 @secure()
 @description('The key-encryption key that wraps the Data Protection keys (which encrypt credentials kept as step results). Leave it to its default: random for each deployment, stored as a new version of the Key Vault secret dataprotection-kek; keys wrapped with older versions stay readable.')
 param dataProtectionKek string = '${newGuid()}${newGuid()}'
@@ -70,6 +76,8 @@ module resources 'resources.bicep' = {
     retentionDays: retentionDays
     networkDefaultAction: networkDefaultAction
     allowedIpRanges: allowedIpRanges
+    consoleEntraClientId: consoleEntraClientId
+    consoleEntraTenantId: consoleEntraTenantId
   }
 }
 
@@ -79,3 +87,4 @@ output AZURE_FUNCTION_APP_NAME string = resources.outputs.functionAppName
 output AZURE_FUNCTION_APP_URL string = resources.outputs.functionAppUrl
 output AZURE_KEY_VAULT_NAME string = resources.outputs.keyVaultName
 output AZURE_STORAGE_ACCOUNT_NAME string = resources.outputs.storageAccountName
+output CONSOLE_URL string = '${resources.outputs.functionAppUrl}/api/console'

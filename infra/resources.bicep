@@ -15,6 +15,8 @@ param dataProtectionKek string
 param retentionDays int
 param networkDefaultAction string
 param allowedIpRanges array
+param consoleEntraClientId string
+param consoleEntraTenantId string
 
 // The storage names the code uses (QueueNames, TableNames, ContainerNames); a test keeps them equal.
 var storageNames = loadJsonContent('storage-names.json')
@@ -290,6 +292,35 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
     }
   }
   dependsOn: [storageRoles, vaultRole, insightsRole, hookSecretSecrets]
+}
+
+// Optional (consoleEntraClientId): an Entra ID sign-in in front of the app, the console and the admin API
+// included; the admin key is still asked for. Senders, health probes and the function-key status API
+// keep their own authentication and are let through.
+resource consoleSignIn 'Microsoft.Web/sites/config@2024-04-01' = if (!empty(consoleEntraClientId)) {
+  parent: app
+  name: 'authsettingsV2'
+  properties: {
+    platform: { enabled: true }
+    globalValidation: {
+      requireAuthentication: true
+      unauthenticatedClientAction: 'RedirectToLoginPage'
+      redirectToProvider: 'azureactivedirectory'
+      excludedPaths: ['/api/hooks/*', '/api/health', '/api/events/*']
+    }
+    httpSettings: { requireHttps: true }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true
+        registration: {
+          clientId: consoleEntraClientId
+          openIdIssuer: '${environment().authentication.loginEndpoint}${consoleEntraTenantId}/v2.0'
+        }
+        validation: { allowedAudiences: [consoleEntraClientId, 'api://${consoleEntraClientId}'] }
+      }
+    }
+    login: { tokenStore: { enabled: false } }
+  }
 }
 
 module alerts 'alerts.bicep' = {

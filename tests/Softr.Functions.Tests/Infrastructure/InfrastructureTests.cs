@@ -52,6 +52,27 @@ public sealed partial class InfrastructureTests
         Assert.Equal("[parameters('networkDefaultAction')]", NetworkRule("Microsoft.KeyVault/vaults"));
     }
 
+    /// <summary>Issue #15: the console can be put behind an Entra sign-in, which must let senders and probes through.</summary>
+    [Fact]
+    public void TheOptionalEntraSignIn_IsOffByDefault_AndLetsSendersProbesAndTheStatusApiThrough()
+    {
+        var build = Bicep("build", Path.Combine(Infra, "resources.bicep"), "--stdout");
+        using var template = JsonDocument.Parse(build.Output);
+        var all = template.RootElement.GetProperty("resources");
+        var resources = all.ValueKind == JsonValueKind.Array ? all.EnumerateArray().ToList() : all.EnumerateObject().Select(resource => resource.Value).ToList();
+        var signIn = resources.Single(resource => resource.GetProperty("type").GetString() == "Microsoft.Web/sites/config"
+            && resource.GetProperty("name").GetString()!.Contains("authsettingsV2", StringComparison.Ordinal));
+        var excluded = signIn.GetProperty("properties").GetProperty("globalValidation").GetProperty("excludedPaths").EnumerateArray().Select(path => path.GetString()).ToList();
+        var mainBicep = File.ReadAllText(Path.Combine(Infra, "main.bicep"));
+
+        Assert.Equal("[not(empty(parameters('consoleEntraClientId')))]", signIn.GetProperty("condition").GetString());
+        Assert.Contains("param consoleEntraClientId string = ''", mainBicep, StringComparison.Ordinal);
+        Assert.Contains("/api/" + Softr.Functions.App.ReceiveWebhookFunction.Route.Replace("{hook}", "*", StringComparison.Ordinal), excluded);
+        Assert.Contains("/api/health", excluded);
+        Assert.Contains("/api/events/*", excluded);
+        Assert.DoesNotContain(excluded, path => path!.StartsWith("/api/manage", StringComparison.Ordinal) || path.StartsWith("/api/console", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void StorageTheBicepCreates_IsWhatTheCodeNames()
     {
