@@ -112,8 +112,12 @@ public sealed class TableEventStore(TableServiceClient tables, TimeProvider time
         }
         var hook = summary.GetString(EventRows.Hook) ?? "";
         var receivedAt = summary.GetDateTimeOffset(EventRows.ReceivedAt) ?? DateTimeOffset.MinValue;
-        // Acceptance is the claim itself, not a row of its own (one storage write fewer per webhook).
-        history.Insert(0, new EventHistoryEntry(receivedAt, EventStatus.Accepted, $"received on {hook}"));
+        // Acceptance is the claim itself, not a row of its own (one storage write fewer per webhook). A
+        // claim is only taken once the sender is authenticated and the event valid, and is marked
+        // queued once the queue has it: the console's timeline says so.
+        var queued = summary.GetString(EventRows.Claim) == Queued || EventRows.StatusOf(summary) != EventStatus.Accepted;
+        history.Insert(0, new EventHistoryEntry(receivedAt, EventStatus.Accepted,
+            $"received on {hook}, sender and payload checked at the door; {(queued ? "queued" : "being queued")}"));
         return new EventRecord(eventId, hook, summary.GetString(EventRows.Type) ?? "", EventRows.StatusOf(summary),
             receivedAt, summary.GetDateTimeOffset(EventRows.UpdatedAt) ?? receivedAt, [.. history.OrderBy(entry => entry.At)])
         {
