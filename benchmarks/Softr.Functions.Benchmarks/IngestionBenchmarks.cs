@@ -57,7 +57,7 @@ public class IngestionBenchmarks
         var bare = new AutomationsOptions();
         _bareIngestor = new WebhookIngestor(new FixedOptions(options), new HookSecrets(settings), WebhookSenders.All, new SignupPayloadValidator(),
             new AutomationEvaluator(new AutomationCatalog(Options.Create(bare), Options.Create(options), settings)),
-            new PayloadSchemas(new FixedOptions(options), new PayloadSchemas.Folder(AppContext.BaseDirectory)), new NoLedger(), new NoQueue(), TimeProvider.System,
+            new PayloadSchemas(new FixedOptions(options), new PayloadSchemas.Folder(AppContext.BaseDirectory)), new NoQueue(), TimeProvider.System,
             NullLogger<WebhookIngestor>.Instance);
         _evaluator = evaluator;
         _envelope = new EventEnvelope
@@ -66,7 +66,7 @@ public class IngestionBenchmarks
             ReceivedAt = DateTimeOffset.UtcNow, CorrelationId = "evt_benchmark", Payload = JsonDocument.Parse(_body).RootElement.Clone(),
         };
         _ingestor = new WebhookIngestor(new FixedOptions(options), new HookSecrets(settings), WebhookSenders.All, new SignupPayloadValidator(), evaluator,
-            new PayloadSchemas(new FixedOptions(options), new PayloadSchemas.Folder(AppContext.BaseDirectory)), new NoLedger(), new NoQueue(), TimeProvider.System, NullLogger<WebhookIngestor>.Instance);
+            new PayloadSchemas(new FixedOptions(options), new PayloadSchemas.Folder(AppContext.BaseDirectory)), new NoQueue(), TimeProvider.System, NullLogger<WebhookIngestor>.Instance);
     }
 
     [Benchmark(Baseline = true, Description = "JsonDocument.Parse of the body")]
@@ -115,15 +115,6 @@ public class IngestionBenchmarks
         public WebhooksOptions CurrentValue => value;
         public WebhooksOptions Get(string? name) => value;
         public IDisposable? OnChange(Action<WebhooksOptions, string?> listener) => null;
-    }
-
-    // Every event is new: the claim is granted without remembering it.
-    private sealed class NoLedger : IDeliveryLedger
-    {
-        public Task<DeliveryClaim> ClaimAsync(EventEnvelope envelope, CancellationToken cancellationToken = default) =>
-            Task.FromResult(new DeliveryClaim(DeliveryClaimStatus.New, envelope.EventId));
-        public Task MarkQueuedAsync(string eventId, CancellationToken cancellationToken = default) => Task.CompletedTask;
-        public Task ReleaseAsync(string eventId, string reason, CancellationToken cancellationToken = default) => Task.CompletedTask;
     }
 
     private sealed class NoQueue : IEventQueue

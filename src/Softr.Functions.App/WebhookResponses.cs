@@ -17,8 +17,6 @@ public static class WebhookResponses
             // 200 all the same (the sender would retry for days): the event is dead-lettered for an operator.
             InvalidInput = accepted.InvalidInput.Count > 0 ? [.. accepted.InvalidInput.Select(error => error.ToString())] : null,
         }),
-        // The original id, so the sender (and its developer) can correlate the retry with the first delivery.
-        IngestionResult.Duplicate duplicate => new OkObjectResult(new WebhookAccepted(duplicate.EventId, "accepted", StatusUrl(duplicate.EventId)) { Duplicate = true }),
         IngestionResult.Ignored ignored => new OkObjectResult(new WebhookIgnored("ignored", ignored.EventType)),
         // A batch's answer lists each event, in the order sent, so the sender can see what became of each.
         IngestionResult.Batch batch => new OkObjectResult(new WebhookBatch("accepted", [.. batch.Events.Select(Item)])),
@@ -29,7 +27,6 @@ public static class WebhookResponses
     private static WebhookBatchItem Item(IngestionResult result) => result switch
     {
         IngestionResult.Accepted accepted => new WebhookBatchItem(accepted.EventId, "accepted", StatusUrl(accepted.EventId), null),
-        IngestionResult.Duplicate duplicate => new WebhookBatchItem(duplicate.EventId, "duplicate", StatusUrl(duplicate.EventId), null),
         IngestionResult.Ignored ignored => new WebhookBatchItem(null, "ignored", null, ignored.EventType),
         IngestionResult.Rejected rejected => new WebhookBatchItem(null, "refused", null, null) { Problem = rejected.Problem },
         _ => throw new ArgumentOutOfRangeException(nameof(result), result, "Unknown ingestion result."),
@@ -51,10 +48,6 @@ public sealed record WebhookAccepted(
     [property: JsonPropertyName("status")] string Status,
     [property: JsonPropertyName("statusUrl")] string StatusUrl)
 {
-    [JsonPropertyName("duplicate")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
-    public bool Duplicate { get; init; }
-
     /// <summary>Values that break their rules: the event will be dead-lettered (cause <c>invalid-input</c>), not run.</summary>
     [JsonPropertyName("invalidInput")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

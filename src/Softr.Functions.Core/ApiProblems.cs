@@ -13,7 +13,7 @@ public static class ApiProblems
     public const string TypePrefix = "urn:softr-functions:problem:";
 
     public static ProblemDetails UnknownEvent(string eventId) =>
-        Create(StatusCodes.Status404NotFound, "unknown-event", "Unknown event", $"No event with id '{eventId}' was received.");
+        Create(StatusCodes.Status404NotFound, "unknown-event", "Unknown event", $"No record of event '{eventId}'. An event is recorded when processing picks it up, seconds after it was accepted unless there is a backlog: one accepted just now may not be here yet.");
 
     public static ProblemDetails NotDeadLettered(string eventId) =>
         Create(StatusCodes.Status404NotFound, "not-dead-lettered", "Not a dead letter", $"Event '{eventId}' is not among the dead letters; only dead-lettered events are replayed.");

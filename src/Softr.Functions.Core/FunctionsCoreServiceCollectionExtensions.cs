@@ -81,7 +81,7 @@ public static class FunctionsCoreServiceCollectionExtensions
         services.AddSingleton<Operations.EventDetails>();
 
         services.AddEventQueue();
-        services.AddDeliveryLedger();
+        services.AddEventTables();
         services.AddSoftrClient();
         // Innermost on both Softr clients (the typed clients are named after their interfaces): every try, for the timeline and the 429 share.
         services.AddTransient<SoftrCallRecorder>();

@@ -44,7 +44,7 @@ public sealed class DoorAnswersTests(RunningSystem system) : IClassFixture<Runni
         JsonElement status = default;
         Assert.True(await SystemUnderTest.EventuallyAsync(async () =>
         {
-            status = await system.Host.GetFromJsonAsync<JsonElement>(accepted.GetProperty("statusUrl").GetString()!);
+            status = await system.EventAsync(accepted.GetProperty("statusUrl").GetString()!);
             return status.GetProperty("status").GetString() == "DeadLettered";
         }, Patience), "the event was never dead-lettered");
         Assert.Equal("invalid-input", status.GetProperty("cause").GetString());
@@ -75,7 +75,7 @@ public sealed class DoorAnswersTests(RunningSystem system) : IClassFixture<Runni
         JsonElement status = default;
         Assert.True(await SystemUnderTest.EventuallyAsync(async () =>
         {
-            status = await system.Host.GetFromJsonAsync<JsonElement>(accepted.GetProperty("statusUrl").GetString()!);
+            status = await system.EventAsync(accepted.GetProperty("statusUrl").GetString()!);
             return status.GetProperty("status").GetString() == "Succeeded";
         }, Patience), "the event never succeeded");
         Assert.Equal(SystemUnderTest.OnboardHook, status.GetProperty("hook").GetString());

@@ -18,7 +18,7 @@ public sealed class EventListTests(RunningSystem system) : IClassFixture<Running
             var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
             ids.Add(id);
             Assert.True(await SystemUnderTest.EventuallyAsync(async () =>
-                (await system.Host.GetFromJsonAsync<JsonElement>($"/api/events/{id}")).GetProperty("status").GetString() == "Succeeded", TimeSpan.FromSeconds(30)));
+                (await system.EventAsync(id!)).GetProperty("status").GetString() == "Succeeded", TimeSpan.FromSeconds(30)));
             await Task.Delay(20); // distinct receipt times
         }
 

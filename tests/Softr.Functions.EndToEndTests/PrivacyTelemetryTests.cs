@@ -22,7 +22,7 @@ public sealed class PrivacyTelemetryTests(PrivacySystem system) : IClassFixture<
         using var response = await system.PostWebhookAsync($$"""{"email":"{{Email}}","full_name":"Grace Hopper"}""", hook: PrivacySystem.PrivacyHook);
         var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
         Assert.True(await SystemUnderTest.EventuallyAsync(async () =>
-            (await system.Host.GetFromJsonAsync<JsonElement>($"/api/events/{id}")).GetProperty("status").GetString() == "Succeeded", TimeSpan.FromSeconds(30)),
+            (await system.EventAsync(id!)).GetProperty("status").GetString() == "Succeeded", TimeSpan.FromSeconds(30)),
             "the event did not succeed");
         await Task.Delay(500); // the processing span ends just after the status is written
         var customers = await system.Sandbox.GetFromJsonAsync<JsonElement>("/sandbox/databases/db_portal/tables/tbl_customers/records");

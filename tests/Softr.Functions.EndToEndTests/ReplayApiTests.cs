@@ -50,7 +50,7 @@ public sealed class ReplayApiTests(RunningSystem system) : IClassFixture<Running
         JsonElement status = default;
         Assert.True(await SystemUnderTest.EventuallyAsync(async () =>
         {
-            status = await system.Host.GetFromJsonAsync<JsonElement>($"/api/events/{id}");
+            status = await system.EventAsync(id!);
             return status.GetProperty("status").GetString() == "DeadLettered";
         }, Patience), "the event was never dead-lettered");
         Assert.Equal("softr-unauthorized", status.GetProperty("cause").GetString());
@@ -65,7 +65,7 @@ public sealed class ReplayApiTests(RunningSystem system) : IClassFixture<Running
         Assert.Contains(dryRun.GetProperty("items").EnumerateArray(), item => item.GetProperty("eventId").GetString() == id && item.GetProperty("result").GetString() == "would replay");
         Assert.Contains(replay.GetProperty("items").EnumerateArray(), item => item.GetProperty("eventId").GetString() == id && item.GetProperty("result").GetString() == "replayed");
         Assert.True(await SystemUnderTest.EventuallyAsync(async () =>
-            (await system.Host.GetFromJsonAsync<JsonElement>($"/api/events/{id}")).GetProperty("status").GetString() == "Succeeded", Patience), "the replay never succeeded");
+            (await system.EventAsync(id!)).GetProperty("status").GetString() == "Succeeded", Patience), "the replay never succeeded");
         calls = await system.Sandbox.GetFromJsonAsync<JsonElement>("/sandbox/calls");
         Assert.Equal(1, calls.GetProperty("byOperation").GetProperty("createUser").EnumerateObject().Sum(entry => entry.Value.GetInt32()));
         Assert.Equal(1, calls.GetProperty("byOperation").GetProperty("inviteUser").GetProperty("200").GetInt32());

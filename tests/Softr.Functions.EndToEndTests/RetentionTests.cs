@@ -8,7 +8,6 @@ using Softr.Functions.Privacy;
 using Softr.Functions.Processing;
 using Softr.Functions.Storage;
 using Softr.Functions.Testing;
-using Softr.Functions.Webhooks;
 
 namespace Softr.Functions.EndToEndTests;
 
@@ -79,7 +78,7 @@ public sealed class RetentionTests : IAsyncLifetime
 
     private T Get<T>() where T : notnull => _services.GetRequiredService<T>();
 
-    /// <summary>An event as ingestion and processing leave it: claimed, queued, then (if <paramref name="status"/>) finished with a step.</summary>
+    /// <summary>An event as processing leaves it: picked up by an attempt, then (if <paramref name="status"/>) finished with a step.</summary>
     private async Task<string> EventAsync(string id, EventStatus? status)
     {
         var envelope = new EventEnvelope
@@ -87,8 +86,8 @@ public sealed class RetentionTests : IAsyncLifetime
             EventId = id, Hook = "signup", Sender = "shared-secret", EventType = "signup", ReceivedAt = _time.GetUtcNow(), CorrelationId = id,
             Payload = JsonSerializer.SerializeToElement(new { email = "old@example.com" }),
         };
-        await Get<IDeliveryLedger>().ClaimAsync(envelope);
-        await Get<IDeliveryLedger>().MarkQueuedAsync(id);
+        var progress = Get<EventProgressStore>();
+        await progress.BeginAttemptAsync(envelope, await progress.ReadAsync(id, CancellationToken.None), "message-1", "attempt 1", CancellationToken.None);
         if (status is { } finished)
         {
             var step = new StepRecord("signup", "user", "user.create", StepState.Succeeded, _time.GetUtcNow(), new Dictionary<string, string?> { ["email"] = "old@example.com" });

@@ -10,7 +10,7 @@ namespace Softr.Functions.EndToEndTests;
 public sealed class SignedSenderTests(IngestionOnlySystem system) : IClassFixture<IngestionOnlySystem>
 {
     [Fact]
-    public async Task StripeEvent_SignedQueuedOnce_OtherTypesIgnored_ForgeriesRefused()
+    public async Task StripeEvent_SignedAndItsRetryQueuedUnderOneId_OtherTypesIgnored_ForgeriesRefused()
     {
         const string paid = """{"id":"evt_e2e_1","object":"event","type":"checkout.session.completed","data":{"object":{"payment_status":"paid"}}}""";
         const string other = """{"id":"evt_e2e_2","object":"event","type":"customer.created","data":{"object":{}}}""";
@@ -27,14 +27,15 @@ public sealed class SignedSenderTests(IngestionOnlySystem system) : IClassFixtur
         var first = await accepted.Content.ReadFromJsonAsync<JsonElement>();
         var second = await retried.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(first.GetProperty("id").GetString(), second.GetProperty("id").GetString());
-        Assert.True(second.GetProperty("duplicate").GetBoolean());
         Assert.Equal("ignored", (await ignored.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
         Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, stale.StatusCode);
 
         var queued = (await events.PeekMessagesAsync(maxMessages: 32)).Value;
-        Assert.Equal(before + 1, queued.Length);
-        Assert.Single(queued, message => message.Body.ToString().Contains("\"senderEventId\":\"evt_e2e_1\"", StringComparison.Ordinal));
+        // The retry is queued again under the same id (no ledger at the door, D28): processing finds it done.
+        Assert.Equal(before + 2, queued.Length);
+        Assert.Equal(2, queued.Count(message => message.Body.ToString().Contains($"\"id\":\"{first.GetProperty("id").GetString()}\"", StringComparison.Ordinal)));
+        Assert.Equal(2, queued.Count(message => message.Body.ToString().Contains("\"senderEventId\":\"evt_e2e_1\"", StringComparison.Ordinal)));
     }
 
     private Task<HttpResponseMessage> PostStripeAsync(string body, string secret, DateTimeOffset at) => system.PostStripeAsync(body, secret, at);

@@ -180,6 +180,20 @@ public abstract class SystemUnderTest : IAsyncLifetime
         return Host.SendAsync(request);
     }
 
+    /// <summary>
+    /// <c>GET</c> an event's status URL. The door records nothing (D28): until processing picks the
+    /// event up the API answers 404, which this gives as <c>{"status": "NotYetRecorded"}</c> so that a
+    /// poll can go on.
+    /// </summary>
+    public async Task<JsonElement> EventAsync(string idOrStatusUrl)
+    {
+        var path = idOrStatusUrl.StartsWith('/') ? idOrStatusUrl : $"/api/events/{idOrStatusUrl}";
+        using var response = await Host.GetAsync(path);
+        return response.StatusCode == System.Net.HttpStatusCode.NotFound
+            ? JsonDocument.Parse("""{"status":"NotYetRecorded"}""").RootElement
+            : await response.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
+    }
+
     public async Task<IReadOnlyList<JsonElement>> SandboxUsersAsync() =>
         await Sandbox.GetFromJsonAsync<JsonElement[]>("/sandbox/users") ?? [];
 

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Options;
 using Softr.Functions.Events;
 using Softr.Functions.Processing;
 using Softr.Functions.Testing;
-using Softr.Functions.Webhooks;
 
 namespace Softr.Functions.EndToEndTests;
 
@@ -25,7 +24,7 @@ public sealed class TableEventStoreTests : IAsyncLifetime
     {
         _azurite = await Azurite.StartAsync();
         var tables = new TableServiceClient(_azurite.ConnectionString);
-        _store = new TableEventStore(tables, _time);
+        _store = new TableEventStore(tables);
         _progress = new EventProgressStore(tables, Options.Create(new ProcessingOptions()), _time, new Softr.Functions.Privacy.StepSecrets(new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider()));
     }
 
@@ -38,90 +37,42 @@ public sealed class TableEventStoreTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task TwentyConcurrentClaims_OneWins_AndOnceQueuedTheRestAreDuplicates()
+    public async Task TwentyCopiesOfAFirstDelivery_OneAttemptTakesTheEvent_TheOthersAreTurnedAway()
     {
+        // The door writes nothing but the queue message (D28): processing's first write is the dedupe.
         var envelope = Envelope("stripe", "evt_123");
-        var claims = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => _store.ClaimAsync(envelope)));
+        var nothing = await _progress.ReadAsync(envelope.EventId, CancellationToken.None);
 
-        Assert.Single(claims, claim => claim.Status == DeliveryClaimStatus.New);
-        Assert.Equal(19, claims.Count(claim => claim.Status == DeliveryClaimStatus.InProgress));
-        Assert.All(claims, claim => Assert.Equal(envelope.EventId, claim.EventId));
+        var leases = await Task.WhenAll(Enumerable.Range(0, 20).Select(copy =>
+            _progress.BeginAttemptAsync(envelope, nothing, $"message-{copy}", "attempt 1", CancellationToken.None)));
 
-        await _store.MarkQueuedAsync(envelope.EventId);
-        var later = await _store.ClaimAsync(envelope);
-
-        Assert.Equal(DeliveryClaimStatus.Duplicate, later.Status);
+        Assert.Null(nothing.Status);
+        Assert.Single(leases, lease => lease is not null);
     }
 
     [Fact]
-    public async Task SameKeyOnAnotherHook_IsAnotherEvent()
-    {
-        var first = await _store.ClaimAsync(Envelope("stripe", "shared-key"));
-        var second = await _store.ClaimAsync(Envelope("paddle", "shared-key"));
-
-        Assert.Equal(DeliveryClaimStatus.New, first.Status);
-        Assert.Equal(DeliveryClaimStatus.New, second.Status);
-        Assert.NotEqual(first.EventId, second.EventId);
-    }
+    public void SameKeyOnAnotherHook_IsAnotherEvent() =>
+        Assert.NotEqual(Envelope("stripe", "shared-key").EventId, Envelope("paddle", "shared-key").EventId);
 
     [Fact]
-    public async Task ReleasedClaim_LetsTheRetryThrough_AndTheStatusShowsWhy()
-    {
-        var envelope = Envelope("tally", "evt_r");
-        await _store.ClaimAsync(envelope);
-        await _store.ReleaseAsync(envelope.EventId, "not queued: storage unavailable");
-
-        var released = await _store.FindAsync(envelope.EventId);
-        var retry = await _store.ClaimAsync(envelope);
-
-        Assert.Equal(EventStatus.Failed, released!.Status);
-        Assert.Contains(released.History, entry => entry.Detail == "not queued: storage unavailable");
-        Assert.Equal(DeliveryClaimStatus.New, retry.Status);
-    }
-
-    [Fact]
-    public async Task AbandonedClaim_IsTakenOverByExactlyOneRetry()
-    {
-        var envelope = Envelope("typeform", "evt_x");
-        await _store.ClaimAsync(envelope);
-        Assert.Equal(DeliveryClaimStatus.InProgress, (await _store.ClaimAsync(envelope)).Status);
-
-        _time.Advance(TableEventStore.AbandonedAfter + TimeSpan.FromSeconds(1));
-        var takers = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => _store.ClaimAsync(envelope)));
-
-        Assert.Single(takers, claim => claim.Status == DeliveryClaimStatus.New);
-    }
-
-    [Fact]
-    public async Task Claim_ShowsAsAccepted_AndProcessingStatusSurvivesALateQueuedMark()
+    public async Task AnEvent_IsUnknownUntilProcessingPicksItUp_ThenShowsItsReceiptAndEveryChange()
     {
         var envelope = Envelope("stripe", "evt_race");
-        await _store.ClaimAsync(envelope);
-        var accepted = await _store.FindAsync(envelope.EventId);
+        var before = await _store.FindAsync(envelope.EventId);
 
-        // Processing can pick the message up before ingestion has marked its claim queued.
         _time.Advance(TimeSpan.FromMilliseconds(5));
-        await _progress.FinishAttemptAsync(envelope, EventStatus.Succeeded, null, "user created", lease: null, CancellationToken.None);
-        await _store.MarkQueuedAsync(envelope.EventId);
+        var lease = await _progress.BeginAttemptAsync(envelope, await _progress.ReadAsync(envelope.EventId, CancellationToken.None), "message-1", "attempt 1", CancellationToken.None);
+        _time.Advance(TimeSpan.FromMilliseconds(5));
+        await _progress.FinishAttemptAsync(envelope, EventStatus.Succeeded, null, "user created", lease, CancellationToken.None);
         var done = await _store.FindAsync(envelope.EventId);
+        var redelivered = await _progress.ReadAsync(envelope.EventId, CancellationToken.None);
 
-        Assert.Equal(EventStatus.Accepted, accepted!.Status);
-        Assert.Equal([EventStatus.Accepted], accepted.History.Select(entry => entry.Status));
+        Assert.Null(before);
         Assert.Equal(EventStatus.Succeeded, done!.Status);
-        Assert.Equal([EventStatus.Accepted, EventStatus.Succeeded], done.History.Select(entry => entry.Status));
-        Assert.Equal(DeliveryClaimStatus.Duplicate, (await _store.ClaimAsync(envelope)).Status);
-    }
-
-    [Fact]
-    public async Task PendingClaimThatProcessingHasWritten_IsADuplicateNotATakeover()
-    {
-        // The mark after queueing was lost, but processing has run: the event was queued.
-        var envelope = Envelope("stripe", "evt_lost_mark");
-        await _store.ClaimAsync(envelope);
-        Assert.NotNull(await _progress.BeginAttemptAsync(envelope, await _progress.ReadAsync(envelope.EventId, CancellationToken.None), "message-1", "attempt 1", CancellationToken.None));
-        _time.Advance(TableEventStore.AbandonedAfter + TimeSpan.FromMinutes(1));
-
-        Assert.Equal(DeliveryClaimStatus.Duplicate, (await _store.ClaimAsync(envelope)).Status);
+        Assert.Equal(envelope.ReceivedAt, done.ReceivedAt);
+        Assert.Equal([EventStatus.Accepted, EventStatus.Processing, EventStatus.Succeeded], done.History.Select(entry => entry.Status));
+        // A redelivery's copy reads the event as finished, and is dropped as such.
+        Assert.Equal(EventStatus.Succeeded, redelivered.Status);
     }
 
     private EventEnvelope Envelope(string hook, string dedupeKey) => new()

@@ -15,7 +15,7 @@ public sealed class TraceTests(RunningSystem system) : IClassFixture<RunningSyst
         using var response = await system.PostWebhookAsync("""{"email":"trace@example.com","full_name":"Trace Me"}""");
         var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
         Assert.True(await SystemUnderTest.EventuallyAsync(async () =>
-            (await system.Host.GetFromJsonAsync<JsonElement>($"/api/events/{id}")).GetProperty("status").GetString() == "Succeeded", TimeSpan.FromSeconds(30)));
+            (await system.EventAsync(id!)).GetProperty("status").GetString() == "Succeeded", TimeSpan.FromSeconds(30)));
         // The processing span ends just after the status is written: give it a moment to be exported.
         Assert.True(await SystemUnderTest.EventuallyAsync(() => Task.FromResult(Snapshot().Any(span => span.DisplayName == "event process" && Tagged(span, id))), TimeSpan.FromSeconds(5)));
 

@@ -151,7 +151,17 @@
 
   // --- one event ----------------------------------------------------------------------------------
   async function showEvent(id) {
-    const detail = await api(`manage/events/${encodeURIComponent(id)}`);
+    let detail;
+    try {
+      detail = await api(`manage/events/${encodeURIComponent(id)}`);
+    } catch (error) {
+      if (error.status !== 404) throw error;
+      // Accepted but not picked up yet: the door records nothing, processing's first write does.
+      render(`Event ${id}`, h("p", { id: "event-status" }, "Not recorded yet: an accepted event appears here when processing picks it up, usually within seconds. This page looks again every 2 seconds."));
+      const shown = location.hash;
+      watch = setTimeout(() => { if (location.hash === shown) showEvent(id).catch(() => {}); }, 2000);
+      return;
+    }
     const record = detail.event;
     const entries = [
       ...record.history.map(entry => ({ at: entry.at, node: h("li", {}, h("strong", { className: "status-" + entry.status }, entry.status), " ", h("span", { className: "muted" }, time(entry.at)),

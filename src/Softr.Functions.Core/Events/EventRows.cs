@@ -32,9 +32,6 @@ internal static class EventRows
     public const string ReceivedAt = nameof(EventRecord.ReceivedAt);
     public const string UpdatedAt = nameof(EventRecord.UpdatedAt);
 
-    /// <summary>Ingestion's claim on the summary: pending (claimed, not yet queued), queued, or released (queueing failed).</summary>
-    public const string Claim = "Claim";
-
     // Processing's columns on the summary.
     public const string LeaseHolder = "LeaseHolder";
     public const string LeaseUntil = "LeaseUntil";

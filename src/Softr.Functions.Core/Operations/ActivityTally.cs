@@ -153,6 +153,8 @@ public sealed class ActivityTally : IDisposable
         nameof(ProcessingOutcome.Succeeded) => ActivityCounters.Succeeded,
         nameof(ProcessingOutcome.RetryScheduled) => ActivityCounters.Retried,
         nameof(ProcessingOutcome.Deferred) => ActivityCounters.Deferred,
+        // A redelivery is queued again under the same id (the door keeps no ledger, D28): its copy is found done here.
+        nameof(ProcessingOutcome.AlreadyFinished) => ActivityCounters.Duplicate,
         _ => null,
     };
 }

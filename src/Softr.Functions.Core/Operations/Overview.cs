@@ -18,7 +18,11 @@ public sealed record Overview(
     [property: JsonPropertyName("softr")] SoftrActivity Softr,
     [property: JsonPropertyName("deadLetters")] IReadOnlyList<DeadLetterCause> DeadLetters);
 
-/// <summary>One hook over the window: deliveries at the door (received = accepted + duplicates + ignored + refused), and processing's outcomes.</summary>
+/// <summary>
+/// One hook over the window: deliveries at the door (received = accepted + ignored + refused), and
+/// processing's outcomes. Duplicates are redeliveries, accepted at the door under the original id and
+/// found done by processing (D28).
+/// </summary>
 public sealed record HookActivity(
     [property: JsonPropertyName("hook")] string Hook,
     [property: JsonPropertyName("received")] long Received,

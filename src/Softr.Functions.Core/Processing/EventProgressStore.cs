@@ -97,7 +97,7 @@ public sealed class EventProgressStore(TableServiceClient tables, IOptions<Proce
         summary[EventRows.LeaseUntil] = now + options.Value.LeaseDuration;
         summary[EventRows.Detail] = StorageLimits.Cut(detail);
         summary[EventRows.Cause] = "";
-        // No summary at all (a message that did not come through ingestion): insert, which also only one copy wins.
+        // No summary yet (the first attempt: the door writes none, D28): insert, which only one copy of the message wins.
         var write = progress.Status is null
             ? new TableTransactionAction(TableTransactionActionType.Add, summary)
             : new TableTransactionAction(TableTransactionActionType.UpdateMerge, summary, progress.ETag);
@@ -217,8 +217,8 @@ public sealed class EventProgressStore(TableServiceClient tables, IOptions<Proce
     /// A transaction whose first action is the conditional summary write; the lease takes its new ETag.
     /// A conflict is not always a lost lease. The storage client retries a request that timed out, and
     /// the retry of a transaction that landed conflicts with it: its history row (a unique key) is then
-    /// there. And ingestion marks the claim queued with a blind merge that changes the ETag: the summary
-    /// still names this attempt, and the write is made again on the new ETag.
+    /// there. And a write that changed the ETag without taking the event (a replay's reset racing an
+    /// attempt's end) leaves the summary naming this attempt: the write is made again on the new ETag.
     /// </summary>
     private async Task SubmitHeldAsync(EventLease lease, List<TableTransactionAction> actions, CancellationToken cancellationToken)
     {

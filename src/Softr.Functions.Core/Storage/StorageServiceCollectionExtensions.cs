@@ -6,7 +6,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Softr.Functions.Events;
-using Softr.Functions.Webhooks;
 
 namespace Softr.Functions.Storage;
 
@@ -30,15 +29,14 @@ public static class StorageServiceCollectionExtensions
         return services;
     }
 
-    public static IServiceCollection AddDeliveryLedger(this IServiceCollection services)
+    /// <summary>The table service client, and the events table's reader for the status API.</summary>
+    public static IServiceCollection AddEventTables(this IServiceCollection services)
     {
         services.TryAddSingleton(provider => StorageConnection.From(provider.GetRequiredService<IConfiguration>()));
         services.AddSingleton(provider => Connection(provider).Create("table",
             text => new TableServiceClient(text, WithShortRetries(new TableClientOptions())),
             (uri, credential) => new TableServiceClient(uri, credential, WithShortRetries(new TableClientOptions()))));
-        // One store, one table: the ledger's claim is the event log's summary row.
         services.AddSingleton<TableEventStore>();
-        services.AddSingleton<IDeliveryLedger>(provider => provider.GetRequiredService<TableEventStore>());
         services.AddSingleton<IEventLog>(provider => provider.GetRequiredService<TableEventStore>());
         return services;
     }

@@ -9,7 +9,10 @@ public abstract record IngestionResult
     {
     }
 
-    /// <summary>The event is durably queued under <paramref name="EventId"/>.</summary>
+    /// <summary>
+    /// The event is durably queued under <paramref name="EventId"/>. A redelivery of the same sender
+    /// event gets the same id, and its copy is found done by processing.
+    /// </summary>
     public sealed record Accepted(string EventId) : IngestionResult
     {
         /// <summary>
@@ -18,9 +21,6 @@ public abstract record IngestionResult
         /// </summary>
         public IReadOnlyList<Automations.InputError> InvalidInput { get; init; } = [];
     }
-
-    /// <summary>This sender event was received and queued before, as <paramref name="EventId"/>; nothing was queued now.</summary>
-    public sealed record Duplicate(string EventId) : IngestionResult;
 
     /// <summary>Authentic, but of a type the hook does not handle; nothing was queued.</summary>
     public sealed record Ignored(string EventType) : IngestionResult;

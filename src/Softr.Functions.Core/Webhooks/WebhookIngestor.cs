@@ -24,7 +24,6 @@ public sealed partial class WebhookIngestor(
     IValidator<SignupPayload> signupValidator,
     AutomationEvaluator evaluator,
     PayloadSchemas schemas,
-    IDeliveryLedger ledger,
     IEventQueue queue,
     TimeProvider timeProvider,
     ILogger<WebhookIngestor> logger)
@@ -52,7 +51,6 @@ public sealed partial class WebhookIngestor(
         var outcome = result switch
         {
             IngestionResult.Accepted => "accepted",
-            IngestionResult.Duplicate => "duplicate",
             IngestionResult.Ignored => "ignored",
             IngestionResult.Batch => "batch",
             IngestionResult.Rejected rejected => rejected.Problem.Type?.Split(':')[^1] ?? "rejected",
@@ -61,7 +59,6 @@ public sealed partial class WebhookIngestor(
         var eventId = result switch
         {
             IngestionResult.Accepted accepted => accepted.EventId,
-            IngestionResult.Duplicate duplicate => duplicate.EventId,
             _ => null,
         };
         activity?.SetTag(SoftrTelemetry.EventIdTag, eventId);
@@ -207,27 +204,10 @@ public sealed partial class WebhookIngestor(
             return Reject(hookName, WebhookProblems.InvalidJson(hookName, "the event cannot be written as JSON: " + exception.Message));
         }
 
-        DeliveryClaim claim;
-        try
-        {
-            // One write: the dedupe claim, which is also the event's "accepted" status. It comes
-            // before the queue, so processing (which may start at once) always writes after it.
-            claim = await ledger.ClaimAsync(envelope, cancellationToken).ConfigureAwait(false);
-        }
-        catch (DeliveryLedgerUnavailableException exception)
-        {
-            LogStorageFailed(exception, hookName, envelope.EventId);
-            return Reject(hookName, WebhookProblems.StorageUnavailable(hookName));
-        }
-        switch (claim.Status)
-        {
-            case DeliveryClaimStatus.Duplicate:
-                LogDuplicate(hookName, claim.EventId);
-                return new IngestionResult.Duplicate(claim.EventId);
-            case DeliveryClaimStatus.InProgress:
-                return Reject(hookName, WebhookProblems.InProgress(hookName, claim.EventId));
-        }
-
+        // One storage operation for an event: the enqueue. There is no claim: the event id is derived
+        // from what identifies the delivery, so a redelivery is queued again under the same id and
+        // answered with it, and processing finds the copy already done (D28). The event's first record
+        // is processing's first write.
         try
         {
             await queue.EnqueueAsync(hook.Queue, envelope, cancellationToken).ConfigureAwait(false);
@@ -235,17 +215,8 @@ public sealed partial class WebhookIngestor(
         catch (EventQueueUnavailableException exception)
         {
             LogStorageFailed(exception, hookName, envelope.EventId);
-            await ReleaseQuietlyAsync(envelope, "not queued: storage unavailable; the sender was answered 503 and will retry").ConfigureAwait(false);
             return Reject(hookName, WebhookProblems.StorageUnavailable(hookName));
         }
-        catch (Exception exception)
-        {
-            // Anything else (a bug, a cancellation): the claim must not outlive this request, or the
-            // sender's retries would be told "in progress" and then "duplicate" for an event never queued.
-            await ReleaseQuietlyAsync(envelope, $"not queued: {exception.GetType().Name}").ConfigureAwait(false);
-            throw;
-        }
-        await MarkQueuedQuietlyAsync(envelope).ConfigureAwait(false);
 
         LogAccepted(hookName, envelope.EventId, hook.Queue);
         return new IngestionResult.Accepted(envelope.EventId) { InvalidInput = invalidInput };
@@ -264,34 +235,6 @@ public sealed partial class WebhookIngestor(
         }
         var validation = await signupValidator.ValidateAsync(signup!, cancellationToken).ConfigureAwait(false);
         return validation.IsValid ? null : Reject(hook, WebhookProblems.Invalid(hook, validation));
-    }
-
-    /// <summary>
-    /// After a failed enqueue: give the claim up so the sender's retry is let through. If even that
-    /// fails, the claim is taken over once it is <see cref="TableEventStore.AbandonedAfter"/> old.
-    /// </summary>
-    private Task ReleaseQuietlyAsync(EventEnvelope envelope, string reason) =>
-        QuietlyAsync(() => ledger.ReleaseAsync(envelope.EventId, reason, CancellationToken.None), envelope.Hook, envelope.EventId);
-
-    /// <summary>
-    /// The event is queued whatever happens here. If the mark fails, a redelivery inside the abandon
-    /// window is told to retry, and one after it is queued again: at-least-once, which processing
-    /// tolerates (it is idempotent), rather than a lost event.
-    /// </summary>
-    private Task MarkQueuedQuietlyAsync(EventEnvelope envelope) =>
-        QuietlyAsync(() => ledger.MarkQueuedAsync(envelope.EventId, CancellationToken.None), envelope.Hook, envelope.EventId);
-
-    /// <summary>Bookkeeping that must not change the sender's answer: a storage failure is logged, not thrown.</summary>
-    private async Task QuietlyAsync(Func<Task> write, string hook, string eventId)
-    {
-        try
-        {
-            await write().ConfigureAwait(false);
-        }
-        catch (Exception exception) when (exception is Azure.RequestFailedException or AggregateException)
-        {
-            LogLedgerWriteFailed(exception, hook, eventId);
-        }
     }
 
     private EventEnvelope CreateEnvelope(string hook, string sender, string eventType, string? senderEventId, string dedupeKey, JsonElement payload)
@@ -327,17 +270,11 @@ public sealed partial class WebhookIngestor(
     [LoggerMessage(Level = LogLevel.Error, Message = "Storage failed for event {EventId} on hook {Hook}; answered 503")]
     private partial void LogStorageFailed(Exception exception, string hook, string eventId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write the ledger or status of event {EventId} on hook {Hook}")]
-    private partial void LogLedgerWriteFailed(Exception exception, string hook, string eventId);
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "An event on hook {Hook} breaks the hook's payload schema in {Count} place(s); taken, to be dead-lettered as invalid-input")]
     private partial void LogSchemaInvalidAccepted(string hook, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The {Sender} sender check threw; the request was refused as unauthenticated")]
     private partial void LogSenderCheckThrew(Exception exception, string sender);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Duplicate delivery of event {EventId} on hook {Hook}; nothing queued")]
-    private partial void LogDuplicate(string hook, string eventId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ignored an event of type {EventType} on hook {Hook}: the hook does not handle it")]
     private partial void LogIgnored(string hook, string eventType);

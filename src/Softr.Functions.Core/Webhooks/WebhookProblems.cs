@@ -35,10 +35,6 @@ public static class WebhookProblems
         StatusCodes.Status400BadRequest, "invalid-form", "Invalid form",
         $"The form could not be read: {reason}", hook);
 
-    public static ProblemDetails InProgress(string hook, string eventId) => Create(
-        StatusCodes.Status409Conflict, "delivery-in-progress", "Delivery in progress",
-        $"Another delivery of this event is being queued right now as {eventId}. Retry shortly.", hook);
-
     public static ProblemDetails StorageUnavailable(string hook) => Create(
         StatusCodes.Status503ServiceUnavailable, "storage-unavailable", "Storage unavailable",
         "The event could not be stored and was not accepted. Retry later.", hook);

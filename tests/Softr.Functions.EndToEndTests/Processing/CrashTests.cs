@@ -69,7 +69,7 @@ public sealed class CrashTests : IAsyncLifetime
         }
         Assert.InRange(await CountUsersAsync(), 70, Events - 1);
         await using var third = StartProcessing();
-        var events = new TableEventStore(new TableServiceClient(_azurite.ConnectionString), TimeProvider.System);
+        var events = new TableEventStore(new TableServiceClient(_azurite.ConnectionString));
         Assert.True(await SystemUnderTest.EventuallyAsync(async () =>
         {
             foreach (var envelope in envelopes)

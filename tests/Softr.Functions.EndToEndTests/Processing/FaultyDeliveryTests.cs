@@ -53,7 +53,7 @@ public sealed class FaultyDeliveryTests(FaultySystem system) : IClassFixture<Fau
         {
             foreach (var id in pending.ToList())
             {
-                var status = await system.Host.GetFromJsonAsync<JsonElement>($"/api/events/{id}");
+                var status = await system.EventAsync(id!);
                 var state = status.GetProperty("status").GetString();
                 Assert.NotEqual("DeadLettered", state);
                 if (state == "Succeeded")

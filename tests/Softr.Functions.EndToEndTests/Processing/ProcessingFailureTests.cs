@@ -5,7 +5,6 @@ using Azure.Data.Tables;
 using Softr.Functions.Events;
 using Softr.Functions.Processing;
 using Softr.Functions.Storage;
-using Softr.Functions.Webhooks;
 
 namespace Softr.Functions.EndToEndTests.Processing;
 
@@ -312,15 +311,15 @@ public sealed class ProcessingFailureTests(ProcessingFixture fixture) : IClassFi
     }
 
     [Fact]
-    public async Task AttemptWhoseLeaseWasMerelyTouchedByIngestion_KeepsIt()
+    public async Task AttemptWhoseSummaryWasMerelyTouchedByABlindWrite_KeepsIt()
     {
-        // Ingestion marks the claim queued with a blind merge, which changes the summary's ETag under a running attempt.
+        // A blind merge (no ETag) changes the summary's ETag under a running attempt without taking the event.
         var envelope = Paid("touched@example.com", "11");
-        await Harness.Get<IDeliveryLedger>().ClaimAsync(envelope);
         var progress = Harness.Get<EventProgressStore>();
         var lease = await progress.BeginAttemptAsync(envelope, await progress.ReadAsync(envelope.EventId, CancellationToken.None), "message-1", "attempt 1", CancellationToken.None);
 
-        await Harness.Get<IDeliveryLedger>().MarkQueuedAsync(envelope.EventId);
+        await Harness.Get<Azure.Data.Tables.TableServiceClient>().GetTableClient(Softr.Functions.Storage.TableNames.Events).UpdateEntityAsync(
+            new Azure.Data.Tables.TableEntity(envelope.EventId, "summary") { ["Touched"] = true }, Azure.ETag.All, Azure.Data.Tables.TableUpdateMode.Merge);
         await progress.RenewAsync(lease!, started: null, CancellationToken.None);
         await progress.FinishAttemptAsync(envelope, EventStatus.Succeeded, null, "done", lease, CancellationToken.None);
 

@@ -15,14 +15,14 @@ public sealed class WebhookResponsesTests
         var result = WebhookResponses.From(new IngestionResult.Batch(
         [
             new IngestionResult.Accepted("evt_a"),
-            new IngestionResult.Duplicate("evt_b"),
+            new IngestionResult.Accepted("evt_b"),
             new IngestionResult.Ignored("contact.deletion"),
         ]));
 
         var json = JsonSerializer.SerializeToElement(Assert.IsType<OkObjectResult>(result).Value);
         Assert.Equal("accepted", json.GetProperty("status").GetString());
         var events = json.GetProperty("events").EnumerateArray().ToList();
-        Assert.Equal(["accepted", "duplicate", "ignored"], events.Select(item => item.GetProperty("status").GetString()));
+        Assert.Equal(["accepted", "accepted", "ignored"], events.Select(item => item.GetProperty("status").GetString()));
         Assert.Equal("evt_a", events[0].GetProperty("id").GetString());
         Assert.Equal("/api/events/evt_b", events[1].GetProperty("statusUrl").GetString());
         Assert.Equal("contact.deletion", events[2].GetProperty("type").GetString());

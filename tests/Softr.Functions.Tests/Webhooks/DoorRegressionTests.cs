@@ -22,7 +22,7 @@ public sealed class DoorRegressionTests
 
     [Theory]
     [MemberData(nameof(JsonKinds))]
-    public async Task LoneSurrogateEscape_Is400_AndLeavesNoClaim(string kind)
+    public async Task LoneSurrogateEscape_Is400_AndQueuesNothing(string kind)
     {
         var builder = Door();
 
@@ -32,7 +32,6 @@ public sealed class DoorRegressionTests
         Assert.Equal(400, problem.Status);
         Assert.Contains("/name", problem.Detail, StringComparison.Ordinal);
         Assert.Empty(builder.Enqueued);
-        Assert.Equal(0, builder.Ledger.Count);
     }
 
     /// <summary>Found by the property tests: a key given twice was queued, and which value counted depended on the reader.</summary>
@@ -62,9 +61,10 @@ public sealed class DoorRegressionTests
         var first = await ingestor.IngestAsync(SignedDeliveries.Request("typeform", Body, builder.Time.GetUtcNow()));
         var again = await ingestor.IngestAsync(SignedDeliveries.Request("typeform", Body, builder.Time.GetUtcNow()));
 
-        Assert.IsType<IngestionResult.Accepted>(first);
-        Assert.IsType<IngestionResult.Duplicate>(again);
-        Assert.Null(Assert.Single(builder.Enqueued).SenderEventId);
+        // One event: the redelivery is queued again under the same id, for processing to find done (D28).
+        Assert.Equal(Assert.IsType<IngestionResult.Accepted>(first).EventId, Assert.IsType<IngestionResult.Accepted>(again).EventId);
+        Assert.Single(builder.Enqueued.Select(envelope => envelope.EventId).Distinct());
+        Assert.All(builder.Enqueued, envelope => Assert.Null(envelope.SenderEventId));
     }
 
     [Fact]
@@ -161,18 +161,15 @@ public sealed class DoorRegressionTests
     }
 
     [Fact]
-    public async Task UnexpectedFailureAfterTheClaim_ReleasesIt()
+    public async Task UnexpectedFailureWhileQueueing_IsNotSwallowed()
     {
+        // A bug, not storage: the host answers 500 and the sender retries; with no claim there is nothing to release.
         var builder = Door();
         builder.Queue.Setup(queue => queue.EnqueueAsync(It.IsAny<string>(), It.IsAny<EventEnvelope>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new InvalidOperationException("a bug"));
         var ingestor = builder.Build();
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => ingestor.IngestAsync(SignedDeliveries.Request("stripe", """{"id":"evt_1","type":"t","email":"ada@example.com"}""", builder.Time.GetUtcNow())));
-
-        var (eventId, reason) = Assert.Single(builder.Ledger.Releases);
-        Assert.StartsWith("evt_", eventId, StringComparison.Ordinal);
-        Assert.Contains("InvalidOperationException", reason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -201,14 +198,14 @@ public sealed class DoorRegressionTests
 
         Assert.All(first.Events, item => Assert.IsType<IngestionResult.Accepted>(item));
         Assert.Equal(2, builder.Enqueued.Select(envelope => envelope.EventId).Distinct().Count());
-        Assert.Equal(["101", "102"], builder.Enqueued.Select(envelope => envelope.SenderEventId));
-        Assert.Equal(["contact.propertyChange", "contact.creation"], builder.Enqueued.Select(envelope => envelope.EventType));
+        Assert.Equal(["101", "102", "101", "102"], builder.Enqueued.Select(envelope => envelope.SenderEventId));
+        Assert.Equal(["contact.propertyChange", "contact.creation"], builder.Enqueued.Take(2).Select(envelope => envelope.EventType));
         Assert.Equal("grace@example.com", builder.Enqueued[1].Payload.GetProperty("email").GetString());
-        Assert.All(again.Events, item => Assert.IsType<IngestionResult.Duplicate>(item));
+        Assert.Equal(first.Events.Cast<IngestionResult.Accepted>().Select(item => item.EventId), again.Events.Cast<IngestionResult.Accepted>().Select(item => item.EventId));
     }
 
     [Fact]
-    public async Task PipedriveV1_TwoUpdatesOfOneDeal_AreTwoEvents_AndARetryIsADuplicate()
+    public async Task PipedriveV1_TwoUpdatesOfOneDeal_AreTwoEvents_AndARetryIsTheSecondAgain()
     {
         var builder = Door();
         var ingestor = builder.Build();
@@ -219,10 +216,9 @@ public sealed class DoorRegressionTests
         var second = await ingestor.IngestAsync(SignedDeliveries.Request("pipedrive", Update(1764000060000002), builder.Time.GetUtcNow()));
         var retry = await ingestor.IngestAsync(SignedDeliveries.Request("pipedrive", Update(1764000060000002), builder.Time.GetUtcNow()));
 
-        Assert.IsType<IngestionResult.Accepted>(first);
-        Assert.IsType<IngestionResult.Accepted>(second);
-        Assert.IsType<IngestionResult.Duplicate>(retry);
-        Assert.Equal(2, builder.Enqueued.Count);
+        Assert.NotEqual(Assert.IsType<IngestionResult.Accepted>(first).EventId, Assert.IsType<IngestionResult.Accepted>(second).EventId);
+        Assert.Equal(((IngestionResult.Accepted)second).EventId, Assert.IsType<IngestionResult.Accepted>(retry).EventId);
+        Assert.Equal(2, builder.Enqueued.Select(envelope => envelope.EventId).Distinct().Count());
         Assert.All(builder.Enqueued, envelope => Assert.Equal("deal.updated", envelope.EventType));
     }
 
@@ -233,8 +229,9 @@ public sealed class DoorRegressionTests
         var ingestor = builder.Build();
         const string V2 = """{"meta":{"version":"2.0","id":"9f1c-uuid","entity":"deal","action":"change","entity_id":"42"},"data":{"id":42},"email":"ada@example.com"}""";
 
-        Assert.IsType<IngestionResult.Accepted>(await ingestor.IngestAsync(SignedDeliveries.Request("pipedrive", V2, builder.Time.GetUtcNow())));
-        Assert.IsType<IngestionResult.Duplicate>(await ingestor.IngestAsync(SignedDeliveries.Request("pipedrive", V2.Replace("{\"id\":42}", "{\"id\":42 }", StringComparison.Ordinal), builder.Time.GetUtcNow())));
+        var first = Assert.IsType<IngestionResult.Accepted>(await ingestor.IngestAsync(SignedDeliveries.Request("pipedrive", V2, builder.Time.GetUtcNow())));
+        var again = Assert.IsType<IngestionResult.Accepted>(await ingestor.IngestAsync(SignedDeliveries.Request("pipedrive", V2.Replace("{\"id\":42}", "{\"id\":42 }", StringComparison.Ordinal), builder.Time.GetUtcNow())));
+        Assert.Equal(first.EventId, again.EventId);
         Assert.Equal(("9f1c-uuid", "deal.change"), (builder.Enqueued[0].SenderEventId, builder.Enqueued[0].EventType));
     }
 
@@ -246,9 +243,11 @@ public sealed class DoorRegressionTests
         static string Updated(string at) =>
             $$$"""{"meta":{"event_name":"subscription_updated"},"data":{"type":"subscriptions","id":"7","attributes":{"updated_at":"{{{at}}}"}},"email":"ada@example.com"}""";
 
-        Assert.IsType<IngestionResult.Accepted>(await ingestor.IngestAsync(SignedDeliveries.Request("lemonsqueezy", Updated("2026-11-30T10:00:00Z"), builder.Time.GetUtcNow())));
-        Assert.IsType<IngestionResult.Accepted>(await ingestor.IngestAsync(SignedDeliveries.Request("lemonsqueezy", Updated("2026-11-30T11:00:00Z"), builder.Time.GetUtcNow())));
-        Assert.IsType<IngestionResult.Duplicate>(await ingestor.IngestAsync(SignedDeliveries.Request("lemonsqueezy", Updated("2026-11-30T11:00:00Z"), builder.Time.GetUtcNow())));
+        var ten = Assert.IsType<IngestionResult.Accepted>(await ingestor.IngestAsync(SignedDeliveries.Request("lemonsqueezy", Updated("2026-11-30T10:00:00Z"), builder.Time.GetUtcNow())));
+        var eleven = Assert.IsType<IngestionResult.Accepted>(await ingestor.IngestAsync(SignedDeliveries.Request("lemonsqueezy", Updated("2026-11-30T11:00:00Z"), builder.Time.GetUtcNow())));
+        var retry = Assert.IsType<IngestionResult.Accepted>(await ingestor.IngestAsync(SignedDeliveries.Request("lemonsqueezy", Updated("2026-11-30T11:00:00Z"), builder.Time.GetUtcNow())));
+        Assert.NotEqual(ten.EventId, eleven.EventId);
+        Assert.Equal(eleven.EventId, retry.EventId);
     }
 
     /// <summary>The fourteen ill-formed values that reached Softr as users, and their kin.</summary>

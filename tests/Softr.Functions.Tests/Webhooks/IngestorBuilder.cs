@@ -29,8 +29,6 @@ internal sealed class IngestorBuilder
 
     public List<EventEnvelope> Enqueued { get; } = [];
 
-    public InMemoryDeliveryLedger Ledger { get; } = new();
-
     /// <summary>Automations for the test's hooks, as hooks.json would hold them (the "Automations" section's JSON).</summary>
     public string? AutomationsJson { get; init; }
 
@@ -77,7 +75,7 @@ internal sealed class IngestorBuilder
         var monitor = new StaticOptionsMonitor<WebhooksOptions>(options);
         return new WebhookIngestor(monitor, new HookSecrets(settings), WebhookSenders.All, new SignupPayloadValidator(), Evaluator = new AutomationEvaluator(catalog),
             new PayloadSchemas(monitor, new PayloadSchemas.Folder(TestPaths.RepositoryRoot)),
-            Ledger, Queue.Object, Time, NullLogger<WebhookIngestor>.Instance);
+            Queue.Object, Time, NullLogger<WebhookIngestor>.Instance);
     }
 
     public static WebhookRequest Request(
