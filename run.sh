@@ -10,9 +10,10 @@ source scripts/lib.sh
 
 ensure_node_tools
 echo "Building..."
-# Only what runs: the tests and benchmarks build with ./test.sh.
-dotnet build src/Softr.Functions.LocalHost --nologo -v quiet -clp:ErrorsOnly
-dotnet build src/Softr.Sandbox --nologo -v quiet -clp:ErrorsOnly
+# Only what runs: the tests and benchmarks build with ./test.sh. Release: a Debug build served a third
+# of what this one does under load (docs/benchmarks.md, "The local run").
+dotnet build src/Softr.Functions.LocalHost -c Release --nologo -v quiet -clp:ErrorsOnly
+dotnet build src/Softr.Sandbox -c Release --nologo -v quiet -clp:ErrorsOnly
 
 for port in 5080 7071; do
   if port_open "$port"; then
@@ -47,12 +48,12 @@ fi
 
 # Started as built (not through `dotnet run`) so that the PID we hold is the app's own and a
 # SIGTERM on exit reaches it.
-dotnet src/Softr.Sandbox/bin/Debug/net10.0/Softr.Sandbox.dll > .run/sandbox.log 2>&1 &
+dotnet src/Softr.Sandbox/bin/Release/net10.0/Softr.Sandbox.dll > .run/sandbox.log 2>&1 &
 pids+=($!)
 wait_for_port 5080 "Softr sandbox" .run/sandbox.log "${pids[-1]}"
 
 # The local host logs to this terminal: that is where events can be watched going through.
-dotnet src/Softr.Functions.LocalHost/bin/Debug/net10.0/Softr.Functions.LocalHost.dll > >(tee .run/localhost.log) 2>&1 &
+dotnet src/Softr.Functions.LocalHost/bin/Release/net10.0/Softr.Functions.LocalHost.dll > >(tee .run/localhost.log) 2>&1 &
 pids+=($!)
 wait_for_port 7071 "Local host" .run/localhost.log "${pids[-1]}"
 

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -8,11 +10,38 @@ using Softr.Functions.Storage;
 using Softr.Functions.Testing;
 
 // A load run of the webhook endpoint through the local host against a private Azurite, beside a
-// baseline that only enqueues a message of the same size to the same Azurite with the same concurrency.
+// baseline that only enqueues a message of the same size to the same Azurite with the same concurrency,
+// and a second run of signed Stripe events (docs/benchmarks.md).
 // Usage: dotnet run -c Release --project benchmarks/Softr.Functions.LoadTest -- [requests] [concurrency]
+// Or, against a running ./run.sh (its signup hook and secret):
+//        dotnet run -c Release --project benchmarks/Softr.Functions.LoadTest -- 2000 32 http://localhost:7071
 var requests = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 2000;
 var concurrency = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 32;
 const string secret = "load-test-secret-0123456789";
+const string stripeSecret = "whsec_load_0123456789abcdef";
+var runTag = Guid.NewGuid().ToString("N")[..8]; // unique bodies on every run, so nothing is a redelivery
+
+string Body(int i) => $$"""{"email":"load{{runTag}}.{{i}}@example.com","full_name":"Load Test {{i}}"}""";
+
+if (args.Length > 2)
+{
+    // Against a host already running (./run.sh): its signup hook, with the local default secret.
+    using var external = new HttpClient { BaseAddress = new Uri(args[2]) };
+    var localSecret = Environment.GetEnvironmentVariable("LOAD_SECRET") ?? "local-dev-secret-change-me";
+    async Task<bool> PostExternalAsync(int i)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/hooks/signup") { Content = new StringContent(Body(i), Encoding.UTF8, "application/json") };
+        request.Headers.Add("X-Webhook-Secret", localSecret);
+        using var response = await external.SendAsync(request);
+        return response.IsSuccessStatusCode;
+    }
+    await Run("warm-up (not reported)", 100, 5_000_000, PostExternalAsync);
+    var result = await Run($"POST {args[2]}/api/hooks/signup", requests, 0, PostExternalAsync);
+    Console.WriteLine($"| run | requests | concurrency | requests/s | p50 ms | p99 ms | errors |");
+    Console.WriteLine($"|---|---:|---:|---:|---:|---:|---:|");
+    Console.WriteLine($"| {result.Name} | {requests} | {concurrency} | {result.PerSecond:0} | {result.P50:0.0} | {result.P99:0.0} | {result.Errors} |");
+    return;
+}
 
 await using var azurite = await Azurite.StartAsync();
 var host = LocalHostApp.Build(["--urls=http://127.0.0.1:0"], builder =>
@@ -25,6 +54,12 @@ var host = LocalHostApp.Build(["--urls=http://127.0.0.1:0"], builder =>
         ["Webhooks:Hooks:load:SecretSettings:0"] = "LOAD_SECRET",
         ["Webhooks:Hooks:load:Schema"] = "signup",
         ["LOAD_SECRET"] = secret,
+        ["Webhooks:Hooks:stripe:Sender"] = "stripe",
+        ["Webhooks:Hooks:stripe:SecretSettings:0"] = "LOAD_STRIPE_SECRET",
+        ["Webhooks:Hooks:stripe:Events:0"] = "checkout.session.completed",
+        ["LOAD_STRIPE_SECRET"] = stripeSecret,
+        // The door is measured, not the terminal: the local run's span lines are its own question (./run.sh below).
+        ["LocalHost:ConsoleTraces"] = "false",
         // Ingestion only: the queue function would compete for the same two cores.
         ["AzureWebJobs.ProcessEvent.Disabled"] = "true",
     });
@@ -35,7 +70,21 @@ using var http = new HttpClient { BaseAddress = new Uri(host.Urls.Single()) };
 var queue = new QueueServiceClient(azurite.ConnectionString, StorageServiceCollectionExtensions.CreateClientOptions()).GetQueueClient("baseline");
 await queue.CreateIfNotExistsAsync();
 
-string Body(int i) => $$"""{"email":"load{{i}}@example.com","full_name":"Load Test {{i}}"}""";
+string StripeBody(int i) =>
+    "{\"id\":\"evt_load_" + runTag + "_" + i + "\",\"object\":\"event\",\"type\":\"checkout.session.completed\",\"created\":1764500000," +
+    "\"data\":{\"object\":{\"object\":\"checkout.session\",\"payment_status\":\"paid\"," +
+    "\"customer_details\":{\"email\":\"load" + i + "@example.com\",\"name\":\"Load Test " + i + "\"}}}}";
+
+async Task<bool> PostStripeAsync(int i)
+{
+    var body = StripeBody(i);
+    var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+    var signature = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(stripeSecret), Encoding.UTF8.GetBytes($"{timestamp}.{body}")));
+    using var request = new HttpRequestMessage(HttpMethod.Post, "/api/hooks/stripe") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+    request.Headers.Add("Stripe-Signature", $"t={timestamp},v1={signature}");
+    using var response = await http.SendAsync(request);
+    return response.IsSuccessStatusCode;
+}
 
 async Task<bool> PostAsync(int i)
 {
@@ -52,18 +101,21 @@ async Task<bool> EnqueueAsync(int i)
     return true;
 }
 
-await Run("warm-up (not reported)", 200, 0, PostAsync);
+await Run("warm-up (not reported)", 1000, 0, PostAsync);
 await Run("warm-up (not reported)", 200, 0, EnqueueAsync);
 var ingestion = await Run("POST /api/hooks/load (local host)", requests, 1_000_000, PostAsync);
 var baseline = await Run("enqueue only (QueueClient)", requests, 2_000_000, EnqueueAsync);
+await Run("warm-up (not reported)", 200, 3_000_000, PostStripeAsync);
+var stripe = await Run("POST /api/hooks/stripe, signed (local host)", requests, 4_000_000, PostStripeAsync);
 Console.WriteLine();
 Console.WriteLine($"| run | requests | concurrency | requests/s | p50 ms | p99 ms | errors |");
 Console.WriteLine($"|---|---:|---:|---:|---:|---:|---:|");
-foreach (var result in new[] { baseline, ingestion })
+foreach (var result in new[] { baseline, ingestion, stripe })
 {
     Console.WriteLine($"| {result.Name} | {requests} | {concurrency} | {result.PerSecond:0} | {result.P50:0.0} | {result.P99:0.0} | {result.Errors} |");
 }
-Console.WriteLine($"\nThroughput ratio, ingestion / baseline: {ingestion.PerSecond / baseline.PerSecond:0.00}");
+Console.WriteLine($"\nThroughput ratio, ingestion / baseline: {ingestion.PerSecond / baseline.PerSecond:0.00} (signup), {stripe.PerSecond / baseline.PerSecond:0.00} (Stripe, signed)");
+Console.WriteLine($"p99 ratio, ingestion / baseline: {ingestion.P99 / baseline.P99:0.00} (signup), {stripe.P99 / baseline.P99:0.00} (Stripe, signed)");
 await host.StopAsync();
 
 async Task<Result> Run(string name, int count, int offset, Func<int, Task<bool>> call)

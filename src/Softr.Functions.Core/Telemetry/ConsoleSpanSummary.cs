@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Threading.Channels;
 using OpenTelemetry;
 
 namespace Softr.Functions.Telemetry;
@@ -8,10 +9,29 @@ namespace Softr.Functions.Telemetry;
 /// The local run's view of the traces: one line per finished span, indented under its trace, e.g.
 /// <c>trace 4bf9.. | POST api/hooks/{hook} 12.3 ms</c> / <c>  | event process 48.1 ms event=evt_..</c>.
 /// The full OpenTelemetry console exporter prints a dozen lines per span; this keeps a webhook's life
-/// readable in the terminal that runs it.
+/// readable in the terminal that runs it. Lines are handed to a writer of their own: a request never
+/// waits for the terminal (a slow one, or a pipe through <c>tee</c>, throttled the whole local run).
+/// Under a load no one can read, lines beyond a few thousand waiting are dropped and counted.
 /// </summary>
-public sealed class ConsoleSpanSummary(TextWriter output) : BaseProcessor<Activity>
+public sealed class ConsoleSpanSummary : BaseProcessor<Activity>
 {
+    private const int MaxWaiting = 4096;
+
+    private readonly Channel<string> _lines = Channel.CreateBounded<string>(new BoundedChannelOptions(MaxWaiting)
+    {
+        FullMode = BoundedChannelFullMode.DropWrite,
+        SingleReader = true,
+    });
+
+    private readonly Task _writer;
+    private long _dropped;
+
+    public ConsoleSpanSummary(TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        _writer = Task.Run(() => WriteAsync(output));
+    }
+
     public override void OnEnd(Activity data)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -19,9 +39,28 @@ public sealed class ConsoleSpanSummary(TextWriter output) : BaseProcessor<Activi
         var status = data.Status == ActivityStatusCode.Error ? " ERROR" : "";
         var line = string.Create(CultureInfo.InvariantCulture,
             $"trace {data.TraceId.ToHexString()[..8]} | {(data.Parent is null && data.ParentSpanId == default ? "" : "  ")}{data.DisplayName} {data.Duration.TotalMilliseconds:0.0} ms{(eventId is null ? "" : $" event={eventId}")}{status}");
-        lock (output)
+        if (!_lines.Writer.TryWrite(line))
         {
-            output.WriteLine(line);
+            Interlocked.Increment(ref _dropped);
         }
+    }
+
+    protected override bool OnShutdown(int timeoutMilliseconds)
+    {
+        _lines.Writer.TryComplete();
+        return _writer.Wait(Math.Max(0, timeoutMilliseconds));
+    }
+
+    private async Task WriteAsync(TextWriter output)
+    {
+        await foreach (var line in _lines.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            if (Interlocked.Exchange(ref _dropped, 0) is > 0 and var dropped)
+            {
+                await output.WriteLineAsync($"(busy: {dropped} trace lines not shown)").ConfigureAwait(false);
+            }
+            await output.WriteLineAsync(line).ConfigureAwait(false);
+        }
+        await output.FlushAsync().ConfigureAwait(false);
     }
 }
