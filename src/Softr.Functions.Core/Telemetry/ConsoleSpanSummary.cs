@@ -19,7 +19,8 @@ public sealed class ConsoleSpanSummary : BaseProcessor<Activity>
 
     private readonly Channel<string> _lines = Channel.CreateBounded<string>(new BoundedChannelOptions(MaxWaiting)
     {
-        FullMode = BoundedChannelFullMode.DropWrite,
+        // Wait, not DropWrite: TryWrite then says "full" (DropWrite would drop and still answer true). It never waits.
+        FullMode = BoundedChannelFullMode.Wait,
         SingleReader = true,
     });
 
