@@ -12,8 +12,8 @@ ensure_node_tools
 echo "Building..."
 # Only what runs: the tests and benchmarks build with ./test.sh. Release: a Debug build served a third
 # of what this one does under load (docs/benchmarks.md, "The local run").
-dotnet build src/Softr.Functions.LocalHost -c Release --nologo -v quiet -clp:ErrorsOnly
-dotnet build src/Softr.Sandbox -c Release --nologo -v quiet -clp:ErrorsOnly
+dotnet build src/Softr.Functions.LocalHost -c Release --nologo -v quiet "-clp:ErrorsOnly;NoSummary"
+dotnet build src/Softr.Sandbox -c Release --nologo -v quiet "-clp:ErrorsOnly;NoSummary"
 
 for port in 5080 7071; do
   if port_open "$port"; then

@@ -15,13 +15,21 @@ using Softr.Functions.Testing;
 // Usage: dotnet run -c Release --project benchmarks/Softr.Functions.LoadTest -- [requests] [concurrency]
 // Or, against a running ./run.sh (its signup hook and secret):
 //        dotnet run -c Release --project benchmarks/Softr.Functions.LoadTest -- 2000 32 http://localhost:7071
-var requests = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 2000;
+// Or idle latency, one webhook at a time against a running ./run.sh (docs/benchmarks.md, "Idle latency"):
+//        dotnet run -c Release --project benchmarks/Softr.Functions.LoadTest -- latency 200 http://localhost:7071
+var requests = args.Length > 0 && args[0] != "latency" ? int.Parse(args[0], CultureInfo.InvariantCulture) : 2000;
 var concurrency = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 32;
 const string secret = "load-test-secret-0123456789";
 const string stripeSecret = "whsec_load_0123456789abcdef";
 var runTag = Guid.NewGuid().ToString("N")[..8]; // unique bodies on every run, so nothing is a redelivery
 
 string Body(int i) => $$"""{"email":"load{{runTag}}.{{i}}@example.com","full_name":"Load Test {{i}}"}""";
+
+if (args.Length > 0 && args[0] == "latency")
+{
+    await MeasureIdleLatencyAsync(int.Parse(args[1], CultureInfo.InvariantCulture), new Uri(args[2]));
+    return;
+}
 
 if (args.Length > 2)
 {
@@ -149,6 +157,62 @@ async Task<Result> Run(string name, int count, int offset, Func<int, Task<bool>>
     var elapsed = clock.Elapsed.TotalSeconds;
     Array.Sort(latencies);
     return new Result(name, count / elapsed, latencies[count / 2], latencies[(int)(count * 0.99)], errors);
+}
+
+// One webhook at a time, each only after the one before has succeeded: the queue is idle when each
+// arrives. From the event's own record (one clock, the host's): receipt to the attempt's start (the
+// queue's polling), and receipt to the Softr step's end; and, seen from outside, POST to "Succeeded".
+static async Task MeasureIdleLatencyAsync(int count, Uri host)
+{
+    using var http = new HttpClient { BaseAddress = host };
+    http.DefaultRequestHeaders.Add("x-functions-key", Environment.GetEnvironmentVariable("LOAD_KEY") ?? "local-master-key");
+    var secret = Environment.GetEnvironmentVariable("LOAD_SECRET") ?? "local-dev-secret-change-me";
+    var tag = Guid.NewGuid().ToString("N")[..8];
+    var pickedUp = new List<double>();
+    var softrDone = new List<double>();
+    var observed = new List<double>();
+    for (var i = 0; i < count; i++)
+    {
+        // A pause as between real events, so that the listener has backed off to its longest poll.
+        await Task.Delay(TimeSpan.FromMilliseconds(2500 + Random.Shared.Next(1000)));
+        var clock = Stopwatch.StartNew();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/hooks/signup")
+        {
+            Content = new StringContent($$"""{"email":"idle{{tag}}.{{i}}@example.com","full_name":"Idle {{i}}"}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("X-Webhook-Secret", secret);
+        using var response = await http.SendAsync(request);
+        var id = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString();
+        System.Text.Json.JsonElement record = default;
+        while (clock.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            using var status = await http.GetAsync($"/api/events/{id}");
+            if (status.IsSuccessStatusCode)
+            {
+                record = System.Text.Json.JsonDocument.Parse(await status.Content.ReadAsStringAsync()).RootElement;
+                if (record.GetProperty("status").GetString() == "Succeeded")
+                {
+                    break;
+                }
+            }
+            await Task.Delay(20);
+        }
+        observed.Add(clock.Elapsed.TotalMilliseconds);
+        var received = record.GetProperty("receivedAt").GetDateTimeOffset();
+        var started = record.GetProperty("history").EnumerateArray().First(entry => entry.GetProperty("status").GetString() == "Processing").GetProperty("at").GetDateTimeOffset();
+        pickedUp.Add((started - received).TotalMilliseconds);
+        softrDone.Add((record.GetProperty("steps")[0].GetProperty("at").GetDateTimeOffset() - received).TotalMilliseconds);
+    }
+    static string Row(string name, List<double> values)
+    {
+        values.Sort();
+        return $"| {name} | {values.Count} | {values[values.Count / 2]:0} | {values[(int)(values.Count * 0.99)]:0} | {values[^1]:0} |";
+    }
+    Console.WriteLine("| from receipt to | events | p50 ms | p99 ms | max ms |");
+    Console.WriteLine("|---|---:|---:|---:|---:|");
+    Console.WriteLine(Row("the attempt's start (queue polling)", pickedUp));
+    Console.WriteLine(Row("the Softr step's end", softrDone));
+    Console.WriteLine(Row("Succeeded, seen by a poller (from the POST)", observed));
 }
 
 internal sealed record Result(string Name, double PerSecond, double P50, double P99, int Errors);

@@ -60,12 +60,14 @@ public static class SoftrTelemetry
             {
                 // Softr calls, not storage's: the Azure SDK's own requests (queue polls, table writes,
                 // every second) would bury the webhook's trace. The SDK marks each with x-ms-version.
+                // Nor the health probe's (answered 401 by design).
                 // Redaction first, so that no exporter sees a span before it; and at the source, for the
                 // Softr calls' addresses (the Users API puts e-mails in its paths).
                 builder.AddProcessor(new RedactingSpanProcessor()).AddSource(Name).AddAspNetCoreInstrumentation()
                     .AddHttpClientInstrumentation(options =>
                     {
-                        options.FilterHttpRequestMessage = request => !request.Headers.Contains("x-ms-version");
+                        options.FilterHttpRequestMessage = request => !request.Headers.Contains("x-ms-version")
+                            && !request.Options.TryGetValue(Health.SoftrHealthCheck.ProbeOption, out _);
                         options.EnrichWithHttpRequestMessage = (activity, request) =>
                         {
                             if (request.RequestUri is { } uri)
