@@ -12,8 +12,15 @@ ensure_node_tools
 echo "Building..."
 # Only what runs: the tests and benchmarks build with ./test.sh. Release: a Debug build served a third
 # of what this one does under load (docs/benchmarks.md, "The local run").
-dotnet build src/Softr.Functions.LocalHost -c Release --nologo -v quiet "-clp:ErrorsOnly;NoSummary"
-dotnet build src/Softr.Sandbox -c Release --nologo -v quiet "-clp:ErrorsOnly;NoSummary"
+# The build's own output (its summary, the package feed's version warnings) goes to .run/build.log and is
+# shown only if the build fails: the first screen is for what the app does.
+mkdir -p .run
+for project in src/Softr.Functions.LocalHost src/Softr.Sandbox; do
+  if ! dotnet build "$project" -c Release --nologo -v quiet > .run/build.log 2>&1; then
+    cat .run/build.log >&2
+    exit 1
+  fi
+done
 
 for port in 5080 7071; do
   if port_open "$port"; then
