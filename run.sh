@@ -1,12 +1,22 @@
 #!/usr/bin/env bash
 # Runs Softr.Functions locally on its embedded defaults:
-#   Azurite (storage emulator)  127.0.0.1:10000-10002, data kept in .azurite/
+#   Azurite (storage emulator)  127.0.0.1:10000-10002, in memory (--keep-data: kept in .azurite/)
 #   Softr sandbox               http://localhost:5080
 #   the function app            http://localhost:7071/api/...
 # Needs only the .NET 10 SDK and Node.js. Ctrl+C stops everything it started.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 source scripts/lib.sh
+
+# Azurite keeps its data in memory unless asked to keep it: persisted, it re-saves its whole store every
+# few seconds, which took most of a core as events piled up and held the local run to under half of
+# what it serves in memory (docs/benchmarks.md, "The local run under load").
+storage=(--inMemoryPersistence)
+storage_note="in memory; ./run.sh --keep-data keeps it in .azurite/"
+if [ "${1:-}" = "--keep-data" ]; then
+  storage=(--location .azurite)
+  storage_note="data in .azurite/"
+fi
 
 ensure_node_tools
 echo "Building..."
@@ -47,7 +57,7 @@ trap cleanup EXIT INT TERM
 if port_open 10001; then
   echo "Azurite: already running on 127.0.0.1:10001, using it."
 else
-  node_modules/.bin/azurite --silent --location .azurite --skipApiVersionCheck --loose \
+  node_modules/.bin/azurite --silent "${storage[@]}" --skipApiVersionCheck --loose \
     --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 > .run/azurite.log 2>&1 &
   pids+=($!)
   wait_for_port 10001 Azurite .run/azurite.log "${pids[-1]}"
@@ -64,18 +74,18 @@ dotnet src/Softr.Functions.LocalHost/bin/Release/net10.0/Softr.Functions.LocalHo
 pids+=($!)
 wait_for_port 7071 "Local host" .run/localhost.log "${pids[-1]}"
 
-cat <<'BANNER'
+cat <<BANNER
 
   Softr.Functions is running on its embedded defaults.
     Webhooks     POST http://localhost:7071/api/hooks/{hook}   (hook "signup", secret header X-Webhook-Secret)
     Console      http://localhost:7071/api/console   (admin key: local-master-key)
     Sandbox      http://localhost:5080   (users you create: GET http://localhost:5080/sandbox/users)
-    Storage      Azurite on 127.0.0.1:10000-10002 (data in .azurite/)
+    Storage      Azurite on 127.0.0.1:10000-10002 (${storage_note})
     Logs         .run/ (sandbox.log, azurite.log, localhost.log)
 
   Try it:
-    curl -s http://localhost:7071/api/hooks/signup -H 'Content-Type: application/json' \
-      -H 'X-Webhook-Secret: local-dev-secret-change-me' \
+    curl -s http://localhost:7071/api/hooks/signup -H 'Content-Type: application/json' \\
+      -H 'X-Webhook-Secret: local-dev-secret-change-me' \\
       -d '{"email":"ada@example.com","full_name":"Ada Lovelace"}'
     curl -s http://localhost:5080/sandbox/users
 
