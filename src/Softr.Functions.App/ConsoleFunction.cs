@@ -21,12 +21,13 @@ public sealed class ConsoleFunction
     private const string Policy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
         "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-    private static readonly FrozenDictionary<string, (string Resource, string ContentType)> Assets = new Dictionary<string, (string, string)>(StringComparer.Ordinal)
+    // Each file is read from the assembly once, on its first request.
+    private static readonly FrozenDictionary<string, (Lazy<string> Content, string ContentType)> Assets = new Dictionary<string, (Lazy<string>, string)>(StringComparer.Ordinal)
     {
-        ["console.js"] = ("console.js", "text/javascript; charset=utf-8"),
-        ["console.css"] = ("console.css", "text/css; charset=utf-8"),
-        ["uPlot.iife.min.js"] = ("vendor.uPlot.iife.min.js", "text/javascript; charset=utf-8"),
-        ["uPlot.min.css"] = ("vendor.uPlot.min.css", "text/css; charset=utf-8"),
+        ["console.js"] = (new(() => Read("console.js")), "text/javascript; charset=utf-8"),
+        ["console.css"] = (new(() => Read("console.css")), "text/css; charset=utf-8"),
+        ["uPlot.iife.min.js"] = (new(() => Read("vendor.uPlot.iife.min.js")), "text/javascript; charset=utf-8"),
+        ["uPlot.min.css"] = (new(() => Read("vendor.uPlot.min.css")), "text/css; charset=utf-8"),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private static readonly Lazy<string> Page = new(() => Read("console.html"));
@@ -43,7 +44,7 @@ public sealed class ConsoleFunction
     {
         ArgumentNullException.ThrowIfNull(request);
         return Assets.TryGetValue(asset ?? "", out var found)
-            ? Serve(request, Read(found.Resource), found.ContentType)
+            ? Serve(request, found.Content.Value, found.ContentType)
             : new NotFoundResult();
     }
 

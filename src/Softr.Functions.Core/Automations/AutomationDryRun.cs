@@ -8,7 +8,7 @@ namespace Softr.Functions.Automations;
 /// <summary>
 /// The dry run: a sample event posted to a hook, read and typed exactly as ingestion would, evaluated
 /// against the automations, and nothing else: no signature check (the admin key stands in for it), no
-/// ledger, no queue, no Softr call.
+/// queue, no Softr call.
 /// </summary>
 public sealed class AutomationDryRun(IOptionsMonitor<WebhooksOptions> options, WebhookSenders senders, AutomationEvaluator evaluator, TimeProvider timeProvider)
 {

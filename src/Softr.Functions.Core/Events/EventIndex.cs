@@ -50,6 +50,14 @@ public sealed class EventIndex(TableServiceClient tables)
     private const string PayloadColumn = "Payload";
     private const string PlanColumn = "Plan";
 
+    // What a listing shows, and RowKey for the next page's start: not the payload and plan, up to 60,000
+    // characters a row, which only one event's page reads.
+    private static readonly string[] Listed =
+    [
+        "RowKey", nameof(EventSummary.EventId), nameof(EventSummary.Hook), nameof(EventSummary.Type), nameof(EventSummary.Status),
+        nameof(EventSummary.ReceivedAt), nameof(EventSummary.UpdatedAt), nameof(EventSummary.Cause), nameof(EventSummary.SenderEventId),
+    ];
+
     private readonly ReadyTable _ready = new(tables, TableNames.EventIndex);
 
     /// <param name="plan">What the attempt planned, masked (<see cref="Processing.EventLease.Plan"/>); null keeps the one recorded before.</param>
@@ -110,19 +118,9 @@ public sealed class EventIndex(TableServiceClient tables)
         {
             clauses.Add(TableClient.CreateQueryFilter($"SenderEventId eq {senderEventId}"));
         }
-        var items = new List<EventSummary>();
-        string? lastKey = null;
-        await foreach (var row in _ready.Client.QueryAsync<TableEntity>(string.Join(" and ", clauses), maxPerPage: Math.Min(limit + 1, MaxPageSize), cancellationToken: cancellationToken)
-            .ConfigureAwait(false))
-        {
-            if (items.Count == limit)
-            {
-                return new EventPage(items, PageCursor.From(lastKey!));
-            }
-            items.Add(Read(row));
-            lastKey = row.RowKey;
-        }
-        return new EventPage(items, null);
+        var (items, next) = await PageCursor.ReadAsync(_ready.Client.QueryAsync<TableEntity>(string.Join(" and ", clauses), maxPerPage: Math.Min(limit + 1, MaxPageSize),
+            select: Listed, cancellationToken: cancellationToken), limit, Read).ConfigureAwait(false);
+        return new EventPage(items, next);
     }
 
     /// <summary>The masked payload and plan kept for <paramref name="eventId"/> (each null when none was kept).</summary>

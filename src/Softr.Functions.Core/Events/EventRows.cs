@@ -9,7 +9,7 @@ namespace Softr.Functions.Events;
 /// <summary>
 /// The events table's layout, in one place: one partition per event holding
 /// <list type="bullet">
-/// <item>the <c>summary</c> row: the status, the ingestion claim, processing's lease, the cause and the last detail;</item>
+/// <item>the <c>summary</c> row: the status, processing's lease, the cause and the last detail;</item>
 /// <item>one history row per status change, <c>h{ticks}{guid}</c>, so they read back in order;</item>
 /// <item>one step row per automation step, <c>s|{automation}|{step}</c>, with its state and results.</item>
 /// </list>

@@ -23,4 +23,19 @@ public static class ActivityCounters
     public const string SoftrThrottled = "softr-429";
     public const string BudgetWaits = "budget-waits";
     public const string BudgetWaitMilliseconds = "budget-wait-ms";
+
+    /// <summary>Adds <paramref name="counters"/> into <paramref name="hook"/>'s totals in <paramref name="totals"/>.</summary>
+    public static void AddInto(IDictionary<string, Dictionary<string, long>> totals, string hook, IReadOnlyDictionary<string, long> counters)
+    {
+        ArgumentNullException.ThrowIfNull(totals);
+        ArgumentNullException.ThrowIfNull(counters);
+        if (!totals.TryGetValue(hook, out var total))
+        {
+            totals[hook] = total = new Dictionary<string, long>(StringComparer.Ordinal);
+        }
+        foreach (var (counter, value) in counters)
+        {
+            total[counter] = total.GetValueOrDefault(counter) + value;
+        }
+    }
 }

@@ -59,14 +59,7 @@ public sealed class ActivityStore(TableServiceClient tables)
             }
             foreach (var (hook, counters) in counts ?? new Dictionary<string, IReadOnlyDictionary<string, long>>())
             {
-                if (!hooks.TryGetValue(hook, out var total))
-                {
-                    hooks[hook] = total = new Dictionary<string, long>(StringComparer.Ordinal);
-                }
-                foreach (var (counter, value) in counters)
-                {
-                    total[counter] = total.GetValueOrDefault(counter) + value;
-                }
+                ActivityCounters.AddInto(hooks, hook, counters);
             }
         }
         return [.. sums.Select(minute => new ActivityMinute(minute.Key,

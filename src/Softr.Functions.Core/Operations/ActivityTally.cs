@@ -121,7 +121,6 @@ public sealed class ActivityTally : IDisposable
                 Count(hook, outcome switch
                 {
                     "accepted" or "batch" => ActivityCounters.Accepted,
-                    "duplicate" => ActivityCounters.Duplicate,
                     "ignored" => ActivityCounters.Ignored,
                     _ => ActivityCounters.RefusedPrefix + outcome,
                 });

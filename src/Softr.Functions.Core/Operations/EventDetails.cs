@@ -21,8 +21,8 @@ public sealed record EventDetail(
 
 /// <summary>
 /// Reads an <see cref="EventDetail"/>: the record from the events table, the masked payload and plan from
-/// the events list's row (written by processing), a payload too large for the envelope from its blob
-/// (masked here), and for a dead letter, the payload from its envelope.
+/// the events list's row (written by processing at the end of each attempt, dead-lettering included), and
+/// a payload too large for the envelope from its blob (masked here).
 /// </summary>
 public sealed class EventDetails(IEventLog log, EventIndex index, DeadLetterStore deadLetters, IPayloadStore payloads)
 {
@@ -33,16 +33,12 @@ public sealed class EventDetails(IEventLog log, EventIndex index, DeadLetterStor
             return null;
         }
         var (payload, plan) = await index.GetShownAsync(eventId, record.ReceivedAt, cancellationToken).ConfigureAwait(false);
-        var letter = record.Status == EventStatus.DeadLettered ? await deadLetters.GetAsync(eventId, cancellationToken).ConfigureAwait(false) : null;
-        JsonNode? shownPayload = Parse(payload);
+        var shownPayload = Parse(payload);
         string? note = null;
         if (shownPayload is null && record.Status != EventStatus.Accepted)
         {
-            // Too large for the envelope: the payload is in its blob (and a dead letter's envelope says so).
-            var reference = letter?.Envelope is { PayloadReference: null } inline ? null : letter?.Envelope?.PayloadReference ?? BlobPayloadStore.NameOf(eventId);
-            (shownPayload, note) = reference is null
-                ? (PersonalDataMasker.Mask(letter!.Envelope!.Payload), null)
-                : await FromBlobAsync(reference, cancellationToken).ConfigureAwait(false);
+            // Too large for the envelope, so not on the list's row: the payload is in its blob.
+            (shownPayload, note) = await FromBlobAsync(BlobPayloadStore.NameOf(eventId), cancellationToken).ConfigureAwait(false);
         }
         if (shownPayload is null && note is null)
         {
@@ -50,7 +46,10 @@ public sealed class EventDetails(IEventLog log, EventIndex index, DeadLetterStor
                 ? "Not processed yet: the payload is shown once the first attempt ends."
                 : "No payload is kept for this event (it was processed before payloads were kept for the console, or it has been erased).";
         }
-        return new EventDetail(record, shownPayload, note, Parse(plan), letter?.Envelope is not null);
+        // A dead letter whose message could not be read has no envelope to send again.
+        var replayable = record.Status == EventStatus.DeadLettered
+            && (await deadLetters.GetAsync(eventId, cancellationToken).ConfigureAwait(false))?.Envelope is not null;
+        return new EventDetail(record, shownPayload, note, Parse(plan), replayable);
     }
 
     private async Task<(JsonNode? Payload, string? Note)> FromBlobAsync(string reference, CancellationToken cancellationToken)

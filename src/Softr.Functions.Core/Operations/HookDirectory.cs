@@ -6,7 +6,7 @@ using Softr.Functions.Webhooks;
 
 namespace Softr.Functions.Operations;
 
-/// <summary>One hook as the console shows it: where the sender posts, who the sender is, what it handles, its automations and its last processed delivery.</summary>
+/// <summary>One hook as the console shows it: where the sender posts, who the sender is, what it handles, its automations and its last processed event (in the last week).</summary>
 public sealed record HookInfo(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("path")] string Path,
@@ -36,25 +36,31 @@ public sealed record AutomationStepInfo(
 /// The hooks and automations as configured (hooks.json and app settings), for <c>GET /api/manage/hooks</c>.
 /// Mappings are shown as written: a template names a setting (<c>{{ settings.X }}</c>), it never holds its value.
 /// </summary>
-public sealed class HookDirectory(IOptions<WebhooksOptions> hooks, IOptions<AutomationsOptions> automations, EventIndex index)
+public sealed class HookDirectory(IOptions<WebhooksOptions> hooks, IOptions<AutomationsOptions> automations, EventIndex index, TimeProvider time)
 {
+    /// <summary>
+    /// How far back a hook's last event is looked for: a key range of the events list, so a quiet hook's
+    /// lookup reads a week of rows at most rather than the whole list.
+    /// </summary>
+    public static readonly TimeSpan LastEventWindow = TimeSpan.FromDays(7);
+
     /// <summary>The path a hook's sender posts to (the function's route under <c>/api</c>).</summary>
     public static string PathOf(string hook) => $"/api/hooks/{Uri.EscapeDataString(hook)}";
 
     public async Task<IReadOnlyList<HookInfo>> ListAsync(CancellationToken cancellationToken)
     {
-        var list = new List<HookInfo>();
-        foreach (var (name, hook) in hooks.Value.Hooks.OrderBy(hook => hook.Key, StringComparer.Ordinal))
-        {
-            var declared = automations.Value.Automations.Where(automation => string.Equals(automation.Value.Hook, name, StringComparison.OrdinalIgnoreCase))
-                .OrderBy(automation => automation.Key, StringComparer.Ordinal)
-                .Select(automation => new AutomationInfo(automation.Key, automation.Value.Description, automation.Value.Events, automation.Value.Disabled,
-                    [.. automation.Value.Steps.Select((step, i) => new AutomationStepInfo(step.Id ?? $"step{i + 1}", step.Action, step.Inputs, step.Fields))]))
-                .ToList();
-            // The newest processed event of the hook: the index's key order is newest first.
-            var last = (await index.ListAsync(new EventFilter(name), 1, null, cancellationToken).ConfigureAwait(false)).Items.FirstOrDefault();
-            list.Add(new HookInfo(name, PathOf(name), hook.Sender, hook.Events, hook.Schema, hook.Queue, declared, last));
-        }
-        return list;
+        var since = time.GetUtcNow() - LastEventWindow;
+        var all = hooks.Value.Hooks.OrderBy(hook => hook.Key, StringComparer.Ordinal).ToList();
+        // The newest processed event of each hook, looked up side by side: the index's key order is newest first.
+        var lasts = await Task.WhenAll(all.Select(async hook =>
+            (await index.ListAsync(new EventFilter(hook.Key, From: since), 1, null, cancellationToken).ConfigureAwait(false)).Items.FirstOrDefault())).ConfigureAwait(false);
+        return [.. all.Select((hook, i) => new HookInfo(hook.Key, PathOf(hook.Key), hook.Value.Sender, hook.Value.Events, hook.Value.Schema, hook.Value.Queue,
+            AutomationsOf(hook.Key), lasts[i]))];
     }
+
+    private List<AutomationInfo> AutomationsOf(string hook) =>
+        [.. automations.Value.Automations.Where(automation => string.Equals(automation.Value.Hook, hook, StringComparison.OrdinalIgnoreCase))
+            .OrderBy(automation => automation.Key, StringComparer.Ordinal)
+            .Select(automation => new AutomationInfo(automation.Key, automation.Value.Description, automation.Value.Events, automation.Value.Disabled,
+                [.. automation.Value.Steps.Select((step, i) => new AutomationStepInfo(step.Id ?? $"step{i + 1}", step.Action, step.Inputs, step.Fields))]))];
 }

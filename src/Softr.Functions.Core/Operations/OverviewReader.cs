@@ -34,14 +34,7 @@ public sealed class OverviewReader(ActivityStore activity, DeadLetterStore deadL
         }
         foreach (var (hook, counters) in minutes.SelectMany(minute => minute.Counts).Where(hook => hook.Key != ActivityCounters.AppWide))
         {
-            if (!totals.TryGetValue(hook, out var total))
-            {
-                totals[hook] = total = [];
-            }
-            foreach (var (counter, value) in counters)
-            {
-                total[counter] = total.GetValueOrDefault(counter) + value;
-            }
+            ActivityCounters.AddInto(totals, hook, counters);
         }
         return [.. totals.Select(hook => new HookActivity(hook.Key,
             hook.Value.GetValueOrDefault(ActivityCounters.Received),

@@ -48,9 +48,15 @@ public static partial class PersonalDataMasker
     public static string MaskPlan(string planJson)
     {
         ArgumentNullException.ThrowIfNull(planJson);
-        if (JsonNode.Parse(planJson) is not JsonObject plan)
+        return MaskPlan(JsonNode.Parse(planJson));
+    }
+
+    /// <inheritdoc cref="MaskPlan(string)"/>
+    public static string MaskPlan(JsonNode? planNode)
+    {
+        if (planNode is not JsonObject plan)
         {
-            return MaskText(planJson);
+            return Mask(planNode)?.ToJsonString() ?? "null";
         }
         foreach (var automation in (plan["automations"] as JsonArray ?? []).OfType<JsonObject>())
         {

@@ -119,22 +119,10 @@ public sealed class DeadLetterStore(TableServiceClient tables)
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         await _ready.GetAsync(cancellationToken).ConfigureAwait(false);
-        var query = Query(filter, after);
-        var items = new List<DeadLetter>(Math.Min(limit, MaxPageSize));
-        string? lastKey = null;
-        // One more than asked tells whether there is a next page; the service filters, so a response
-        // page may hold fewer rows than asked and the loop reads on.
-        await foreach (var row in _ready.Client.QueryAsync<TableEntity>(query, maxPerPage: Math.Min(limit + 1, MaxPageSize), select: Listed,
-            cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            if (items.Count == limit)
-            {
-                return new DeadLetterPage(items, PageCursor.From(lastKey!));
-            }
-            items.Add(Read(row));
-            lastKey = row.RowKey;
-        }
-        return new DeadLetterPage(items, null);
+        // One more than asked tells whether there is a next page.
+        var (items, next) = await PageCursor.ReadAsync(_ready.Client.QueryAsync<TableEntity>(Query(filter, after), maxPerPage: Math.Min(limit + 1, MaxPageSize),
+            select: Listed, cancellationToken: cancellationToken), limit, Read).ConfigureAwait(false);
+        return new DeadLetterPage(items, next);
     }
 
     /// <summary>

@@ -54,7 +54,7 @@ public sealed partial class PlanExecutor(
         }
         var evaluation = evaluator.Evaluate(loaded);
         // For the console's event page, written with the attempt's outcome (no write of its own).
-        lease.Plan = PersonalDataMasker.MaskPlan(JsonSerializer.Serialize(evaluation, PlanJson));
+        lease.Plan = PersonalDataMasker.MaskPlan(JsonSerializer.SerializeToNode(evaluation, PlanJson));
         if (evaluation.Automations.Count == 0)
         {
             return new PlanRun($"no automation on hook '{envelope.Hook}'; no Softr calls", null);

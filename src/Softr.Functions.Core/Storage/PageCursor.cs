@@ -11,6 +11,30 @@ public static class PageCursor
 {
     public static string From(string rowKey) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(rowKey));
 
+    /// <summary>
+    /// At most <paramref name="limit"/> items read from <paramref name="rows"/> (a query asked for one more
+    /// than that per response page), and the cursor after the last one when more rows follow; null after the last.
+    /// </summary>
+    public static async Task<(List<T> Items, string? Next)> ReadAsync<T>(IAsyncEnumerable<Azure.Data.Tables.TableEntity> rows, int limit,
+        Func<Azure.Data.Tables.TableEntity, T> read)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(read);
+        var items = new List<T>(Math.Min(limit, 1000));
+        string? lastKey = null;
+        // The service filters, so a response page may hold fewer rows than asked: the loop reads on.
+        await foreach (var row in rows.ConfigureAwait(false))
+        {
+            if (items.Count == limit)
+            {
+                return (items, From(lastKey!));
+            }
+            items.Add(read(row));
+            lastKey = row.RowKey;
+        }
+        return (items, null);
+    }
+
     /// <exception cref="ArgumentException">Not a cursor a listing gave (parameter name <c>cursor</c>).</exception>
     public static string ToRowKey(string cursor, string requiredPrefix = "")
     {

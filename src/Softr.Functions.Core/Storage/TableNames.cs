@@ -4,7 +4,7 @@ namespace Softr.Functions.Storage;
 public static class TableNames
 {
     /// <summary>
-    /// Each event's dedupe claim, status and history (<c>GET /api/events/{id}</c>): one partition per event.
+    /// Each event's status, history and steps (<c>GET /api/events/{id}</c>), written by processing (its first write is the dedupe, D28): one partition per event.
     /// </summary>
     public const string Events = "events";
 

@@ -7,7 +7,7 @@ namespace Softr.Functions.Webhooks;
 /// Checks, at the door, what a JSON parser lets through but nothing after it can handle: bytes that are
 /// not UTF-8, and escapes that decode to half a surrogate pair (<c>"\ud800"</c>). Both parse, and both
 /// fail later, when the value is read or the envelope is written, after the sender was told "accepted"
-/// or a dedupe claim was taken. Every string and property name is decoded once here, so every one of
+/// or the event was queued. Every string and property name is decoded once here, so every one of
 /// them can be re-serialised.
 /// </summary>
 public static class PayloadWellFormedness

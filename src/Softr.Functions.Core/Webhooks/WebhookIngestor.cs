@@ -194,7 +194,7 @@ public sealed partial class WebhookIngestor(
         }
 
         // The envelope is written out before anything is stored: whatever cannot be serialised is
-        // refused here, with no claim left behind.
+        // refused here, before anything is queued.
         try
         {
             _ = EventEnvelopeSerializer.Serialize(envelope);
