@@ -113,9 +113,9 @@ async Task<bool> EnqueueAsync(int i)
     return true;
 }
 
-// Rounds, each running the three in a rotated order from empty queues after a full collection: the baseline moves
-// between runs on this machine (Azurite shares the two cores), and the first run after another pays
-// for the garbage it left, so one run of each says less than the median of several side by side.
+// Rounds, each running the three in a rotated order from empty queues after a full collection: the
+// baseline itself moves by a factor of two between runs on this machine (Azurite shares the two cores),
+// so one run of each says less than the median of several side by side.
 var rounds = int.Parse(Environment.GetEnvironmentVariable("LOAD_ROUNDS") ?? "7", CultureInfo.InvariantCulture);
 await Run("warm-up (not reported)", 1000, 0, PostAsync);
 await Run("warm-up (not reported)", 200, 0, EnqueueAsync);
@@ -133,7 +133,8 @@ for (var round = 0; round < rounds; round++)
     for (var k = 0; k < runs.Length; k++)
     {
         var which = (k + round) % runs.Length;
-        // Every run starts from empty queues: Azurite's enqueue slows as a queue grows.
+        // Every run starts from empty queues: independent of the run before, and far from the tens of
+        // thousands of messages where Azurite slows down badly.
         await clearing.GetQueueClient("baseline").ClearMessagesAsync();
         await clearing.GetQueueClient(QueueNames.Events).ClearMessagesAsync();
         GC.Collect();
