@@ -10,6 +10,11 @@ namespace Softr;
 /// </summary>
 public sealed class SoftrApiException : Exception
 {
+    /// <summary>Softr answered with an error.</summary>
+    /// <param name="statusCode">The HTTP status Softr answered.</param>
+    /// <param name="errorCode">Softr's error code, when its body had one.</param>
+    /// <param name="message">Softr's message, or a description of the answer.</param>
+    /// <param name="operation">The operation called (see <see cref="Http.SoftrOperation"/>).</param>
     public SoftrApiException(HttpStatusCode statusCode, string? errorCode, string message, string operation)
         : base($"Softr {operation} failed with {(int)statusCode} {errorCode}: {message}")
     {
@@ -19,6 +24,10 @@ public sealed class SoftrApiException : Exception
         Operation = operation;
     }
 
+    /// <summary>No answer came: a timeout, a refused connection, a refused rate budget or an open circuit.</summary>
+    /// <param name="message">What happened.</param>
+    /// <param name="operation">The operation called.</param>
+    /// <param name="innerException">The cause.</param>
     public SoftrApiException(string message, string operation, Exception innerException)
         : base($"Softr {operation} failed: {message}", innerException)
     {

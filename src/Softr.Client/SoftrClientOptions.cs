@@ -8,6 +8,7 @@ namespace Softr;
 /// </summary>
 public sealed class SoftrClientOptions
 {
+    /// <summary>The configuration section the options are bound from.</summary>
     public const string SectionName = "Softr";
 
     /// <summary>The personal access token sent as <c>Softr-Api-Key</c>. Never logged.</summary>

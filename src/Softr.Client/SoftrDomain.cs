@@ -6,6 +6,8 @@ namespace Softr;
 /// </summary>
 public static class SoftrDomain
 {
+    /// <summary>The host name (and port, if any) of <paramref name="domain"/>, without scheme, path or surrounding spaces.</summary>
+    /// <param name="domain">A domain as a person may paste it (<c>https://portal.example.com/</c>).</param>
     public static string Normalize(string domain)
     {
         var trimmed = domain.Trim();

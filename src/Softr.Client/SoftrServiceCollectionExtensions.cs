@@ -7,6 +7,7 @@ using Softr.Users;
 
 namespace Softr;
 
+/// <summary>Registers the Softr clients with dependency injection.</summary>
 public static class SoftrServiceCollectionExtensions
 {
     /// <summary>

@@ -9,8 +9,10 @@ namespace Softr.Database;
 /// </summary>
 public interface ISoftrDatabaseClient
 {
+    /// <summary>The databases the API key can reach.</summary>
     Task<IReadOnlyList<SoftrDatabase>> ListDatabasesAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>The tables of a database, each with its fields.</summary>
     Task<IReadOnlyList<SoftrTable>> ListTablesAsync(string databaseId, CancellationToken cancellationToken = default);
 
     /// <summary>The table with its fields: what resolves field names to IDs.</summary>

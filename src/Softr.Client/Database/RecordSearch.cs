@@ -8,6 +8,7 @@ namespace Softr.Database;
 /// </summary>
 public sealed record RecordSearch
 {
+    /// <summary>Which records match; every record when null. Built with <see cref="SearchFilter"/>.</summary>
     [JsonIgnore]
     public SearchCondition? Filter { get; init; }
 
@@ -15,24 +16,13 @@ public sealed record RecordSearch
     [JsonInclude]
     internal SearchFilterBody? FilterBody => Filter is null ? null : new SearchFilterBody(Filter);
 
+    /// <summary>The order of the results, first key first.</summary>
     [JsonPropertyName("sorting")]
     public IReadOnlyList<SearchSort>? Sorting { get; init; }
 
+    /// <summary>One page, for <see cref="ISoftrDatabaseClient.SearchRecordsAsync"/>; the client pages by itself in <see cref="ISoftrDatabaseClient.SearchAllRecordsAsync"/>.</summary>
     [JsonPropertyName("paging")]
     public SearchPaging? Paging { get; init; }
 }
-
-/// <summary>Sort by a field ID, or by <c>created_at</c> / <c>updated_at</c>.</summary>
-public sealed record SearchSort(
-    [property: JsonPropertyName("sortingField")] string SortingField,
-    [property: JsonPropertyName("sortType")] string SortType = SearchSort.Ascending)
-{
-    public const string Ascending = "ASC";
-    public const string Descending = "DESC";
-}
-
-public sealed record SearchPaging(
-    [property: JsonPropertyName("offset")] int Offset,
-    [property: JsonPropertyName("limit")] int Limit);
 
 internal sealed record SearchFilterBody([property: JsonPropertyName("condition")] SearchCondition Condition);

@@ -11,21 +11,27 @@ namespace Softr.Database;
 /// </summary>
 public sealed record SearchCondition
 {
+    /// <summary>One of <see cref="SearchOperators"/>.</summary>
     [JsonPropertyName("operator")]
     public required string Operator { get; init; }
 
+    /// <summary>The field ID compared, for every operator but <c>AND</c> and <c>OR</c>.</summary>
     [JsonPropertyName("leftSide")]
     public string? LeftSide { get; init; }
 
+    /// <summary>The value (binary operators) or the list of values (list operators).</summary>
     [JsonPropertyName("rightSide")]
     public JsonNode? RightSide { get; init; }
 
+    /// <summary>The lower bound, for range operators.</summary>
     [JsonPropertyName("lowerBound")]
     public JsonNode? LowerBound { get; init; }
 
+    /// <summary>The upper bound, for range operators.</summary>
     [JsonPropertyName("upperBound")]
     public JsonNode? UpperBound { get; init; }
 
+    /// <summary>The nested conditions of <c>AND</c> and <c>OR</c>.</summary>
     [JsonPropertyName("conditions")]
     public IReadOnlyList<SearchCondition>? Conditions { get; init; }
 }

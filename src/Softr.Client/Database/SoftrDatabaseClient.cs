@@ -15,6 +15,7 @@ public sealed class SoftrDatabaseClient(HttpClient httpClient, IOptionsMonitor<S
     /// <summary>The largest page Softr serves.</summary>
     public const int MaxPageSize = 200;
 
+    /// <inheritdoc />
     public async Task<IReadOnlyList<SoftrDatabase>> ListDatabasesAsync(CancellationToken cancellationToken = default)
     {
         var envelope = await GetAsync("databases", SoftrOperation.ListDatabases, SoftrJsonContext.Default.ListEnvelopeSoftrDatabase, cancellationToken)
@@ -22,6 +23,7 @@ public sealed class SoftrDatabaseClient(HttpClient httpClient, IOptionsMonitor<S
         return envelope.Data;
     }
 
+    /// <inheritdoc />
     public async Task<IReadOnlyList<SoftrTable>> ListTablesAsync(string databaseId, CancellationToken cancellationToken = default)
     {
         var envelope = await GetAsync($"databases/{Segment(databaseId)}/tables", SoftrOperation.ListTables,
@@ -29,6 +31,7 @@ public sealed class SoftrDatabaseClient(HttpClient httpClient, IOptionsMonitor<S
         return envelope.Data;
     }
 
+    /// <inheritdoc />
     public async Task<SoftrTable> GetTableAsync(string databaseId, string tableId, CancellationToken cancellationToken = default)
     {
         var envelope = await GetAsync($"databases/{Segment(databaseId)}/tables/{Segment(tableId)}", SoftrOperation.GetTable,
@@ -36,6 +39,7 @@ public sealed class SoftrDatabaseClient(HttpClient httpClient, IOptionsMonitor<S
         return envelope.Data;
     }
 
+    /// <inheritdoc />
     public async Task<RecordPage> ListRecordsAsync(string databaseId, string tableId, int offset = 0, int limit = MaxPageSize,
         bool fieldNames = false, CancellationToken cancellationToken = default)
     {
@@ -49,10 +53,12 @@ public sealed class SoftrDatabaseClient(HttpClient httpClient, IOptionsMonitor<S
         return ToPage(envelope, offset, limit);
     }
 
+    /// <inheritdoc />
     public IAsyncEnumerable<SoftrRecord> ListAllRecordsAsync(string databaseId, string tableId, bool fieldNames = false,
         CancellationToken cancellationToken = default) =>
         AllPagesAsync((offset, token) => ListRecordsAsync(databaseId, tableId, offset, MaxPageSize, fieldNames, token), cancellationToken);
 
+    /// <inheritdoc />
     public async Task<SoftrRecord?> GetRecordAsync(string databaseId, string tableId, string recordId, bool fieldNames = false,
         CancellationToken cancellationToken = default)
     {
@@ -68,16 +74,19 @@ public sealed class SoftrDatabaseClient(HttpClient httpClient, IOptionsMonitor<S
         return envelope.Data;
     }
 
+    /// <inheritdoc />
     public Task<SoftrRecord> CreateRecordAsync(string databaseId, string tableId, IReadOnlyDictionary<string, JsonNode?> fields,
         bool fieldNames = false, CancellationToken cancellationToken = default) =>
         WriteAsync(HttpMethod.Post, $"{RecordsPath(databaseId, tableId)}{FieldNamesQuery(fieldNames, "?")}", fields,
             SoftrOperation.CreateRecord, cancellationToken);
 
+    /// <inheritdoc />
     public Task<SoftrRecord> UpdateRecordAsync(string databaseId, string tableId, string recordId, IReadOnlyDictionary<string, JsonNode?> fields,
         bool fieldNames = false, CancellationToken cancellationToken = default) =>
         WriteAsync(HttpMethod.Patch, $"{RecordPath(databaseId, tableId, recordId)}{FieldNamesQuery(fieldNames, "?")}", fields,
             SoftrOperation.UpdateRecord, cancellationToken);
 
+    /// <inheritdoc />
     public async Task<bool> DeleteRecordAsync(string databaseId, string tableId, string recordId, CancellationToken cancellationToken = default)
     {
         var operation = SoftrOperation.DeleteRecord;
@@ -93,6 +102,7 @@ public sealed class SoftrDatabaseClient(HttpClient httpClient, IOptionsMonitor<S
         return true;
     }
 
+    /// <inheritdoc />
     public async Task<RecordPage> SearchRecordsAsync(string databaseId, string tableId, RecordSearch search, bool fieldNames = false,
         CancellationToken cancellationToken = default)
     {
@@ -109,6 +119,7 @@ public sealed class SoftrDatabaseClient(HttpClient httpClient, IOptionsMonitor<S
         return ToPage(envelope, paging.Offset, paging.Limit);
     }
 
+    /// <inheritdoc />
     public IAsyncEnumerable<SoftrRecord> SearchAllRecordsAsync(string databaseId, string tableId, RecordSearch search, bool fieldNames = false,
         CancellationToken cancellationToken = default)
     {

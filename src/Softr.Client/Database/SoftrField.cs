@@ -17,9 +17,11 @@ public sealed record SoftrField(
     [JsonPropertyName("readonly")]
     public bool ReadOnly { get; init; }
 
+    /// <summary>Whether a create must give the field a value.</summary>
     [JsonPropertyName("required")]
     public bool Required { get; init; }
 
+    /// <summary>Whether the field holds a list (multi-select, linked records).</summary>
     [JsonPropertyName("allowMultipleEntries")]
     public bool AllowMultipleEntries { get; init; }
 }

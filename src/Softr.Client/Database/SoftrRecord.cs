@@ -12,9 +12,11 @@ public sealed record SoftrRecord(
     [property: JsonPropertyName("tableId")] string? TableId,
     [property: JsonPropertyName("fields")] IReadOnlyDictionary<string, JsonElement> Fields)
 {
+    /// <summary>When it was created, as Softr reports it.</summary>
     [JsonPropertyName("createdAt")]
     public DateTimeOffset? CreatedAt { get; init; }
 
+    /// <summary>When it was last changed, as Softr reports it.</summary>
     [JsonPropertyName("updatedAt")]
     public DateTimeOffset? UpdatedAt { get; init; }
 }

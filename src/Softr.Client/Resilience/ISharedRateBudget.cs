@@ -1,5 +1,3 @@
-using Softr.Http;
-
 namespace Softr.Resilience;
 
 /// <summary>
@@ -14,6 +12,3 @@ public interface ISharedRateBudget
     /// </summary>
     ValueTask<bool> AcquireAsync(SoftrBudgetKey key, int perSecond, CancellationToken cancellationToken);
 }
-
-/// <summary>One budget: a Softr token (by fingerprint, never the token itself) and a kind of call.</summary>
-public readonly record struct SoftrBudgetKey(string TokenFingerprint, SoftrCallKind Kind);

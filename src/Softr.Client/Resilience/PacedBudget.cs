@@ -18,6 +18,10 @@ public sealed class PacedBudget : IDisposable
     private DateTimeOffset _lastRefill;
     private int _queued;
 
+    /// <summary>A budget of <paramref name="perSecond"/> calls a second.</summary>
+    /// <param name="perSecond">Calls allowed each second.</param>
+    /// <param name="maxQueued">Callers that may wait for a turn; more are refused at once.</param>
+    /// <param name="time">The clock (a fake one in tests).</param>
     public PacedBudget(int perSecond, int maxQueued, TimeProvider time)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(perSecond);
@@ -69,6 +73,7 @@ public sealed class PacedBudget : IDisposable
         }
     }
 
+    /// <summary>Releases the timer that paces the turns.</summary>
     public void Dispose() => _turn.Dispose();
 
     /// <summary>Takes a token if one has accrued; otherwise how long until one will have.</summary>

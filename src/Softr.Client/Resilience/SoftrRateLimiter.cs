@@ -42,6 +42,7 @@ public sealed class SoftrRateLimiter(IOptions<SoftrClientOptions> options, TimeP
         return granted ? Lease.Granted : Lease.Refused;
     }
 
+    /// <summary>Releases the per-token budgets.</summary>
     public void Dispose()
     {
         foreach (var budget in _budgets.Values)

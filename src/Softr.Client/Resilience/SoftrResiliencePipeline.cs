@@ -21,6 +21,10 @@ namespace Softr.Resilience;
 /// </summary>
 public static class SoftrResiliencePipeline
 {
+    /// <summary>Adds the strategies described above to <paramref name="pipeline"/>, outermost first.</summary>
+    /// <param name="pipeline">The HTTP client's resilience pipeline.</param>
+    /// <param name="options">Budgets, retries and timeouts.</param>
+    /// <param name="rateLimiter">The per-token limiter every Softr client in the process shares.</param>
     public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, SoftrClientOptions options, SoftrRateLimiter rateLimiter)
     {
         ArgumentNullException.ThrowIfNull(pipeline);

@@ -7,9 +7,11 @@ public sealed record CreateUserRequest(
     [property: JsonPropertyName("full_name")] string FullName,
     [property: JsonPropertyName("email")] string Email)
 {
+    /// <summary>The user's password; Softr generates one when null. A credential: never log it.</summary>
     [JsonPropertyName("password")]
     public string? Password { get; init; }
 
+    /// <summary>Whether Softr should return a magic link in <see cref="SoftrUser.MagicLink"/>.</summary>
     [JsonPropertyName("generate_magic_link")]
     public bool? GenerateMagicLink { get; init; }
 }

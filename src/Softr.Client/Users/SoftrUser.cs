@@ -7,6 +7,7 @@ public sealed record SoftrUser(
     [property: JsonPropertyName("full_name")] string? FullName,
     [property: JsonPropertyName("email")] string Email)
 {
+    /// <summary>The user's status in the app, as Softr reports it (for example <c>ACTIVE</c>).</summary>
     [JsonPropertyName("status")]
     public string? Status { get; init; }
 
@@ -14,9 +15,11 @@ public sealed record SoftrUser(
     [JsonPropertyName("magic_link")]
     public string? MagicLink { get; init; }
 
+    /// <summary>When the user was created.</summary>
     [JsonPropertyName("created")]
     public DateTimeOffset? Created { get; init; }
 
+    /// <summary>When the user was last changed.</summary>
     [JsonPropertyName("updated")]
     public DateTimeOffset? Updated { get; init; }
 }

@@ -12,6 +12,7 @@ namespace Softr.Users;
 /// </summary>
 public sealed class SoftrUsersClient(HttpClient httpClient, IOptionsMonitor<SoftrClientOptions> options) : ISoftrUsersClient
 {
+    /// <inheritdoc />
     public async Task<CreateUserResult> CreateUserAsync(CreateUserRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -33,6 +34,7 @@ public sealed class SoftrUsersClient(HttpClient httpClient, IOptionsMonitor<Soft
         throw SoftrHttp.ToException(response, error, operation);
     }
 
+    /// <inheritdoc />
     public async Task<DeleteUserOutcome> DeleteUserAsync(string email, CancellationToken cancellationToken = default)
     {
         var operation = SoftrOperation.DeleteUser;
@@ -48,15 +50,19 @@ public sealed class SoftrUsersClient(HttpClient httpClient, IOptionsMonitor<Soft
         return DeleteUserOutcome.Deleted;
     }
 
+    /// <inheritdoc />
     public Task ActivateUserAsync(string email, CancellationToken cancellationToken = default) =>
         PostAsync($"users/{EscapeEmail(email)}/activate", SoftrOperation.ActivateUser, cancellationToken);
 
+    /// <inheritdoc />
     public Task DeactivateUserAsync(string email, CancellationToken cancellationToken = default) =>
         PostAsync($"users/{EscapeEmail(email)}/deactivate", SoftrOperation.DeactivateUser, cancellationToken);
 
+    /// <inheritdoc />
     public Task InviteUserAsync(string email, CancellationToken cancellationToken = default) =>
         PostAsync($"users/{EscapeEmail(email)}/invite", SoftrOperation.InviteUser, cancellationToken);
 
+    /// <inheritdoc />
     public async Task<Uri> GenerateMagicLinkAsync(string email, CancellationToken cancellationToken = default)
     {
         var operation = SoftrOperation.GenerateMagicLink;
@@ -69,6 +75,7 @@ public sealed class SoftrUsersClient(HttpClient httpClient, IOptionsMonitor<Soft
             ?? throw new SoftrApiException(response.StatusCode, null, "the response held no magic link", operation.Name);
     }
 
+    /// <inheritdoc />
     public async Task SyncUsersAsync(IReadOnlyList<string>? emails = null, CancellationToken cancellationToken = default)
     {
         var operation = SoftrOperation.SyncUsers;
