@@ -54,6 +54,7 @@ public static class LocalHostApp
 
         var app = builder.Build();
         app.MapHttpFunctions(Functions.HttpFunctions, hostJson.RoutePrefix);
+        app.MapApiReference(hostJson.RoutePrefix);
         return app;
     }
 }

@@ -15,8 +15,10 @@ namespace Softr.Functions.EndToEndTests;
 /// <c>src/Softr.Client</c> as a package, the way someone outside this repository gets it: packed from
 /// a git repository whose origin is on GitHub (so SourceLink has something to point at), checked for
 /// what a package on nuget.org needs, then installed from a local folder feed into a new console
-/// program that calls the sandbox.
+/// program that calls the sandbox. In the end-to-end collection, which runs alone: packing and building
+/// keep both cores busy for seconds, and the processing tests that wait on a real clock would starve.
 /// </summary>
+[Collection(EndToEndCollection.Name)]
 public sealed class ClientPackageTests : IAsyncLifetime
 {
     private const string Origin = "https://github.com/softr-functions/softr-functions";

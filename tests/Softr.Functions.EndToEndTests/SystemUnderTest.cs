@@ -34,11 +34,14 @@ public abstract class SystemUnderTest : IAsyncLifetime
     private WebApplication? _sandbox;
     private WebApplication? _host;
 
-    /// <summary>The local host, with the master key on every request (hooks ignore it; key-protected routes need it).</summary>
-    public HttpClient Host { get; } = new() { DefaultRequestHeaders = { { "x-functions-key", MasterKey } } };
+    /// <summary>The local host, with the master key on every request (hooks ignore it; key-protected routes need it). Every answer is checked against docs/openapi.yaml (<see cref="ApiContractCheck"/>).</summary>
+    public HttpClient Host { get; }
 
     /// <summary>The local host without a key.</summary>
-    public HttpClient Anonymous { get; } = new();
+    public HttpClient Anonymous { get; }
+
+    /// <summary>What <see cref="Host"/> and <see cref="Anonymous"/> were answered, each answer checked against docs/openapi.yaml.</summary>
+    public ApiContractCheck Answers { get; } = new();
 
     public HttpClient Sandbox { get; } = new();
 
@@ -62,6 +65,12 @@ public abstract class SystemUnderTest : IAsyncLifetime
 
     /// <summary>Exports the metrics collected so far to <see cref="Metrics"/>.</summary>
     public void FlushMetrics() => _host!.Services.GetService<OpenTelemetry.Metrics.MeterProvider>()?.ForceFlush();
+
+    protected SystemUnderTest()
+    {
+        Host = new HttpClient(Answers, disposeHandler: false) { DefaultRequestHeaders = { { "x-functions-key", MasterKey } } };
+        Anonymous = new HttpClient(Answers, disposeHandler: false);
+    }
 
     public async Task InitializeAsync()
     {
@@ -137,6 +146,7 @@ public abstract class SystemUnderTest : IAsyncLifetime
     {
         Host.Dispose();
         Anonymous.Dispose();
+        Answers.Dispose();
         Sandbox.Dispose();
         if (_host is not null)
         {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using System.Text.RegularExpressions;
+using Softr.Functions.Hosting;
 using Softr.Functions.Webhooks;
 
 namespace Softr.Functions.Automations;
@@ -19,18 +20,20 @@ public static partial class AutomationCompiler
         ArgumentNullException.ThrowIfNull(automations);
         ArgumentNullException.ThrowIfNull(configuration);
         return [.. automations.Automations.OrderBy(entry => entry.Key, StringComparer.Ordinal)
-            .Select(entry => Compile(entry.Key, entry.Value, hooks, setting => !string.IsNullOrEmpty(configuration[setting]), problems))
+            .Select(entry => Compile(entry.Key, entry.Value, hooks, setting => !string.IsNullOrEmpty(configuration[setting]), problems,
+                HooksFile.FileOf(configuration, entry.Key) ?? FileName))
             .OfType<CompiledAutomation>()];
     }
 
     /// <param name="isSettingSet">Whether an app setting a template reads (<c>settings.NAME</c>) has a value.</param>
+    /// <param name="file">The file that defines it, for the problems' messages (hooks.json or a drop-in).</param>
     public static CompiledAutomation? Compile(string name, AutomationDefinition definition, WebhooksOptions hooks, Func<string, bool> isSettingSet,
-        List<string> problems)
+        List<string> problems, string file = FileName)
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(hooks);
         ArgumentNullException.ThrowIfNull(problems);
-        var where = $"{FileName}, automation '{name}'";
+        var where = $"{file}, automation '{name}'";
         var before = problems.Count;
 
         if (!AutomationName().IsMatch(name))

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.FileProviders;
 
 namespace Softr.Functions.Hosting;
@@ -19,6 +20,18 @@ public static class HooksFile
     /// <summary>The folder of drop-in files beside hooks.json.</summary>
     public const string DropInFolder = "hooks.d";
 
+    /// <summary>
+    /// Where each automation came from, kept in the configuration (<c>HooksFiles:Automations:{name}</c> =
+    /// <c>hooks.d/x.json</c>) so that a problem with it names the right file.
+    /// </summary>
+    public static string? FileOf(IConfiguration configuration, string automation)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return configuration[$"{SourcesSection}:{automation}"];
+    }
+
+    private const string SourcesSection = "HooksFiles:Automations";
+
     /// <exception cref="InvalidOperationException">Two files define the same hook or automation, or a drop-in is not a JSON object.</exception>
     public static IConfigurationBuilder AddHooksFile(this IConfigurationBuilder configuration, string directory)
     {
@@ -30,7 +43,7 @@ public static class HooksFile
             : [];
         var files = new List<string> { FileName };
         files.AddRange(dropIns);
-        CheckNoTwoDefineTheSame(directory, files);
+        var automations = CheckNoTwoDefineTheSame(directory, files);
         var provider = new PhysicalFileProvider(directory);
         for (var i = 0; i < files.Count; i++)
         {
@@ -42,11 +55,15 @@ public static class HooksFile
                 FileProvider = provider,
             });
         }
+        configuration.Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = automations.Select(entry => KeyValuePair.Create($"{SourcesSection}:{entry.Key}", (string?)entry.Value)),
+        });
         return configuration;
     }
 
-    /// <summary>Each hook (named case-insensitively, as requests find them) and automation is defined in one file at most.</summary>
-    private static void CheckNoTwoDefineTheSame(string directory, IReadOnlyList<string> files)
+    /// <summary>Each hook (named case-insensitively, as requests find them) and automation is defined in one file at most; gives each automation's file.</summary>
+    private static Dictionary<string, string> CheckNoTwoDefineTheSame(string directory, IReadOnlyList<string> files)
     {
         var hooks = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var automations = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -75,6 +92,7 @@ public static class HooksFile
         {
             throw new InvalidOperationException(string.Join(" ", clashes) + " Keep each in one file (or rename one of them) and start again.");
         }
+        return automations;
     }
 
     private static void Collect(JsonElement? section, Dictionary<string, string> seen, string kind, string file, List<string> clashes)

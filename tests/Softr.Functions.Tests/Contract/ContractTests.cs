@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Softr.Database;
+using Softr.Functions.Testing;
 using Softr.Functions.Tests.Sandbox;
 using Softr.Users;
 
@@ -18,8 +19,8 @@ public sealed class ContractTests(SandboxHost sandbox) : IClassFixture<SandboxHo
     [Fact]
     public void Document_IsValidOpenApi()
     {
-        Assert.Empty(SoftrContract.Instance.LoadErrors);
-        Assert.Equal(16, SoftrContract.Instance.Operations().Count);
+        Assert.Empty(OpenApiContract.Softr.LoadErrors);
+        Assert.Equal(16, OpenApiContract.Softr.Operations().Count);
     }
 
     [Fact]
@@ -30,10 +31,10 @@ public sealed class ContractTests(SandboxHost sandbox) : IClassFixture<SandboxHo
 
         var calls = clients.Recorder.Calls;
         var exercised = calls.Select(call => call.Operation).ToHashSet(StringComparer.Ordinal);
-        var documented = SoftrContract.Instance.Operations().Select(operation => operation.OperationId).ToHashSet(StringComparer.Ordinal);
+        var documented = OpenApiContract.Softr.Operations().Select(operation => operation.OperationId).ToHashSet(StringComparer.Ordinal);
         Assert.Equal(documented.Order(StringComparer.Ordinal), exercised.Order(StringComparer.Ordinal));
 
-        var problems = calls.SelectMany(call => SoftrContract.Instance.Check(call.Operation, call.Status, call.MediaType, call.Body)).ToList();
+        var problems = calls.SelectMany(call => OpenApiContract.Softr.Check(call.Operation, call.Status, call.MediaType, call.Body)).ToList();
         Assert.True(problems.Count == 0, string.Join('\n', problems));
         // Error answers were exercised too, not only the happy path.
         Assert.Contains(calls, call => call.Status == 404);
@@ -44,10 +45,10 @@ public sealed class ContractTests(SandboxHost sandbox) : IClassFixture<SandboxHo
     public void Check_RejectsABodyThatBreaksTheSchema()
     {
         // The checker itself must be able to fail: a user without its required email.
-        var problems = SoftrContract.Instance.Check("createUser", 200, "application/json", """{"full_name":"No Email"}""");
+        var problems = OpenApiContract.Softr.Check("createUser", 200, "application/json", """{"full_name":"No Email"}""");
 
         Assert.NotEmpty(problems);
-        Assert.NotEmpty(SoftrContract.Instance.Check("createUser", 418, "application/json", "{}"));
+        Assert.NotEmpty(OpenApiContract.Softr.Check("createUser", 418, "application/json", "{}"));
     }
 
     [Fact]
@@ -58,7 +59,7 @@ public sealed class ContractTests(SandboxHost sandbox) : IClassFixture<SandboxHo
         await Assert.ThrowsAsync<SoftrApiException>(() => clients.Database.ListDatabasesAsync());
         await Assert.ThrowsAsync<SoftrApiException>(() => clients.Users.InviteUserAsync("owner@example.com"));
 
-        var problems = clients.Recorder.Calls.SelectMany(call => SoftrContract.Instance.Check(call.Operation, call.Status, call.MediaType, call.Body)).ToList();
+        var problems = clients.Recorder.Calls.SelectMany(call => OpenApiContract.Softr.Check(call.Operation, call.Status, call.MediaType, call.Body)).ToList();
         Assert.All(clients.Recorder.Calls, call => Assert.Equal(401, call.Status));
         Assert.True(problems.Count == 0, string.Join('\n', problems));
     }

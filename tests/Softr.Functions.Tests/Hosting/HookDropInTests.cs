@@ -79,6 +79,19 @@ public sealed class HookDropInTests : IDisposable
         Assert.StartsWith("hooks.d/broken.json is not valid JSON", stopped.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void ABadAutomationInADropIn_StopsTheStart_NamingTheDropIn()
+    {
+        File.WriteAllText(Path.Combine(_folder, HooksFile.DropInFolder, "broken.json"), """
+            { "Automations": { "broken": { "Hook": "nowhere", "Steps": [ { "Id": "user", "Action": "user.create" } ] } } }
+            """);
+
+        var stopped = Assert.Throws<OptionsValidationException>(() => Boot());
+
+        Assert.Contains("hooks.d/broken.json, automation 'broken': Hook 'nowhere' is not defined", stopped.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hooks.json, automation 'broken'", stopped.Message, StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     private void DropIn(string recipe) =>

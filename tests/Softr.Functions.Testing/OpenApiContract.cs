@@ -4,28 +4,30 @@ using Json.Schema;
 using Microsoft.OpenApi;
 using Microsoft.OpenApi.Reader;
 
-namespace Softr.Functions.Tests.Contract;
+namespace Softr.Functions.Testing;
 
 /// <summary>
-/// docs/softr-openapi.yaml, loaded with Microsoft.OpenApi (which also checks that it is a valid OpenAPI
-/// document) and turned into JSON Schema 2020-12 (OpenAPI 3.1's own dialect) to check answers with.
+/// An OpenAPI document of this repository, loaded with Microsoft.OpenApi (which also checks that it is
+/// a valid OpenAPI document) and turned into JSON Schema 2020-12 (OpenAPI 3.1's own dialect) to check
+/// answers with: <see cref="Softr"/>, the Softr API the client implements and the sandbox serves, and
+/// <see cref="Ours"/>, this project's own HTTP API.
 /// </summary>
-internal sealed class SoftrContract
+public sealed class OpenApiContract
 {
-    private const string SchemaBase = "https://softr-functions.test/softr-openapi";
-
     private readonly JsonObject _document;
     private readonly BuildOptions _build;
+    private readonly string _schemaBase;
 
-    private SoftrContract(JsonObject document, IReadOnlyList<string> errors)
+    private OpenApiContract(JsonObject document, IReadOnlyList<string> errors, string name)
     {
+        _schemaBase = $"https://softr-functions.test/{name}";
         _document = document;
         LoadErrors = errors;
         _build = new BuildOptions { SchemaRegistry = new SchemaRegistry() };
         var defs = new JsonObject
         {
             ["$schema"] = "https://json-schema.org/draft/2020-12/schema",
-            ["$id"] = SchemaBase,
+            ["$id"] = _schemaBase,
             ["$defs"] = Absolute(document["components"]!["schemas"]!),
         };
         JsonSchema.FromText(defs.ToJsonString(), _build);
@@ -33,13 +35,39 @@ internal sealed class SoftrContract
 
     public IReadOnlyList<string> LoadErrors { get; }
 
-    public static SoftrContract Instance { get; } = Load();
+    /// <summary>docs/softr-openapi.yaml: the Softr API.</summary>
+    public static OpenApiContract Softr { get; } = Load("softr-openapi.yaml");
+
+    /// <summary>docs/openapi.yaml: this project's own HTTP API.</summary>
+    public static OpenApiContract Ours { get; } = Load("openapi.yaml");
+
+    /// <summary>The document as JSON (OpenAPI 3.1), as Microsoft.OpenApi wrote it back.</summary>
+    public JsonObject Document => _document;
 
     /// <summary>Every operation in the document: operation id, method and path.</summary>
     public IReadOnlyList<(string OperationId, string Method, string Path)> Operations() =>
         [.. _document["paths"]!.AsObject().SelectMany(path => path.Value!.AsObject()
             .Where(entry => entry.Value is JsonObject operation && operation["operationId"] is not null)
             .Select(entry => (entry.Value!["operationId"]!.GetValue<string>(), entry.Key.ToUpperInvariant(), path.Key)))];
+
+    /// <summary>
+    /// The operation id for <paramref name="method"/> on <paramref name="path"/> (relative to the
+    /// document's server, without a query), matching the document's path templates; null when none matches.
+    /// A literal segment wins over a parameter, as in routing (<c>/manage/dead-letters/causes</c> before
+    /// <c>/manage/dead-letters/{id}</c>).
+    /// </summary>
+    public string? FindOperation(string method, string path)
+    {
+        var segments = path.Trim('/').Split('/');
+        return Operations()
+            .Where(operation => operation.Method.Equals(method, StringComparison.OrdinalIgnoreCase))
+            .Select(operation => (operation.OperationId, Template: operation.Path.Trim('/').Split('/')))
+            .Where(candidate => candidate.Template.Length == segments.Length
+                && candidate.Template.Zip(segments).All(pair => pair.First.StartsWith('{') || pair.First.Equals(Uri.UnescapeDataString(pair.Second), StringComparison.Ordinal)))
+            .OrderBy(candidate => candidate.Template.Count(segment => segment.StartsWith('{')))
+            .Select(candidate => candidate.OperationId)
+            .FirstOrDefault();
+    }
 
     /// <summary>Why <paramref name="body"/> is not what the document says <paramref name="operationId"/> answers with <paramref name="status"/>; empty when it is.</summary>
     public IReadOnlyList<string> Check(string operationId, int status, string? mediaType, string body)
@@ -65,9 +93,9 @@ internal sealed class SoftrContract
         {
             return [$"{operationId} {status} answered as '{mediaType}', which the document does not list"];
         }
-        if (mediaType != "application/json")
+        if (mediaType != "application/json" && !mediaType.EndsWith("+json", StringComparison.Ordinal))
         {
-            return [];
+            return []; // Text (a page, a script): its media type is checked, not its content.
         }
 
         var schema = JsonSchema.FromText(Absolute(schemaNode).ToJsonString(), _build);
@@ -90,18 +118,18 @@ internal sealed class SoftrContract
     }
 
     /// <summary>The node with every component reference made absolute, so that it resolves against the registered definitions.</summary>
-    private static JsonNode Absolute(JsonNode node) =>
-        JsonNode.Parse(node.ToJsonString().Replace("#/components/schemas/", $"{SchemaBase}#/$defs/", StringComparison.Ordinal))!;
+    private JsonNode Absolute(JsonNode node) =>
+        JsonNode.Parse(node.ToJsonString().Replace("#/components/schemas/", $"{_schemaBase}#/$defs/", StringComparison.Ordinal))!;
 
-    private static SoftrContract Load()
+    private static OpenApiContract Load(string file)
     {
-        var path = Path.Combine(TestPaths.RepositoryRoot, "docs", "softr-openapi.yaml");
+        var path = Path.Combine(Azurite.RepositoryRoot, "docs", file);
         var settings = new OpenApiReaderSettings();
         settings.AddYamlReader();
         using var stream = File.OpenRead(path);
         var result = OpenApiDocument.LoadAsync(stream, "yaml", settings).GetAwaiter().GetResult();
         var errors = result.Diagnostic?.Errors.Select(error => error.ToString()).ToList() ?? ["no diagnostic"];
         var json = result.Document!.SerializeAsJsonAsync(OpenApiSpecVersion.OpenApi3_1).GetAwaiter().GetResult();
-        return new SoftrContract(JsonNode.Parse(json)!.AsObject(), errors);
+        return new OpenApiContract(JsonNode.Parse(json)!.AsObject(), errors, Path.GetFileNameWithoutExtension(file));
     }
 }
