@@ -79,6 +79,7 @@ cat <<BANNER
   Softr.Functions is running on its embedded defaults.
     Webhooks     POST http://localhost:7071/api/hooks/{hook}   (hook "signup", secret header X-Webhook-Secret)
     Console      http://localhost:7071/api/console   (admin key: local-master-key)
+    API docs     http://localhost:7071/api/docs   (OpenAPI 3.1: http://localhost:7071/api/openapi.yaml)
     Sandbox      http://localhost:5080   (users you create: GET http://localhost:5080/sandbox/users)
     Storage      Azurite on 127.0.0.1:10000-10002 (${storage_note})
     Logs         .run/ (sandbox.log, azurite.log, localhost.log)

@@ -53,8 +53,8 @@ public sealed class OpenApiContract
     /// <summary>
     /// The operation id for <paramref name="method"/> on <paramref name="path"/> (relative to the
     /// document's server, without a query), matching the document's path templates; null when none matches.
-    /// A literal segment wins over a parameter, as in routing (<c>/manage/dead-letters/causes</c> before
-    /// <c>/manage/dead-letters/{id}</c>).
+    /// A literal segment wins over a parameter, as in routing (a <c>/manage/events/export</c> would be
+    /// matched before <c>/manage/events/{id}</c>).
     /// </summary>
     public string? FindOperation(string method, string path)
     {

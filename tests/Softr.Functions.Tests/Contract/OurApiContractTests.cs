@@ -53,7 +53,7 @@ public sealed class OurApiContractTests
     }
 
     [Fact]
-    public void FindOperation_MatchesTemplates_AndPrefersALiteralSegment()
+    public void FindOperation_MatchesTemplatesByMethodAndSegment()
     {
         Assert.Equal("deadLetterCauses", OpenApiContract.Ours.FindOperation("GET", "/manage/dead-letters/causes"));
         Assert.Equal("replayDeadLetters", OpenApiContract.Ours.FindOperation("POST", "/manage/dead-letters/replay"));
