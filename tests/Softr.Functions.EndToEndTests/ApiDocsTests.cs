@@ -19,7 +19,7 @@ public sealed class ApiDocsTests(IngestionOnlySystem system) : IClassFixture<Ing
 
         response.EnsureSuccessStatusCode();
         Assert.Equal("application/yaml", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(Azurite.RepositoryRoot, "docs", "openapi.yaml")), await response.Content.ReadAsByteArrayAsync());
+        Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(RepositoryPaths.Root, "docs", "openapi.yaml")), await response.Content.ReadAsByteArrayAsync());
     }
 
     [SkippableFact]

@@ -112,7 +112,7 @@ public sealed class ClientPackageTests : IAsyncLifetime
     /// <summary>What a clone of the repository would hold for the client, committed, with a GitHub origin.</summary>
     private async Task<string> CopyClientIntoARepositoryAsync()
     {
-        var root = Azurite.RepositoryRoot;
+        var root = RepositoryPaths.Root;
         foreach (var file in new[] { "Directory.Build.props", "Directory.Packages.props", "global.json", ".editorconfig", "LICENSE" })
         {
             File.Copy(Path.Combine(root, file), Prepared(Path.Combine(Repository, file)));

@@ -91,7 +91,7 @@ public sealed class PrivacySystem : SystemUnderTest
     public const string PrivacyHook = "privacy";
 
     protected override string? SandboxSeedFile =>
-        Path.Combine(Azurite.RepositoryRoot, "tests", "Softr.Functions.EndToEndTests", "Processing", "recipes-seed.json");
+        Path.Combine(RepositoryPaths.Root, "tests", "Softr.Functions.EndToEndTests", "Processing", "recipes-seed.json");
 
     protected override IEnumerable<KeyValuePair<string, string?>> ExtraSettings() => new Dictionary<string, string?>
     {

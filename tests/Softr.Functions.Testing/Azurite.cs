@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 using System.Text;
 
 namespace Softr.Functions.Testing;
@@ -96,6 +95,5 @@ public sealed class Azurite : IAsyncDisposable
         }
     }
 
-    public static string RepositoryRoot => Path.GetFullPath(
-        typeof(Azurite).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(attribute => attribute.Key == "RepositoryRoot").Value!);
+    private static string RepositoryRoot => RepositoryPaths.Root;
 }

@@ -123,7 +123,7 @@ public sealed class OpenApiContract
 
     private static OpenApiContract Load(string file)
     {
-        var path = Path.Combine(Azurite.RepositoryRoot, "docs", file);
+        var path = Path.Combine(RepositoryPaths.Root, "docs", file);
         var settings = new OpenApiReaderSettings();
         settings.AddYamlReader();
         using var stream = File.OpenRead(path);

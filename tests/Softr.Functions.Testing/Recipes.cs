@@ -23,7 +23,7 @@ public static class Recipes
         ["SOFTR_LEADS_TABLE_ID"] = "tbl_leads",
     };
 
-    public static string Folder => System.IO.Path.Combine(Azurite.RepositoryRoot, "recipes");
+    public static string Folder => System.IO.Path.Combine(RepositoryPaths.Root, "recipes");
 
     public static IEnumerable<string> Files => Directory.GetFiles(Folder, "*.json").Order(StringComparer.Ordinal);
 

@@ -52,7 +52,7 @@ public sealed class ProcessingFixture : IAsyncLifetime
     public async Task InitializeAsync() => Harness = await ProcessingHarness.StartAsync(
         Settings,
         Recipes.Files,
-        Path.Combine(Azurite.RepositoryRoot, "tests", "Softr.Functions.EndToEndTests", "Processing", "recipes-seed.json"));
+        Path.Combine(RepositoryPaths.Root, "tests", "Softr.Functions.EndToEndTests", "Processing", "recipes-seed.json"));
 
     public async Task DisposeAsync() => await Harness.DisposeAsync();
 }
