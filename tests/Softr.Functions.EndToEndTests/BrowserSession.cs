@@ -2,7 +2,7 @@ using Microsoft.Playwright;
 
 namespace Softr.Functions.EndToEndTests;
 
-/// <summary>Chromium with one page on the console; skips the test when Chromium is not installed (fails under CI).</summary>
+/// <summary>Chromium with one page (on the console, or any page of the host); skips the test when Chromium is not installed (fails under CI).</summary>
 internal sealed class BrowserSession : IAsyncDisposable
 {
     /// <summary>Debian's Chromium, launched by its path: never a downloaded browser.</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using System.Net.Http.Json;
 using System.Reflection.Metadata;
@@ -53,8 +52,8 @@ public sealed class ClientPackageTests : IAsyncLifetime
     [Fact]
     public async Task ThePackage_CarriesItsReadmeDocsAndSourceLink_AndInstallsIntoAProgramThatCallsSoftr()
     {
-        var commit = await CopyClientIntoARepositoryAsync();
-        await RunAsync(Repository, "dotnet", "pack", "src/Softr.Client", "-c", "Release", "-o", Feed,
+        var commit = CopyClientIntoARepository();
+        Run(Repository, "dotnet", "pack", "src/Softr.Client", "-c", "Release", "-o", Feed,
             $"-p:Version={_version}", "-p:ContinuousIntegrationBuild=true");
 
         using (var package = ZipFile.OpenRead(Path.Combine(Feed, $"Softr.Client.{_version}.nupkg")))
@@ -110,7 +109,7 @@ public sealed class ClientPackageTests : IAsyncLifetime
     }
 
     /// <summary>What a clone of the repository would hold for the client, committed, with a GitHub origin.</summary>
-    private async Task<string> CopyClientIntoARepositoryAsync()
+    private string CopyClientIntoARepository()
     {
         var root = RepositoryPaths.Root;
         foreach (var file in new[] { "Directory.Build.props", "Directory.Packages.props", "global.json", ".editorconfig", "LICENSE" })
@@ -126,11 +125,11 @@ public sealed class ClientPackageTests : IAsyncLifetime
                 File.Copy(file, Prepared(Path.Combine(Repository, "src", "Softr.Client", relative)));
             }
         }
-        await RunAsync(Repository, "git", "init", "-q", "-b", "main");
-        await RunAsync(Repository, "git", "add", "-A");
-        await RunAsync(Repository, "git", "-c", "user.name=test", "-c", "user.email=test@example.com", "commit", "-q", "-m", "client");
-        await RunAsync(Repository, "git", "remote", "add", "origin", Origin + ".git");
-        return (await RunAsync(Repository, "git", "rev-parse", "HEAD")).Trim();
+        Run(Repository, "git", "init", "-q", "-b", "main");
+        Run(Repository, "git", "add", "-A");
+        Run(Repository, "git", "-c", "user.name=test", "-c", "user.email=test@example.com", "commit", "-q", "-m", "client");
+        Run(Repository, "git", "remote", "add", "origin", Origin + ".git");
+        return Run(Repository, "git", "rev-parse", "HEAD").Trim();
     }
 
     /// <summary>A new console program that installs the package from the folder feed and calls the sandbox.</summary>
@@ -189,7 +188,7 @@ public sealed class ClientPackageTests : IAsyncLifetime
         var sandbox = new Uri(_sandbox!.Urls.Single() + "/");
         var settings = SandboxSettings.For(sandbox, ApiKey, Domain)
             .ToDictionary(setting => setting.Key.Replace(":", "__", StringComparison.Ordinal), setting => setting.Value);
-        return await RunAsync(Consumer, "dotnet", settings, "run", "-c", "Release");
+        return Run(Consumer, "dotnet", settings, "run", "-c", "Release");
     }
 
     private static string SourceLinkOf(MetadataReader pdb)
@@ -219,29 +218,15 @@ public sealed class ClientPackageTests : IAsyncLifetime
         return path;
     }
 
-    private static Task<string> RunAsync(string directory, string command, params string[] arguments) =>
-        RunAsync(directory, command, new Dictionary<string, string?>(), arguments);
+    private static string Run(string directory, string command, params string[] arguments) =>
+        Run(directory, command, new Dictionary<string, string?>(), arguments);
 
-    private static async Task<string> RunAsync(string directory, string command, IReadOnlyDictionary<string, string?> environment, params string[] arguments)
+    private static string Run(string directory, string command, Dictionary<string, string?> environment, params string[] arguments)
     {
-        var start = new ProcessStartInfo(command) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
         // The consumer is a stranger's program: none of this test run's own settings leak into it.
-        start.Environment.Remove("DOTNET_ENVIRONMENT");
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await process.WaitForExitAsync(timeout.Token);
-        var text = await output + await error;
-        Assert.True(process.ExitCode == 0, $"{command} {string.Join(' ', arguments)} exited {process.ExitCode}:\n{text}");
-        return text;
+        environment["DOTNET_ENVIRONMENT"] = null;
+        var result = CommandLine.Run(command, arguments, directory, environment);
+        Assert.True(result.ExitCode == 0, $"{command} {string.Join(' ', arguments)}: {result}");
+        return result.Output + result.Errors;
     }
 }

@@ -17,6 +17,7 @@ public sealed class OpenApiContract
     private readonly JsonObject _document;
     private readonly BuildOptions _build;
     private readonly string _schemaBase;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, JsonSchema> _schemas = new(StringComparer.Ordinal);
 
     private OpenApiContract(JsonObject document, IReadOnlyList<string> errors, string name)
     {
@@ -98,7 +99,8 @@ public sealed class OpenApiContract
             return []; // Text (a page, a script): its media type is checked, not its content.
         }
 
-        var schema = JsonSchema.FromText(Absolute(schemaNode).ToJsonString(), _build);
+        // Built once per schema: every end-to-end answer is checked, and most are of a few operations.
+        var schema = _schemas.GetOrAdd(Absolute(schemaNode).ToJsonString(), text => JsonSchema.FromText(text, _build));
         using var instance = JsonDocument.Parse(body);
         var result = schema.Evaluate(instance.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
         return result.IsValid

@@ -12,8 +12,6 @@ namespace Softr.Functions.Automations;
 /// </summary>
 public static partial class AutomationCompiler
 {
-    public const string FileName = "hooks.json";
-
     /// <summary>Every automation in the configuration, in name order; the bad ones are left out and their problems added.</summary>
     public static List<CompiledAutomation> CompileAll(AutomationsOptions automations, WebhooksOptions hooks, IConfiguration configuration, List<string> problems)
     {
@@ -21,14 +19,14 @@ public static partial class AutomationCompiler
         ArgumentNullException.ThrowIfNull(configuration);
         return [.. automations.Automations.OrderBy(entry => entry.Key, StringComparer.Ordinal)
             .Select(entry => Compile(entry.Key, entry.Value, hooks, setting => !string.IsNullOrEmpty(configuration[setting]), problems,
-                HooksFile.FileOf(configuration, entry.Key) ?? FileName))
+                HooksFile.FileOf(configuration, entry.Key) ?? HooksFile.FileName))
             .OfType<CompiledAutomation>()];
     }
 
     /// <param name="isSettingSet">Whether an app setting a template reads (<c>settings.NAME</c>) has a value.</param>
     /// <param name="file">The file that defines it, for the problems' messages (hooks.json or a drop-in).</param>
     public static CompiledAutomation? Compile(string name, AutomationDefinition definition, WebhooksOptions hooks, Func<string, bool> isSettingSet,
-        List<string> problems, string file = FileName)
+        List<string> problems, string file = HooksFile.FileName)
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(hooks);

@@ -1,9 +1,9 @@
-using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Softr.Functions.Processing;
 using Softr.Functions.Storage;
+using Softr.Functions.Testing;
 using Softr.Functions.Webhooks;
 
 namespace Softr.Functions.Tests.Infrastructure;
@@ -128,16 +128,8 @@ public sealed partial class InfrastructureTests
         {
             File.SetUnixFileMode(cli, File.GetUnixFileMode(cli) | UnixFileMode.UserExecute);
         }
-        var start = new ProcessStartInfo(cli) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output.Result, errors);
+        var result = CommandLine.Run(cli, arguments);
+        return (result.ExitCode, result.Output, result.Errors);
     }
 
     [GeneratedRegex(@"\{\s*name:\s*'([A-Za-z0-9_]+)'\s*,\s*value:")]
