@@ -40,6 +40,9 @@ for port in 5080 7071; do
 done
 
 mkdir -p .run .azurite
+# The admin key: random, made on the first run and kept in .run/master-key. Delete the file for a new one.
+master_key=$(ensure_master_key)
+export LocalHost__MasterKey="$master_key"
 pids=()
 cleanup() {
   trap - EXIT INT TERM
@@ -78,7 +81,7 @@ cat <<BANNER
 
   Softr.Functions is running on its embedded defaults.
     Webhooks     POST http://localhost:7071/api/hooks/{hook}   (hook "signup", secret header X-Webhook-Secret)
-    Console      http://localhost:7071/api/console   (admin key: local-master-key)
+    Console      http://localhost:7071/api/console   (admin key: ${master_key}, kept in .run/master-key)
     API docs     http://localhost:7071/api/docs   (OpenAPI 3.1: http://localhost:7071/api/openapi.yaml)
     Sandbox      http://localhost:5080   (users you create: GET http://localhost:5080/sandbox/users)
     Storage      Azurite on 127.0.0.1:10000-10002 (${storage_note})

@@ -273,6 +273,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
     }
     siteConfig: {
       minTlsVersion: '1.2'
+      // No FTP at all; deployments go through azd with Entra ID, never publishing credentials.
+      ftpsState: 'Disabled'
       appSettings: concat([
         { name: 'AzureWebJobsStorage__accountName', value: storage.name }
         { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
@@ -292,6 +294,20 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
     }
   }
   dependsOn: [storageRoles, vaultRole, insightsRole, hookSecretSecrets]
+}
+
+// Basic publishing credentials (a user name and password for FTP and for the SCM site, Kudu) are off:
+// they bypass Entra ID, and azd deploys with an Entra token instead.
+resource ftpCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: app
+  name: 'ftp'
+  properties: { allow: false }
+}
+
+resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: app
+  name: 'scm'
+  properties: { allow: false }
 }
 
 // Optional (consoleEntraClientId): an Entra ID sign-in in front of the app, the console and the admin API

@@ -12,6 +12,17 @@ ensure_node_tools() {
   fi
 }
 
+# ensure_master_key: the local host's admin key, random, made on the first run and kept in .run/master-key
+# (readable by its owner only); prints it. A documented key would let any web page the developer visits
+# drive the admin API.
+ensure_master_key() {
+  mkdir -p .run
+  if [ ! -s .run/master-key ]; then
+    (umask 077; head -c 24 /dev/urandom | base64 | tr -d '/+=\n' > .run/master-key)
+  fi
+  cat .run/master-key
+}
+
 port_open() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }

@@ -60,6 +60,7 @@ var host = LocalHostApp.Build(["--urls=http://127.0.0.1:0"], builder =>
         ["AzureWebJobsStorage"] = azurite.ConnectionString,
         ["Softr:ApiKey"] = "unused",
         ["Softr:Domain"] = "unused.softr.app",
+        ["SIGNUP_HOOK_SECRET"] = SandboxSettings.SignupSecret,
         ["Webhooks:Hooks:load:SecretSettings:0"] = "LOAD_SECRET",
         ["Webhooks:Hooks:load:Schema"] = "signup",
         ["LOAD_SECRET"] = secret,
@@ -205,7 +206,9 @@ async Task<Result> Run(string name, int count, int offset, Func<int, Task<bool>>
 static async Task MeasureIdleLatencyAsync(int count, Uri host)
 {
     using var http = new HttpClient { BaseAddress = host };
-    http.DefaultRequestHeaders.Add("x-functions-key", Environment.GetEnvironmentVariable("LOAD_KEY") ?? "local-master-key");
+    // ./run.sh's admin key, made on its first run (.run/master-key), unless LOAD_KEY says otherwise.
+    http.DefaultRequestHeaders.Add("x-functions-key", Environment.GetEnvironmentVariable("LOAD_KEY")
+        ?? (File.Exists(".run/master-key") ? File.ReadAllText(".run/master-key").Trim() : throw new InvalidOperationException("Set LOAD_KEY to the local host's admin key (./run.sh prints it).")));
     var secret = Environment.GetEnvironmentVariable("LOAD_SECRET") ?? "local-dev-secret-change-me";
     var tag = Guid.NewGuid().ToString("N")[..8];
     var pickedUp = new List<double>();

@@ -8,6 +8,8 @@ using Softr.Functions.Telemetry;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
+// Keys only in the header, and admin POSTs only as JSON (KeyedRequestPolicy).
+builder.UseMiddleware<Softr.Functions.App.HttpRequestPolicyMiddleware>();
 builder.Configuration.AddHooksFile(AppContext.BaseDirectory);
 builder.Services.AddSoftrFunctionsCore();
 

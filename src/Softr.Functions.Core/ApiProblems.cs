@@ -38,7 +38,15 @@ public static class ApiProblems
 
     /// <param name="header">Where the key goes: named, so the caller knows what to send (the key itself never appears).</param>
     public static ProblemDetails KeyRequired(string header) =>
-        Create(StatusCodes.Status401Unauthorized, "key-required", "Key required", $"This endpoint needs the host key in the '{header}' header or the 'code' query parameter.");
+        Create(StatusCodes.Status401Unauthorized, "key-required", "Key required", $"This endpoint needs the host key in the '{header}' header.");
+
+    /// <summary>401: a key in the URL is refused, even a right one: URLs are logged, kept in history and sent on as Referer.</summary>
+    public static ProblemDetails KeyInQuery() =>
+        Create(StatusCodes.Status401Unauthorized, "key-in-query", "Key in the URL", "Keys are not taken from the URL ('code'): send the key in the 'x-functions-key' header.");
+
+    /// <summary>415: an admin POST must declare application/json (a web page cannot send that cross-site without a preflight, which is never granted).</summary>
+    public static ProblemDetails JsonRequired() =>
+        Create(StatusCodes.Status415UnsupportedMediaType, "json-required", "JSON required", "Admin POSTs must be sent with 'Content-Type: application/json' (an empty body is fine).");
 
     internal static ProblemDetails Create(int status, string type, string title, string detail) => new()
     {

@@ -31,6 +31,8 @@ public static class FunctionsCoreServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<WebhooksOptions>, WebhooksOptionsValidator>();
         services.AddSingleton<HookSecrets>();
+        services.AddSingleton<Hosting.SecretSettingsAudit>();
+        services.AddHostedService<Hosting.UnresolvedSecretsLogger>();
         services.AddSingleton(WebhookSenders.All);
         // Schema files are resolved from where hooks.json is: the app's own folder in both hosts.
         services.TryAddSingleton(new PayloadSchemas.Folder(AppContext.BaseDirectory));
@@ -68,7 +70,8 @@ public static class FunctionsCoreServiceCollectionExtensions
         services.AddHttpClient(SoftrHealthCheck.ClientName, client => client.Timeout = TimeSpan.FromSeconds(5));
         services.AddHealthChecks()
             .AddCheck<StorageHealthCheck>("storage")
-            .AddCheck<SoftrHealthCheck>("softr");
+            .AddCheck<SoftrHealthCheck>("softr")
+            .AddCheck<SecretsHealthCheck>("secrets");
 
         services.AddHostedService<QueueMetrics>();
 

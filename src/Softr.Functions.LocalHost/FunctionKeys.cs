@@ -6,7 +6,7 @@ namespace Softr.Functions.LocalHost;
 
 /// <summary>
 /// Function-level and admin-level HTTP functions need a key here as they do in Azure: the key in the
-/// <c>x-functions-key</c> header or the <c>code</c> query parameter. The local host has one key,
+/// <c>x-functions-key</c> header (never in the URL: <see cref="App.KeyedRequestPolicy"/>). The local host has one key,
 /// <see cref="SettingName"/>, standing for both Azure's master key and its function keys. Without
 /// it set, such functions refuse every call (fail closed).
 /// </summary>
@@ -19,8 +19,7 @@ public static class FunctionKeys
     {
         ArgumentNullException.ThrowIfNull(context);
         var expected = context.RequestServices.GetRequiredService<IConfiguration>()[SettingName];
-        var given = context.Request.Headers.TryGetValue(Header, out var header) ? header.ToString()
-            : context.Request.Query.TryGetValue("code", out var code) ? code.ToString() : null;
+        var given = context.Request.Headers.TryGetValue(Header, out var header) ? header.ToString() : null;
         if (string.IsNullOrEmpty(expected) || string.IsNullOrEmpty(given))
         {
             return false;

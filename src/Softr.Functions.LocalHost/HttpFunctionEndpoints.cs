@@ -43,10 +43,15 @@ public static class HttpFunctionEndpoints
         var needsKey = function.AuthLevel != Microsoft.Azure.Functions.Worker.AuthorizationLevel.Anonymous;
         return async context =>
         {
+            // The request's shape first (no key in the URL, admin POSTs as JSON), then the key, as the worker's middleware does after the host's key check.
+            if (Softr.Functions.App.KeyedRequestPolicy.Check(context.Request, function.AuthLevel) is { } problem)
+            {
+                await Softr.Functions.App.WebhookResponses.Problem(problem).ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
+                return;
+            }
             if (needsKey && !FunctionKeys.IsAuthorized(context))
             {
-                var refusal = new ObjectResult(FunctionKeys.Unauthorized()) { StatusCode = StatusCodes.Status401Unauthorized, ContentTypes = { Softr.Functions.App.WebhookResponses.ProblemContentType } };
-                await refusal.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
+                await Softr.Functions.App.WebhookResponses.Problem(FunctionKeys.Unauthorized()).ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
                 return;
             }
             var target = method.IsStatic ? null : ActivatorUtilities.CreateInstance(context.RequestServices, method.DeclaringType!);

@@ -33,13 +33,13 @@ public sealed class OurApiTourTests(RunningSystem system) : IClassFixture<Runnin
             (await system.Host.GetFromJsonAsync<JsonElement>($"/api/manage/events?hook={SystemUnderTest.Hook}")).GetProperty("items").GetArrayLength() > 0,
             TimeSpan.FromSeconds(30)));
         Assert.Equal(HttpStatusCode.OK, (await system.Host.GetAsync($"/api/manage/events/{id}")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await system.Host.PostAsync($"/api/manage/events/{id}/replay?dryRun=true", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await system.Host.PostAsync($"/api/manage/events/{id}/replay?dryRun=true", SystemUnderTest.EmptyJson())).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await system.Host.GetAsync("/api/manage/hooks")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await system.Host.PostAsync($"/api/manage/hooks/{SystemUnderTest.Hook}/dry-run",
             new StringContent(signup, Encoding.UTF8, "application/json"))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await system.Host.GetAsync("/api/manage/dead-letters")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await system.Host.GetAsync("/api/manage/dead-letters/causes")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await system.Host.PostAsync("/api/manage/dead-letters/replay?dryRun=true", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await system.Host.PostAsync("/api/manage/dead-letters/replay?dryRun=true", SystemUnderTest.EmptyJson())).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await system.Host.GetAsync("/api/manage/overview?hours=1")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await system.Host.PostAsync("/api/manage/erase?dryRun=true",
             new StringContent("""{"email":"tour@example.com"}""", Encoding.UTF8, "application/json"))).StatusCode);

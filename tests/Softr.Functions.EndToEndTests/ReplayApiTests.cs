@@ -14,11 +14,11 @@ public sealed class ReplayApiTests(RunningSystem system) : IClassFixture<Running
     public async Task AdminRoutes_NeedTheKey_AndOnlyDeadLettersReplay()
     {
         using var anonymous = await system.Anonymous.GetAsync("/api/manage/dead-letters");
-        using var unknown = await system.Host.PostAsync("/api/manage/events/evt_not_dead/replay", null);
+        using var unknown = await system.Host.PostAsync("/api/manage/events/evt_not_dead/replay", SystemUnderTest.EmptyJson());
         using var badTime = await system.Host.GetAsync("/api/manage/dead-letters?from=yesterday");
         using var badLimit = await system.Host.GetAsync("/api/manage/dead-letters?limit=1001");
         using var badCursor = await system.Host.GetAsync("/api/manage/dead-letters?next=not-a-cursor");
-        using var badReplayLimit = await system.Host.PostAsync("/api/manage/dead-letters/replay?limit=0&dryRun=true", null);
+        using var badReplayLimit = await system.Host.PostAsync("/api/manage/dead-letters/replay?limit=0&dryRun=true", SystemUnderTest.EmptyJson());
         using var eraseAnonymous = await system.Anonymous.PostAsync("/api/manage/erase", JsonContent.Create(new { email = "a@example.com" }));
         using var eraseWithoutEmail = await system.Host.PostAsync("/api/manage/erase", JsonContent.Create(new { name = "a" }));
         using var eraseDryRun = await system.Host.PostAsync("/api/manage/erase?dryRun=true", JsonContent.Create(new { email = "nobody@example.com" }));
@@ -59,8 +59,8 @@ public sealed class ReplayApiTests(RunningSystem system) : IClassFixture<Running
 
         // The cause is fixed; a dry run lists the event, the replay sends it again.
         (await system.Sandbox.DeleteAsync("/sandbox/faults")).EnsureSuccessStatusCode();
-        var dryRun = await (await system.Host.PostAsync("/api/manage/dead-letters/replay?cause=softr-unauthorized&dryRun=true", null)).Content.ReadFromJsonAsync<JsonElement>();
-        var replay = await (await system.Host.PostAsync("/api/manage/dead-letters/replay?cause=softr-unauthorized", null)).Content.ReadFromJsonAsync<JsonElement>();
+        var dryRun = await (await system.Host.PostAsync("/api/manage/dead-letters/replay?cause=softr-unauthorized&dryRun=true", SystemUnderTest.EmptyJson())).Content.ReadFromJsonAsync<JsonElement>();
+        var replay = await (await system.Host.PostAsync("/api/manage/dead-letters/replay?cause=softr-unauthorized", SystemUnderTest.EmptyJson())).Content.ReadFromJsonAsync<JsonElement>();
 
         Assert.Contains(dryRun.GetProperty("items").EnumerateArray(), item => item.GetProperty("eventId").GetString() == id && item.GetProperty("result").GetString() == "would replay");
         Assert.Contains(replay.GetProperty("items").EnumerateArray(), item => item.GetProperty("eventId").GetString() == id && item.GetProperty("result").GetString() == "replayed");

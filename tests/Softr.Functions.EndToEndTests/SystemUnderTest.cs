@@ -207,7 +207,11 @@ public abstract class SystemUnderTest : IAsyncLifetime
     public async Task<IReadOnlyList<JsonElement>> SandboxUsersAsync() =>
         await Sandbox.GetFromJsonAsync<JsonElement[]>("/sandbox/users") ?? [];
 
+    /// <summary>An empty body declared as JSON, as admin POSTs must be (KeyedRequestPolicy).</summary>
+    public static HttpContent EmptyJson() => new StringContent("", System.Text.Encoding.UTF8, "application/json");
+
     /// <summary>Polls until <paramref name="condition"/> holds; the queue is asynchronous by design.</summary>
+
     public static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;

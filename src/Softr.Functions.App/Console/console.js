@@ -38,7 +38,9 @@
     constructor(status, problem) { super(problem?.detail ?? problem?.title ?? `The API answered ${status}.`); this.status = status; }
   }
   async function api(path, options = {}) {
-    const response = await fetch(path, { ...options, headers: { "x-functions-key": sessionStorage.getItem(keyName) ?? "", ...(options.headers ?? {}) } });
+    // Admin POSTs are JSON, an empty body included: the app refuses any other (it is what a cross-site form would send).
+    const json = options.method === "POST" ? { "content-type": "application/json" } : {};
+    const response = await fetch(path, { ...options, headers: { "x-functions-key": sessionStorage.getItem(keyName) ?? "", ...json, ...(options.headers ?? {}) } });
     if (response.status === 401 || response.status === 403) { signOut(); throw new ApiError(response.status, { detail: "The key was refused." }); }
     const body = response.headers.get("content-type")?.includes("json") ? await response.json() : null;
     if (!response.ok) throw new ApiError(response.status, body);

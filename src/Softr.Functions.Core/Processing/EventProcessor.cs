@@ -148,6 +148,8 @@ public sealed partial class EventProcessor(
                 return await DeadLetterAsync(envelope, lease, failure.Cause!, failure.Message, cancellationToken).ConfigureAwait(false);
             case FailureKind.NoBudget:
                 return await DeferAsync(envelope, DeferralReason.Budget, lease, $"waiting for Softr budget: {failure.Message}", cancellationToken).ConfigureAwait(false);
+            case FailureKind.NotConfigured:
+                return await DeferAsync(envelope, DeferralReason.Configuration, lease, $"waiting for configuration: {failure.Message}", cancellationToken).ConfigureAwait(false);
             case FailureKind.Transient when !schedule.MayRetry(envelope):
                 return await DeadLetterAsync(envelope, lease, FailureCauses.RetriesExhausted,
                     $"{envelope.Failures + 1} attempts failed; the last: {failure.Message}", cancellationToken).ConfigureAwait(false);
@@ -173,14 +175,14 @@ public sealed partial class EventProcessor(
     /// <param name="lease">Held when this attempt took the event (a wait for budget); null for a copy that never did.</param>
     private async Task<ProcessingResult> DeferAsync(EventEnvelope envelope, DeferralReason reason, EventLease? lease, string why, CancellationToken cancellationToken)
     {
-        var tag = new KeyValuePair<string, object?>("reason", reason == DeferralReason.Budget ? "budget" : "busy");
+        var tag = new KeyValuePair<string, object?>("reason", reason.ToString().ToLowerInvariant());
         if (schedule.DeferredTooLong(envelope))
         {
             var waited = schedule.DeferredFor(envelope);
             SoftrTelemetry.DeferralsCapped.Add(1, tag, new("hook", envelope.Hook));
             if (lease is not null)
             {
-                return await DeadLetterAsync(envelope, lease, FailureCauses.NoBudget,
+                return await DeadLetterAsync(envelope, lease, reason == DeferralReason.Configuration ? FailureCauses.NotConfigured : FailureCauses.NoBudget,
                     $"deferred {envelope.Deferrals} times over {waited.TotalHours:0.#} h (Processing:MaxDeferral); the last: {why}", cancellationToken).ConfigureAwait(false);
             }
             LogDuplicateDropped(envelope.EventId, envelope.Deferrals, waited.TotalHours);
@@ -226,6 +228,7 @@ public sealed partial class EventProcessor(
     {
         Budget,
         Busy,
+        Configuration,
     }
 
     // AgeSeconds feeds the "events-late" alert (infra/alerts.bicep).

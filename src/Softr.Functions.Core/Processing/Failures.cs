@@ -52,6 +52,12 @@ public static class FailureCauses
     /// </summary>
     public const string NoBudget = "no-budget";
 
+    /// <summary>
+    /// A setting processing needs could not be read for longer than <see cref="ProcessingOptions.MaxDeferral"/>:
+    /// <c>Softr:ApiKey</c> holds a Key Vault reference App Service could not resolve. Fix the reference, then replay.
+    /// </summary>
+    public const string NotConfigured = "not-configured";
+
     /// <summary>The message failed <c>maxDequeueCount</c> times without processing deciding (a crash, an unreadable message).</summary>
     public const string Poison = "poison";
 }
@@ -75,7 +81,13 @@ public enum FailureKind
 
     /// <summary>No Softr budget came in time: try again later without counting an attempt.</summary>
     NoBudget,
+
+    /// <summary>A setting processing needs is not usable yet (an unresolved Key Vault reference): wait without counting an attempt.</summary>
+    NotConfigured,
 }
+
+/// <summary>A setting processing needs cannot be used now; no Softr call was made. The event waits (not counted) until it can.</summary>
+public sealed class NotConfiguredException(string message) : Exception(message);
 
 /// <summary>What kind of failure an exception is, and its cause code when it is permanent.</summary>
 public sealed record Failure(FailureKind Kind, string? Cause, string Message)
@@ -91,6 +103,7 @@ public sealed record Failure(FailureKind Kind, string? Cause, string Message)
         return exception switch
         {
             PermanentFailureException permanent => new(FailureKind.Permanent, permanent.Cause, permanent.Message),
+            NotConfiguredException notConfigured => new(FailureKind.NotConfigured, FailureCauses.NotConfigured, notConfigured.Message),
             SoftrApiException { BudgetUnavailable: true } softr => new(FailureKind.NoBudget, null, softr.Message),
             SoftrApiException { NotActedOn: true } softr => new(FailureKind.Transient, null, softr.Message),
             // A 5xx or a timeout after the call went out: Softr may have acted. Repeat only what is safe to

@@ -29,6 +29,7 @@ public sealed partial class PlanExecutor(
     EventProgressStore progressStore,
     IPayloadStore payloads,
     PersonIndex personIndex,
+    Hosting.SecretSettingsAudit secretSettings,
     TimeProvider time,
     ILogger<PlanExecutor> logger)
 {
@@ -68,6 +69,11 @@ public sealed partial class PlanExecutor(
         }
         var unplanned = evaluation.Automations.Where(outcome => outcome.Status is OutcomeStatus.MissingInput or OutcomeStatus.MappingFailed).ToList();
         var planned = evaluation.Planned.ToList();
+        if (planned.Count > 0 && secretSettings.SoftrApiKeyUnresolved)
+        {
+            // The reference's text is no key: nothing is sent with it, and the event waits until App Service resolves it.
+            throw new NotConfiguredException($"{Hosting.SecretSettingsAudit.SoftrApiKeySetting} holds a Key Vault reference App Service could not resolve");
+        }
         var summary = new StringBuilder();
         StepRecord? lastStep = null;
         foreach (var outcome in planned)

@@ -20,8 +20,15 @@ public sealed class HookDefinition
     /// </summary>
     public List<string> SecretSettings { get; init; } = [];
 
-    /// <summary>For <c>shared-secret</c> hooks: the header that carries the secret (a <c>?token=</c> works too).</summary>
+    /// <summary>For <c>shared-secret</c> hooks: the header that carries the secret.</summary>
     public string SecretHeader { get; set; } = DefaultSecretHeader;
+
+    /// <summary>
+    /// For <c>shared-secret</c> hooks whose sender cannot set a header: also take the secret as
+    /// <c>?token=</c> in the URL. Off by default: a URL is kept in logs (the sender's, proxies', ours),
+    /// browser history and <c>Referer</c> headers, so a secret in it leaks more easily than one in a header.
+    /// </summary>
+    public bool AllowQueryToken { get; set; }
 
     /// <summary>
     /// The schema the payload must satisfy: the built-in <c>signup</c> (<c>{"email", "full_name"}</c>,

@@ -69,6 +69,13 @@ public sealed partial class WebhookIngestor(
 
     private async Task<IngestionResult> IngestCoreAsync(WebhookRequest request, string name, HookDefinition hook, CancellationToken cancellationToken)
     {
+        // Fail closed: a hook whose every secret is unset or an unresolved Key Vault reference takes nothing.
+        var hookSecrets = secrets.For(hook);
+        if (hookSecrets.Count == 0)
+        {
+            LogNoUsableSecret(name);
+            return Reject(name, WebhookProblems.HookUnavailable(name));
+        }
 
         // Bounded read first: signatures are computed over the exact bytes, and nothing is parsed
         // before the sender is authenticated.
@@ -80,7 +87,7 @@ public sealed partial class WebhookIngestor(
 
         var sender = senders.Find(hook.Sender)
             ?? throw new InvalidOperationException($"Hook '{name}' names sender '{hook.Sender}', which start-up validation should have refused.");
-        var check = CheckSender(sender, new WebhookDelivery(request.Headers, request.Method, request.Url, body), hook);
+        var check = CheckSender(sender, new WebhookDelivery(request.Headers, request.Method, request.Url, body), hook, hookSecrets);
         if (!check.IsAuthentic)
         {
             return Reject(name, WebhookProblems.Unauthenticated(name, check.Reason!));
@@ -134,11 +141,11 @@ public sealed partial class WebhookIngestor(
     /// A sender check that throws (a header no scheme expected, a library's surprise) is a refusal, not
     /// a 500: the request has not been authenticated, and an unauthenticated caller gets nothing more.
     /// </summary>
-    private SenderCheck CheckSender(WebhookSender sender, WebhookDelivery delivery, HookDefinition hook)
+    private SenderCheck CheckSender(WebhookSender sender, WebhookDelivery delivery, HookDefinition hook, IReadOnlyList<string> hookSecrets)
     {
         try
         {
-            return sender.Check(delivery, hook, secrets.For(hook), timeProvider.GetUtcNow());
+            return sender.Check(delivery, hook, hookSecrets, timeProvider.GetUtcNow());
         }
         catch (Exception exception) when (exception is ArgumentException or FormatException or OverflowException or InvalidOperationException
             or IndexOutOfRangeException or NullReferenceException)
@@ -153,6 +160,10 @@ public sealed partial class WebhookIngestor(
         JsonElement payload, byte[]? body, CancellationToken cancellationToken)
     {
         var identity = sender.Identify(payload, headers);
+        if (identity.Refusal is { } refusal)
+        {
+            return Reject(hookName, WebhookProblems.Unauthenticated(hookName, refusal));
+        }
         if (identity.SenderEventId?.Length > EventIdentity.MaxLength || identity.EventType?.Length > EventIdentity.MaxLength)
         {
             return Reject(hookName, WebhookProblems.InvalidJson(hookName, $"the event's id or type is longer than {EventIdentity.MaxLength} characters."));
@@ -275,6 +286,9 @@ public sealed partial class WebhookIngestor(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The {Sender} sender check threw; the request was refused as unauthenticated")]
     private partial void LogSenderCheckThrew(Exception exception, string sender);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Hook {Hook} has no usable secret (each of its SecretSettings is unset or an unresolved Key Vault reference); the delivery was refused")]
+    private partial void LogNoUsableSecret(string hook);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ignored an event of type {EventType} on hook {Hook}: the hook does not handle it")]
     private partial void LogIgnored(string hook, string eventType);

@@ -19,6 +19,11 @@ public static class WebhookProblems
     public static ProblemDetails Unauthenticated(string hook, string reason) => Create(
         StatusCodes.Status401Unauthorized, "unauthenticated", "Unauthenticated", reason, hook);
 
+    /// <summary>503: the hook's secrets are not available (an unresolved Key Vault reference, say); it takes nothing until they are. Names no setting.</summary>
+    public static ProblemDetails HookUnavailable(string hook) => Create(
+        StatusCodes.Status503ServiceUnavailable, "hook-unavailable", "Hook unavailable",
+        "This hook cannot check deliveries now (its secret is not available), so it accepted nothing. Retry later.", hook);
+
     public static ProblemDetails BodyTooLarge(string hook, int limit) => Create(
         StatusCodes.Status413PayloadTooLarge, "body-too-large", "Body too large",
         $"The body is larger than this hook's limit of {limit} bytes.", hook);

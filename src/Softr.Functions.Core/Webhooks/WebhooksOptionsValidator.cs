@@ -28,8 +28,11 @@ public sealed class WebhooksOptionsValidator : AbstractValidator<WebhooksOptions
                 .NotEmpty()
                 .WithMessage(entry => $"Hook '{entry.Key}': {Prefix}{entry.Key}:SecretSettings must name at least one app setting that holds the secret.");
             hook.RuleForEach(entry => entry.Value.SecretSettings)
-                .Must(secrets.IsSet)
+                .Must(secrets.IsConfigured)
                 .WithMessage((entry, setting) => $"Hook '{entry.Key}': {Prefix}{entry.Key}:SecretSettings names the app setting '{setting}', which is not set.");
+            hook.RuleForEach(entry => entry.Value.SecretSettings)
+                .Must(setting => !secrets.IsDemoSecretWithRealSoftr(setting))
+                .WithMessage((entry, setting) => $"Hook '{entry.Key}': the app setting '{setting}' holds the local run's documented demo secret, and Softr:ApiKey is not the sandbox's: set a secret of your own (for example `openssl rand -hex 32`).");
             hook.RuleFor(entry => entry.Value)
                 .Must(definition => !string.Equals(definition.Sender, SharedSecretSender.KindName, StringComparison.OrdinalIgnoreCase) || secrets.For(definition).All(secret => secret.Length >= 16))
                 .WithMessage(entry => $"Hook '{entry.Key}': a shared secret must be at least 16 characters (check the app settings named in {Prefix}{entry.Key}:SecretSettings).");

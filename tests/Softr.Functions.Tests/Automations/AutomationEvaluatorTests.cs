@@ -50,7 +50,7 @@ public sealed class AutomationEvaluatorTests
             """{ "Any": [ { "Path": "payload.status", "Equals": "open" }, { "Path": "payload.amount", "LessThan": "100" } ] }""",
             """{ "Action": "user.invite", "Inputs": { "email": "x@y.z" } }""").Evaluate("shop", "order", Event).Automations);
 
-        Assert.Equal("none of: payload.status must equal 'open' (it was 'paid'); payload.amount must be less than 100 (it was '4900')", outcome.Reason);
+        Assert.Equal("none of: payload.status must equal 'open' (it was something else); payload.amount must be less than 100 (it was something else)", outcome.Reason);
     }
 
     [Theory]

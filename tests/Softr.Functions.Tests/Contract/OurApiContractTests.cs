@@ -43,8 +43,9 @@ public sealed class OurApiContractTests
                 var expected = function.AuthLevel switch
                 {
                     AuthorizationLevel.Anonymous => [],
-                    AuthorizationLevel.Function => new[] { "functionKey", "functionKeyQuery" },
-                    AuthorizationLevel.Admin => ["masterKey", "masterKeyQuery"],
+                    // The header only: a key in the URL is refused (KeyedRequestPolicy).
+                    AuthorizationLevel.Function => new[] { "functionKey" },
+                    AuthorizationLevel.Admin => ["masterKey"],
                     _ => throw new InvalidOperationException($"{function.Name}: {function.AuthLevel} is not described"),
                 };
                 Assert.True(expected.SequenceEqual(schemes), $"{method} {function.Route} ({function.AuthLevel}) is documented with [{string.Join(", ", schemes)}]");

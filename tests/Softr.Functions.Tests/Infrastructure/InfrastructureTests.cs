@@ -73,6 +73,20 @@ public sealed partial class InfrastructureTests
         Assert.DoesNotContain(excluded, path => path!.StartsWith("/api/manage", StringComparison.Ordinal) || path.StartsWith("/api/console", StringComparison.Ordinal));
     }
 
+    /// <summary>Issue #23, item 1.7: no FTP, and no basic publishing credentials (FTP or SCM) beside Entra ID.</summary>
+    [Fact]
+    public void TheFunctionApp_TurnsOffFtpAndBasicPublishingCredentials()
+    {
+        var resources = CompiledResources("resources.bicep");
+        var app = resources.Single(resource => resource.GetProperty("type").GetString() == "Microsoft.Web/sites");
+        var policies = resources.Where(resource => resource.GetProperty("type").GetString() == "Microsoft.Web/sites/basicPublishingCredentialsPolicies")
+            .ToDictionary(resource => resource.GetProperty("name").GetString()!.Contains("'ftp'", StringComparison.Ordinal) ? "ftp" : resource.GetProperty("name").GetString()!.Contains("'scm'", StringComparison.Ordinal) ? "scm" : "?",
+                resource => resource.GetProperty("properties").GetProperty("allow").GetBoolean());
+
+        Assert.Equal("Disabled", app.GetProperty("properties").GetProperty("siteConfig").GetProperty("ftpsState").GetString());
+        Assert.Equal(new Dictionary<string, bool> { ["ftp"] = false, ["scm"] = false }, policies);
+    }
+
     [Fact]
     public void StorageTheBicepCreates_IsWhatTheCodeNames()
     {
@@ -82,6 +96,15 @@ public sealed partial class InfrastructureTests
         Assert.Equal(new[] { QueueNames.Events, QueueNames.EventsPoison, QueueNames.EventsPoisonPoison }.Order(StringComparer.Ordinal), Of("queues"));
         Assert.Equal(TableNames.All.Order(StringComparer.Ordinal), Of("tables"));
         Assert.Equal(ContainerNames.All.Order(StringComparer.Ordinal), Of("containers"));
+    }
+
+    private static List<JsonElement> CompiledResources(string file)
+    {
+        var build = Bicep("build", Path.Combine(Infra, file), "--stdout");
+        using var template = JsonDocument.Parse(build.Output);
+        var all = template.RootElement.GetProperty("resources");
+        return all.ValueKind == JsonValueKind.Array ? [.. all.EnumerateArray().Select(resource => resource.Clone())]
+            : [.. all.EnumerateObject().Select(resource => resource.Value.Clone())];
     }
 
     [Fact]

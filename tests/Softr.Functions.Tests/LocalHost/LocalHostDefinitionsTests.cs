@@ -105,8 +105,8 @@ public sealed class LocalHostDefinitionsTests
             .AddJsonFile(Path.Combine(TestPaths.RepositoryRoot, "src", "Softr.Functions.LocalHost", "defaults.json"))
             .Build()
             .AsEnumerable()
-            // Logging, Urls and LocalHost:* (its key) belong to the local host; Core Tools has its own.
-            .Where(setting => setting.Value is not null && !setting.Key.StartsWith("Logging", StringComparison.Ordinal) && setting.Key != "Urls"
+            // Logging, Urls, AllowedHosts and LocalHost:* belong to the local host's Kestrel; Core Tools has its own.
+            .Where(setting => setting.Value is not null && !setting.Key.StartsWith("Logging", StringComparison.Ordinal) && setting.Key is not ("Urls" or "AllowedHosts")
                 && !setting.Key.StartsWith("LocalHost:", StringComparison.Ordinal))
             .ToDictionary(setting => setting.Key, setting => setting.Value);
 

@@ -38,8 +38,12 @@ public sealed class WebhookIngestorTests
     }
 
     [Fact]
-    public async Task Ingest_ASecretAsUrlToken_IsAccepted()
+    public async Task Ingest_ASecretAsUrlToken_IsAccepted_OnAHookThatOptsIn()
     {
+        _builder.MoreHooks["signup"] = new HookDefinition
+        {
+            SecretSettings = { IngestorBuilder.SecretSetting }, SecretHeader = IngestorBuilder.SecretHeader, Schema = HookSchemas.Signup, AllowQueryToken = true,
+        };
         var request = IngestorBuilder.Request(ValidBody, secret: null) with
         {
             Url = new Uri($"https://functions.example.com/api/hooks/signup?token={IngestorBuilder.Secret}"),

@@ -7,6 +7,15 @@ public sealed record EventIdentity(string? SenderEventId, string? EventType)
 {
     public static EventIdentity Unknown { get; } = new(null, null);
 
+    /// <summary>
+    /// Why the delivery is refused although its signature holds: an unsigned header contradicts what the
+    /// signature covers (identity, type and time come only from what it covers). Null for a sound delivery.
+    /// </summary>
+    public string? Refusal { get; init; }
+
+    /// <summary>A delivery whose unsigned parts contradict its signed ones.</summary>
+    public static EventIdentity Refused(string reason) => new(null, null) { Refusal = reason };
+
     /// <summary>The longest sender event id or type kept; longer ones are refused (they are stored, and no sender's ids come near it).</summary>
     public const int MaxLength = 256;
 

@@ -4,7 +4,8 @@ namespace Softr.Functions.Webhooks.Senders;
 
 /// <summary>
 /// Senders that cannot sign (Softr's own "Call API" actions and forms, Zapier, Make, Jotform, plain
-/// HTML forms) prove themselves with a secret: in the hook's header, or as <c>?token=</c> in the URL.
+/// HTML forms) prove themselves with a secret: in the hook's header, or, only on a hook that opts in
+/// (<see cref="HookDefinition.AllowQueryToken"/>), as <c>?token=</c> in the URL.
 /// </summary>
 public sealed class SharedSecretSender : WebhookSender
 {
@@ -24,9 +25,10 @@ public sealed class SharedSecretSender : WebhookSender
     {
         ArgumentNullException.ThrowIfNull(delivery);
         ArgumentNullException.ThrowIfNull(hook);
-        var presented = delivery.Headers(hook.SecretHeader) ?? QueryToken(delivery.Url);
-        return FirstAuthentic(secrets, secret => Signatures.TextEquals(presented, secret),
-            $"The request did not carry a valid secret in the '{hook.SecretHeader}' header or the '{TokenQueryParameter}' query parameter.");
+        var presented = delivery.Headers(hook.SecretHeader) ?? (hook.AllowQueryToken ? QueryToken(delivery.Url) : null);
+        return FirstAuthentic(secrets, secret => Signatures.TextEquals(presented, secret), hook.AllowQueryToken
+            ? $"The request did not carry a valid secret in the '{hook.SecretHeader}' header or the '{TokenQueryParameter}' query parameter."
+            : $"The request did not carry a valid secret in the '{hook.SecretHeader}' header (this hook takes none from the URL).");
     }
 
     private static string? QueryToken(Uri url) =>

@@ -18,11 +18,19 @@ public sealed class StandardWebhooksSender : WebhookSender
 
     public override string Kind => "standard-webhooks";
 
+    /// <summary>
+    /// The id is the one the signature covered: <c>webhook-id</c> when the delivery was checked under the
+    /// standard names, <c>svix-id</c> under Svix's (<see cref="IsSvixBranded"/>, the same choice
+    /// <see cref="Check"/> makes). A header of the other family is not signed and is never read.
+    /// </summary>
     public override EventIdentity Identify(JsonElement payload, Func<string, string?> headers)
     {
         ArgumentNullException.ThrowIfNull(headers);
-        return new(headers("webhook-id") ?? headers("svix-id"), EventIdentity.Read(payload, "type"));
+        return new(headers(IsSvixBranded(headers) ? "svix-id" : "webhook-id"), EventIdentity.Read(payload, "type"));
     }
+
+    /// <summary>Svix's own header names are used only when the delivery carries a <c>svix-signature</c> and no <c>webhook-signature</c>.</summary>
+    private static bool IsSvixBranded(Func<string, string?> headers) => headers("svix-signature") is not null && headers("webhook-signature") is null;
 
     public override SenderCheck Check(WebhookDelivery delivery, HookDefinition hook, IReadOnlyList<string> secrets, DateTimeOffset now)
     {
@@ -35,7 +43,7 @@ public sealed class StandardWebhooksSender : WebhookSender
                 headers[name] = value;
             }
         }
-        var svix = headers.ContainsKey("svix-signature") && !headers.ContainsKey("webhook-signature");
+        var svix = IsSvixBranded(delivery.Headers);
         var payload = Encoding.UTF8.GetString(delivery.Body.Span);
         return FirstAuthentic(secrets, secret => IsValid(secret, svix, payload, headers),
             "The webhook-signature does not match, a webhook-* header is missing, or webhook-timestamp is more than 5 minutes from now.");

@@ -155,12 +155,16 @@ public sealed class SenderTests
     }
 
     [Fact]
-    public void SharedSecret_InTheHeaderOrAsAUrlToken()
+    public void SharedSecret_InTheHeader_OrAsAUrlTokenOnlyWhereTheHookOptsIn()
     {
         var sender = new SharedSecretSender();
+        var optedIn = new HookDefinition { AllowQueryToken = true };
+        SenderCheck InUrl(string token, HookDefinition hook) =>
+            sender.Check(new WebhookDelivery(_ => null, "POST", new Uri($"https://example.com/api/hooks/form?token={token}"), Encoding.UTF8.GetBytes(FormBody)), hook, [Secret], Now);
         Assert.True(Check(sender, FormBody, ("X-Webhook-Secret", Secret)).IsAuthentic);
-        Assert.True(Check(sender, FormBody, new Uri($"https://example.com/api/hooks/form?token={Secret}")).IsAuthentic);
-        Assert.False(Check(sender, FormBody, new Uri("https://example.com/api/hooks/form?token=wrong")).IsAuthentic);
+        Assert.True(InUrl(Secret, optedIn).IsAuthentic);
+        Assert.False(InUrl("wrong", optedIn).IsAuthentic);
+        Assert.False(InUrl(Secret, Hook).IsAuthentic);
         var refused = Check(sender, FormBody, ("X-Webhook-Secret", "wrong"));
         Assert.False(refused.IsAuthentic);
         Assert.DoesNotContain(Secret, refused.Reason, StringComparison.Ordinal);
