@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using Softr.Functions.Automations;
 using Softr.Functions.Events;
 using Softr.Functions.Testing;
+using Softr.Functions.Tests.Webhooks;
 using Softr.Functions.Webhooks;
 using Softr.Functions.Webhooks.Senders;
 
@@ -57,7 +58,7 @@ public class IngestionBenchmarks
         var bare = new AutomationsOptions();
         _bareIngestor = new WebhookIngestor(new FixedOptions(options), new HookSecrets(settings), WebhookSenders.All, new SignupPayloadValidator(),
             new AutomationEvaluator(new AutomationCatalog(Options.Create(bare), Options.Create(options), settings)),
-            new PayloadSchemas(new FixedOptions(options), new PayloadSchemas.Folder(AppContext.BaseDirectory)), new NoQueue(), TimeProvider.System,
+            new PayloadSchemas(new FixedOptions(options), new PayloadSchemas.Folder(AppContext.BaseDirectory)), new NoQueue(), new InMemoryDeliveryClaims(), TimeProvider.System,
             NullLogger<WebhookIngestor>.Instance);
         _evaluator = evaluator;
         _envelope = new EventEnvelope
@@ -66,7 +67,7 @@ public class IngestionBenchmarks
             ReceivedAt = DateTimeOffset.UtcNow, CorrelationId = "evt_benchmark", Payload = JsonDocument.Parse(_body).RootElement.Clone(),
         };
         _ingestor = new WebhookIngestor(new FixedOptions(options), new HookSecrets(settings), WebhookSenders.All, new SignupPayloadValidator(), evaluator,
-            new PayloadSchemas(new FixedOptions(options), new PayloadSchemas.Folder(AppContext.BaseDirectory)), new NoQueue(), TimeProvider.System, NullLogger<WebhookIngestor>.Instance);
+            new PayloadSchemas(new FixedOptions(options), new PayloadSchemas.Folder(AppContext.BaseDirectory)), new NoQueue(), new InMemoryDeliveryClaims(), TimeProvider.System, NullLogger<WebhookIngestor>.Instance);
     }
 
     [Benchmark(Baseline = true, Description = "JsonDocument.Parse of the body")]

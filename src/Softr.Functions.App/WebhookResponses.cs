@@ -12,7 +12,7 @@ public static class WebhookResponses
     public static IActionResult From(IngestionResult result) => result switch
     {
         // 200, not 202: some senders (Lemon Squeezy among them) count only 200 as delivered.
-        IngestionResult.Accepted accepted => new OkObjectResult(new WebhookAccepted(accepted.EventId, "accepted", StatusUrl(accepted.EventId))
+        IngestionResult.Accepted accepted => new OkObjectResult(new WebhookAccepted(accepted.EventId, StatusOf(accepted), StatusUrl(accepted.EventId))
         {
             // 200 all the same (the sender would retry for days): the event is dead-lettered for an operator.
             InvalidInput = accepted.InvalidInput.Count > 0 ? [.. accepted.InvalidInput.Select(error => error.ToString())] : null,
@@ -26,11 +26,14 @@ public static class WebhookResponses
 
     private static WebhookBatchItem Item(IngestionResult result) => result switch
     {
-        IngestionResult.Accepted accepted => new WebhookBatchItem(accepted.EventId, "accepted", StatusUrl(accepted.EventId), null),
+        IngestionResult.Accepted accepted => new WebhookBatchItem(accepted.EventId, StatusOf(accepted), StatusUrl(accepted.EventId), null),
         IngestionResult.Ignored ignored => new WebhookBatchItem(null, "ignored", null, ignored.EventType),
         IngestionResult.Rejected rejected => new WebhookBatchItem(null, "refused", null, null) { Problem = rejected.Problem },
         _ => throw new ArgumentOutOfRangeException(nameof(result), result, "Unknown ingestion result."),
     };
+
+    /// <summary>"duplicate" for a repeat within its hook's window (the id is the event it repeats), else "accepted".</summary>
+    private static string StatusOf(IngestionResult.Accepted accepted) => accepted.Duplicate ? "duplicate" : "accepted";
 
     /// <summary>A problem as its answer: its status, and the problem+json content type.</summary>
     public static ObjectResult Problem(ProblemDetails problem)

@@ -47,6 +47,7 @@ public static class FunctionsCoreServiceCollectionExtensions
         services.AddSingleton<AutomationDryRun>();
 
         services.AddSingleton<IValidator<SignupPayload>, SignupPayloadValidator>();
+        services.AddSingleton<IDeliveryClaims, TableDeliveryClaims>();
         services.AddSingleton<WebhookIngestor>();
         services.AddOptions<ProcessingOptions>().BindConfiguration(ProcessingOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ProcessingOptions>, ProcessingOptionsValidator>();

@@ -22,6 +22,9 @@ public abstract class SystemUnderTest : IAsyncLifetime
 {
     public const string Hook = "e2e";
 
+    /// <summary>A shared-secret hook that creates the user, whose repeated bodies count as one event for two seconds only.</summary>
+    public const string RepeatsHook = "repeats";
+
     /// <summary>A hook whose automation creates the user, then invites them.</summary>
     public const string OnboardHook = "onboard";
     public const string HookSecret = "e2e-hook-secret-0123456789";
@@ -106,6 +109,14 @@ public abstract class SystemUnderTest : IAsyncLifetime
             ["Automations:onboard:Steps:0:Inputs:fullName"] = "{{ payload.full_name }}",
             ["Automations:onboard:Steps:1:Action"] = "user.invite",
             ["Automations:onboard:Steps:1:Inputs:email"] = "{{ steps.user.email }}",
+            // A form-like hook whose repeats count only for two seconds (its DedupeWindow), for RepeatsAtTheDoorTests.
+            [$"Webhooks:Hooks:{RepeatsHook}:SecretSettings:0"] = "E2E_HOOK_SECRET",
+            [$"Webhooks:Hooks:{RepeatsHook}:DedupeWindow"] = "00:00:02",
+            ["Automations:repeats-signup:Hook"] = RepeatsHook,
+            ["Automations:repeats-signup:Steps:0:Id"] = "user",
+            ["Automations:repeats-signup:Steps:0:Action"] = "user.create",
+            ["Automations:repeats-signup:Steps:0:Inputs:email"] = "{{ payload.email }}",
+            ["Automations:repeats-signup:Steps:0:Inputs:fullName"] = "{{ payload.full_name }}",
             ["Automations:e2e-signup:Hook"] = Hook,
             ["Automations:e2e-signup:Steps:0:Id"] = "user",
             ["Automations:e2e-signup:Steps:0:Action"] = "user.create",
@@ -177,7 +188,7 @@ public abstract class SystemUnderTest : IAsyncLifetime
         return Host.SendAsync(request);
     }
 
-    public Task<HttpResponseMessage> PostWebhookAsync(string body, string? secret = HookSecret, string hook = Hook)
+    public Task<HttpResponseMessage> PostWebhookAsync(string body, string? secret = HookSecret, string hook = Hook, string? idempotencyKey = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, $"/api/hooks/{hook}")
         {
@@ -187,7 +198,20 @@ public abstract class SystemUnderTest : IAsyncLifetime
         {
             request.Headers.Add("X-Webhook-Secret", secret);
         }
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
         return Host.SendAsync(request);
+    }
+
+    /// <summary>Deletes a user in the sandbox as Softr's own API would (a test's way of setting the scene).</summary>
+    public async Task DeleteSandboxUserAsync(string email)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Delete, $"/v1/api/users/{Uri.EscapeDataString(email)}");
+        request.Headers.Add("Softr-Api-Key", SoftrApiKey);
+        request.Headers.Add("Softr-Domain", SoftrDomain);
+        (await Sandbox.SendAsync(request)).EnsureSuccessStatusCode();
     }
 
     /// <summary>

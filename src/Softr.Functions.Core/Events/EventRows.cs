@@ -38,6 +38,9 @@ internal static class EventRows
     public const string Cause = "Cause";
     public const string Detail = "Detail";
 
+    /// <summary>How many attempts at the event failed (per event, not per copy of its message: a redelivery does not start again at zero).</summary>
+    public const string Failures = "Failures";
+
     // History and step columns.
     public const string At = nameof(EventHistoryEntry.At);
     private const string Automation = nameof(StepRecord.Automation);
@@ -58,6 +61,7 @@ internal static class EventRows
         [Status] = status.ToString(),
         [ReceivedAt] = envelope.ReceivedAt,
         [UpdatedAt] = now,
+        [Failures] = envelope.Failures,
     };
 
     public static TableEntity History(string eventId, EventStatus status, string? detail, DateTimeOffset now) =>

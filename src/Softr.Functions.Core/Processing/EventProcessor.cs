@@ -97,6 +97,9 @@ public sealed partial class EventProcessor(
             // Another copy of this event is running (a duplicate message): look again once it is likely done.
             return await DeferAsync(envelope, DeferralReason.Busy, lease: null, "another copy of this event is being processed", cancellationToken).ConfigureAwait(false);
         }
+        // Attempts are counted per event: a sender's redelivery, or a copy of the message, starts with the
+        // count the event has, not at zero, so MaxAttempts bounds the event.
+        envelope = envelope with { Failures = Math.Max(envelope.Failures, progress.Failures) };
         var attempt = envelope.Failures + 1;
         if (await progressStore.BeginAttemptAsync(envelope, progress, delivery.MessageId, $"attempt {attempt}", cancellationToken).ConfigureAwait(false) is not { } lease)
         {

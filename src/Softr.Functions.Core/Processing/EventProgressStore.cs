@@ -41,6 +41,9 @@ public sealed record EventProgress(EventStatus? Status, ETag ETag, string? Lease
     /// <summary>What the last status write said (an attempt's start, its failure, its outcome).</summary>
     public string? Detail { get; init; }
 
+    /// <summary>How many attempts at the event failed, whichever copy of its message made them.</summary>
+    public int Failures { get; init; }
+
     public StepRecord? Step(string automation, string stepId) =>
         Steps.FirstOrDefault(step => step.Automation == automation && step.StepId == stepId);
 }
@@ -79,7 +82,11 @@ public sealed class EventProgressStore(TableServiceClient tables, IOptions<Proce
         return summary is null
             ? new EventProgress(null, default, null, null, steps)
             : new EventProgress(EventRows.StatusOf(summary), summary.ETag, NullIfEmpty(summary.GetString(EventRows.LeaseHolder)),
-                summary.GetDateTimeOffset(EventRows.LeaseUntil), steps) { Detail = NullIfEmpty(summary.GetString(EventRows.Detail)) };
+                summary.GetDateTimeOffset(EventRows.LeaseUntil), steps)
+            {
+                Detail = NullIfEmpty(summary.GetString(EventRows.Detail)),
+                Failures = summary.GetInt32(EventRows.Failures) ?? 0,
+            };
     }
 
     /// <summary>

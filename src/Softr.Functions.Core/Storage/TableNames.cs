@@ -26,5 +26,11 @@ public static class TableNames
     /// <summary>The console's activity counts: one row per process per minute, one partition per day, kept two days.</summary>
     public const string Activity = "activity";
 
-    public static IReadOnlyList<string> All { get; } = [Events, DeadLetters, SoftrBudget, KeyLocks, PersonIndex, EventIndex, Activity];
+    /// <summary>
+    /// The door's memory of deliveries from senders without event ids: one row per hook and key (an
+    /// Idempotency-Key, a payload path's value, or the body's hash; hashed), kept for the hook's window.
+    /// </summary>
+    public const string Deliveries = "deliveries";
+
+    public static IReadOnlyList<string> All { get; } = [Events, DeadLetters, SoftrBudget, KeyLocks, PersonIndex, EventIndex, Activity, Deliveries];
 }

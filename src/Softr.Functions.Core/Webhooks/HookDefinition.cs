@@ -52,6 +52,24 @@ public sealed class HookDefinition
     /// </summary>
     public InvalidInputPolicy InvalidInput { get; set; } = InvalidInputPolicy.Default;
 
+    /// <summary>
+    /// For senders without event ids (shared secrets, HTML forms, Zapier and Make steps): a dotted path in
+    /// the payload (<c>submission.id</c>) whose value identifies the event. Repeats within
+    /// <see cref="IdempotencyKeyWindow"/> are the same event. An <c>Idempotency-Key</c> header, where the
+    /// sender's proof covers headers, wins over it.
+    /// </summary>
+    public string? IdempotencyKeyPath { get; set; }
+
+    /// <summary>How long an explicit key (the <c>Idempotency-Key</c> header, or <see cref="IdempotencyKeyPath"/>) names one event.</summary>
+    public TimeSpan IdempotencyKeyWindow { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// For senders without event ids and without an explicit key: how long the exact same body counts as a
+    /// repeat of one delivery (a sender's retries), rather than a new event. After it, the same body is a
+    /// new event: a person who signs up again after their user was deleted is served again.
+    /// </summary>
+    public TimeSpan DedupeWindow { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>The queue the hook's events go to.</summary>
     public string Queue { get; set; } = QueueNames.Events;
 

@@ -20,6 +20,13 @@ public abstract record IngestionResult
         /// queued, and processing dead-letters it with cause <c>invalid-input</c> before any Softr call.
         /// </summary>
         public IReadOnlyList<Automations.InputError> InvalidInput { get; init; } = [];
+
+        /// <summary>
+        /// For a delivery deduplicated on its key or its bytes (senders without event ids): true when it
+        /// repeats one seen within the hook's window, whose id <see cref="EventId"/> is. It is queued again
+        /// under that id, and processing does the event once.
+        /// </summary>
+        public bool Duplicate { get; init; }
     }
 
     /// <summary>Authentic, but of a type the hook does not handle; nothing was queued.</summary>

@@ -25,11 +25,18 @@ public sealed partial class WebhookIngestor(
     AutomationEvaluator evaluator,
     PayloadSchemas schemas,
     IEventQueue queue,
+    IDeliveryClaims claims,
     TimeProvider timeProvider,
     ILogger<WebhookIngestor> logger)
 {
     /// <summary>The event type of deliveries that no sender-specific reading has typed yet.</summary>
     public const string GenericEventType = "webhook";
+
+    /// <summary>The IETF httpapi draft's header: the client's own name for one request, to be done once.</summary>
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    /// <summary>The longest Idempotency-Key taken (the draft suggests keys such as UUIDs; a longer one is refused).</summary>
+    public const int MaxIdempotencyKeyLength = 255;
 
     /// <summary>The event type a delivery is filed under: the sender's own, the hook's schema, or <see cref="GenericEventType"/>.</summary>
     public static string EventTypeOf(HookDefinition hook, EventIdentity identity)
@@ -50,6 +57,7 @@ public sealed partial class WebhookIngestor(
             : Reject(request.Hook, WebhookProblems.UnknownHook(request.Hook));
         var outcome = result switch
         {
+            IngestionResult.Accepted { Duplicate: true } => "duplicate",
             IngestionResult.Accepted => "accepted",
             IngestionResult.Ignored => "ignored",
             IngestionResult.Batch => "batch",
@@ -191,10 +199,17 @@ public sealed partial class WebhookIngestor(
             LogSchemaInvalidAccepted(hookName, schemaErrors.Count);
         }
 
-        // Senders without an event id are deduplicated on the exact bytes they sent (an item of a batch, on its own bytes).
-        var dedupeKey = identity.SenderEventId
-            ?? "sha256:" + Convert.ToHexStringLower(SHA256.HashData(body ?? System.Text.Encoding.UTF8.GetBytes(payload.GetRawText())));
-        var envelope = CreateEnvelope(hookName, hook.Sender, eventType, identity.SenderEventId, dedupeKey, payload);
+        // Senders with event ids are deduplicated on them, for as long as processing keeps the event (D28);
+        // the others on an explicit key or their exact bytes, within a window (DeliveryKey), after the checks.
+        var bodyHash = Convert.ToHexStringLower(SHA256.HashData(body ?? System.Text.Encoding.UTF8.GetBytes(payload.GetRawText())));
+        var deliveryKey = identity.SenderEventId is null ? DeliveryKeyOf(hook, sender, headers, payload, bodyHash) : null;
+        if (deliveryKey is { Source: DeliveryKey.HeaderSource } && headers(IdempotencyKeyHeader)!.Length > MaxIdempotencyKeyLength)
+        {
+            return Reject(hookName, WebhookProblems.InvalidJson(hookName, $"the {IdempotencyKeyHeader} header is longer than {MaxIdempotencyKeyLength} characters."));
+        }
+        // Until a key is claimed, the id is provisional: the checks below do not depend on it.
+        var envelope = CreateEnvelope(hookName, hook.Sender, eventType, identity.SenderEventId,
+            EventIds.ForDelivery(hookName, identity.SenderEventId ?? "sha256:" + bodyHash), payload);
 
         // The hook's automations are evaluated here too (pure, microseconds): an event whose values
         // would break an action's rules is refused now, or marked for dead-lettering, per the hook.
@@ -215,23 +230,57 @@ public sealed partial class WebhookIngestor(
             return Reject(hookName, WebhookProblems.InvalidJson(hookName, "the event cannot be written as JSON: " + exception.Message));
         }
 
-        // One storage operation for an event: the enqueue. There is no claim: the event id is derived
-        // from what identifies the delivery, so a redelivery is queued again under the same id and
-        // answered with it, and processing finds the copy already done (D28). The event's first record
-        // is processing's first write.
+        DeliveryClaim? claim = null;
         try
         {
+            if (deliveryKey is not null)
+            {
+                claim = await claims.ClaimAsync(hookName, deliveryKey, envelope.ReceivedAt, cancellationToken).ConfigureAwait(false);
+                if (claim.Outcome == DeliveryClaimOutcome.KeyReused)
+                {
+                    return Reject(hookName, WebhookProblems.IdempotencyKeyReused(hookName));
+                }
+                envelope = envelope with { EventId = claim.EventId, CorrelationId = claim.EventId };
+            }
+            // The enqueue: for senders with event ids, the door's one storage operation. There is no claim on
+            // their ids: a redelivery is queued again under the same id and answered with it, and processing
+            // finds the copy already done (D28). A repeat within a window is queued again too, under the id it
+            // repeats: if the first delivery's process died before its enqueue, this one carries the event.
             await queue.EnqueueAsync(hook.Queue, envelope, cancellationToken).ConfigureAwait(false);
         }
         catch (EventQueueUnavailableException exception)
         {
             LogStorageFailed(exception, hookName, envelope.EventId);
+            if (claim is { Outcome: DeliveryClaimOutcome.New })
+            {
+                await claims.ReleaseAsync(hookName, deliveryKey!, claim.EventId, CancellationToken.None).ConfigureAwait(false);
+            }
             return Reject(hookName, WebhookProblems.StorageUnavailable(hookName));
         }
 
-        LogAccepted(hookName, envelope.EventId, hook.Queue);
-        return new IngestionResult.Accepted(envelope.EventId) { InvalidInput = invalidInput };
+        var duplicate = claim?.Outcome == DeliveryClaimOutcome.Duplicate;
+        LogAccepted(hookName, envelope.EventId, hook.Queue, duplicate);
+        return new IngestionResult.Accepted(envelope.EventId) { InvalidInput = invalidInput, Duplicate = duplicate };
     }
+
+    /// <summary>
+    /// What a delivery without a sender event id is deduplicated on: the <c>Idempotency-Key</c> header
+    /// (only where the sender's proof covers headers), else the hook's payload path, else the exact bytes.
+    /// </summary>
+    private static DeliveryKey DeliveryKeyOf(HookDefinition hook, WebhookSender sender, Func<string, string?> headers, JsonElement payload, string bodyHash)
+    {
+        if (sender.VouchesForHeaders && headers(IdempotencyKeyHeader) is { Length: > 0 } header)
+        {
+            return new DeliveryKey(DeliveryKey.HeaderSource, Hash(header), bodyHash, hook.IdempotencyKeyWindow);
+        }
+        if (hook.IdempotencyKeyPath is { Length: > 0 } path && EventIdentity.Read(payload, path.Split('.')) is { } value)
+        {
+            return new DeliveryKey(DeliveryKey.PathSource, Hash(value), bodyHash, hook.IdempotencyKeyWindow);
+        }
+        return new DeliveryKey(DeliveryKey.BodySource, bodyHash, bodyHash, hook.DedupeWindow);
+    }
+
+    private static string Hash(string value) => Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(value)));
 
     private async Task<IngestionResult?> ValidateSignupAsync(string hook, JsonElement payload, CancellationToken cancellationToken)
     {
@@ -248,9 +297,8 @@ public sealed partial class WebhookIngestor(
         return validation.IsValid ? null : Reject(hook, WebhookProblems.Invalid(hook, validation));
     }
 
-    private EventEnvelope CreateEnvelope(string hook, string sender, string eventType, string? senderEventId, string dedupeKey, JsonElement payload)
+    private EventEnvelope CreateEnvelope(string hook, string sender, string eventType, string? senderEventId, string eventId, JsonElement payload)
     {
-        var eventId = EventIds.ForDelivery(hook, dedupeKey);
         return new EventEnvelope
         {
             EventId = eventId,
@@ -272,8 +320,8 @@ public sealed partial class WebhookIngestor(
         return new IngestionResult.Rejected(problem);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Accepted event {EventId} on hook {Hook} into queue {Queue}")]
-    private partial void LogAccepted(string hook, string eventId, string queue);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Accepted event {EventId} on hook {Hook} into queue {Queue} (a repeat within the hook's window: {Duplicate})")]
+    private partial void LogAccepted(string hook, string eventId, string queue, bool duplicate);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Refused a delivery on hook {Hook}: {Status} {ProblemType}")]
     private partial void LogRejected(string hook, int? status, string? problemType);

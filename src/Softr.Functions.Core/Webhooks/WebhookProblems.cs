@@ -24,6 +24,11 @@ public static class WebhookProblems
         StatusCodes.Status503ServiceUnavailable, "hook-unavailable", "Hook unavailable",
         "This hook cannot check deliveries now (its secret is not available), so it accepted nothing. Retry later.", hook);
 
+    /// <summary>422: an Idempotency-Key seen before with another body (the IETF draft's answer): a key names one request.</summary>
+    public static ProblemDetails IdempotencyKeyReused(string hook) => Create(
+        StatusCodes.Status422UnprocessableEntity, "idempotency-key-reused", "Idempotency-Key reused",
+        "This Idempotency-Key was used for a request with another body within the hook's window; a key names one request. Use a new key.", hook);
+
     public static ProblemDetails BodyTooLarge(string hook, int limit) => Create(
         StatusCodes.Status413PayloadTooLarge, "body-too-large", "Body too large",
         $"The body is larger than this hook's limit of {limit} bytes.", hook);

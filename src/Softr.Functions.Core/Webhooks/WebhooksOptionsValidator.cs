@@ -52,6 +52,15 @@ public sealed class WebhooksOptionsValidator : AbstractValidator<WebhooksOptions
             hook.RuleFor(entry => entry.Value.MaxBodyBytes)
                 .InclusiveBetween(1, 100 * 1024 * 1024)
                 .WithMessage(entry => $"Hook '{entry.Key}': {Prefix}{entry.Key}:MaxBodyBytes must be between 1 and 104857600.");
+            hook.RuleFor(entry => entry.Value.DedupeWindow)
+                .InclusiveBetween(TimeSpan.FromSeconds(1), TimeSpan.FromDays(7))
+                .WithMessage(entry => $"Hook '{entry.Key}': {Prefix}{entry.Key}:DedupeWindow must be between 1 second and 7 days (a sender's retries of one delivery; longer would swallow genuine repeats).");
+            hook.RuleFor(entry => entry.Value.IdempotencyKeyWindow)
+                .InclusiveBetween(TimeSpan.FromMinutes(1), TimeSpan.FromDays(30))
+                .WithMessage(entry => $"Hook '{entry.Key}': {Prefix}{entry.Key}:IdempotencyKeyWindow must be between 1 minute and 30 days.");
+            hook.RuleFor(entry => entry.Value.IdempotencyKeyPath)
+                .Must(path => path is null || (path.Length <= 256 && path.Split('.').All(segment => segment.Length > 0)))
+                .WithMessage(entry => $"Hook '{entry.Key}': {Prefix}{entry.Key}:IdempotencyKeyPath '{entry.Value.IdempotencyKeyPath}' must be a dotted path into the payload, e.g. 'submission.id'.");
             hook.RuleFor(entry => entry.Value.ToleranceSeconds)
                 .InclusiveBetween(1, 24 * 3600)
                 .WithMessage(entry => $"Hook '{entry.Key}': {Prefix}{entry.Key}:ToleranceSeconds must be between 1 and 86400.");

@@ -29,6 +29,9 @@ internal sealed class IngestorBuilder
 
     public List<EventEnvelope> Enqueued { get; } = [];
 
+    /// <summary>The door's memory of deliveries without event ids (the table store's rules, in memory).</summary>
+    public InMemoryDeliveryClaims Claims { get; } = new();
+
     /// <summary>Automations for the test's hooks, as hooks.json would hold them (the "Automations" section's JSON).</summary>
     public string? AutomationsJson { get; init; }
 
@@ -75,7 +78,7 @@ internal sealed class IngestorBuilder
         var monitor = new StaticOptionsMonitor<WebhooksOptions>(options);
         return new WebhookIngestor(monitor, new HookSecrets(settings), WebhookSenders.All, new SignupPayloadValidator(), Evaluator = new AutomationEvaluator(catalog),
             new PayloadSchemas(monitor, new PayloadSchemas.Folder(TestPaths.RepositoryRoot)),
-            Queue.Object, Time, NullLogger<WebhookIngestor>.Instance);
+            Queue.Object, Claims, Time, NullLogger<WebhookIngestor>.Instance);
     }
 
     public static WebhookRequest Request(

@@ -189,6 +189,9 @@ public sealed class PipedriveSender : WebhookSender
 {
     public override string Kind => "pipedrive";
 
+    /// <summary>Basic credentials only the sender holds vouch for the whole request, headers included.</summary>
+    public override bool VouchesForHeaders => true;
+
     /// <summary>
     /// v2 (<c>meta.version</c> "2.0"): <c>meta.id</c> identifies the notification, <c>meta.entity</c> and
     /// <c>meta.action</c> type it. v1: <c>meta.id</c> is the <em>object's</em> id, shared by every update

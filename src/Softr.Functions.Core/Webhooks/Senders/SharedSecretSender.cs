@@ -18,6 +18,9 @@ public sealed class SharedSecretSender : WebhookSender
     /// <summary>Plain HTML forms and Jotform post forms; Zapier, Make and Softr post JSON.</summary>
     public override bool AcceptsForms => true;
 
+    /// <summary>Whoever holds the secret wrote the whole request: its headers (an <c>Idempotency-Key</c>) are theirs too.</summary>
+    public override bool VouchesForHeaders => true;
+
     /// <summary>A form, a Zapier or Make step, a Softr button: a person sees the answer and can fix the input.</summary>
     public override InvalidInputPolicy InvalidInputDefault => InvalidInputPolicy.Refuse;
 

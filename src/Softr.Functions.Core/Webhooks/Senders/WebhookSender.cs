@@ -33,6 +33,14 @@ public abstract class WebhookSender
     /// </summary>
     public virtual InvalidInputPolicy InvalidInputDefault => InvalidInputPolicy.DeadLetter;
 
+    /// <summary>
+    /// Whether the sender's proof covers the whole request: a secret only the sender holds (a shared secret,
+    /// basic credentials) vouches for every header as much as for the body, so an <c>Idempotency-Key</c>
+    /// header is the sender's own word. A signature vouches only for what it signs, so its senders'
+    /// unsigned headers are never read for identity, type or time.
+    /// </summary>
+    public virtual bool VouchesForHeaders => false;
+
     /// <summary>Whether the sender posts forms (urlencoded or multipart) rather than JSON.</summary>
     public virtual bool AcceptsForms => false;
 
