@@ -7,8 +7,9 @@ using Softr.Functions.Privacy;
 namespace Softr.Functions.App;
 
 /// <summary>
-/// <c>POST /api/manage/erase</c> with <c>{"email": "..."}</c>: erases every event, dead letter and payload
-/// blob holding that person's e-mail, and answers with what it deleted; <c>?dryRun=true</c> lists without
+/// <c>POST /api/manage/erase</c> with <c>{"email": "...", "softr": false}</c>: erases every event, dead letter
+/// and payload blob holding that person's e-mail, leaving tombstones that drop any late copy, and answers with
+/// what it deleted; <c>"softr": true</c> deletes their Softr user too; <c>?dryRun=true</c> lists without
 /// deleting. Admin-level (the master key). The answer to a data-subject request (README, "Data and privacy").
 /// </summary>
 public sealed class EraseFunction(PersonEraser eraser)
@@ -22,22 +23,25 @@ public sealed class EraseFunction(PersonEraser eraser)
     {
         ArgumentNullException.ThrowIfNull(request);
         string? email = null;
+        var deleteSoftrUser = false;
         try
         {
             using var body = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
-            email = body.RootElement.ValueKind == JsonValueKind.Object && body.RootElement.TryGetProperty("email", out var value) && value.ValueKind == JsonValueKind.String
-                ? value.GetString()
-                : null;
+            if (body.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                email = body.RootElement.TryGetProperty("email", out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+                deleteSoftrUser = body.RootElement.TryGetProperty("softr", out var softr) && softr.ValueKind == JsonValueKind.True;
+            }
         }
         catch (JsonException)
         {
             // Answered below.
         }
-        if (string.IsNullOrWhiteSpace(email) || !email.Contains('@', StringComparison.Ordinal))
+        // The one e-mail rule, as the index found the address: what it could not have indexed cannot be erased by it.
+        if (string.IsNullOrWhiteSpace(email) || !EmailAddresses.IsRecognised(email))
         {
             return WebhookResponses.Problem(ApiProblems.EraseNeedsEmail());
         }
-        var dryRun = bool.TryParse(request.Query["dryRun"].ToString(), out var asked) && asked;
-        return new OkObjectResult(await eraser.EraseAsync(email, dryRun, cancellationToken));
+        return new OkObjectResult(await eraser.EraseAsync(email, AdminQuery.IsDryRun(request), cancellationToken, deleteSoftrUser));
     }
 }

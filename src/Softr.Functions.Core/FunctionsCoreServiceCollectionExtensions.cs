@@ -87,10 +87,14 @@ public static class FunctionsCoreServiceCollectionExtensions
         services.AddEventQueue();
         services.AddEventTables();
         services.AddSoftrClient();
-        // Innermost on both Softr clients (the typed clients are named after their interfaces): every try, for the timeline and the 429 share.
+        // Under the resilience pipeline of both Softr clients (the typed clients are named after their interfaces), every try:
+        // the running step's guard (started marks, lease renewal), then, innermost, the record for the timeline and the 429 share.
+        services.AddTransient<StepCallGuardHandler>();
         services.AddTransient<SoftrCallRecorder>();
-        services.AddHttpClient(nameof(Softr.Users.ISoftrUsersClient)).AddHttpMessageHandler<SoftrCallRecorder>();
-        services.AddHttpClient(nameof(Softr.Database.ISoftrDatabaseClient)).AddHttpMessageHandler<SoftrCallRecorder>();
+        foreach (var client in new[] { nameof(Softr.Users.ISoftrUsersClient), nameof(Softr.Database.ISoftrDatabaseClient) })
+        {
+            services.AddHttpClient(client).AddHttpMessageHandler<StepCallGuardHandler>().AddHttpMessageHandler<SoftrCallRecorder>();
+        }
         return services;
     }
 }

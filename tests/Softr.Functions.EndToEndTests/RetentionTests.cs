@@ -76,10 +76,71 @@ public sealed class RetentionTests : IAsyncLifetime
         Assert.Equal(new RetentionReport(0, 0, 0), second);
     }
 
+    /// <summary>Issue #23, item 3.3: retention deleted events but never their rows in the person index.</summary>
+    [Fact]
+    public async Task AnEventsIndexRows_GoWithTheEvent()
+    {
+        var id = await EventAsync("evt_indexed_old", EventStatus.Succeeded, indexed: "old@example.com");
+        var person = await Get<PersonIndex>().KeyOfAsync("old@example.com", CancellationToken.None);
+        Assert.Equal([id], await Get<PersonIndex>().FindAsync(person, CancellationToken.None));
+        _time.Advance(TimeSpan.FromDays(31));
+
+        await Get<RetentionSweeper>().SweepAsync(CancellationToken.None);
+
+        Assert.Empty(await Get<PersonIndex>().FindAsync(person, CancellationToken.None));
+    }
+
+    /// <summary>Issue #23, item 4.4: a dead-lettered event whose letter is still kept is kept too (a replay reads which steps succeeded from it).</summary>
+    [Fact]
+    public async Task ADeadLetteredEventWhoseLetterIsKept_IsNotSwept()
+    {
+        var id = await EventAsync("evt_letter_kept", EventStatus.DeadLettered);
+        _time.Advance(TimeSpan.FromDays(5));
+        await Get<DeadLetterStore>().AddAsync(Letter(id), rawMessage: null, CancellationToken.None);
+        _time.Advance(TimeSpan.FromDays(26)); // the event's last change 31 days ago, its letter 26
+
+        var report = await Get<RetentionSweeper>().SweepAsync(CancellationToken.None);
+
+        Assert.Equal(0, report.Events);
+        Assert.NotEmpty(await RowsAsync(id));
+        Assert.NotNull(await Get<DeadLetterStore>().GetAsync(id, CancellationToken.None));
+    }
+
+    /// <summary>Issue #23, item 3.1: what an erasure leaves is kept while a copy could still arrive (Retention:Tombstones), then goes.</summary>
+    [Fact]
+    public async Task TombstonesAndErasedMarkers_StayForTheirRetention_ThenGo()
+    {
+        var id = await EventAsync("evt_tombstoned", EventStatus.Succeeded, indexed: "tomb@example.com");
+        await Get<PersonEraser>().EraseAsync("tomb@example.com", dryRun: false, CancellationToken.None);
+        _time.Advance(TimeSpan.FromDays(29));
+        var early = await Get<RetentionSweeper>().SweepAsync(CancellationToken.None);
+        _time.Advance(TimeSpan.FromDays(2));
+
+        var late = await Get<RetentionSweeper>().SweepAsync(CancellationToken.None);
+
+        Assert.Equal(0, early.Tombstones);
+        Assert.Equal(2, late.Tombstones); // the event's tombstone and the person's marker
+        Assert.Empty(await RowsAsync(id));
+    }
+
+    /// <summary>Issue #23, item 2.1: the door's claims for senders without event ids go once their window has passed.</summary>
+    [Fact]
+    public async Task DeliveryClaims_GoOnceTheirWindowHasPassed()
+    {
+        var claims = Get<Softr.Functions.Webhooks.IDeliveryClaims>();
+        await claims.ClaimAsync("forms", new Softr.Functions.Webhooks.DeliveryKey("body", "aa", "aa", TimeSpan.FromMinutes(10)), _time.GetUtcNow(), CancellationToken.None);
+        await claims.ClaimAsync("forms", new Softr.Functions.Webhooks.DeliveryKey("header", "bb", "cc", TimeSpan.FromHours(24)), _time.GetUtcNow(), CancellationToken.None);
+        _time.Advance(TimeSpan.FromHours(1));
+
+        var report = await Get<RetentionSweeper>().SweepAsync(CancellationToken.None);
+
+        Assert.Equal(1, report.DeliveryClaims);
+    }
+
     private T Get<T>() where T : notnull => _services.GetRequiredService<T>();
 
     /// <summary>An event as processing leaves it: picked up by an attempt, then (if <paramref name="status"/>) finished with a step.</summary>
-    private async Task<string> EventAsync(string id, EventStatus? status)
+    private async Task<string> EventAsync(string id, EventStatus? status, string? indexed = null)
     {
         var envelope = new EventEnvelope
         {
@@ -87,11 +148,17 @@ public sealed class RetentionTests : IAsyncLifetime
             Payload = JsonSerializer.SerializeToElement(new { email = "old@example.com" }),
         };
         var progress = Get<EventProgressStore>();
-        await progress.BeginAttemptAsync(envelope, await progress.ReadAsync(id, CancellationToken.None), "message-1", "attempt 1", CancellationToken.None);
+        var lease = await progress.BeginAttemptAsync(envelope, await progress.ReadAsync(id, CancellationToken.None), "message-1", "attempt 1", CancellationToken.None);
+        if (indexed is not null)
+        {
+            // As processing's first attempt indexes it, and keeps the people's keys on the event.
+            var (people, _) = await Get<PersonIndex>().IndexAsync(id, JsonSerializer.SerializeToElement(new { email = indexed }), envelope.ReceivedAt, CancellationToken.None);
+            await progress.RenewAsync(lease!, started: null, CancellationToken.None, people);
+        }
         if (status is { } finished)
         {
             var step = new StepRecord("signup", "user", "user.create", StepState.Succeeded, _time.GetUtcNow(), new Dictionary<string, string?> { ["email"] = "old@example.com" });
-            await Get<EventProgressStore>().FinishAttemptAsync(envelope, finished, null, "done", lease: null, CancellationToken.None, step);
+            await Get<EventProgressStore>().FinishAttemptAsync(envelope, finished, null, "done", lease!, CancellationToken.None, step);
         }
         return id;
     }

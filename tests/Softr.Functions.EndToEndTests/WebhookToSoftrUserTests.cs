@@ -58,7 +58,8 @@ public sealed class WebhookToSoftrUserTests(RunningSystem system) : IClassFixtur
         }
 
         Assert.Single(answers.Select(answer => answer.GetProperty("id").GetString()).Distinct());
-        Assert.All(answers, answer => Assert.Equal("accepted", answer.GetProperty("status").GetString()));
+        // A sender without event ids: the same bytes within the hook's window are repeats, and the answer says so.
+        Assert.Equal(["accepted", "duplicate", "duplicate"], answers.Select(answer => answer.GetProperty("status").GetString()));
         Assert.True(await SystemUnderTest.EventuallyAsync(async () => (await system.SandboxUsersAsync())
             .Any(user => user.GetProperty("email").GetString() == "grace@example.com"), Patience));
         Assert.Single(await system.SandboxUsersAsync(), user => user.GetProperty("email").GetString() == "grace@example.com");

@@ -55,6 +55,18 @@ public sealed record SoftrOperation(string Name, SoftrCallKind Kind, RetrySafety
         ListDatabases, ListTables, GetTable, ListRecords, GetRecord, SearchRecords, CreateRecord, UpdateRecord, DeleteRecord,
     ];
 
+    /// <summary>
+    /// The operation a request made by the Softr clients is for; null for any other request. For handlers
+    /// added to the clients' pipelines (see the package README): a handler can tell a call that must not be
+    /// repeated (<see cref="RetrySafety.OnlyIfNotReceived"/>) as it goes on the wire.
+    /// </summary>
+    /// <param name="request">A request on its way through a Softr client's handlers.</param>
+    public static SoftrOperation? Of(HttpRequestMessage request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.Options.TryGetValue(OptionsKey, out var operation) ? operation : null;
+    }
+
     /// <summary>Whether the operation named <paramref name="name"/> (a contract operation id) may be repeated when its outcome is unknown.</summary>
     public static bool IsSafeToRepeat(string name) =>
         All.FirstOrDefault(operation => operation.Name == name)?.RetrySafety != RetrySafety.OnlyIfNotReceived;

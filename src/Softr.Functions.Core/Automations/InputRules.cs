@@ -11,10 +11,7 @@ namespace Softr.Functions.Automations;
 public static class InputRules
 {
     /// <summary>RFC 5321's limit for a whole address.</summary>
-    public const int MaxEmailLength = 254;
-
-    /// <summary>RFC 5321's limit for the part before the '@'.</summary>
-    public const int MaxEmailLocalLength = 64;
+    public const int MaxEmailLength = EmailAddresses.MaxLength;
 
     public const int MaxFullNameLength = 200;
 
@@ -35,7 +32,7 @@ public static class InputRules
     /// after it (international domains allowed, checked through IDNA). No control, format or space
     /// characters anywhere, at most 254 characters.
     /// </summary>
-    public static InputRule Email { get; } = new($"an e-mail address: local@domain.tld, at most {MaxEmailLength} characters, no spaces or control characters; international domains allowed", CheckEmail);
+    public static InputRule Email { get; } = new($"an e-mail address: local@domain.tld, at most {MaxEmailLength} characters, no spaces or control characters; international domains allowed", EmailAddresses.Check);
 
     public static InputRule FullName { get; } = new($"a name: trimmed, 1 to {MaxFullNameLength} characters, no control, invisible or direction-override characters (joiners between letters allowed)", CheckFullName);
 
@@ -54,94 +51,6 @@ public static class InputRules
     public static bool IsTrue(string? text) => text?.Trim().ToUpperInvariant() is "TRUE" or "YES" or "1" or "ON";
 
     private static bool IsFlag(string text) => text.Trim().ToUpperInvariant() is "TRUE" or "YES" or "1" or "ON" or "FALSE" or "NO" or "0" or "OFF" or "";
-
-    private static string? CheckEmail(string value)
-    {
-        if (value.Length == 0)
-        {
-            return "is empty.";
-        }
-        if (value.Length > MaxEmailLength)
-        {
-            return $"is longer than {MaxEmailLength} characters.";
-        }
-        if (FirstForbidden(value, allowSpaces: false, allowLineBreaks: false) is { } forbidden)
-        {
-            return $"contains {forbidden}.";
-        }
-        var at = value.LastIndexOf('@');
-        if (at <= 0 || at == value.Length - 1 || value.IndexOf('@', StringComparison.Ordinal) != at)
-        {
-            return "is not an e-mail address (it needs exactly one '@' with text on both sides).";
-        }
-        var (local, domain) = (value[..at], value[(at + 1)..]);
-        if (local.Length > MaxEmailLocalLength)
-        {
-            return $"has more than {MaxEmailLocalLength} characters before the '@'.";
-        }
-        if (!IsDotAtom(local))
-        {
-            return "is not an e-mail address (the part before the '@' may hold letters, digits and !#$%&'*+/=?^_`{|}~.- only, with no leading, trailing or double dot).";
-        }
-        return CheckDomain(domain);
-    }
-
-    private static bool IsDotAtom(string local)
-    {
-        if (local[0] == '.' || local[^1] == '.' || local.Contains("..", StringComparison.Ordinal))
-        {
-            return false;
-        }
-        foreach (var c in local)
-        {
-            if (!(char.IsAsciiLetterOrDigit(c) || "!#$%&'*+/=?^_`{|}~.-".Contains(c, StringComparison.Ordinal)))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static readonly IdnMapping Idn = new() { UseStd3AsciiRules = true, AllowUnassigned = false };
-
-    private static string? CheckDomain(string domain)
-    {
-        // IDNA only where it is needed: most domains are ASCII already, and the mapping costs microseconds.
-        var ascii = domain;
-        if (!System.Text.Ascii.IsValid(domain))
-        {
-            // IDNA 2008 takes letters, digits and marks only; the platform's mapping is laxer and lets
-            // symbols such as '¥' through (found by the property tests).
-            foreach (var c in domain)
-            {
-                if (!(char.IsLetterOrDigit(c) || c is '-' or '.' || char.GetUnicodeCategory(c) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark))
-                {
-                    return "is not an e-mail address (the domain holds a character no domain name may hold).";
-                }
-            }
-            try
-            {
-                ascii = Idn.GetAscii(domain);
-            }
-            catch (ArgumentException)
-            {
-                return "is not an e-mail address (the domain is not a valid host name).";
-            }
-        }
-        var labels = ascii.Split('.');
-        if (labels.Length < 2 || ascii.Length > 253)
-        {
-            return "is not an e-mail address (the domain needs a dot, as in example.com).";
-        }
-        foreach (var label in labels)
-        {
-            if (label.Length is 0 or > 63 || label[0] == '-' || label[^1] == '-' || !label.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
-            {
-                return "is not an e-mail address (the domain is not a valid host name).";
-            }
-        }
-        return labels[^1].All(char.IsAsciiDigit) ? "is not an e-mail address (the domain ends in a number)." : null;
-    }
 
     private static string? CheckFullName(string value)
     {
@@ -205,7 +114,7 @@ public static class InputRules
         }
         for (var i = 0; i < emails.Length; i++)
         {
-            if (CheckEmail(emails[i]) is { } problem)
+            if (EmailAddresses.Check(emails[i]) is { } problem)
             {
                 return $"address {i + 1} {problem}";
             }
@@ -240,7 +149,7 @@ public static class InputRules
     /// (text that reads differently from what it is), the replacement character (a decoding error that
     /// got through), and, in addresses, spaces and invisible format characters.
     /// </summary>
-    private static string? FirstForbidden(string value, bool allowSpaces, bool allowLineBreaks)
+    internal static string? FirstForbidden(string value, bool allowSpaces, bool allowLineBreaks)
     {
         // The usual value is printable ASCII: settled in one pass without Unicode tables.
         if (IsPrintableAscii(value, allowSpaces))

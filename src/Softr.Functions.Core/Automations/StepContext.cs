@@ -5,11 +5,8 @@ using Softr.Users;
 namespace Softr.Functions.Automations;
 
 /// <summary>
-/// What an action's call may use: the Softr clients, field typing against the table's schema, locks on a
-/// table's key shared by every instance, and the hook to mark an unrepeatable call as started.
+/// What an action's call may use: the Softr clients, field typing against the table's schema, and locks
+/// on a table's key shared by every instance. A call that must not be repeated is marked started by the
+/// step's guard as it goes on the wire (<see cref="StepCallGuard"/>): nothing here for an action to forget.
 /// </summary>
-/// <param name="BeforeUnrepeatableCall">
-/// Awaited just before a call that must not be repeated blindly (an invitation, a plain record create)
-/// goes out, after any reads the step needs first: processing records that the call started.
-/// </param>
-public sealed record StepContext(ISoftrUsersClient Users, ISoftrDatabaseClient Database, RecordFields RecordFields, KeyLocks Locks, Func<Task> BeforeUnrepeatableCall);
+public sealed record StepContext(ISoftrUsersClient Users, ISoftrDatabaseClient Database, RecordFields RecordFields, KeyLocks Locks);

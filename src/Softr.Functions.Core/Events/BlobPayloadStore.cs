@@ -1,3 +1,4 @@
+using Azure;
 using Azure.Storage.Blobs;
 using Softr.Functions.Storage;
 
@@ -29,5 +30,31 @@ public sealed class BlobPayloadStore(BlobServiceClient blobs) : IPayloadStore
     {
         var content = await _container.GetBlobClient(reference).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
         return content.Value.Content;
+    }
+
+    public async Task TouchAsync(string reference, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            // Setting metadata changes the blob's last-modified time, and nothing else of it.
+            await _container.GetBlobClient(reference).SetMetadataAsync(new Dictionary<string, string> { ["deadlettered"] = "true" }, cancellationToken: cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (RequestFailedException gone) when (gone.Status == 404)
+        {
+            // Nothing to keep.
+        }
+    }
+
+    public async Task DeleteAsync(string reference, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await _container.DeleteBlobIfExistsAsync(reference, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException gone) when (gone.Status == 404)
+        {
+            // The container itself is gone: so is the blob.
+        }
     }
 }

@@ -41,6 +41,21 @@ internal static class EventRows
     /// <summary>How many attempts at the event failed (per event, not per copy of its message: a redelivery does not start again at zero).</summary>
     public const string Failures = "Failures";
 
+    /// <summary>
+    /// The keys of the people the event's payload names (<see cref="Privacy.PersonIndex"/>), comma-separated,
+    /// written once they are indexed (empty: none): retention removes those index rows with the event.
+    /// </summary>
+    public const string People = "People";
+
+    /// <summary>On a tombstone: when the person was erased.</summary>
+    public const string ErasedAt = "ErasedAt";
+
+    /// <summary>
+    /// Set by a retention sweep on the summary it is about to delete (conditional on the summary as it read it):
+    /// from then on the event is leaving, and a replay refuses it rather than race the sweep.
+    /// </summary>
+    public const string Sweeping = "Sweeping";
+
     // History and step columns.
     public const string At = nameof(EventHistoryEntry.At);
     private const string Automation = nameof(StepRecord.Automation);
@@ -62,6 +77,22 @@ internal static class EventRows
         [ReceivedAt] = envelope.ReceivedAt,
         [UpdatedAt] = now,
         [Failures] = envelope.Failures,
+    };
+
+    /// <summary>
+    /// What is left of an erased event: its id, hook and type, when, and the erased person's key (an HMAC,
+    /// never the address). It replaces the summary whole, so every column processing wrote (its lease
+    /// included) is gone, and any attempt still holding the event finds out at its next write.
+    /// </summary>
+    public static TableEntity Tombstone(string eventId, string hook, string type, DateTimeOffset receivedAt, string? person, DateTimeOffset now) => new(eventId, SummaryRow)
+    {
+        [Hook] = hook,
+        [Type] = type,
+        [ReceivedAt] = receivedAt,
+        [Status] = nameof(EventStatus.Erased),
+        [UpdatedAt] = now,
+        [ErasedAt] = now,
+        [People] = person ?? "",
     };
 
     public static TableEntity History(string eventId, EventStatus status, string? detail, DateTimeOffset now) =>

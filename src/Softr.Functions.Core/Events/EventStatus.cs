@@ -18,6 +18,13 @@ public enum EventStatus
     Deferred,
 
     DeadLettered,
+
+    /// <summary>
+    /// The person whose data it held was erased: what is left is a tombstone (the id, the hook, the type,
+    /// a keyed hash of the person), kept while a copy of the event could still arrive, so that a late copy
+    /// is dropped before any Softr call instead of bringing the person back.
+    /// </summary>
+    Erased,
 }
 
 /// <summary>An event's status with its history, as <c>GET /api/events/{id}</c> shows it. Never the payload.</summary>

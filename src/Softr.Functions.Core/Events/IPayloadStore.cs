@@ -10,4 +10,14 @@ public interface IPayloadStore
     Task<string> PutAsync(string eventId, BinaryData payload, CancellationToken cancellationToken = default);
 
     Task<BinaryData> GetAsync(string reference, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Marks the payload as changed now, without changing it: payloads are kept by their last change (the
+    /// retention sweep and, in Azure, the container's lifecycle rule), and one whose event is dead-lettered
+    /// must be kept as long as its dead letter, which replays from it. Nothing happens if it is gone.
+    /// </summary>
+    Task TouchAsync(string reference, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes the payload (its event was erased, or dropped as erased); nothing happens if it is gone.</summary>
+    Task DeleteAsync(string reference, CancellationToken cancellationToken = default);
 }

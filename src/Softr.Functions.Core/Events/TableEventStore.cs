@@ -46,6 +46,13 @@ public sealed class TableEventStore(TableServiceClient tables) : IEventLog
         }
         var hook = summary.GetString(EventRows.Hook) ?? "";
         var receivedAt = summary.GetDateTimeOffset(EventRows.ReceivedAt) ?? DateTimeOffset.MinValue;
+        if (EventRows.StatusOf(summary) == EventStatus.Erased)
+        {
+            // A tombstone: nothing of the event is left but that it was erased, and when.
+            var erasedAt = summary.GetDateTimeOffset(EventRows.ErasedAt) ?? receivedAt;
+            return new EventRecord(eventId, hook, summary.GetString(EventRows.Type) ?? "", EventStatus.Erased, receivedAt, erasedAt,
+                [new EventHistoryEntry(erasedAt, EventStatus.Erased, "the data of a person it named was erased")]);
+        }
         // Receipt is not a row of its own: the door writes nothing but the queue message (D28), and the
         // time it was received travels in the envelope into every row processing writes.
         history.Insert(0, new EventHistoryEntry(receivedAt, EventStatus.Accepted, $"received on {hook}, sender and payload checked at the door, queued"));

@@ -1,12 +1,11 @@
 using System.Text.Json.Serialization;
-using Azure;
 using Azure.Data.Tables;
-using Azure.Storage.Blobs;
 using Microsoft.Extensions.Logging;
 using Softr.Functions.Events;
 using Softr.Functions.Processing;
 using Softr.Functions.Storage;
 using Softr.Functions.Telemetry;
+using Softr.Users;
 
 namespace Softr.Functions.Privacy;
 
@@ -16,93 +15,113 @@ public sealed record ErasureReport(
     [property: JsonPropertyName("dryRun")] bool DryRun,
     [property: JsonPropertyName("events")] IReadOnlyList<string> Events,
     [property: JsonPropertyName("deadLetters")] int DeadLetters,
-    [property: JsonPropertyName("payloads")] int Payloads);
+    [property: JsonPropertyName("payloads")] int Payloads)
+{
+    /// <summary>With <c>"softr": true</c>: what became of the person's Softr user (<c>deleted</c>, <c>not found</c>, or why it could not be deleted).</summary>
+    [JsonPropertyName("softrUser")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? SoftrUser { get; init; }
+}
 
 /// <summary>
-/// Erases one person's data, the answer to a data-subject request: every event the person index lists
-/// for the e-mail (the whole partition: status, history, step results), its dead letter and its payload
-/// blob, then the index rows. Found through the index, not a scan. What Softr itself holds is not
-/// touched: erase it in Softr.
+/// Erases one person's data, the answer to a data-subject request. In this order:
+/// <list type="number">
+/// <item>the person is marked erased (<see cref="PersonIndex.MarkErasedAsync"/>): an event naming them that
+/// is still on the queue, and so not indexed yet, is dropped when it comes (it was received before);</item>
+/// <item>every event the person index lists for the address is replaced by a tombstone (its id, hook and
+/// type, and the person's key: no personal data), and its other rows, its dead letter, its payload blob and
+/// its row in the events list are deleted. The tombstone stays while a copy of the event could still arrive
+/// (<see cref="RetentionOptions.Tombstones"/>): a retry waiting on the queue, a sender's redelivery or a
+/// replay finds it and is dropped before any Softr call, instead of bringing the person back;</item>
+/// <item>the index rows go; the marker stays as long as the tombstones.</item>
+/// </list>
+/// With <c>softr</c>, the person's Softr user is deleted too; otherwise what Softr holds is not touched.
 /// </summary>
-public sealed partial class PersonEraser(PersonIndex index, TableServiceClient tables, BlobServiceClient blobs, DeadLetterStore deadLetters, EventIndex eventIndex,
-    ILogger<PersonEraser> logger)
+public sealed partial class PersonEraser(PersonIndex index, TableServiceClient tables, IPayloadStore payloads, DeadLetterStore deadLetters, EventIndex eventIndex,
+    EventProgressStore progressStore, ISoftrUsersClient softrUsers, TimeProvider time, ILogger<PersonEraser> logger)
 {
-    public async Task<ErasureReport> EraseAsync(string email, bool dryRun, CancellationToken cancellationToken)
+    private readonly ReadyTable _events = new(tables, TableNames.Events);
+
+    public async Task<ErasureReport> EraseAsync(string email, bool dryRun, CancellationToken cancellationToken, bool deleteSoftrUser = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(email);
-        var events = await index.FindAsync(email, cancellationToken).ConfigureAwait(false);
-        var letters = 0;
-        var payloads = 0;
-        var table = tables.GetTableClient(TableNames.Events);
-        var container = blobs.GetBlobContainerClient(ContainerNames.Payloads);
-        foreach (var eventId in events)
+        var person = await index.KeyOfAsync(email, cancellationToken).ConfigureAwait(false);
+        if (!dryRun)
         {
-            var letter = await deadLetters.GetAsync(eventId, cancellationToken).ConfigureAwait(false);
-            var blob = container.GetBlobClient($"{eventId}.json");
-            var hasBlob = await ExistsAsync(blob, cancellationToken).ConfigureAwait(false);
+            // Before the lookup: an event indexed from now on sees the marker; one indexed before is found below.
+            await index.MarkErasedAsync(person, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        }
+        var ids = await index.FindAsync(person, cancellationToken).ConfigureAwait(false);
+        var letters = 0;
+        var blobs = 0;
+        await _events.GetAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var id in ids)
+        {
+            var letter = await deadLetters.GetAsync(id, cancellationToken).ConfigureAwait(false);
+            var blob = BlobPayloadStore.NameOf(id);
+            var hasBlob = letter?.Envelope?.PayloadReference is not null || await HasPayloadAsync(id, cancellationToken).ConfigureAwait(false);
             letters += letter is null ? 0 : 1;
-            payloads += hasBlob ? 1 : 0;
+            blobs += hasBlob ? 1 : 0;
             if (dryRun)
             {
                 continue;
             }
+            var summary = await _events.Client.GetEntityIfExistsAsync<TableEntity>(id, EventRows.SummaryRow, [EventRows.ReceivedAt, EventRows.Hook, EventRows.Type],
+                cancellationToken).ConfigureAwait(false);
+            if (summary.HasValue)
+            {
+                var receivedAt = summary.Value!.GetDateTimeOffset(EventRows.ReceivedAt) ?? DateTimeOffset.MinValue;
+                // The tombstone first: from here no attempt can write to the event, nor bring a row back.
+                await progressStore.TombstoneAsync(id, summary.Value.GetString(EventRows.Hook) ?? "", summary.Value.GetString(EventRows.Type) ?? "", receivedAt, person,
+                    lease: null, cancellationToken).ConfigureAwait(false);
+                await eventIndex.RemoveAsync(id, receivedAt, cancellationToken).ConfigureAwait(false);
+            }
             if (letter is not null)
             {
-                await deadLetters.RemoveAsync(eventId, ETag.All, cancellationToken).ConfigureAwait(false);
+                await deadLetters.RemoveAsync(id, Azure.ETag.All, cancellationToken).ConfigureAwait(false);
             }
-            if (hasBlob)
-            {
-                await blob.DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
-            var summary = await table.GetEntityIfExistsAsync<TableEntity>(eventId, EventRows.SummaryRow, [EventRows.ReceivedAt], cancellationToken).ConfigureAwait(false);
-            if (summary.HasValue && summary.Value!.GetDateTimeOffset(EventRows.ReceivedAt) is { } receivedAt)
-            {
-                await eventIndex.RemoveAsync(eventId, receivedAt, cancellationToken).ConfigureAwait(false);
-            }
-            await DeletePartitionAsync(table, eventId, cancellationToken).ConfigureAwait(false);
+            await payloads.DeleteAsync(blob, cancellationToken).ConfigureAwait(false);
         }
+        string? softrUser = null;
         if (!dryRun)
         {
-            await index.ForgetAsync(email, events, cancellationToken).ConfigureAwait(false);
-            LogErased(events.Count, LogText.MaskEmails(email));
-        }
-        return new ErasureReport(LogText.MaskEmails(email), dryRun, events, letters, payloads);
-    }
-
-    private static async Task DeletePartitionAsync(TableClient table, string eventId, CancellationToken cancellationToken)
-    {
-        var rows = new List<TableEntity>();
-        try
-        {
-            await foreach (var row in table.QueryAsync<TableEntity>(entity => entity.PartitionKey == eventId, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken)
-                .ConfigureAwait(false))
+            await index.ForgetAsync([person], ids, cancellationToken).ConfigureAwait(false);
+            if (deleteSoftrUser)
             {
-                rows.Add(row);
+                softrUser = await DeleteSoftrUserAsync(email.Trim(), cancellationToken).ConfigureAwait(false);
             }
+            SoftrTelemetry.Erasures.Add(1);
+            LogErased(ids.Count, LogText.MaskEmails(email));
         }
-        catch (RequestFailedException missing) when (missing.Status == 404)
-        {
-            return;
-        }
-        foreach (var batch in rows.Chunk(100))
-        {
-            await table.SubmitTransactionAsync(batch.Select(row => new TableTransactionAction(TableTransactionActionType.Delete, row, ETag.All)), cancellationToken)
-                .ConfigureAwait(false);
-        }
+        return new ErasureReport(LogText.MaskEmails(email), dryRun, ids, letters, blobs) { SoftrUser = softrUser };
     }
 
-    private static async Task<bool> ExistsAsync(BlobClient blob, CancellationToken cancellationToken)
+    private async Task<string> DeleteSoftrUserAsync(string email, CancellationToken cancellationToken)
     {
         try
         {
-            return await blob.ExistsAsync(cancellationToken).ConfigureAwait(false);
+            return await softrUsers.DeleteUserAsync(email, cancellationToken).ConfigureAwait(false) == DeleteUserOutcome.Deleted ? "deleted" : "not found";
         }
-        catch (RequestFailedException missing) when (missing.Status == 404)
+        catch (SoftrApiException failed)
+        {
+            // Our data is erased all the same; the answer says what to do about Softr's.
+            return $"not deleted: Softr answered {(failed.StatusCode is { } status ? ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture) : "nothing")}; delete the user in Softr";
+        }
+    }
+
+    private async Task<bool> HasPayloadAsync(string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            _ = await payloads.GetAsync(BlobPayloadStore.NameOf(id), cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Azure.RequestFailedException missing) when (missing.Status == 404)
         {
             return false;
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Erased {Events} events holding {Email}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Erased {Events} events holding {Email}; their tombstones drop any copy that still comes")]
     private partial void LogErased(int events, string email);
 }

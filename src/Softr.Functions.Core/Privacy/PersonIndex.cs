@@ -1,72 +1,141 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Logging;
 using Softr.Functions.Storage;
 
 namespace Softr.Functions.Privacy;
 
 /// <summary>
-/// Which events hold which person's e-mail, so that an erase request finds them without a scan. When an
-/// event is processed, every e-mail address in its payload is indexed: one row per address and event,
-/// keyed by an HMAC-SHA256 of the address (lower-cased) under a key of the app's own. The index holds no
-/// address, and without the key a guess cannot be checked against it. The key is random, made once, and
-/// kept in blob storage encrypted with Data Protection (so, in Azure, behind Key Vault).
+/// Which events hold which person's e-mail, so that an erase request finds them without a scan, and which
+/// people were erased when, so that an event still on the queue at the time is dropped when it comes.
+/// <list type="bullet">
+/// <item>an <b>index row</b> per address and event: partition = the person's key, row = the event id. An
+/// event is indexed once, on the attempt that first runs it, with every address in its payload
+/// (<see cref="EmailAddresses.FindIn"/>: the one e-mail rule, international addresses included);</item>
+/// <item>an <b>erased marker</b> per erased person: the same partition, row <see cref="ErasedRow"/>, with
+/// when. It is written before an erasure looks the person's events up, and an event is indexed before it
+/// looks for markers, so of an erasure and a first attempt running at once, one always sees the other.</item>
+/// </list>
+/// A person's key is an HMAC-SHA256 of the address in its normal form (<see cref="EmailAddresses.Normalize"/>)
+/// under a key of the app's own: the table holds no address, and without the key a guess cannot be checked
+/// against it. The key is random, made once, and kept in blob storage encrypted with Data Protection (so,
+/// in Azure, behind Key Vault).
 /// </summary>
-public sealed partial class PersonIndex(TableServiceClient tables, BlobServiceClient blobs, IDataProtectionProvider protection)
+public sealed partial class PersonIndex(TableServiceClient tables, BlobServiceClient blobs, IDataProtectionProvider protection, ILogger<PersonIndex> logger)
 {
+    /// <summary>The erased marker's row key: after every event id ("evt_...", "unreadable-..."), so a person's events read first.</summary>
+    public const string ErasedRow = "~erased";
+
+    private const string ErasedAtColumn = "ErasedAt";
     private const string KeyBlob = "person-index-key";
     private readonly ReadyTable _ready = new(tables, TableNames.PersonIndex);
     private readonly IDataProtector _protector = protection.CreateProtector("Softr.Functions.PersonIndex.v1");
     private byte[]? _key;
 
-    /// <summary>Indexes every e-mail address in <paramref name="payload"/> as held by <paramref name="eventId"/>.</summary>
-    public async Task IndexAsync(string eventId, JsonElement payload, CancellationToken cancellationToken)
+    /// <summary>
+    /// Indexes every address in <paramref name="payload"/> as held by <paramref name="eventId"/>, then says
+    /// whether one of them was erased at or after <paramref name="receivedAt"/>: the event came in before an
+    /// erasure that could not see it (it was still on the queue), and must be dropped, not run.
+    /// </summary>
+    /// <returns>The people's keys (for the event's summary, so retention can remove these rows), and the one erased since, if any.</returns>
+    public async Task<(IReadOnlyList<string> People, string? ErasedSinceReceipt)> IndexAsync(string eventId, JsonElement payload, DateTimeOffset receivedAt,
+        CancellationToken cancellationToken)
     {
-        var emails = EmailsIn(payload);
-        if (emails.Count == 0)
+        var people = await KeysAsync(EmailsIn(payload), cancellationToken).ConfigureAwait(false);
+        if (people.Count == 0)
         {
-            return;
+            return (people, null);
         }
+        foreach (var person in people)
+        {
+            await _ready.Client.UpsertEntityAsync(new TableEntity(person, eventId), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        }
+        // After the index rows, never before: see the class's remarks.
+        foreach (var person in people)
+        {
+            if (await ErasedAtAsync(person, cancellationToken).ConfigureAwait(false) is { } erasedAt && erasedAt >= receivedAt)
+            {
+                return (people, person);
+            }
+        }
+        return (people, null);
+    }
+
+    /// <summary>Indexes the addresses in any text (a message that is not a readable event, kept as a dead letter) as held by <paramref name="id"/>.</summary>
+    public async Task<IReadOnlyList<string>> IndexTextAsync(string id, string text, CancellationToken cancellationToken)
+    {
+        var people = await KeysAsync(EmailAddresses.FindIn(text), cancellationToken).ConfigureAwait(false);
+        foreach (var person in people)
+        {
+            await _ready.Client.UpsertEntityAsync(new TableEntity(person, id), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        }
+        return people;
+    }
+
+    /// <summary>The person's key: an HMAC of the address's normal form, under the app's own key. Holds no address.</summary>
+    public async Task<string> KeyOfAsync(string email, CancellationToken cancellationToken) =>
+        Hash(await KeyAsync(cancellationToken).ConfigureAwait(false), EmailAddresses.Normalize(email));
+
+    /// <summary>Marks the person erased now; written before their events are looked up.</summary>
+    public async Task MarkErasedAsync(string person, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         await _ready.GetAsync(cancellationToken).ConfigureAwait(false);
-        var key = await KeyAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var email in emails)
-        {
-            await _ready.Client.UpsertEntityAsync(new TableEntity(Hash(key, email), eventId), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-        }
+        await _ready.Client.UpsertEntityAsync(new TableEntity(person, ErasedRow) { [ErasedAtColumn] = now }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The events indexed as holding <paramref name="email"/>.</summary>
-    public async Task<IReadOnlyList<string>> FindAsync(string email, CancellationToken cancellationToken)
+    /// <summary>The ids indexed as holding the person's address (events, and unreadable messages kept as dead letters).</summary>
+    public async Task<IReadOnlyList<string>> FindAsync(string person, CancellationToken cancellationToken)
     {
         await _ready.GetAsync(cancellationToken).ConfigureAwait(false);
-        var partition = Hash(await KeyAsync(cancellationToken).ConfigureAwait(false), email);
-        var events = new List<string>();
-        await foreach (var row in _ready.Client.QueryAsync<TableEntity>(entity => entity.PartitionKey == partition, select: ["RowKey"], cancellationToken: cancellationToken)
-            .ConfigureAwait(false))
+        var ids = new List<string>();
+        await foreach (var row in _ready.Client.QueryAsync<TableEntity>(entity => entity.PartitionKey == person && entity.RowKey != ErasedRow, select: ["RowKey"],
+            cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            events.Add(row.RowKey);
+            ids.Add(row.RowKey);
         }
-        return events;
+        return ids;
     }
 
-    /// <summary>Removes <paramref name="email"/>'s index rows.</summary>
-    public async Task ForgetAsync(string email, IEnumerable<string> eventIds, CancellationToken cancellationToken)
+    /// <summary>Removes the index rows of <paramref name="ids"/> for each of <paramref name="people"/> (an erasure, a retention sweep); markers stay.</summary>
+    public async Task ForgetAsync(IEnumerable<string> people, IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
     {
-        var partition = Hash(await KeyAsync(cancellationToken).ConfigureAwait(false), email);
-        foreach (var batch in eventIds.Chunk(100))
+        ArgumentNullException.ThrowIfNull(people);
+        ArgumentNullException.ThrowIfNull(ids);
+        await _ready.GetAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var person in people)
         {
-            await _ready.Client.SubmitTransactionAsync(batch.Select(id => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, id), ETag.All)),
-                cancellationToken).ConfigureAwait(false);
+            // One by one rather than in a transaction: a row already gone must not fail the others.
+            foreach (var id in ids.Where(id => id != ErasedRow))
+            {
+                await DeleteIfThereAsync(person, id, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
-    /// <summary>Every e-mail address in the payload's strings, lower-cased, once each.</summary>
+    /// <summary>Removes erased markers older than <paramref name="cutoff"/>: by then no copy of an event received before the erasure can still arrive.</summary>
+    public async Task<int> RemoveMarkersOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        await _ready.GetAsync(cancellationToken).ConfigureAwait(false);
+        var old = new List<string>();
+        await foreach (var row in _ready.Client.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {ErasedRow} and ErasedAt lt {cutoff}"),
+            select: ["PartitionKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            old.Add(row.PartitionKey);
+        }
+        foreach (var person in old)
+        {
+            await DeleteIfThereAsync(person, ErasedRow, cancellationToken).ConfigureAwait(false);
+        }
+        return old.Count;
+    }
+
+    /// <summary>Every e-mail address in the payload's strings, in normal form, once each.</summary>
     internal static IReadOnlySet<string> EmailsIn(JsonElement payload)
     {
         var found = new HashSet<string>(StringComparer.Ordinal);
@@ -87,10 +156,7 @@ public sealed partial class PersonIndex(TableServiceClient tables, BlobServiceCl
                     }
                     break;
                 case JsonValueKind.String when element.GetString() is { } text && text.Contains('@', StringComparison.Ordinal):
-                    foreach (Match match in Email().Matches(text))
-                    {
-                        found.Add(match.Value.ToLowerInvariant());
-                    }
+                    found.UnionWith(EmailAddresses.FindIn(text));
                     break;
             }
         }
@@ -98,8 +164,37 @@ public sealed partial class PersonIndex(TableServiceClient tables, BlobServiceCl
         return found;
     }
 
-    private static string Hash(byte[] key, string email) =>
-        Convert.ToHexString(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(email.Trim().ToLowerInvariant())));
+    private async Task<IReadOnlyList<string>> KeysAsync(IReadOnlySet<string> emails, CancellationToken cancellationToken)
+    {
+        if (emails.Count == 0)
+        {
+            return [];
+        }
+        await _ready.GetAsync(cancellationToken).ConfigureAwait(false);
+        var key = await KeyAsync(cancellationToken).ConfigureAwait(false);
+        return [.. emails.Select(email => Hash(key, email)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+    }
+
+    private async Task<DateTimeOffset?> ErasedAtAsync(string person, CancellationToken cancellationToken)
+    {
+        var marker = await _ready.Client.GetEntityIfExistsAsync<TableEntity>(person, ErasedRow, [ErasedAtColumn], cancellationToken).ConfigureAwait(false);
+        return marker.HasValue ? marker.Value!.GetDateTimeOffset(ErasedAtColumn) : null;
+    }
+
+    private async Task DeleteIfThereAsync(string person, string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _ready.Client.DeleteEntityAsync(person, id, ETag.All, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException gone) when (gone.Status == 404)
+        {
+            // Already removed.
+        }
+    }
+
+    private static string Hash(byte[] key, string normalizedEmail) =>
+        Convert.ToHexString(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(normalizedEmail)));
 
     /// <summary>The HMAC key: read once per process; made (and stored, only if none is there yet) on first use.</summary>
     private async Task<byte[]> KeyAsync(CancellationToken cancellationToken)
@@ -122,10 +217,33 @@ public sealed partial class PersonIndex(TableServiceClient tables, BlobServiceCl
         {
             // Made before: use it.
         }
-        var stored = (await blob.DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value.Content;
-        return _key = _protector.Unprotect(stored.ToArray());
+        var stored = (await blob.DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value;
+        try
+        {
+            return _key = _protector.Unprotect(stored.Content.ToArray());
+        }
+        catch (CryptographicException lost)
+        {
+            // The key ring that protected the key is gone (its blobs deleted, Key Vault's wrapping secret removed). Nothing
+            // can open the old key again: a new one keeps indexing and erasure working from now on, and the people indexed
+            // under the old one can no longer be found (their events still go with retention). Said loudly, once.
+            LogKeyLost(lost);
+            var fresh = _protector.Protect(RandomNumberGenerator.GetBytes(32));
+            try
+            {
+                await blob.UploadAsync(BinaryData.FromBytes(fresh), new BlobUploadOptions { Conditions = new BlobRequestConditions { IfMatch = stored.Details.ETag } },
+                    cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestFailedException replaced) when (replaced.Status is 409 or 412)
+            {
+                // Another instance replaced it first: use theirs.
+                _key = null;
+                return await KeyAsync(cancellationToken).ConfigureAwait(false);
+            }
+            return _key = _protector.Unprotect(fresh);
+        }
     }
 
-    [GeneratedRegex(@"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}", RegexOptions.None, matchTimeoutMilliseconds: 100)]
-    private static partial Regex Email();
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The person index's key could not be opened (the Data Protection key ring lost its key); a new key was made. People indexed before cannot be found by an erase request any more: see the runbook, 'Lost key ring'")]
+    private partial void LogKeyLost(Exception exception);
 }

@@ -45,7 +45,8 @@ public static class PrivacyServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<RetentionOptions>, RetentionOptionsValidator>();
         services.AddSingleton<RetentionSweeper>();
         services.AddSingleton<PersonIndex>();
-        services.AddSingleton<PersonEraser>();
+        // Transient: it holds the typed Softr users client (for "softr": true), whose handlers the HTTP client factory rotates.
+        services.AddTransient<PersonEraser>();
         return services;
     }
 }

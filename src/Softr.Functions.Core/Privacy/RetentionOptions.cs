@@ -17,6 +17,16 @@ public sealed class RetentionOptions
     /// <summary>A dead letter, with its payload, counted from when it was dead-lettered.</summary>
     public TimeSpan DeadLetters { get; set; } = TimeSpan.FromDays(30);
 
-    /// <summary>Payload blobs (claim checks for large payloads), counted from when they were written; at least as long as dead letters, which replay from them.</summary>
+    /// <summary>
+    /// Payload blobs (claim checks for large payloads), counted from their last change (a dead letter touches
+    /// its event's blob, so it is kept as long as the letter); at least as long as dead letters, which replay from them.
+    /// </summary>
     public TimeSpan Payloads { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// What an erasure leaves (each erased event's tombstone, and the person's erased marker), counted from the
+    /// erasure: as long as a copy of an erased event could still arrive (a sender retrying for days, a retry or a
+    /// deferral waiting on the queue, a replay), so that it is dropped rather than bringing the person back.
+    /// </summary>
+    public TimeSpan Tombstones { get; set; } = TimeSpan.FromDays(30);
 }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Softr.Functions.Events;
 using Softr.Functions.Processing;
 using Softr.Functions.Storage;
+using Softr.Functions.Webhooks;
 
 namespace Softr.Functions.Privacy;
 
@@ -19,16 +20,27 @@ public sealed record RetentionReport(
     /// <summary>The console's activity rows (per process per minute), kept <see cref="Operations.ActivityStore.Kept"/> whatever the settings: they name no one.</summary>
     [JsonPropertyName("activityRows")]
     public int ActivityRows { get; init; }
+
+    /// <summary>Tombstones of erased events, and erased markers, past <see cref="RetentionOptions.Tombstones"/>.</summary>
+    [JsonPropertyName("tombstones")]
+    public int Tombstones { get; init; }
+
+    /// <summary>The door's delivery claims past their window (<see cref="TableDeliveryClaims"/>).</summary>
+    [JsonPropertyName("deliveryClaims")]
+    public int DeliveryClaims { get; init; }
 }
 
 /// <summary>
-/// Deletes what is older than <see cref="RetentionOptions"/> says: finished events (every row of their
-/// partition), dead letters (by their time index, a key range), and payload blobs. Run daily by the
-/// function app's timer, and by the local host. Unfinished events are kept whatever their age: they are
-/// still someone's work. A sweep that stops half-way leaves only whole events behind, and the next one
-/// goes on.
+/// Deletes what is older than <see cref="RetentionOptions"/> says: dead letters (by their time index, a
+/// key range) first, then finished events (every row of their partition, their index rows and their row in
+/// the events list), tombstones, payload blobs and the door's expired delivery claims. Unfinished events
+/// are kept whatever their age: they are still someone's work. A dead-lettered event whose letter is still
+/// kept is kept too (a replay reads which steps succeeded from it). An event is taken first, by marking its
+/// summary conditional on the summary the sweep read, so a replay that got there first keeps it and one that
+/// comes after refuses it. A sweep that stops half-way leaves only whole events behind, and the next one
+/// goes on. Run daily by the function app's timer, and by the local host.
 /// </summary>
-public sealed partial class RetentionSweeper(TableServiceClient tables, BlobServiceClient blobs, DeadLetterStore deadLetters, EventIndex index,
+public sealed partial class RetentionSweeper(TableServiceClient tables, BlobServiceClient blobs, DeadLetterStore deadLetters, EventIndex index, PersonIndex people,
     Operations.ActivityStore activity, IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionSweeper> logger)
 {
     private const int MaxTransaction = 100;
@@ -37,42 +49,71 @@ public sealed partial class RetentionSweeper(TableServiceClient tables, BlobServ
     {
         var now = time.GetUtcNow();
         var settings = options.Value;
+        // Dead letters first: an event is not swept while its dead letter is kept.
+        var letters = await deadLetters.RemoveOlderThanAsync(now - settings.DeadLetters, cancellationToken).ConfigureAwait(false);
+        foreach (var (id, named) in letters.Where(letter => letter.People.Count > 0))
+        {
+            await people.ForgetAsync(named, [id], cancellationToken).ConfigureAwait(false);
+        }
         var report = new RetentionReport(
-            await SweepEventsAsync(now - settings.Events, cancellationToken).ConfigureAwait(false),
-            await deadLetters.RemoveOlderThanAsync(now - settings.DeadLetters, cancellationToken).ConfigureAwait(false),
+            await SweepEventsAsync(now - settings.Events, [EventStatus.Succeeded, EventStatus.DeadLettered], cancellationToken).ConfigureAwait(false),
+            letters.Count,
             await SweepPayloadsAsync(now - settings.Payloads, cancellationToken).ConfigureAwait(false))
         {
+            Tombstones = await SweepEventsAsync(now - settings.Tombstones, [EventStatus.Erased], cancellationToken).ConfigureAwait(false)
+                + await people.RemoveMarkersOlderThanAsync(now - settings.Tombstones, cancellationToken).ConfigureAwait(false),
+            DeliveryClaims = await SweepDeliveryClaimsAsync(now, cancellationToken).ConfigureAwait(false),
             ActivityRows = await activity.RemoveOlderThanAsync(now - Operations.ActivityStore.Kept, cancellationToken).ConfigureAwait(false),
         };
-        LogSwept(report.Events, report.DeadLetters, report.Payloads);
+        LogSwept(report.Events, report.DeadLetters, report.Payloads, report.Tombstones);
         return report;
     }
 
-    private async Task<int> SweepEventsAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    private async Task<int> SweepEventsAsync(DateTimeOffset cutoff, EventStatus[] statuses, CancellationToken cancellationToken)
     {
         var table = tables.GetTableClient(TableNames.Events);
-        // Summary rows only (the service filters), finished and unchanged since the cutoff.
+        // Summary rows only (the service filters), in one of the statuses and unchanged since the cutoff.
         // Column names are part of the filter's text, values are escaped by CreateQueryFilter.
         var filter = TableClient.CreateQueryFilter($"RowKey eq {EventRows.SummaryRow}")
             + $" and {EventRows.UpdatedAt} lt " + TableClient.CreateQueryFilter($"{cutoff}")
-            + $" and ({EventRows.Status} eq " + TableClient.CreateQueryFilter($"{nameof(EventStatus.Succeeded)}")
-            + $" or {EventRows.Status} eq " + TableClient.CreateQueryFilter($"{nameof(EventStatus.DeadLettered)}") + ")";
-        var expired = new List<(string EventId, DateTimeOffset ReceivedAt)>();
+            + " and (" + string.Join(" or ", statuses.Select(status => $"{EventRows.Status} eq " + TableClient.CreateQueryFilter($"{status.ToString()}"))) + ")";
+        var expired = new List<TableEntity>();
         try
         {
-            await foreach (var summary in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey", EventRows.ReceivedAt], cancellationToken: cancellationToken)
-                .ConfigureAwait(false))
+            await foreach (var summary in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey", EventRows.ReceivedAt, EventRows.Status, EventRows.People],
+                cancellationToken: cancellationToken).ConfigureAwait(false))
             {
-                expired.Add((summary.PartitionKey, summary.GetDateTimeOffset(EventRows.ReceivedAt) ?? DateTimeOffset.MinValue));
+                expired.Add(summary);
             }
         }
         catch (RequestFailedException missing) when (missing.Status == 404)
         {
             return 0; // no events yet
         }
-        foreach (var (eventId, receivedAt) in expired)
+        var swept = 0;
+        foreach (var summary in expired)
         {
+            var eventId = summary.PartitionKey;
+            if (EventRows.StatusOf(summary) == EventStatus.DeadLettered && await deadLetters.GetAsync(eventId, cancellationToken).ConfigureAwait(false) is not null)
+            {
+                continue; // its dead letter is kept, and a replay of it needs its steps
+            }
+            try
+            {
+                // Taken on the summary as it was read: if a replay changed it since, the event is live again and stays.
+                await table.UpdateEntityAsync(new TableEntity(eventId, EventRows.SummaryRow) { [EventRows.Sweeping] = time.GetUtcNow() }, summary.ETag,
+                    TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestFailedException changed) when (changed.Status is 412 or 404)
+            {
+                continue;
+            }
+            var receivedAt = summary.GetDateTimeOffset(EventRows.ReceivedAt) ?? DateTimeOffset.MinValue;
             await index.RemoveAsync(eventId, receivedAt, cancellationToken).ConfigureAwait(false);
+            if (summary.GetString(EventRows.People) is { Length: > 0 } named && EventRows.StatusOf(summary) != EventStatus.Erased)
+            {
+                await people.ForgetAsync(named.Split(','), [eventId], cancellationToken).ConfigureAwait(false);
+            }
             var rows = new List<TableEntity>();
             await foreach (var row in table.QueryAsync<TableEntity>(entity => entity.PartitionKey == eventId, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken)
                 .ConfigureAwait(false))
@@ -86,8 +127,9 @@ public sealed partial class RetentionSweeper(TableServiceClient tables, BlobServ
                 await table.SubmitTransactionAsync(batch.Select(row => new TableTransactionAction(TableTransactionActionType.Delete, row, ETag.All)), cancellationToken)
                     .ConfigureAwait(false);
             }
+            swept++;
         }
-        return expired.Count;
+        return swept;
     }
 
     private async Task<int> SweepPayloadsAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
@@ -109,6 +151,36 @@ public sealed partial class RetentionSweeper(TableServiceClient tables, BlobServ
         return deleted;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Retention sweep deleted {Events} events, {DeadLetters} dead letters and {Payloads} payload blobs")]
-    private partial void LogSwept(int events, int deadLetters, int payloads);
+    private async Task<int> SweepDeliveryClaimsAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var table = tables.GetTableClient(TableNames.Deliveries);
+        var expired = new List<TableEntity>();
+        try
+        {
+            await foreach (var claim in table.QueryAsync<TableEntity>(TableDeliveryClaims.ExpiresColumn + " lt " + TableClient.CreateQueryFilter($"{now}"),
+                select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                expired.Add(claim);
+            }
+        }
+        catch (RequestFailedException missing) when (missing.Status == 404)
+        {
+            return 0; // no hook without event ids has had a delivery yet
+        }
+        foreach (var claim in expired)
+        {
+            try
+            {
+                await table.DeleteEntityAsync(claim.PartitionKey, claim.RowKey, ETag.All, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestFailedException gone) when (gone.Status == 404)
+            {
+                // Taken over by a new delivery and... no: a taken-over row has a new key only in its columns; gone means another sweep.
+            }
+        }
+        return expired.Count;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention sweep deleted {Events} events, {DeadLetters} dead letters, {Payloads} payload blobs and {Tombstones} tombstones")]
+    private partial void LogSwept(int events, int deadLetters, int payloads, int tombstones);
 }

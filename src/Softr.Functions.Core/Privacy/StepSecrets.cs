@@ -65,6 +65,24 @@ public sealed class StepSecrets(IDataProtectionProvider provider)
         return whole;
     }
 
+    /// <summary>Whether <paramref name="sealedText"/> (a step's sealed results; null: none) can still be opened with the key ring as it is.</summary>
+    public bool CanOpen(string? sealedText)
+    {
+        if (string.IsNullOrEmpty(sealedText))
+        {
+            return true;
+        }
+        try
+        {
+            _ = _protector.Unprotect(sealedText);
+            return true;
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return false;
+        }
+    }
+
     private static IReadOnlySet<string> SecretNames(string action) =>
         SoftrActions.All.TryGetValue(action, out var known) ? known.SecretNames : EmptyNames;
 

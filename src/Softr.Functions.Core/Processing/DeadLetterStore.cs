@@ -19,6 +19,14 @@ public sealed record DeadLetter(
     /// <summary>The envelope to send again on replay; null for a message that could not be read at all.</summary>
     [JsonIgnore]
     public EventEnvelope? Envelope { get; init; }
+
+    /// <summary>For a message that could not be read: the keys of the people it names (indexed for erasure, forgotten with it).</summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> People { get; init; } = [];
+
+    /// <summary>The letter row's ETag as read: a replay takes the letter back only if nothing wrote it since.</summary>
+    [JsonIgnore]
+    public Azure.ETag ETag { get; init; }
 }
 
 /// <summary>How many dead letters have one cause, and the hooks they came from.</summary>
@@ -59,6 +67,7 @@ public sealed class DeadLetterStore(TableServiceClient tables)
     private const string TimePrefix = "by-time|";
     private const string EnvelopeColumn = "Envelope";
     private const string TimeKeyColumn = "TimeKey";
+    private const string PeopleColumn = "People";
     // RowKey too: a selection returns only what it names, and the key is the next page's start.
     private static readonly string[] Listed =
         ["RowKey", nameof(DeadLetter.EventId), nameof(DeadLetter.Hook), nameof(DeadLetter.EventType), nameof(DeadLetter.Cause), nameof(DeadLetter.Detail), nameof(DeadLetter.DeadLetteredAt)];
@@ -78,6 +87,10 @@ public sealed class DeadLetterStore(TableServiceClient tables)
         var row = Columns(new TableEntity(Partition, letter.EventId), letter);
         row[EnvelopeColumn] = letter.Envelope is { } envelope ? EventEnvelopeSerializer.Serialize(envelope).ToArray() : rawMessage;
         row[TimeKeyColumn] = timeKey;
+        if (letter.People.Count > 0)
+        {
+            row[PeopleColumn] = string.Join(',', letter.People);
+        }
         List<TableTransactionAction> actions =
         [
             new(TableTransactionActionType.UpsertReplace, row),
@@ -172,8 +185,12 @@ public sealed class DeadLetterStore(TableServiceClient tables)
         }
     }
 
-    /// <summary>Removes every dead letter dead-lettered before <paramref name="cutoff"/> (a key range of the time index); returns how many.</summary>
-    public async Task<int> RemoveOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    /// <summary>
+    /// Removes every dead letter dead-lettered before <paramref name="cutoff"/> (a key range of the time
+    /// index); returns each removed letter's id and the people it named (an unreadable message's), for the
+    /// caller to forget their index rows.
+    /// </summary>
+    public async Task<IReadOnlyList<(string EventId, IReadOnlyList<string> People)>> RemoveOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
         await _ready.GetAsync(cancellationToken).ConfigureAwait(false);
         var old = new List<string>();
@@ -182,12 +199,17 @@ public sealed class DeadLetterStore(TableServiceClient tables)
         {
             old.Add(row.GetString(nameof(DeadLetter.EventId)) ?? "");
         }
+        var removed = new List<(string, IReadOnlyList<string>)>();
         foreach (var eventId in old.Where(id => id.Length > 0))
         {
+            var people = await _ready.Client.GetEntityIfExistsAsync<TableEntity>(Partition, eventId, [PeopleColumn], cancellationToken).ConfigureAwait(false);
             await RemoveAsync(eventId, ETag.All, cancellationToken).ConfigureAwait(false);
+            removed.Add((eventId, people.HasValue ? SplitPeople(people.Value!.GetString(PeopleColumn)) : []));
         }
-        return old.Count;
+        return removed;
     }
+
+    private static IReadOnlyList<string> SplitPeople(string? people) => string.IsNullOrEmpty(people) ? [] : people.Split(',');
 
     /// <summary>The time rows in range, with cause and hook compared by the table service.</summary>
     private static string Query(DeadLetterFilter filter, string? after)
@@ -245,6 +267,8 @@ public sealed class DeadLetterStore(TableServiceClient tables)
             row.GetDateTimeOffset(nameof(DeadLetter.DeadLetteredAt)) ?? DateTimeOffset.MinValue)
         {
             Envelope = envelope,
+            People = SplitPeople(row.GetString(PeopleColumn)),
+            ETag = row.ETag,
         };
     }
 }

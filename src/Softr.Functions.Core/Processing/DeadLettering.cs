@@ -1,32 +1,30 @@
 using Microsoft.Extensions.Logging;
 using Softr.Functions.Events;
+using Softr.Functions.Privacy;
 using Softr.Functions.Telemetry;
 
 namespace Softr.Functions.Processing;
 
 /// <summary>
 /// Gives up on an event, the one way for processing and the poison handler alike: the dead-letter
-/// index row (with the envelope, for replay), then the event's status with the cause, then the metric
-/// and the log line the <c>dead-letters</c> alert counts.
+/// index row (with the envelope, for replay), then the event's status with the cause, under the lease of
+/// the attempt that gives up, then the metric and the log line the <c>dead-letters</c> alert counts. A
+/// payload kept in a blob is touched, so that it is kept (by its last change) as long as its dead letter.
 /// </summary>
-public sealed partial class DeadLettering(DeadLetterStore deadLetters, EventProgressStore progressStore, TimeProvider time, ILogger<DeadLettering> logger)
+public sealed partial class DeadLettering(DeadLetterStore deadLetters, EventProgressStore progressStore, IPayloadStore payloads, PersonIndex personIndex,
+    TimeProvider time, ILogger<DeadLettering> logger)
 {
-    /// <param name="lease">
-    /// The attempt's hold on the event, when an attempt gives up: the status is written only while it is
-    /// held. Null from the poison handler, which runs when no attempt does.
-    /// </param>
-    /// <exception cref="LeaseLostException">Another attempt holds the event now: its dead-letter row is taken back and nothing else is written.</exception>
-    public async Task DeadLetterAsync(EventEnvelope envelope, string cause, string detail, EventLease? lease, CancellationToken cancellationToken)
+    /// <param name="lease">The hold on the event of the attempt (or the poison handler) that gives up: the status is written only while it is held.</param>
+    /// <exception cref="LeaseLostException">Another attempt holds the event now, or it was erased: its dead-letter row is taken back and nothing else is written.</exception>
+    public async Task DeadLetterAsync(EventEnvelope envelope, string cause, string detail, EventLease lease, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(envelope);
         ArgumentNullException.ThrowIfNull(detail);
+        ArgumentNullException.ThrowIfNull(lease);
         // Softr's error texts name the user: a dead letter (and the status beside it) keeps the cause, not the address.
         detail = LogText.MaskEmails(detail);
-        if (lease is not null)
-        {
-            // Still ours, and for a whole lease more: no other attempt can be writing this index row now.
-            await progressStore.RenewAsync(lease, started: null, cancellationToken).ConfigureAwait(false);
-        }
+        // Still ours, and for a whole lease more: no other attempt can be writing this index row now.
+        await progressStore.RenewAsync(lease, started: null, cancellationToken).ConfigureAwait(false);
         // The index row before the status: if the status write is lost, the message is redelivered and ends here again.
         var written = await deadLetters.AddAsync(new DeadLetter(envelope.EventId, envelope.Hook, envelope.EventType, cause, detail, time.GetUtcNow()) { Envelope = envelope },
             rawMessage: null, cancellationToken).ConfigureAwait(false);
@@ -36,18 +34,28 @@ public sealed partial class DeadLettering(DeadLetterStore deadLetters, EventProg
         }
         catch (LeaseLostException)
         {
-            // The attempt that holds the event decides its outcome; this one's verdict must not stand in the index.
+            // The attempt that holds the event decides its outcome (or the event was erased): this verdict must not stand in the index.
             await deadLetters.RemoveAsync(envelope.EventId, written, cancellationToken).ConfigureAwait(false);
             throw;
+        }
+        if (envelope.PayloadReference is { } reference)
+        {
+            await payloads.TouchAsync(reference, cancellationToken).ConfigureAwait(false);
         }
         SoftrTelemetry.DeadLetters.Add(1, new("cause", cause), new("hook", envelope.Hook));
         LogDeadLettered(envelope.EventId, cause);
     }
 
-    /// <summary>A message that is not an event at all: kept as received under its message id, listed for triage, never replayed.</summary>
+    /// <summary>
+    /// A message that is not an event at all: kept as received under its message id, listed for triage, never
+    /// replayed. The addresses in it are indexed, so that an erase request finds it too.
+    /// </summary>
     public async Task DeadLetterUnreadableAsync(string messageId, byte[] message, string reason, CancellationToken cancellationToken)
     {
-        await deadLetters.AddAsync(new DeadLetter($"unreadable-{messageId}", "", "", FailureCauses.Poison, reason, time.GetUtcNow()), message, cancellationToken)
+        ArgumentNullException.ThrowIfNull(message);
+        var id = $"unreadable-{messageId}";
+        var people = await personIndex.IndexTextAsync(id, System.Text.Encoding.UTF8.GetString(message), cancellationToken).ConfigureAwait(false);
+        await deadLetters.AddAsync(new DeadLetter(id, "", "", FailureCauses.Poison, reason, time.GetUtcNow()) { People = people }, message, cancellationToken)
             .ConfigureAwait(false);
         SoftrTelemetry.DeadLetters.Add(1, new("cause", FailureCauses.Poison), new("hook", ""));
         LogUnreadable(messageId);

@@ -8,7 +8,7 @@ namespace Softr.Functions.Processing;
 /// conditional on it, so an attempt that lost the event to another copy finds out before it acts.
 /// </summary>
 /// <param name="holder">This attempt's name in the lease column: its queue message id and a nonce of its own.</param>
-public sealed class EventLease(string eventId, string holder, ETag etag)
+public sealed class EventLease(string eventId, string holder, ETag etag, DateTimeOffset renewedAt)
 {
     public string EventId { get; } = eventId;
 
@@ -16,6 +16,9 @@ public sealed class EventLease(string eventId, string holder, ETag etag)
 
     /// <summary>The summary's ETag after this attempt's last write to it.</summary>
     public ETag ETag { get; internal set; } = etag;
+
+    /// <summary>When the lease was last extended: a long step renews it as its calls go out once it is some seconds old.</summary>
+    public DateTimeOffset RenewedAt { get; internal set; } = renewedAt;
 
     /// <summary>
     /// What this attempt planned for the event, masked (JSON), once it has evaluated its automations:

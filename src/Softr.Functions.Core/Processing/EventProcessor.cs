@@ -28,6 +28,12 @@ public enum ProcessingOutcome
     Deferred,
 
     /// <summary>
+    /// The event was erased (its summary is a tombstone), or it names a person erased after it was
+    /// received: this copy was dropped before any Softr call, and nothing of it was kept.
+    /// </summary>
+    Erased,
+
+    /// <summary>
     /// This copy of the event was dropped: another copy held the event for longer than
     /// <see cref="ProcessingOptions.MaxDeferral"/>, or took it over mid-attempt. That copy's own message
     /// carries the event on; nothing more was written.
@@ -59,6 +65,7 @@ public sealed partial class EventProcessor(
     DeadLettering deadLettering,
     RetrySchedule schedule,
     IEventQueue queue,
+    IPayloadStore payloads,
     TimeProvider time,
     ILogger<EventProcessor> logger)
 {
@@ -87,6 +94,11 @@ public sealed partial class EventProcessor(
     private async Task<ProcessingResult> ProcessCoreAsync(EventEnvelope envelope, QueueDelivery delivery, CancellationToken cancellationToken)
     {
         var progress = await progressStore.ReadAsync(envelope.EventId, cancellationToken).ConfigureAwait(false);
+        if (progress.Status == EventStatus.Erased)
+        {
+            // A copy that came after its person was erased (a retry, a redelivery, a replay): nothing of it may run or stay.
+            return await DropErasedAsync(envelope, "the event was erased; this copy was dropped").ConfigureAwait(false);
+        }
         if (progress.Status is EventStatus.Succeeded or EventStatus.DeadLettered)
         {
             LogAlreadyFinished(envelope.EventId, progress.Status.Value);
@@ -109,14 +121,29 @@ public sealed partial class EventProcessor(
         try
         {
             var run = await executor.RunAsync(envelope, progress, lease, cancellationToken).ConfigureAwait(false);
-            await progressStore.FinishAttemptAsync(envelope, EventStatus.Succeeded, null, run.Detail, lease, cancellationToken, run.LastStep).ConfigureAwait(false);
+            await progressStore.FinishAttemptAsync(envelope, EventStatus.Succeeded, null, run.Detail, lease, cancellationToken, run.LastStep, run.LastStepSecrets)
+                .ConfigureAwait(false);
             LogSucceeded(envelope.EventId, attempt, Math.Round((time.GetUtcNow() - envelope.ReceivedAt).TotalSeconds, 1));
             return new ProcessingResult(ProcessingOutcome.Succeeded, run.Detail);
         }
         catch (LeaseLostException)
         {
             LogSuperseded(envelope.EventId, attempt);
-            return new ProcessingResult(ProcessingOutcome.Superseded, "another attempt took the event over; this one stopped");
+            return new ProcessingResult(ProcessingOutcome.Superseded, "another attempt took the event over, or it was erased; this one stopped");
+        }
+        catch (EventErasedException erased)
+        {
+            try
+            {
+                await progressStore.TombstoneAsync(envelope.EventId, envelope.Hook, envelope.EventType, envelope.ReceivedAt, erased.Person, lease, cancellationToken)
+                    .ConfigureAwait(false);
+            }
+            catch (LeaseLostException)
+            {
+                LogSuperseded(envelope.EventId, attempt);
+                return new ProcessingResult(ProcessingOutcome.Superseded, "another attempt took the event over; this one stopped");
+            }
+            return await DropErasedAsync(envelope, "it names a person erased after it was received; dropped before any Softr call").ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OperationCanceledException && FailureOf(exception) is { } failure)
         {
@@ -137,6 +164,18 @@ public sealed partial class EventProcessor(
             await RecordQuietlyAsync(envelope, lease, $"attempt {attempt}: {exception.GetType().Name}: {exception.Message}").ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>Drops an erased event's copy: its payload blob (a redelivery wrote one again) goes too, and the drop is counted.</summary>
+    private async Task<ProcessingResult> DropErasedAsync(EventEnvelope envelope, string why)
+    {
+        if (envelope.PayloadReference is { } reference)
+        {
+            await payloads.DeleteAsync(reference, CancellationToken.None).ConfigureAwait(false);
+        }
+        SoftrTelemetry.ErasedDropped.Add(1, new KeyValuePair<string, object?>("hook", envelope.Hook));
+        LogErasedDropped(envelope.EventId);
+        return new ProcessingResult(ProcessingOutcome.Erased, why);
     }
 
     private static Failure? FailureOf(Exception exception) =>
@@ -237,6 +276,9 @@ public sealed partial class EventProcessor(
     // AgeSeconds feeds the "events-late" alert (infra/alerts.bicep).
     [LoggerMessage(Level = LogLevel.Information, Message = "Event {EventId} succeeded on attempt {Attempt}, {AgeSeconds} s after it was received")]
     private partial void LogSucceeded(string eventId, int attempt, double ageSeconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Event {EventId}: a copy of an erased event was dropped before any Softr call")]
+    private partial void LogErasedDropped(string eventId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Event {EventId} is already {Status}; nothing to do")]
     private partial void LogAlreadyFinished(string eventId, EventStatus status);

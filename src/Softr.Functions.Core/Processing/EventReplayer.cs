@@ -1,6 +1,8 @@
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
+using Softr.Functions.Automations;
 using Softr.Functions.Events;
+using Softr.Functions.Privacy;
 using Softr.Functions.Storage;
 
 namespace Softr.Functions.Processing;
@@ -25,12 +27,17 @@ public sealed record ReplayReport(
 
 /// <summary>
 /// Sends dead-lettered events back to processing once their cause is fixed. A replay keeps the steps
-/// that succeeded (they are not done twice) and forgets the one that failed, so it runs again. The
-/// event goes back on the queue before it leaves the dead-letter index: a replay interrupted between
-/// the two is listed still, and replaying it again is harmless.
+/// that succeeded (they are not done twice) and forgets the one that failed, so it runs again. Each
+/// replay takes the event first, in one transaction conditional on the summary it read (dead-lettered):
+/// of two replays at once, one wins, and the other sees it taken and only makes sure it is queued. The
+/// event goes back on the queue before it leaves the dead-letter index: a replay interrupted between the
+/// two is listed still, and replaying it again queues a harmless copy. An erased event, or one a
+/// retention sweep is deleting, is not replayed.
 /// </summary>
-public sealed partial class EventReplayer(DeadLetterStore deadLetters, EventProgressStore progressStore, IEventQueue queue, ILogger<EventReplayer> logger)
+public sealed partial class EventReplayer(DeadLetterStore deadLetters, EventProgressStore progressStore, IEventQueue queue, StepSecrets secrets,
+    ILogger<EventReplayer> logger)
 {
+    private const string Replayed = "replayed";
 
     public async Task<ReplayItem?> ReplayAsync(string eventId, bool dryRun, CancellationToken cancellationToken)
     {
@@ -65,25 +72,55 @@ public sealed partial class EventReplayer(DeadLetterStore deadLetters, EventProg
         return new ReplayReport(dryRun, items.Count, dryRun ? 0 : items.Count(item => item.Result == Replayed), items) { Next = cursor };
     }
 
-    private const string Replayed = "replayed";
-
     private async Task<ReplayItem> ReplayAsync(DeadLetter letter, bool dryRun, CancellationToken cancellationToken)
     {
+        ReplayItem Item(string result) => new(letter.EventId, letter.Cause, letter.DeadLetteredAt, result);
         if (letter.Envelope is not { } envelope)
         {
-            return new ReplayItem(letter.EventId, letter.Cause, letter.DeadLetteredAt, "cannot replay: the message was not a readable event");
+            return Item("cannot replay: the message was not a readable event");
         }
         if (dryRun)
         {
-            return new ReplayItem(letter.EventId, letter.Cause, letter.DeadLetteredAt, "would replay");
+            return Item("would replay");
         }
         // A fresh start: the failure and deferral counts too, or a replay of an event that ran out of retries (or of waiting) would run out at once.
         var fresh = envelope with { Failures = 0, Deferrals = 0, DeferredSince = null };
-        await progressStore.ResetForReplayAsync(fresh, $"replayed after {letter.Cause}", cancellationToken).ConfigureAwait(false);
+        for (var attempt = 0; ; attempt++)
+        {
+            var progress = await progressStore.ReadAsync(envelope.EventId, cancellationToken).ConfigureAwait(false);
+            switch (progress.Status)
+            {
+                case EventStatus.Erased:
+                    await deadLetters.RemoveAsync(letter.EventId, letter.ETag, cancellationToken).ConfigureAwait(false);
+                    return Item("not replayed: the person's data was erased");
+                case EventStatus.DeadLettered when progress.Sweeping:
+                    return Item("not replayed: retention is deleting the event");
+                case EventStatus.Succeeded:
+                    await deadLetters.RemoveAsync(letter.EventId, letter.ETag, cancellationToken).ConfigureAwait(false);
+                    return Item("not replayed: the event has succeeded since");
+                case EventStatus.DeadLettered:
+                    var rerun = progress.Steps.Where(step => step.State == StepState.Succeeded && !secrets.CanOpen(step.SealedSecrets)
+                        && SoftrActions.All.TryGetValue(step.Action, out var action) && action.SafeToRepeat).ToList();
+                    if (!await progressStore.ResetForReplayAsync(fresh, progress, $"replayed after {letter.Cause}", rerun, cancellationToken).ConfigureAwait(false))
+                    {
+                        if (attempt < 3)
+                        {
+                            continue; // changed since it was read: look again
+                        }
+                        return Item("not replayed: the event kept changing; try again");
+                    }
+                    break;
+                default:
+                    // Another replay took it (it may have stopped before queueing it), or a copy is running:
+                    // a copy more is harmless (the lease and the step records keep it to one run).
+                    break;
+            }
+            break;
+        }
         await queue.EnqueueAsync(QueueNames.Events, fresh, cancellationToken).ConfigureAwait(false);
-        await deadLetters.RemoveAsync(letter.EventId, Azure.ETag.All, cancellationToken).ConfigureAwait(false);
+        await deadLetters.RemoveAsync(letter.EventId, letter.ETag, cancellationToken).ConfigureAwait(false);
         LogReplayed(letter.EventId, letter.Cause);
-        return new ReplayItem(letter.EventId, letter.Cause, letter.DeadLetteredAt, Replayed);
+        return Item(Replayed);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Event {EventId} replayed (was dead-lettered: {Cause})")]

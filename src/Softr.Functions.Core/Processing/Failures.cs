@@ -58,6 +58,18 @@ public static class FailureCauses
     /// </summary>
     public const string NotConfigured = "not-configured";
 
+    /// <summary>
+    /// A credential an earlier step made (a magic link) is kept encrypted, and the Data Protection key ring
+    /// no longer has the key that sealed it. A replay runs the step that made it again (it is safe to repeat).
+    /// </summary>
+    public const string SecretUnreadable = "secret-unreadable";
+
+    /// <summary>Softr refused the call because the plan's cap (records, users) is reached (402 QUOTA_EXCEEDED): raise the plan, then replay by cause.</summary>
+    public const string SoftrQuota = "softr-quota";
+
+    /// <summary>Softr refused a value that must be unique and is taken (409 CONSTRAINT_VIOLATION), outside an upsert (which searches again and updates).</summary>
+    public const string SoftrConflict = "softr-conflict";
+
     /// <summary>The message failed <c>maxDequeueCount</c> times without processing deciding (a crash, an unreadable message).</summary>
     public const string Poison = "poison";
 }

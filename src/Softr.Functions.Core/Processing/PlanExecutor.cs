@@ -14,9 +14,13 @@ namespace Softr.Functions.Processing;
 /// Runs one event's plans, under the attempt's lease: evaluates its automations, then runs each planned
 /// automation's steps in order, each step's outcome recorded before the next starts.
 /// <list type="bullet">
-/// <item>a step that succeeded before (a retry, a replay) is not run again; its results are reused;</item>
-/// <item>the lease is renewed before each step, and a step that must not be repeated is marked started
-/// in the same conditional write just before its call, so it never goes out from an attempt that lost the event;</item>
+/// <item>the event's people are indexed on the attempt that first runs it, before anything can fail (a
+/// dead letter holds the payload too); one erased since the event was received drops it (<see cref="EventErasedException"/>);</item>
+/// <item>a step that succeeded before (a retry, a replay) is not run again; its results are reused, and its
+/// credential results are opened only if a later step needs them;</item>
+/// <item>the lease is renewed before each step, and each call goes out through the step's
+/// <see cref="StepCallGuard"/> (a call that must not be repeated is marked started as it leaves; the lease
+/// is renewed during long steps);</item>
 /// <item>values that wait for an earlier step's results are rendered once those exist, and checked again.</item>
 /// </list>
 /// Failures are thrown for the caller (<see cref="EventProcessor"/>) to sort.
@@ -29,6 +33,7 @@ public sealed partial class PlanExecutor(
     EventProgressStore progressStore,
     IPayloadStore payloads,
     PersonIndex personIndex,
+    StepSecrets secrets,
     Hosting.SecretSettingsAudit secretSettings,
     TimeProvider time,
     ILogger<PlanExecutor> logger)
@@ -40,14 +45,23 @@ public sealed partial class PlanExecutor(
     /// the event. The very last step's record is returned rather than written, so that it goes in the
     /// same transaction as the final status (one storage operation fewer per event; nothing follows it).
     /// </summary>
+    /// <exception cref="EventErasedException">A person the event names was erased after it was received.</exception>
     public async Task<PlanRun> RunAsync(EventEnvelope envelope, EventProgress progress, EventLease lease, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(envelope);
         ArgumentNullException.ThrowIfNull(progress);
         ArgumentNullException.ThrowIfNull(lease);
         var loaded = await WithPayloadAsync(envelope, cancellationToken).ConfigureAwait(false);
-        // Before anything can fail: a dead-lettered event holds the payload too, and must be found by an erase.
-        await personIndex.IndexAsync(envelope.EventId, loaded.Payload, cancellationToken).ConfigureAwait(false);
+        if (progress.People is null)
+        {
+            // Once per event, before anything can fail: a dead-lettered event holds the payload too, and must be found by an erase.
+            var (people, erased) = await personIndex.IndexAsync(envelope.EventId, loaded.Payload, envelope.ReceivedAt, cancellationToken).ConfigureAwait(false);
+            if (erased is not null)
+            {
+                throw new EventErasedException(envelope.EventId, erased);
+            }
+            await progressStore.RenewAsync(lease, started: null, cancellationToken, people).ConfigureAwait(false);
+        }
         if (schemas.Check(envelope.Hook, loaded.Payload) is { Count: > 0 } schemaErrors)
         {
             throw new PermanentFailureException(FailureCauses.InvalidInput,
@@ -75,7 +89,7 @@ public sealed partial class PlanExecutor(
             throw new NotConfiguredException($"{Hosting.SecretSettingsAudit.SoftrApiKeySetting} holds a Key Vault reference App Service could not resolve");
         }
         var summary = new StringBuilder();
-        StepRecord? lastStep = null;
+        (StepRecord Record, string? Secrets)? lastStep = null;
         foreach (var outcome in planned)
         {
             var holdLast = unplanned.Count == 0 && outcome == planned[^1];
@@ -91,19 +105,19 @@ public sealed partial class PlanExecutor(
         {
             summary.Append($"{skipped.Name}: not run ({skipped.Reason}); ");
         }
-        return new PlanRun(summary.ToString().TrimEnd(' ', ';'), lastStep);
+        return new PlanRun(summary.ToString().TrimEnd(' ', ';'), lastStep?.Record, lastStep?.Secrets);
     }
 
     /// <summary>
     /// Runs the plan's steps in order; returns what each did, and, when <paramref name="holdLast"/>, the
     /// last step's record unwritten, for the caller.
     /// </summary>
-    private async Task<(List<string> Done, StepRecord? Held)> RunStepsAsync(EventEnvelope envelope, AutomationOutcome plan, EventProgress progress,
-        EventLease lease, bool holdLast, CancellationToken cancellationToken)
+    private async Task<(List<string> Done, (StepRecord Record, string? Secrets)? Held)> RunStepsAsync(EventEnvelope envelope, AutomationOutcome plan,
+        EventProgress progress, EventLease lease, bool holdLast, CancellationToken cancellationToken)
     {
         var automation = plan.Automation ?? throw new InvalidOperationException($"The plan for '{plan.Name}' carries no compiled automation.");
-        StepRecord? held = null;
-        var results = new Dictionary<string, IReadOnlyDictionary<string, string?>>(StringComparer.Ordinal);
+        (StepRecord, string?)? held = null;
+        var results = new StepResults(secrets);
         var done = new List<string>(plan.Steps.Count);
         foreach (var planned in plan.Steps)
         {
@@ -111,13 +125,14 @@ public sealed partial class PlanExecutor(
             var recorded = progress.Step(automation.Name, step.Id);
             if (recorded?.State == StepState.Succeeded)
             {
-                results[step.Id] = recorded.Outputs;
+                results.Add(step.Id, recorded.Outputs, recorded.SealedSecrets);
                 done.Add($"{step.Action.Name} done before");
                 continue;
             }
-            var startedMarked = false;
             var stepStarted = time.GetTimestamp();
-            using var journal = StepCallJournal.Begin();
+            var guard = new StepCallGuard(progressStore, lease, Record(automation, step, StepState.Started, new Dictionary<string, string?>()),
+                marksUnrepeatableCalls: !step.Action.SafeToRepeat, time);
+            using var journal = StepCallJournal.Begin(guard);
             using var stepActivity = SoftrTelemetry.Source.StartActivity($"step {step.Action.Name}");
             stepActivity?.SetTag(SoftrTelemetry.EventIdTag, envelope.EventId);
             stepActivity?.SetTag("softr.automation", automation.Name);
@@ -132,36 +147,28 @@ public sealed partial class PlanExecutor(
                 // A whole lease more for this step's calls, and proof that no other attempt took the event meanwhile.
                 await progressStore.RenewAsync(lease, started: null, cancellationToken).ConfigureAwait(false);
                 var call = Render(envelope, step, planned, results);
-                var outputs = await runner.RunAsync(call, async () =>
-                {
-                    await progressStore.RenewAsync(lease, Record(automation, step, StepState.Started, new Dictionary<string, string?>()), cancellationToken).ConfigureAwait(false);
-                    startedMarked = true;
-                }, cancellationToken).ConfigureAwait(false);
+                var outputs = await runner.RunAsync(call, cancellationToken).ConfigureAwait(false);
                 var record = Record(automation, step, StepState.Succeeded, outputs) with
                 {
                     DurationMs = (long)time.GetElapsedTime(stepStarted).TotalMilliseconds,
                     Calls = journal.Calls,
                 };
+                var (shown, sealedSecrets) = secrets.Seal(record);
                 if (holdLast && planned == plan.Steps[^1])
                 {
-                    held = record;
+                    held = (record with { Outputs = shown }, sealedSecrets);
                 }
                 else
                 {
-                    await progressStore.RecordStepAsync(envelope.EventId, record, cancellationToken).ConfigureAwait(false);
+                    await progressStore.RecordStepAsync(lease, record with { Outputs = shown }, sealedSecrets, cancellationToken).ConfigureAwait(false);
                 }
-                results[step.Id] = outputs;
+                results.Add(step.Id, outputs, null);
                 var outcome = step.Action.Describe(outputs);
                 done.Add($"{step.Action.Name} {outcome}");
                 LogStepDone(envelope.EventId, automation.Name, step.Id, step.Action.Name, outcome);
             }
             catch (Exception exception) when (exception is not (OperationCanceledException or LeaseLostException) && Failure.Classify(exception, step.Action) is { } failure)
             {
-                if (startedMarked && exception is SoftrApiException { NotActedOn: true })
-                {
-                    // The call never reached Softr (no budget, a 429, no connection): the next attempt may make it.
-                    await progressStore.ForgetStepAsync(envelope.EventId, automation.Name, step.Id, cancellationToken).ConfigureAwait(false);
-                }
                 // The calls the step made go into the failure's detail: the event's timeline shows them with the attempt.
                 var calls = journal.Calls.Count == 0 ? "" : $" [Softr: {journal.Describe()}]";
                 throw new StepFailedException(failure with { Message = $"automation '{automation.Name}', {step}: {failure.Message}{calls}" }, exception);
@@ -173,9 +180,10 @@ public sealed partial class PlanExecutor(
     /// <summary>
     /// The step's values: those the plan rendered, and those that waited for earlier steps' results,
     /// rendered now. Their scope is new per step: it sees this automation's results so far, which the
-    /// evaluation's scope (and its render cache) must not.
+    /// evaluation's scope (and its render cache) must not. A credential an earlier run sealed is opened
+    /// here, only if this step's values use it.
     /// </summary>
-    private StepCall Render(EventEnvelope envelope, CompiledStep step, PlannedStep planned, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string?>> results)
+    private StepCall Render(EventEnvelope envelope, CompiledStep step, PlannedStep planned, StepResults results)
     {
         MappingScope? scope = null;
         Dictionary<string, string> Values(IReadOnlyDictionary<string, PlannedValue> values, IReadOnlyList<KeyValuePair<string, Mapping>> mappings)
@@ -186,9 +194,11 @@ public sealed partial class PlanExecutor(
                 var text = value.Value;
                 if (value.Deferred is not null)
                 {
+                    var mapping = mappings.First(mapping => string.Equals(mapping.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
+                    results.Open(mapping.StepReferences);
                     scope ??= new MappingScope(envelope.Payload, AutomationEvaluator.EventFields(envelope.EventId, envelope.EventType, envelope.Hook,
-                        envelope.Sender, envelope.SenderEventId, envelope.ReceivedAt), catalog.Settings, results);
-                    text = mappings.First(mapping => string.Equals(mapping.Key, name, StringComparison.OrdinalIgnoreCase)).Value.Render(scope);
+                        envelope.Sender, envelope.SenderEventId, envelope.ReceivedAt), catalog.Settings, results.All);
+                    text = mapping.Render(scope);
                 }
                 if (text is not null)
                 {

@@ -9,7 +9,7 @@ namespace Softr.Functions.Processing;
 /// read): the event is dead-lettered with cause <c>poison</c> and the last error recorded for it, so it
 /// shows in the event's status and can be replayed once the cause is fixed, instead of rotting unseen.
 /// </summary>
-public sealed partial class PoisonEventHandler(EventProgressStore progressStore, DeadLettering deadLettering, ILogger<PoisonEventHandler> logger)
+public sealed partial class PoisonEventHandler(EventProgressStore progressStore, DeadLettering deadLettering, TimeProvider time, ILogger<PoisonEventHandler> logger)
 {
     /// <remarks>
     /// A failure here (storage unreachable, say) is counted, logged as an error, and thrown: the runtime
@@ -44,11 +44,38 @@ public sealed partial class PoisonEventHandler(EventProgressStore progressStore,
             return;
         }
 
-        var lastError = (await progressStore.ReadAsync(envelope.EventId, cancellationToken).ConfigureAwait(false)).Detail;
-        var detail = $"failed every delivery the queue allows (maxDequeueCount); last recorded: {lastError ?? "nothing (the process may have died mid-attempt)"}";
-        // No attempt holds the event (every delivery of its message failed): no lease to write under.
-        await deadLettering.DeadLetterAsync(envelope, FailureCauses.Poison, detail, lease: null, cancellationToken).ConfigureAwait(false);
+        // The poison copy takes the event as an attempt would, and only as one could: never over an outcome
+        // another copy wrote (succeeded, dead-lettered, erased), nor from a copy that holds it now.
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var progress = await progressStore.ReadAsync(envelope.EventId, cancellationToken).ConfigureAwait(false);
+            if (progress.Status is EventStatus.Succeeded or EventStatus.DeadLettered or EventStatus.Erased)
+            {
+                LogAlreadyDecided(envelope.EventId, progress.Status.Value);
+                return;
+            }
+            if (progress.LeaseHolder is not null && progress.LeaseUntil > time.GetUtcNow())
+            {
+                // A running copy decides; this one is spent. Its own message carries the event on.
+                LogHeldElsewhere(envelope.EventId);
+                return;
+            }
+            var detail = $"failed every delivery the queue allows (maxDequeueCount); last recorded: {progress.Detail ?? "nothing (the process may have died mid-attempt)"}";
+            if (await progressStore.BeginAttemptAsync(envelope with { Failures = Math.Max(envelope.Failures, progress.Failures) }, progress, $"poison/{messageId}",
+                "taken by the poison handler", cancellationToken).ConfigureAwait(false) is { } lease)
+            {
+                await deadLettering.DeadLetterAsync(envelope, FailureCauses.Poison, detail, lease, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+        }
+        throw new InvalidOperationException($"Event {envelope.EventId} kept changing while the poison handler tried to take it; the runtime tries again.");
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Poison copy of event {EventId} dropped: the event is already {Status}")]
+    private partial void LogAlreadyDecided(string eventId, EventStatus status);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Poison copy of event {EventId} dropped: another copy holds the event and decides it")]
+    private partial void LogHeldElsewhere(string eventId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not dead-letter poison message {MessageId}; it will be tried again, then kept in events-poison-poison")]
     private partial void LogPoisonFailed(Exception exception, string messageId);

@@ -11,15 +11,10 @@ namespace Softr.Functions.Processing;
 /// </summary>
 public sealed class SoftrStepRunner(ISoftrUsersClient users, ISoftrDatabaseClient database, RecordFields recordFields, KeyLocks locks)
 {
-    /// <param name="beforeUnrepeatableCall">
-    /// Awaited just before a call that must not be repeated blindly (an invitation, a plain record
-    /// create) goes out, after any reads the step needs first: the caller records that the call started.
-    /// </param>
     /// <exception cref="PermanentFailureException">Cause <see cref="FailureCauses.InvalidInput"/>: a value breaks its rule; nothing was sent.</exception>
-    public async Task<Dictionary<string, string?>> RunAsync(StepCall call, Func<Task> beforeUnrepeatableCall, CancellationToken cancellationToken)
+    public async Task<Dictionary<string, string?>> RunAsync(StepCall call, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);
-        ArgumentNullException.ThrowIfNull(beforeUnrepeatableCall);
         if (!SoftrActions.All.TryGetValue(call.Action, out var action))
         {
             throw new PermanentFailureException(FailureCauses.Mapping, $"Unknown action '{call.Action}'.");
@@ -29,6 +24,6 @@ public sealed class SoftrStepRunner(ISoftrUsersClient users, ISoftrDatabaseClien
         {
             throw new PermanentFailureException(FailureCauses.InvalidInput, string.Join("; ", errors));
         }
-        return await action.RunAsync(call, new StepContext(users, database, recordFields, locks, beforeUnrepeatableCall), cancellationToken).ConfigureAwait(false);
+        return await action.RunAsync(call, new StepContext(users, database, recordFields, locks), cancellationToken).ConfigureAwait(false);
     }
 }

@@ -14,8 +14,9 @@ public sealed class StepCallJournal : IDisposable
     private readonly StepCallJournal? _outer;
     private readonly List<SoftrCallRecord> _calls = [];
 
-    private StepCallJournal()
+    private StepCallJournal(StepCallGuard? guard)
     {
+        Guard = guard;
         _outer = Open.Value;
         Open.Value = this;
     }
@@ -23,8 +24,11 @@ public sealed class StepCallJournal : IDisposable
     /// <summary>The journal of the step running on this async flow; null outside one.</summary>
     public static StepCallJournal? Current => Open.Value;
 
+    /// <summary>What each of the step's calls passes as it goes on the wire (<see cref="StepCallGuard"/>); null when nothing guards them.</summary>
+    public StepCallGuard? Guard { get; }
+
     /// <summary>Opens a journal for the code awaited from here until it is disposed.</summary>
-    public static StepCallJournal Begin() => new();
+    public static StepCallJournal Begin(StepCallGuard? guard = null) => new(guard);
 
     public IReadOnlyList<SoftrCallRecord> Calls
     {

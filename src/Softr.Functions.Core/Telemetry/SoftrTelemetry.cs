@@ -42,6 +42,15 @@ public static class SoftrTelemetry
     /// <summary>Poison messages the poison handler could not dead-letter (each try; after the last, the message waits in events-poison-poison).</summary>
     public static Counter<long> PoisonFailures { get; } = Meter.CreateCounter<long>("softr.poison.failures", description: "Poison messages that could not be dead-lettered");
 
+    /// <summary>Erase requests carried out (not dry runs).</summary>
+    public static Counter<long> Erasures { get; } = Meter.CreateCounter<long>("softr.erasures", description: "Erase requests carried out");
+
+    /// <summary>
+    /// Copies of events dropped because the person they name was erased (a retry on the queue, a sender's
+    /// redelivery, a replay, an event received before the erasure): dropped before any Softr call.
+    /// </summary>
+    public static Counter<long> ErasedDropped { get; } = Meter.CreateCounter<long>("softr.erased.dropped", description: "Copies of erased events dropped before any Softr call, by hook");
+
     /// <summary>Every try of every call to Softr, by status code (0: no answer): the 429 share is <c>status=429</c> over all.</summary>
     public static Counter<long> SoftrCalls { get; } = Meter.CreateCounter<long>(SoftrTelemetryInstruments.SoftrCalls, description: "Calls to Softr (each try), by status code");
 

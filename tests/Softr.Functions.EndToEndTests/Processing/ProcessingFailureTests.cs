@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
 using Softr.Functions.Events;
+using Softr.Functions.Privacy;
 using Softr.Functions.Processing;
 using Softr.Functions.Storage;
 
@@ -98,10 +99,13 @@ public sealed class ProcessingFailureTests(ProcessingFixture fixture) : IClassFi
     {
         // As a killed process leaves it: the record create's call went out, its outcome was never recorded.
         var envelope = Paid("killed@example.com", "12");
-        await Harness.Get<EventProgressStore>().RecordStepAsync(envelope.EventId,
-            new StepRecord("paid", "customer", "record.create", StepState.Started, DateTimeOffset.UtcNow, new Dictionary<string, string?>()), CancellationToken.None);
+        var progress = Harness.Get<EventProgressStore>();
+        var killed = await progress.BeginAttemptAsync(envelope, await progress.ReadAsync(envelope.EventId, CancellationToken.None), "message-0", "attempt 1", CancellationToken.None);
+        await progress.RenewAsync(killed!, new StepRecord("paid", "customer", "record.create", StepState.Started, DateTimeOffset.UtcNow, new Dictionary<string, string?>()),
+            CancellationToken.None);
 
-        var result = await Harness.DeliverAsync(envelope);
+        // The killed process's message comes back: the same message takes the event over at once.
+        var result = await Harness.DeliverAsync(envelope, "message-0");
 
         Assert.Equal(ProcessingOutcome.DeadLettered, result.Outcome);
         Assert.Contains("no outcome was recorded", result.Detail, StringComparison.Ordinal);
@@ -321,7 +325,7 @@ public sealed class ProcessingFailureTests(ProcessingFixture fixture) : IClassFi
         await Harness.Get<Azure.Data.Tables.TableServiceClient>().GetTableClient(Softr.Functions.Storage.TableNames.Events).UpdateEntityAsync(
             new Azure.Data.Tables.TableEntity(envelope.EventId, "summary") { ["Touched"] = true }, Azure.ETag.All, Azure.Data.Tables.TableUpdateMode.Merge);
         await progress.RenewAsync(lease!, started: null, CancellationToken.None);
-        await progress.FinishAttemptAsync(envelope, EventStatus.Succeeded, null, "done", lease, CancellationToken.None);
+        await progress.FinishAttemptAsync(envelope, EventStatus.Succeeded, null, "done", lease!, CancellationToken.None);
 
         Assert.Equal(EventStatus.Succeeded, (await progress.ReadAsync(envelope.EventId, CancellationToken.None)).Status);
     }
@@ -366,7 +370,8 @@ public sealed class ProcessingFailureTests(ProcessingFixture fixture) : IClassFi
             keys.Add(blob.Name);
         }
 
-        Assert.StartsWith("http", progress.Step("magic-link", "link")!.Outputs["magicLink"], StringComparison.Ordinal);
+        var link = progress.Step("magic-link", "link")!;
+        Assert.StartsWith("http", Harness.Get<StepSecrets>().Open(link.Outputs, link.SealedSecrets)["magicLink"], StringComparison.Ordinal);
         Assert.NotEmpty(keys);
     }
 
@@ -375,7 +380,9 @@ public sealed class ProcessingFailureTests(ProcessingFixture fixture) : IClassFi
     {
         var envelope = Paid("poisoned@example.com", "3");
         // As an attempt that hit a bug leaves it, after which the runtime moved the message to poison.
-        await Harness.Get<EventProgressStore>().FinishAttemptAsync(envelope, EventStatus.Failed, null, "attempt 1: InvalidCastException: boom", lease: null, CancellationToken.None);
+        var progress = Harness.Get<EventProgressStore>();
+        var buggy = await progress.BeginAttemptAsync(envelope, await progress.ReadAsync(envelope.EventId, CancellationToken.None), "message-1", "attempt 1", CancellationToken.None);
+        await progress.FinishAttemptAsync(envelope, EventStatus.Failed, null, "attempt 1: InvalidCastException: boom", buggy!, CancellationToken.None);
 
         await Harness.Get<PoisonEventHandler>().HandleAsync(EventEnvelopeSerializer.Serialize(envelope), "poison-message-1", CancellationToken.None);
 

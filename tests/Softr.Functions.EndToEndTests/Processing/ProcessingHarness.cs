@@ -80,10 +80,10 @@ public sealed class ProcessingHarness : IAsyncDisposable
     /// A new process, as far as processing can tell: new clients, circuit breaker, budgets and caches.
     /// Storage and the sandbox keep their state.
     /// </summary>
-    public async Task RestartProcessAsync()
+    public async Task RestartProcessAsync(IReadOnlyDictionary<string, string?>? overrides = null)
     {
         await _services.DisposeAsync();
-        _services = BuildServices(Configuration);
+        _services = BuildServices(overrides is null ? Configuration : new ConfigurationBuilder().AddConfiguration(Configuration).AddInMemoryCollection(overrides).Build());
     }
 
     private static ServiceProvider BuildServices(IConfiguration configuration) => new ServiceCollection()

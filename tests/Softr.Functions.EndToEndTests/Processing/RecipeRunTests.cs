@@ -96,8 +96,9 @@ public sealed class RecipeRunTests(ProcessingFixture fixture) : IClassFixture<Pr
         }
         Assert.NotEmpty(rows);
         Assert.DoesNotContain(rows.SelectMany(row => row), column => column.Value?.ToString()?.Contains(link, StringComparison.Ordinal) == true);
-        var progress = await Harness.Get<EventProgressStore>().ReadAsync(envelope.EventId, CancellationToken.None);
-        Assert.Equal(link, progress.Step(userStep.Automation, "user")!.Outputs["magicLink"]);
+        // Sealed as stored; processing opens it when a later step needs it.
+        var stored = (await Harness.Get<EventProgressStore>().ReadAsync(envelope.EventId, CancellationToken.None)).Step(userStep.Automation, "user")!;
+        Assert.Equal(link, Harness.Get<StepSecrets>().Open(stored.Outputs, stored.SealedSecrets)["magicLink"]);
         Assert.Equal(49, customer.GetProperty("fields").GetProperty("cAmount").GetDecimal());
         Assert.Equal(JsonValueKind.Object, (await Harness.SandboxGetAsync("/sandbox/users/ada.lovelace@example.com")).ValueKind);
     }

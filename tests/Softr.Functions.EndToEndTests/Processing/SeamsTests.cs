@@ -1,6 +1,10 @@
+using System.Net;
 using System.Text.Json;
+using Azure.Data.Tables;
 using Softr.Functions.Events;
+using Softr.Functions.Privacy;
 using Softr.Functions.Processing;
+using Softr.Functions.Storage;
 
 namespace Softr.Functions.EndToEndTests.Processing;
 
@@ -41,6 +45,299 @@ public sealed class SeamsTests(ProcessingFixture fixture) : IClassFixture<Proces
 
         Assert.Equal([.. Enumerable.Repeat(ProcessingOutcome.RetryScheduled, maxAttempts - 1), ProcessingOutcome.DeadLettered], outcomes);
         Assert.Equal(FailureCauses.RetriesExhausted, (await Harness.Get<IEventLog>().FindAsync(envelope.EventId))!.Cause);
+    }
+
+    /// <summary>Item 3.1: a retry waiting on the queue (Softr answered 503) when the person was erased used to run again from scratch.</summary>
+    [Fact]
+    public async Task AQueuedRetry_OfAnErasedPersonsEvent_IsDroppedBeforeAnySoftrCall_AndBringsNothingBack()
+    {
+        var envelope = Harness.Envelope("stripe", ProcessingFixture.Sample("stripe-checkout-paid").Replace("Ada.Lovelace@Example.com", "retry-erased@example.com",
+            StringComparison.Ordinal), dedupeKey: "retry-erased");
+        await Harness.SetFaultsAsync(new { errorRate = 1.0, errorStatus = 503, operations = new[] { "createUser" } });
+        Assert.Equal(ProcessingOutcome.RetryScheduled, (await Harness.DeliverAsync(envelope)).Outcome);
+        await Harness.SetFaultsAsync(new { });
+        var callsBefore = await Harness.CallsAsync("createUser");
+
+        var erased = await Harness.Get<PersonEraser>().EraseAsync("retry-erased@example.com", dryRun: false, CancellationToken.None);
+        var later = await Harness.DrainAsync();
+
+        Assert.Equal([envelope.EventId], erased.Events);
+        Assert.Equal([ProcessingOutcome.Erased], later);
+        Assert.Equal(callsBefore, await Harness.CallsAsync("createUser"));
+        Assert.Equal(0, await Harness.CallsAsync("inviteUser"));
+        Assert.Equal(HttpStatusCode.NotFound, (await Harness.Sandbox.GetAsync("/sandbox/users/retry-erased@example.com")).StatusCode);
+        Assert.Equal(["summary"], await RowKeysAsync(envelope.EventId));
+        Assert.Equal(EventStatus.Erased, (await Harness.Get<IEventLog>().FindAsync(envelope.EventId))!.Status);
+    }
+
+    /// <summary>Item 3.1: an event still on the queue when the erasure ran is not in the index yet; it is dropped when it comes.</summary>
+    [Fact]
+    public async Task AnEventStillOnTheQueueWhenItsPersonIsErased_IsDroppedWhenItComes()
+    {
+        var envelope = MagicLink("queued-erased@example.com") with { ReceivedAt = DateTimeOffset.UtcNow.AddMinutes(-1) };
+
+        var erased = await Harness.Get<PersonEraser>().EraseAsync("Queued-Erased@Example.com", dryRun: false, CancellationToken.None);
+        var result = await Harness.DeliverAsync(envelope);
+        var afterwards = MagicLink("queued-erased@example.com") with { EventId = "evt_asked_again_after", ReceivedAt = DateTimeOffset.UtcNow.AddSeconds(1) };
+        var askedAgain = await Harness.DeliverAsync(afterwards);
+
+        Assert.Empty(erased.Events);
+        Assert.Equal(ProcessingOutcome.Erased, result.Outcome);
+        Assert.Equal(["summary"], await RowKeysAsync(envelope.EventId));
+        // A person who asks again after the erasure is a new event, and is served.
+        Assert.NotEqual(ProcessingOutcome.Erased, askedAgain.Outcome);
+        Assert.Equal(1, await Harness.CallsAsync("generateMagicLink"));
+    }
+
+    /// <summary>Item 3.1: a sender's redelivery of an event whose person was erased (same id) is dropped.</summary>
+    [Fact]
+    public async Task ASendersRedeliveryAfterTheErasure_IsDropped_AndItsPayloadBlobDeleted()
+    {
+        await Harness.SoftrPostAsync("/v1/api/users", new { full_name = "Redelivered", email = "redelivered@example.com" });
+        var envelope = MagicLink("redelivered@example.com");
+        Assert.Equal(ProcessingOutcome.Succeeded, (await Harness.DeliverAsync(envelope)).Outcome);
+        await Harness.Get<PersonEraser>().EraseAsync("redelivered@example.com", dryRun: false, CancellationToken.None);
+        // The door queues the redelivery again, its large payload in a blob again.
+        var reference = await Harness.Get<IPayloadStore>().PutAsync(envelope.EventId, BinaryData.FromObjectAsJson(envelope.Payload));
+
+        var result = await Harness.DeliverAsync(envelope with { Payload = default, PayloadReference = reference, Version = EventEnvelope.CurrentVersion }, "redelivery");
+
+        Assert.Equal(ProcessingOutcome.Erased, result.Outcome);
+        Assert.Equal(1, await Harness.CallsAsync("generateMagicLink"));
+        var gone = await Record.ExceptionAsync(() => Harness.Get<IPayloadStore>().GetAsync(reference));
+        Assert.Equal(404, Assert.IsType<Azure.RequestFailedException>(gone).Status);
+    }
+
+    /// <summary>Item 3.1: an attempt in flight when the erasure runs stops at its next write, and writes nothing back.</summary>
+    [Fact]
+    public async Task AnAttemptRunningWhenItsPersonIsErased_StopsAtItsNextWrite_AndLeavesOnlyTheTombstone()
+    {
+        var envelope = Harness.Envelope("stripe", ProcessingFixture.Sample("stripe-checkout-paid").Replace("Ada.Lovelace@Example.com", "in-flight@example.com",
+            StringComparison.Ordinal), dedupeKey: "in-flight");
+        await Harness.SetFaultsAsync(new { latencyMs = 1500, operations = new[] { "createUser" } });
+
+        var running = Harness.DeliverAsync(envelope);
+        await Task.Delay(700); // the create is in flight
+        await Harness.Get<PersonEraser>().EraseAsync("in-flight@example.com", dryRun: false, CancellationToken.None);
+        var result = await running;
+
+        Assert.Equal(ProcessingOutcome.Superseded, result.Outcome);
+        Assert.Equal(0, await Harness.CallsAsync("inviteUser"));
+        Assert.Equal(["summary"], await RowKeysAsync(envelope.EventId));
+        Assert.Equal(EventStatus.Erased, (await Harness.Get<EventProgressStore>().ReadAsync(envelope.EventId, CancellationToken.None)).Status);
+    }
+
+    /// <summary>Item 3.2: the index held only ASCII addresses; an international one is found by either spelling of its domain.</summary>
+    [Fact]
+    public async Task AnInternationalAddress_IsIndexedWhole_AndErasedByEitherSpellingOfItsDomain()
+    {
+        var envelope = Harness.Envelope(ProcessingFixture.TestHook, """{"kind":"none","note":"from jörg@bücher.de, cc ada@example.com"}""");
+        Assert.Equal(ProcessingOutcome.Succeeded, (await Harness.DeliverAsync(envelope)).Outcome);
+
+        var byPunycode = await Harness.Get<PersonEraser>().EraseAsync("JÖRG@xn--bcher-kva.de", dryRun: true, CancellationToken.None);
+        var truncated = await Harness.Get<PersonEraser>().EraseAsync("rg@bücher.de", dryRun: true, CancellationToken.None);
+
+        Assert.Equal([envelope.EventId], byPunycode.Events);
+        Assert.Empty(truncated.Events);
+    }
+
+    /// <summary>Item 3.4: the erasure can delete the person's Softr user too.</summary>
+    [Fact]
+    public async Task AnErasureWithSoftr_DeletesTheSoftrUserToo()
+    {
+        await Harness.SoftrPostAsync("/v1/api/users", new { full_name = "Gone Too", email = "gone-too@example.com" });
+
+        var report = await Harness.Get<PersonEraser>().EraseAsync("gone-too@example.com", dryRun: false, CancellationToken.None, deleteSoftrUser: true);
+        var again = await Harness.Get<PersonEraser>().EraseAsync("gone-too@example.com", dryRun: false, CancellationToken.None, deleteSoftrUser: true);
+
+        Assert.Equal(("deleted", "not found"), (report.SoftrUser, again.SoftrUser));
+        Assert.Equal(HttpStatusCode.NotFound, (await Harness.Sandbox.GetAsync("/sandbox/users/gone-too@example.com")).StatusCode);
+    }
+
+    /// <summary>Item 3.3: an unreadable poison message was kept as a dead letter without being indexed, so an erasure could not find it.</summary>
+    [Fact]
+    public async Task AnUnreadablePoisonMessage_IsIndexed_SoAnErasureFindsAndDeletesIt()
+    {
+        var garbage = BinaryData.FromString("""{"v":99,"note":"not an envelope, but it names unreadable@example.com"}""");
+
+        await Harness.Get<PoisonEventHandler>().HandleAsync(garbage, "garbage-1", CancellationToken.None);
+        var erased = await Harness.Get<PersonEraser>().EraseAsync("unreadable@example.com", dryRun: false, CancellationToken.None);
+
+        Assert.Equal(["unreadable-garbage-1"], erased.Events);
+        Assert.Equal(1, erased.DeadLetters);
+        Assert.Null(await Harness.Get<DeadLetterStore>().GetAsync("unreadable-garbage-1", CancellationToken.None));
+    }
+
+    /// <summary>Item 1.1, in processing: an unresolved Key Vault reference in Softr:ApiKey is no key; events wait, nothing is sent with it.</summary>
+    [Fact]
+    public async Task AnUnresolvedSoftrApiKey_MakesEventsWait_WithoutSendingItToSoftr()
+    {
+        await Harness.RestartProcessAsync(new Dictionary<string, string?> { ["Softr:ApiKey"] = "@Microsoft.KeyVault(VaultName=kv-x;SecretName=softr)" });
+        var envelope = MagicLink("waits-for-key@example.com");
+
+        var waiting = await Harness.DeliverAsync(envelope);
+        await Harness.RestartProcessAsync();
+        await Harness.SoftrPostAsync("/v1/api/users", new { full_name = "Waits", email = "waits-for-key@example.com" });
+        var later = await Harness.DrainAsync();
+
+        Assert.Equal(ProcessingOutcome.Deferred, waiting.Outcome);
+        Assert.Contains("Softr:ApiKey", waiting.Detail, StringComparison.Ordinal);
+        Assert.Equal([ProcessingOutcome.Succeeded], later);
+        Assert.Equal(1, await Harness.CallsAsync("generateMagicLink"));
+        Assert.Equal(0, await Harness.CallsAsync("generateMagicLink", 401));
+    }
+
+    /// <summary>
+    /// Item 4.3: a step's started mark was written before the wait for budget and 429s, so a shutdown in that
+    /// wait left it, and the next attempt dead-lettered outcome-unknown though Softr never acted.
+    /// </summary>
+    [Fact]
+    public async Task AnAttemptCancelledWhileWaitingOut429s_LeavesNoStartedMark_AndTheNextAttemptMakesTheCall()
+    {
+        await Harness.SoftrPostAsync("/v1/api/users", new { full_name = "Invited Later", email = "invited-later@example.com" });
+        var envelope = Harness.Envelope(ProcessingFixture.TestHook, JsonSerializer.Serialize(new { kind = "invite", email = "invited-later@example.com" }));
+        await Harness.SetFaultsAsync(new { rateLimitBurst = 1000, retryAfterSeconds = 3, operations = new[] { "inviteUser" } });
+        using var shutdown = new CancellationTokenSource(TimeSpan.FromSeconds(1.5));
+
+        // The invite is answered 429, and the client waits 3 s (Retry-After) to try again: the host stops meanwhile.
+        var stopped = await Record.ExceptionAsync(() => Harness.Get<EventProcessor>().ProcessAsync(envelope, new QueueDelivery("message-1", 1), shutdown.Token));
+        await Harness.SetFaultsAsync(new { });
+        await Harness.RestartProcessAsync();
+        var redelivered = await Harness.DeliverAsync(envelope, "message-1");
+
+        Assert.IsAssignableFrom<OperationCanceledException>(stopped);
+        Assert.Equal(ProcessingOutcome.Succeeded, redelivered.Outcome);
+        Assert.Equal(1, await Harness.CallsAsync("inviteUser", 200));
+    }
+
+    /// <summary>
+    /// Item 4.4: two replays at once. The second read the dead letter before the first removed it; it used to
+    /// forget the started mark of the invite a copy of the first had sent, so the invite went out twice.
+    /// </summary>
+    [Fact]
+    public async Task TwoReplaysAtOnce_TakeTheEventOnce_AndNeitherForgetsAStartedMarkOfTheOther()
+    {
+        var envelope = Harness.Envelope("stripe", ProcessingFixture.Sample("stripe-checkout-paid").Replace("Ada.Lovelace@Example.com", "two-replays@example.com",
+            StringComparison.Ordinal), dedupeKey: "two-replays");
+        await Harness.SetFaultsAsync(new { errorRate = 1.0, errorStatus = 502, failAfterEffect = true, operations = new[] { "inviteUser" } });
+        Assert.Equal(ProcessingOutcome.DeadLettered, (await Harness.DeliverAsync(envelope)).Outcome);
+        await Harness.SetFaultsAsync(new { });
+        var staleLetter = await Harness.Get<DeadLetterStore>().GetAsync(envelope.EventId, CancellationToken.None);
+
+        // Replay A runs; a copy of it marks the invite started, sends it, and its process dies mid-call.
+        Assert.Equal("replayed", (await Harness.Get<EventReplayer>().ReplayAsync(envelope.EventId, dryRun: false, CancellationToken.None))!.Result);
+        var progress = Harness.Get<EventProgressStore>();
+        var copyA = await progress.BeginAttemptAsync(envelope, await progress.ReadAsync(envelope.EventId, CancellationToken.None), "copy-a", "attempt 1",
+            CancellationToken.None);
+        await progress.RenewAsync(copyA!, new StepRecord("stripe-checkout-paid", "invite", "user.invite", StepState.Started, DateTimeOffset.UtcNow,
+            new Dictionary<string, string?>()), CancellationToken.None);
+        // Replay B read the letter before A removed it.
+        await Harness.Get<DeadLetterStore>().AddAsync(staleLetter!, rawMessage: null, CancellationToken.None);
+        await Harness.Get<EventReplayer>().ReplayAsync(envelope.EventId, dryRun: false, CancellationToken.None);
+        // The dead process's message comes back.
+        var resumed = await Harness.DeliverAsync(envelope, "copy-a");
+        var rest = await Harness.DrainAsync();
+
+        Assert.Equal(ProcessingOutcome.DeadLettered, resumed.Outcome);
+        Assert.StartsWith(FailureCauses.OutcomeUnknown, resumed.Detail, StringComparison.Ordinal);
+        Assert.All(rest, outcome => Assert.Equal(ProcessingOutcome.AlreadyFinished, outcome));
+        Assert.Equal(1, await Harness.CallsAsync("inviteUser"));
+    }
+
+    /// <summary>
+    /// Item 4.5: credentials were decrypted on every read of an event, so a lost key ring failed every
+    /// redelivery and replay of a magic-link event as an unexpected error. Now only the step that needs the
+    /// credential fails, with its cause, and a replay makes a new one.
+    /// </summary>
+    [Fact]
+    public async Task ALostKeyRing_FailsOnlyTheStepThatNeedsTheSealedLink_WithItsCause_AndAReplayMakesANewOne()
+    {
+        var envelope = Harness.Envelope("stripe", ProcessingFixture.Sample("stripe-checkout-paid").Replace("Ada.Lovelace@Example.com", "lost-ring@example.com",
+            StringComparison.Ordinal), dedupeKey: "lost-ring");
+        // The link is made and sealed; the upsert that needs it fails and is retried later.
+        await Harness.SetFaultsAsync(new { errorRate = 1.0, errorStatus = 503, operations = new[] { "searchRecords" } });
+        Assert.Equal(ProcessingOutcome.RetryScheduled, (await Harness.DeliverAsync(envelope)).Outcome);
+        await Harness.SetFaultsAsync(new { });
+        await LoseTheKeyRingAsync();
+
+        var retried = await Harness.DrainAsync();
+        var status = await Harness.Get<IEventLog>().FindAsync(envelope.EventId);
+        var replay = await Harness.Get<EventReplayer>().ReplayAsync(envelope.EventId, dryRun: false, CancellationToken.None);
+        var replayed = await Harness.DrainAsync();
+
+        Assert.Equal([ProcessingOutcome.DeadLettered], retried);
+        Assert.Equal(FailureCauses.SecretUnreadable, status!.Cause);
+        Assert.Equal("replayed", replay!.Result);
+        Assert.Equal([ProcessingOutcome.Succeeded], replayed);
+        Assert.Equal(1, await Harness.CallsAsync("inviteUser"));
+        Assert.Equal(1, await Harness.CallsAsync("createRecord"));
+        // The first run created the user with its link; the replay found the user there and asked for a new link.
+        Assert.Equal((1, 1), (await Harness.CallsAsync("createUser", 200) + await Harness.CallsAsync("createUser", 201), await Harness.CallsAsync("generateMagicLink")));
+    }
+
+    /// <summary>Item 4.6: the poison handler wrote its verdict blindly, over a Succeeded another copy wrote, and over a running copy's lease.</summary>
+    [Fact]
+    public async Task APoisonCopy_NeitherOverwritesAnOutcome_NorTakesARunningCopysLease()
+    {
+        await Harness.SoftrPostAsync("/v1/api/users", new { full_name = "Poison", email = "poison-copy@example.com" });
+        var done = MagicLink("poison-copy@example.com");
+        Assert.Equal(ProcessingOutcome.Succeeded, (await Harness.DeliverAsync(done)).Outcome);
+        var running = MagicLink("poison-running@example.com");
+        var progress = Harness.Get<EventProgressStore>();
+        var lease = await progress.BeginAttemptAsync(running, await progress.ReadAsync(running.EventId, CancellationToken.None), "copy-a", "attempt 1", CancellationToken.None);
+
+        await Harness.Get<PoisonEventHandler>().HandleAsync(EventEnvelopeSerializer.Serialize(done), "poison-1", CancellationToken.None);
+        await Harness.Get<PoisonEventHandler>().HandleAsync(EventEnvelopeSerializer.Serialize(running), "poison-2", CancellationToken.None);
+
+        Assert.Equal(EventStatus.Succeeded, (await progress.ReadAsync(done.EventId, CancellationToken.None)).Status);
+        var stillRunning = await progress.ReadAsync(running.EventId, CancellationToken.None);
+        Assert.Equal((EventStatus.Processing, lease!.Holder), (stillRunning.Status!.Value, stillRunning.LeaseHolder));
+        Assert.Null(await Harness.Get<DeadLetterStore>().GetAsync(done.EventId, CancellationToken.None));
+        Assert.Null(await Harness.Get<DeadLetterStore>().GetAsync(running.EventId, CancellationToken.None));
+    }
+
+    /// <summary>Item 4.7: a step's calls renew the lease once it is some seconds old, so a long step (an upsert's lock wait, 429s) keeps it.</summary>
+    [Fact]
+    public async Task ALongStepsCalls_RenewTheLease_AsTheyGoOut()
+    {
+        var envelope = MagicLink("long-step@example.com");
+        var progress = Harness.Get<EventProgressStore>();
+        var lease = await progress.BeginAttemptAsync(envelope, await progress.ReadAsync(envelope.EventId, CancellationToken.None), "message-1", "attempt 1",
+            CancellationToken.None);
+        var before = (await progress.ReadAsync(envelope.EventId, CancellationToken.None)).LeaseUntil!.Value;
+        var renewedAt = lease!.RenewedAt;
+        await Task.Delay(50);
+        var later = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow + StepCallGuard.RenewAfter);
+        var guard = new StepCallGuard(progress, lease, new StepRecord("magic-link", "link", "user.magicLink", StepState.Started, DateTimeOffset.UtcNow,
+            new Dictionary<string, string?>()), marksUnrepeatableCalls: false, later);
+
+        await guard.BeforeSendAsync(Softr.Http.SoftrOperation.SearchRecords, CancellationToken.None);
+
+        Assert.True(lease.RenewedAt > renewedAt, "the guard did not renew the lease");
+        Assert.True((await progress.ReadAsync(envelope.EventId, CancellationToken.None)).LeaseUntil > before, "the lease was not extended in storage");
+    }
+
+    private async Task LoseTheKeyRingAsync()
+    {
+        var ring = new Azure.Storage.Blobs.BlobContainerClient(Harness.StorageConnectionString, ContainerNames.DataProtection);
+        await foreach (var blob in ring.GetBlobsAsync())
+        {
+            if (blob.Name.StartsWith("key-", StringComparison.Ordinal))
+            {
+                await ring.DeleteBlobAsync(blob.Name);
+            }
+        }
+        await Harness.RestartProcessAsync();
+    }
+
+    private async Task<List<string>> RowKeysAsync(string eventId)
+    {
+        var keys = new List<string>();
+        await foreach (var row in new TableClient(Harness.StorageConnectionString, TableNames.Events).QueryAsync<TableEntity>(entity => entity.PartitionKey == eventId, select: ["RowKey"]))
+        {
+            keys.Add(row.RowKey);
+        }
+        return keys;
     }
 
     private EventEnvelope MagicLink(string email) =>

@@ -22,9 +22,13 @@ public sealed class PoisonEventHandlerTests
         var tables = new TableServiceClient(
             $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Convert.ToBase64String(new byte[64])};TableEndpoint=http://127.0.0.1:{Softr.Functions.Testing.Ports.Free()}/devstoreaccount1;",
             new TableClientOptions { Retry = { MaxRetries = 0 } });
-        var progress = new EventProgressStore(tables, Options.Create(new ProcessingOptions()), TimeProvider.System, new Softr.Functions.Privacy.StepSecrets(new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider()));
+        var progress = new EventProgressStore(tables, Options.Create(new ProcessingOptions()), TimeProvider.System);
+        var blobs = new Azure.Storage.Blobs.BlobServiceClient(new Uri($"http://127.0.0.1:{Softr.Functions.Testing.Ports.Free()}/devstoreaccount1"),
+            new Azure.Storage.Blobs.BlobClientOptions { Retry = { MaxRetries = 0 } });
+        var personIndex = new Softr.Functions.Privacy.PersonIndex(tables, blobs, new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider(), NullLogger<Softr.Functions.Privacy.PersonIndex>.Instance);
         var handler = new PoisonEventHandler(progress,
-            new DeadLettering(new DeadLetterStore(tables), progress, TimeProvider.System, NullLogger<DeadLettering>.Instance), NullLogger<PoisonEventHandler>.Instance);
+            new DeadLettering(new DeadLetterStore(tables), progress, new BlobPayloadStore(blobs), personIndex, TimeProvider.System, NullLogger<DeadLettering>.Instance),
+            TimeProvider.System, NullLogger<PoisonEventHandler>.Instance);
         long failures = 0;
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, meterListener) =>

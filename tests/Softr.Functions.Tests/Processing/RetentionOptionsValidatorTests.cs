@@ -21,6 +21,9 @@ public sealed class RetentionOptionsValidatorTests
     [InlineData("Retention:Events", "2.00:00:00", "Retention:Events must be at least 72 hours")]
     [InlineData("Retention:DeadLetters", "1.00:00:00", "Retention:DeadLetters must be at least 72 hours")]
     [InlineData("Retention:Payloads", "10.00:00:00", "Retention:Payloads must be at least")]
+    // Issue #23, item 4.4: events kept shorter than their dead letters, and a replay would run again the steps that had succeeded.
+    [InlineData("Retention:Events", "10.00:00:00", "Retention:Events must be at least Retention:DeadLetters")]
+    [InlineData("Retention:Tombstones", "3.00:00:00", "Retention:Tombstones must be at least 7 days")]
     public void BelowTheDedupeHorizon_OrPayloadsShorterThanWhatReplaysFromThem_StopsTheApp(string setting, string value, string expected)
     {
         using var services = CoreServices.Build(new() { [setting] = value });

@@ -120,7 +120,10 @@ public sealed class SharedBudgetSimulationTests
 
         public List<Instance> Join(int count)
         {
-            var joined = Enumerable.Range(0, count).Select(_ => new Instance(Guid.NewGuid().ToString("N"))).ToList();
+            // Ids from the seeded random, not Guid.NewGuid: the planner orders instances by id, and a seed must replay the same run
+            // (with fresh Guids each run, seed 13 failed one run in several; with these ids, seeds 111, 114, 116 and 119 at 200 seats
+            // show a newcomer waiting a third tick under continuous churn: a liveness gap left for the budget's rework, issue #25).
+            var joined = Enumerable.Range(0, count).Select(_ => new Instance(_random.NextInt64().ToString("x16", System.Globalization.CultureInfo.InvariantCulture))).ToList();
             Alive.AddRange(joined);
             return joined;
         }

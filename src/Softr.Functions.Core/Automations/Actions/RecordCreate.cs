@@ -26,7 +26,6 @@ public sealed class RecordCreate : SoftrAction
         ArgumentNullException.ThrowIfNull(context);
         var (databaseId, tableId) = (call.Input(SoftrActions.Database), call.Input(SoftrActions.Table));
         var fields = await context.RecordFields.MapAsync(databaseId, tableId, call.Fields, cancellationToken).ConfigureAwait(false);
-        await context.BeforeUnrepeatableCall().ConfigureAwait(false);
         var record = await context.Database.CreateRecordAsync(databaseId, tableId, fields, cancellationToken: cancellationToken).ConfigureAwait(false);
         return RecordSteps.Outputs(record.Id);
     }

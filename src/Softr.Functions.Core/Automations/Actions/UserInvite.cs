@@ -13,7 +13,6 @@ public sealed class UserInvite : UserEmailAction
     protected override async Task CallAsync(string email, StepContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        await context.BeforeUnrepeatableCall().ConfigureAwait(false);
         await context.Users.InviteUserAsync(email, cancellationToken).ConfigureAwait(false);
     }
 }

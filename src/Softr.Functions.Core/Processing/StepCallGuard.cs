@@ -1,0 +1,54 @@
+using System.Net;
+using Softr.Http;
+
+namespace Softr.Functions.Processing;
+
+/// <summary>
+/// What one running step does as each of its Softr calls goes on the wire (called by
+/// <see cref="Telemetry.StepCallGuardHandler"/>, the clients' handler under the resilience pipeline, so after
+/// every wait for budget, backoff and retry):
+/// <list type="bullet">
+/// <item>a call that must not be repeated (<see cref="RetrySafety.OnlyIfNotReceived"/>) of a step that is not
+/// safe to repeat is marked started just as it leaves, in a write conditional on the lease: a call never goes
+/// out from an attempt that lost the event, and a wait cut short before it (a shutdown, a total timeout
+/// during 429s) leaves no mark. An answer that proves Softr did not act (429, no connection) takes the mark
+/// back, so a later attempt may make the call;</item>
+/// <item>the lease is extended once it is <see cref="RenewAfter"/> old, so a long step (an upsert: schema,
+/// lock wait, search, write) cannot outlive it.</item>
+/// </list>
+/// No action can skip either: they are not the action's to call.
+/// </summary>
+public sealed class StepCallGuard(EventProgressStore progressStore, EventLease lease, StepRecord started, bool marksUnrepeatableCalls, TimeProvider time)
+{
+    /// <summary>How old the lease may get before a call renews it (ProcessingOptionsValidator holds the lease to this plus the longest gap between calls).</summary>
+    public static readonly TimeSpan RenewAfter = TimeSpan.FromSeconds(10);
+
+    private bool _marked;
+
+    /// <summary>Whether a call of this step went out marked and its outcome is not known to be "not acted on".</summary>
+    public bool Marked => _marked;
+
+    public async Task BeforeSendAsync(SoftrOperation? operation, CancellationToken cancellationToken)
+    {
+        var mark = marksUnrepeatableCalls && !_marked && operation?.RetrySafety != RetrySafety.SafeToRepeat;
+        if (mark || time.GetUtcNow() - lease.RenewedAt >= RenewAfter)
+        {
+            await progressStore.RenewAsync(lease, mark ? started with { At = time.GetUtcNow() } : null, cancellationToken).ConfigureAwait(false);
+            _marked |= mark;
+        }
+    }
+
+    /// <summary>After an answer: a 429 proves Softr did not act, and the mark is taken back.</summary>
+    public Task AfterAnswerAsync(HttpStatusCode status, CancellationToken cancellationToken) =>
+        status == HttpStatusCode.TooManyRequests ? NotSentAsync(cancellationToken) : Task.CompletedTask;
+
+    /// <summary>The call certainly never reached Softr (no connection was made): the mark is taken back.</summary>
+    public async Task NotSentAsync(CancellationToken cancellationToken)
+    {
+        if (_marked)
+        {
+            await progressStore.ForgetStartedAsync(lease, started with { State = StepState.NotSent, At = time.GetUtcNow() }, cancellationToken).ConfigureAwait(false);
+            _marked = false;
+        }
+    }
+}
