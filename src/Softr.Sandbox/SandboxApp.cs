@@ -43,6 +43,7 @@ public static class SandboxApp
         builder.Services.AddSingleton<SandboxSeed>();
         builder.Services.AddSingleton<SoftrRateLimits>();
         builder.Services.AddSingleton<FaultInjector>();
+        builder.Services.AddSingleton<SandboxQuotas>();
         builder.Services.AddSingleton<CallLog>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.WriteIndented = true);
         configure?.Invoke(builder);

@@ -49,12 +49,25 @@ public static class SandboxInspection
             return Results.NoContent();
         });
 
-        // Back to the seed: users, databases, call counts and faults.
-        sandbox.MapPost("/reset", (SandboxSeed seed, IOptions<SandboxOptions> options, CallLog calls, FaultInjector faults) =>
+        sandbox.MapGet("/quota", (SandboxQuotas quota) => Results.Ok(quota.Current));
+        sandbox.MapPut("/quota", (SandboxQuota settings, SandboxQuotas quota) =>
+        {
+            quota.Apply(settings);
+            return Results.Ok(quota.Current);
+        });
+        sandbox.MapDelete("/quota", (SandboxQuotas quota) =>
+        {
+            quota.Reset();
+            return Results.NoContent();
+        });
+
+        // Back to the seed: users, databases, call counts, faults and caps.
+        sandbox.MapPost("/reset", (SandboxSeed seed, IOptions<SandboxOptions> options, CallLog calls, FaultInjector faults, SandboxQuotas quota) =>
         {
             seed.Load(options.Value.SeedFile);
             calls.Clear();
             faults.Reset();
+            quota.Reset();
             return Results.NoContent();
         });
         return routes;

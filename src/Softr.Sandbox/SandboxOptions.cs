@@ -15,6 +15,12 @@ public sealed class SandboxOptions
     /// <summary>Softr's per-token write limit.</summary>
     public int WritesPerSecond { get; set; } = 30;
 
+    /// <summary>The plan's record cap across the app's databases (402 QUOTA_EXCEEDED past it); none when unset.</summary>
+    public int? MaxRecords { get; set; }
+
+    /// <summary>The plan's user cap (402 QUOTA_EXCEEDED past it); none when unset.</summary>
+    public int? MaxUsers { get; set; }
+
     /// <summary>A JSON file of users, databases, tables and records to start with; empty for the built-in seed.</summary>
     public string? SeedFile { get; set; }
 }

@@ -67,6 +67,8 @@ public sealed class ConsoleBrowserTests(RunningSystem system) : IClassFixture<Ru
         await Expect(cause).ToContainTextAsync("1");
         await cause.GetByRole(AriaRole.Link).ClickAsync();
         await Expect(page.Locator($"tr[data-event-id='{failed}']")).ToContainTextAsync("softr-unauthorized");
+        // What to fix before replaying, said for the cause.
+        await Expect(page.Locator("#cause-advice")).ToContainTextAsync("Softr:ApiKey");
 
         // With the cause fixed: a dry run says what a replay would take, then the replay finishes the event.
         await page.GetByRole(AriaRole.Button, new() { Name = "Preview the replay (dry run)" }).ClickAsync();

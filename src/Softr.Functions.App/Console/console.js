@@ -210,6 +210,18 @@
   }
 
   // --- dead letters -------------------------------------------------------------------------------
+  // What to do about each cause before replaying it (README, "Processing"; docs/runbook.md has the long form).
+  const advice = {
+    "softr-quota": "Softr refused because the plan's cap (records or users) is reached. Raise the plan in Softr, then replay this cause.",
+    "softr-conflict": "Softr refused a value that must be unique and is already taken. Fix the data or the automation, then replay.",
+    "softr-unauthorized": "Softr refused the key or the app's domain. Check Softr:ApiKey and Softr:Domain, then replay.",
+    "outcome-unknown": "A call that must not be repeated may or may not have reached Softr. Check Softr first; replay only what did not happen.",
+    "secret-unreadable": "A credential an earlier step made can no longer be decrypted (the key ring lost its key). A replay runs that step again and makes a new one.",
+    "not-configured": "A setting processing needs was not usable (an unresolved Key Vault reference). Fix it (see health), then replay.",
+    "no-budget": "No Softr budget was granted for a day: check Processing:BudgetSeats against the instance count, then replay.",
+    "retries-exhausted": "Failures that could pass went on too long (Softr or storage down). Once they answer, replay.",
+  };
+
   async function showDeadLetters(cause, params) {
     const filter = { cause, hook: params.hook };
     const [causes, page] = await Promise.all([api("manage/dead-letters/causes" + query({ hook: params.hook })), api("manage/dead-letters" + query({ ...filter, limit: 100, next: params.next }))]);
@@ -231,6 +243,7 @@
         causes.map(group => h("tr", { "data-cause": group.cause }, td(h("a", { href: `#dead-letters/${encodeURIComponent(group.cause)}`, "aria-current": group.cause === cause ? "true" : null }, group.cause)),
           td(number(group.count), "num"), td(group.hooks.join(", ")), td(time(group.latest)))), "No dead letters."),
       cause ? h("p", {}, h("a", { href: "#dead-letters" }, "All causes")) : null,
+      cause && advice[cause] ? h("p", { className: "advice", id: "cause-advice" }, advice[cause]) : null,
       h("div", { className: "panel" }, h("p", {}, "Fix the cause first (a setting, Softr, the data), then replay. Steps that succeeded before are not done again."), dryRun, " ", replayAll, preview),
       table(cause ? `Dead letters with cause ${cause}, oldest first` : "Dead letters, oldest first", [["Dead-lettered"], ["Hook"], ["Cause"], ["Detail"], ["Event"]],
         page.items.map(letter => h("tr", { "data-event-id": letter.eventId }, td(time(letter.deadLetteredAt)), td(letter.hook), td(letter.cause), td(letter.detail), td(eventLink(letter.eventId)))),

@@ -128,6 +128,10 @@ public sealed record Failure(FailureKind Kind, string? Cause, string Message)
             SoftrApiException { StatusCode: HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden } softr =>
                 new(FailureKind.Permanent, FailureCauses.SoftrUnauthorized, softr.Message),
             SoftrApiException { StatusCode: HttpStatusCode.NotFound } softr => new(FailureKind.Permanent, FailureCauses.NotFound, softr.Message),
+            // The plan's cap: no retry can help until the plan changes (then replay by cause).
+            SoftrApiException { StatusCode: HttpStatusCode.PaymentRequired } softr => new(FailureKind.Permanent, FailureCauses.SoftrQuota, softr.Message),
+            // A value that must be unique is taken (an upsert has already searched again and updated where it could).
+            SoftrApiException { StatusCode: HttpStatusCode.Conflict } softr => new(FailureKind.Permanent, FailureCauses.SoftrConflict, softr.Message),
             SoftrApiException softr => new(FailureKind.Permanent, FailureCauses.SoftrRejected, softr.Message),
             KeyBusyException busy => new(FailureKind.Transient, null, busy.Message),
             RequestFailedException storage when StorageLimits.IsTooLarge(storage.ErrorCode) =>

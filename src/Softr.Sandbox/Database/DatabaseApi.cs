@@ -66,7 +66,8 @@ public static class DatabaseApi
             : NotFound(context, $"Record {recordId} not found");
     }
 
-    private static async Task<IResult> CreateRecordAsync(HttpContext context, string databaseId, string tableId, SandboxDatabases databases, TimeProvider time)
+    private static async Task<IResult> CreateRecordAsync(HttpContext context, string databaseId, string tableId, SandboxDatabases databases, SandboxQuotas quota,
+        TimeProvider time)
     {
         if (databases.FindTable(databaseId, tableId) is not { } table)
         {
@@ -83,9 +84,16 @@ public static class DatabaseApi
             return Invalid(context, $"Field '{missing.Name}' ({missing.Id}) is required.");
         }
 
+        if (quota.Current.MaxRecords is { } cap && databases.All().Sum(database => database.Tables.Sum(each => each.Records().Count)) >= cap)
+        {
+            return SoftrApi.Error(context, StatusCodes.Status402PaymentRequired, "QUOTA_EXCEEDED", $"The plan's limit of {cap} records is reached.");
+        }
         var now = time.GetUtcNow();
         var record = new SandboxRecord("rec" + Guid.NewGuid().ToString("N")[..14], fields!, now, now);
-        table.Add(record);
+        if (table.TryAdd(record) is { } taken)
+        {
+            return Conflict(context, taken);
+        }
         return Results.Json(new JsonObject { ["data"] = RecordJson(table, record, FieldNames(context)) });
     }
 
@@ -101,7 +109,11 @@ public static class DatabaseApi
         {
             return error;
         }
-        return table.Update(recordId, fields!, time.GetUtcNow()) is { } record
+        if (table.TryUpdate(recordId, fields!, time.GetUtcNow(), out var record) is { } taken)
+        {
+            return Conflict(context, taken);
+        }
+        return record is not null
             ? Results.Json(new JsonObject { ["data"] = RecordJson(table, record, FieldNames(context)) })
             : NotFound(context, $"Record {recordId} not found");
     }
@@ -296,6 +308,9 @@ public static class DatabaseApi
 
     /// <summary>The longest text a field takes (Softr's long text holds about 100,000 characters).</summary>
     public const int MaxTextLength = 100_000;
+
+    private static IResult Conflict(HttpContext context, SandboxField field) =>
+        SoftrApi.Error(context, StatusCodes.Status409Conflict, "CONSTRAINT_VIOLATION", $"The value of field '{field.Name}' must be unique, and another record has it.");
 
     private static IResult Invalid(HttpContext context, string message) =>
         SoftrApi.Error(context, StatusCodes.Status400BadRequest, "VALIDATION_ERROR", message);

@@ -53,11 +53,30 @@ public sealed class SandboxTable
         }
     }
 
-    public SandboxRecord? Update(string recordId, IReadOnlyDictionary<string, JsonNode?> changes, DateTimeOffset now)
+    /// <summary>Adds the record unless a unique field's value is taken (checked and added under one lock): the field that clashes, or null.</summary>
+    public SandboxField? TryAdd(SandboxRecord record)
     {
         lock (_gate)
         {
-            var index = _records.FindIndex(record => record.Id == recordId);
+            if (Clash(record.Id, record.Fields) is { } taken)
+            {
+                return taken;
+            }
+            _records.Add(record);
+            return null;
+        }
+    }
+
+    public SandboxRecord? Update(string recordId, IReadOnlyDictionary<string, JsonNode?> changes, DateTimeOffset now) =>
+        TryUpdate(recordId, changes, now, out var record) is null ? record : null;
+
+    /// <summary>Updates the record unless a unique field's new value is another record's: the field that clashes, or null (with <paramref name="record"/> null when there is no such record).</summary>
+    public SandboxField? TryUpdate(string recordId, IReadOnlyDictionary<string, JsonNode?> changes, DateTimeOffset now, out SandboxRecord? record)
+    {
+        lock (_gate)
+        {
+            record = null;
+            var index = _records.FindIndex(candidate => candidate.Id == recordId);
             if (index < 0)
             {
                 return null;
@@ -67,10 +86,21 @@ public sealed class SandboxTable
             {
                 fields[fieldId] = value?.DeepClone();
             }
+            if (Clash(recordId, fields) is { } taken)
+            {
+                return taken;
+            }
             _records[index] = _records[index] with { Fields = fields, UpdatedAt = now };
-            return _records[index];
+            record = _records[index];
+            return null;
         }
     }
+
+    /// <summary>The first unique field whose value in <paramref name="fields"/> another record already holds (text compared without case, as Softr does).</summary>
+    private SandboxField? Clash(string recordId, IReadOnlyDictionary<string, JsonNode?> fields) =>
+        Fields.Where(field => field.Unique).FirstOrDefault(field => fields.GetValueOrDefault(field.Id) is { } value && !FieldValues.IsEmpty(value)
+            && _records.Any(other => other.Id != recordId && other.Fields.GetValueOrDefault(field.Id) is { } existing
+                && string.Equals(existing.ToJsonString(), value.ToJsonString(), StringComparison.OrdinalIgnoreCase)));
 
     public bool Remove(string recordId)
     {
@@ -90,6 +120,9 @@ public sealed record SandboxField(string Id, string Name, string Type)
     public bool Required { get; init; }
 
     public bool AllowMultipleEntries { get; init; }
+
+    /// <summary>No two records may hold one value (Softr answers 409 CONSTRAINT_VIOLATION).</summary>
+    public bool Unique { get; init; }
 }
 
 /// <summary>A record; <see cref="Fields"/> is always keyed by field ID, as Softr stores it.</summary>

@@ -26,7 +26,7 @@ public static class UsersApi
         return routes;
     }
 
-    private static async Task<IResult> CreateUserAsync(HttpContext context, SandboxUsers users)
+    private static async Task<IResult> CreateUserAsync(HttpContext context, SandboxUsers users, SandboxQuotas quota)
     {
         var body = await ReadObjectAsync(context.Request);
         var fullName = body?["full_name"] is JsonValue name && name.TryGetValue(out string? fullNameText) ? fullNameText : null;
@@ -42,6 +42,10 @@ public static class UsersApi
         if (!SoftrUserRules.IsAcceptableEmail(email) || !SoftrUserRules.IsAcceptableFullName(fullName))
         {
             return SoftrApi.Error(context, StatusCodes.Status400BadRequest, "Bad Request", "Something went wrong, please try again.");
+        }
+        if (quota.Current.MaxUsers is { } cap && users.Find(email) is null && users.All().Count >= cap)
+        {
+            return SoftrApi.Error(context, StatusCodes.Status402PaymentRequired, "QUOTA_EXCEEDED", $"The plan's limit of {cap} users is reached.");
         }
         if (!users.TryAdd(fullName, email, withMagicLink, out var user))
         {

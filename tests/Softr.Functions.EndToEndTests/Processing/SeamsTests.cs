@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Azure.Data.Tables;
 using Softr.Functions.Events;
@@ -328,6 +329,61 @@ public sealed class SeamsTests(ProcessingFixture fixture) : IClassFixture<Proces
             }
         }
         await Harness.RestartProcessAsync();
+    }
+
+    /// <summary>Item 4.8: Softr's 402 QUOTA_EXCEEDED (the plan's cap) was retried as any failure; it is now a dead letter of its own, replayed once the plan is raised.</summary>
+    [Fact]
+    public async Task AQuotaExceeded_DeadLettersAsSoftrQuota_WithoutRetrying_AndReplaysOnceThePlanIsRaised()
+    {
+        var envelope = Harness.Envelope(ProcessingFixture.TestHook, JsonSerializer.Serialize(new { kind = "new-member", email = "over-quota@example.com", name = "Over" }));
+        var records = (await Harness.SandboxGetAsync("/sandbox/databases")).EnumerateArray().SelectMany(database => database.GetProperty("tables").EnumerateArray())
+            .Sum(table => table.GetProperty("records").GetInt32());
+        (await Harness.Sandbox.PutAsJsonAsync("/sandbox/quota", new { maxRecords = records })).EnsureSuccessStatusCode();
+
+        var result = await Harness.DeliverAsync(envelope);
+        (await Harness.Sandbox.DeleteAsync("/sandbox/quota")).EnsureSuccessStatusCode();
+        var replay = await Harness.Get<EventReplayer>().ReplayMatchingAsync(new DeadLetterFilter(Cause: FailureCauses.SoftrQuota), dryRun: false, limit: null, after: null,
+            CancellationToken.None);
+        var replayed = await Harness.DrainAsync();
+
+        Assert.Equal(ProcessingOutcome.DeadLettered, result.Outcome);
+        Assert.StartsWith(FailureCauses.SoftrQuota, result.Detail, StringComparison.Ordinal);
+        Assert.Equal(1, await Harness.CallsAsync("createRecord", 402));
+        Assert.Contains(replay.Items, item => item.EventId == envelope.EventId && item.Result == "replayed");
+        Assert.Equal([ProcessingOutcome.Succeeded], replayed);
+    }
+
+    /// <summary>Item 4.8: a 409 CONSTRAINT_VIOLATION on an upsert's create means another writer (not ours) won: the upsert searches again and updates theirs.</summary>
+    [Fact]
+    public async Task AConflictOnAnUpsertsCreate_MeansAnotherWriterWon_SoItUpdatesTheirRecord()
+    {
+        var envelope = Harness.Envelope(ProcessingFixture.TestHook, JsonSerializer.Serialize(new { kind = "member", email = "raced@example.com", name = "From The Event" }));
+        // Under the harness's one-second attempt timeout.
+        await Harness.SetFaultsAsync(new { latencyMs = 800, operations = new[] { "createRecord" } });
+
+        // Someone else creates the member in Softr, a moment before the event's upsert searches and creates.
+        var theirs = Harness.SoftrPostAsync("/api/v1/databases/db_portal/tables/tbl_members/records", new { fields = new { mEmail = "raced@example.com", mName = "Someone Else" } });
+        await Task.Delay(200);
+        var result = await Harness.DeliverAsync(envelope);
+        await theirs;
+
+        Assert.Equal(ProcessingOutcome.Succeeded, result.Outcome);
+        Assert.Equal(1, await Harness.CallsAsync("createRecord", 409));
+        var members = (await Harness.SandboxGetAsync("/sandbox/databases/db_portal/tables/tbl_members/records")).EnumerateArray()
+            .Where(record => record.GetProperty("fields").GetProperty("mEmail").GetString() == "raced@example.com").ToList();
+        Assert.Equal("From The Event", Assert.Single(members).GetProperty("fields").GetProperty("mName").GetString());
+    }
+
+    /// <summary>Item 4.8: the same refusal anywhere else is a dead letter of its own, softr-conflict.</summary>
+    [Fact]
+    public async Task AConflictOnAPlainCreate_DeadLettersAsSoftrConflict()
+    {
+        var envelope = Harness.Envelope(ProcessingFixture.TestHook, JsonSerializer.Serialize(new { kind = "new-member", email = "taken@example.com", name = "Second" }));
+
+        var result = await Harness.DeliverAsync(envelope);
+
+        Assert.Equal(ProcessingOutcome.DeadLettered, result.Outcome);
+        Assert.StartsWith(FailureCauses.SoftrConflict, result.Detail, StringComparison.Ordinal);
     }
 
     private async Task<List<string>> RowKeysAsync(string eventId)

@@ -6,7 +6,9 @@ namespace Softr.Functions.Automations.Actions;
 /// <c>record.upsert</c>: searches by the key field; none: create, one: update, several: refuse (which one
 /// is meant cannot be guessed). Safe to repeat: a repeat finds what the first run created. The search
 /// and the write hold the key's lock (<see cref="KeyLocks"/>), so events with the same key at once, on
-/// any instance and from any hook, take turns: the first creates, the others update.
+/// any instance and from any hook, take turns: the first creates, the others update. A writer that is not
+/// ours (a person in Softr, another tool) can still create between the search and the create: where the key
+/// field is unique, Softr answers 409 CONSTRAINT_VIOLATION, and the upsert searches again and updates theirs.
 /// </summary>
 public sealed class RecordUpsert : SoftrAction
 {
@@ -37,8 +39,22 @@ public sealed class RecordUpsert : SoftrAction
         switch (matches.Total)
         {
             case 0:
-                var created = await context.Database.CreateRecordAsync(databaseId, tableId, fields, cancellationToken: cancellationToken).ConfigureAwait(false);
-                return RecordSteps.Outputs(created.Id, created: true);
+                try
+                {
+                    var created = await context.Database.CreateRecordAsync(databaseId, tableId, fields, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    return RecordSteps.Outputs(created.Id, created: true);
+                }
+                catch (SoftrApiException conflict) when (conflict.StatusCode == System.Net.HttpStatusCode.Conflict)
+                {
+                    // Another writer (not one of ours: they take this lock) created the record since the search: update theirs.
+                    var winner = await RecordSteps.SearchEqualAsync(context, databaseId, tableId, key, keyText, limit: 2, cancellationToken).ConfigureAwait(false);
+                    if (winner.Total != 1)
+                    {
+                        throw;
+                    }
+                    await context.Database.UpdateRecordAsync(databaseId, tableId, winner.Records[0].Id, fields, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    return RecordSteps.Outputs(winner.Records[0].Id, created: false);
+                }
             case 1:
                 var recordId = matches.Records[0].Id;
                 await context.Database.UpdateRecordAsync(databaseId, tableId, recordId, fields, cancellationToken: cancellationToken).ConfigureAwait(false);
