@@ -30,9 +30,9 @@ param maximumInstanceCount int = 40
 @description('Where alert e-mails go; no action group when empty.')
 param alertEmail string = ''
 
-@minValue(3)
+@minValue(7)
 @maxValue(3650)
-@description('Days events, dead letters and payload blobs are kept (a daily sweep, and a lifecycle rule on the payloads container); at least 3, the dedupe horizon. README, "Data and privacy".')
+@description('Days events, dead letters, payload blobs and erasure tombstones are kept (a daily sweep, and a lifecycle rule on the payloads container); at least 7: a copy of an erased event can arrive that late. README, "Data and privacy".')
 param retentionDays int = 30
 
 @allowed(['Allow', 'Deny'])

@@ -287,6 +287,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Retention__Events', value: '${retentionDays}.00:00:00' }
         { name: 'Retention__DeadLetters', value: '${retentionDays}.00:00:00' }
         { name: 'Retention__Payloads', value: '${retentionDays}.00:00:00' }
+        { name: 'Retention__Tombstones', value: '${retentionDays}.00:00:00' }
         { name: 'DataProtection__KeyVaultSecretName', value: dataProtectionKekSecret.name }
         // Every instance can hold a seat of the shared budget (README, "One Softr budget for every instance").
         { name: 'Processing__BudgetSeats', value: string(maximumInstanceCount) }

@@ -2,6 +2,7 @@ using FluentValidation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Softr.Functions.Automations;
 using Softr.Functions.Health;
@@ -25,6 +26,9 @@ public static class FunctionsCoreServiceCollectionExtensions
     public static IServiceCollection AddSoftrFunctionsCore(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
+        // Every loop of ours is a BackgroundLoop, which never throws; this is for any other: a background
+        // service that fails is logged by the host, and the app goes on serving webhooks and processing.
+        services.Configure<HostOptions>(host => host.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore);
 
         services.AddOptions<WebhooksOptions>()
             .BindConfiguration(WebhooksOptions.SectionName)
@@ -58,12 +62,14 @@ public static class FunctionsCoreServiceCollectionExtensions
         services.AddTransient<PlanExecutor>();
         services.AddTransient<EventProcessor>();
         services.AddSingleton<RetrySchedule>();
+        services.AddSingleton<StorageOutage>();
         services.AddSingleton<DeadLettering>();
         services.AddSingleton<EventProgressStore>();
         services.AddSingleton<Events.EventIndex>();
         services.AddSingleton<DeadLetterStore>();
         services.AddSingleton<EventReplayer>();
         services.AddSingleton<PoisonEventHandler>();
+        services.AddSingleton<UndeliverableKeeper>();
         services.AddSingleton<ISharedRateBudget, TableRateBudget>();
         services.AddSoftrPrivacy();
         services.AddSingleton<KeyLocks>();

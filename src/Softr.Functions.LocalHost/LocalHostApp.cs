@@ -48,8 +48,9 @@ public static class LocalHostApp
             Functions.QueueFunctions.Select(function => function.QueueName),
             provider.GetRequiredService<ILogger<LocalQueueProvisioner>>()));
         builder.Services.AddSingleton<ITypeLocator, QueueTriggerTypeLocator>();
-        // The timer function's work, on an interval (the WebJobs timer extension is not loaded here).
+        // The timer functions' work, on an interval (the WebJobs timer extension is not loaded here).
         builder.Services.AddHostedService<LocalRetentionService>();
+        builder.Services.AddHostedService<LocalUndeliverableKeeper>();
         builder.Host.ConfigureWebJobs(webJobs => webJobs.AddAzureStorageQueues());
 
         var app = builder.Build();

@@ -1,4 +1,5 @@
 using Softr.Functions.App;
+using Softr.Functions.Hosting;
 using Softr.Functions.Privacy;
 
 namespace Softr.Functions.LocalHost;
@@ -7,35 +8,16 @@ namespace Softr.Functions.LocalHost;
 /// The function app's retention timer (<see cref="RetentionFunction"/>), as the local host runs it: a
 /// minute after start, then every <c>LocalHost:RetentionInterval</c> (six hours by default), so that a
 /// machine that is not on at 03:17 still sweeps. The local host runs one instance, so there is no lease.
+/// A sweep that fails (storage down) is logged and the loop goes on (<see cref="BackgroundLoop"/>).
 /// </summary>
-public sealed partial class LocalRetentionService(RetentionSweeper sweeper, IConfiguration configuration, TimeProvider time, ILogger<LocalRetentionService> logger)
-    : BackgroundService
+public sealed class LocalRetentionService(RetentionSweeper sweeper, IConfiguration configuration, TimeProvider time, ILogger<LocalRetentionService> logger)
+    : BackgroundLoop(time, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var interval = configuration.GetValue("LocalHost:RetentionInterval", TimeSpan.FromHours(6));
-        try
-        {
-            await Task.Delay(TimeSpan.FromMinutes(1), time, stoppingToken).ConfigureAwait(false);
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                try
-                {
-                    await sweeper.SweepAsync(stoppingToken).ConfigureAwait(false);
-                }
-                catch (Exception exception) when (exception is not OperationCanceledException)
-                {
-                    LogSweepFailed(exception, RetentionFunction.Name);
-                }
-                await Task.Delay(interval, time, stoppingToken).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping.
-        }
-    }
+    protected override string Name => RetentionFunction.Name;
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Function} failed; it runs again at the next interval")]
-    private partial void LogSweepFailed(Exception exception, string function);
+    protected override TimeSpan Interval { get; } = configuration.GetValue("LocalHost:RetentionInterval", TimeSpan.FromHours(6));
+
+    protected override TimeSpan FirstDelay => TimeSpan.FromMinutes(1);
+
+    protected override Task RunOnceAsync(CancellationToken stoppingToken) => sweeper.SweepAsync(stoppingToken);
 }

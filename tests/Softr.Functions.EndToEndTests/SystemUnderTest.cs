@@ -57,6 +57,15 @@ public abstract class SystemUnderTest : IAsyncLifetime
 
     public string StorageConnectionString => _azurite!.ConnectionString;
 
+    /// <summary>A service of the local host's own.</summary>
+    public T Get<T>() where T : notnull => _host!.Services.GetRequiredService<T>();
+
+    /// <summary>This system's Azurite, for tests that take storage away (<see cref="Azurite.Freeze"/>).</summary>
+    public Azurite Storage => _azurite!;
+
+    /// <summary>Whether the local host is still running (a background service that throws stops it).</summary>
+    public bool HostIsRunning => _host is not null && !_host.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested;
+
     /// <summary>Every metric the local host exported (in-memory; call <see cref="FlushMetrics"/> first).</summary>
     public List<OpenTelemetry.Metrics.Metric> Metrics { get; } = [];
 

@@ -69,8 +69,51 @@ public sealed class Azurite : IAsyncDisposable
         return azurite;
     }
 
+    /// <summary>
+    /// Stops Azurite dead (SIGSTOP to it and its watchdog), as a storage outage looks to a client: the
+    /// connections stay open and nothing answers, so requests time out. Linux only.
+    /// </summary>
+    public void Freeze() => Signal("STOP");
+
+    /// <summary>Lets a frozen Azurite go on (SIGCONT).</summary>
+    public void Thaw() => Signal("CONT");
+
+    private void Signal(string signal)
+    {
+        foreach (var pid in Tree(_process.Id))
+        {
+            var result = CommandLine.Run("kill", [$"-{signal}", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            if (result.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"kill -{signal} {pid} failed: {result}");
+            }
+        }
+    }
+
+    /// <summary>A process and its descendants, from /proc.</summary>
+    private static IEnumerable<int> Tree(int pid)
+    {
+        yield return pid;
+        var children = $"/proc/{pid}/task/{pid}/children";
+        if (!File.Exists(children))
+        {
+            yield break;
+        }
+        foreach (var child in File.ReadAllText(children).Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse))
+        {
+            foreach (var descendant in Tree(child))
+            {
+                yield return descendant;
+            }
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
+        if (!_process.HasExited)
+        {
+            Thaw(); // a frozen process does not die of SIGKILL's siblings' pipes closing
+        }
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

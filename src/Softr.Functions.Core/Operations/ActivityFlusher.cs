@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Softr.Functions.Operations;
@@ -12,7 +11,7 @@ namespace Softr.Functions.Operations;
 /// overview says its counts are approximate.
 /// </summary>
 public sealed partial class ActivityFlusher(ActivityTally tally, ActivityStore store, IConfiguration configuration, TimeProvider time, ILogger<ActivityFlusher> logger)
-    : BackgroundService
+    : Hosting.BackgroundLoop(time, logger)
 {
     /// <summary>The setting for how often counts are written (a TimeSpan; 10 s by default): the overview is at most this much behind.</summary>
     public const string FlushIntervalSetting = "Console:ActivityFlushInterval";
@@ -24,21 +23,13 @@ public sealed partial class ActivityFlusher(ActivityTally tally, ActivityStore s
     public static string Process { get; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}"
         .Replace('/', '-').Replace('\\', '-').Replace('#', '-').Replace('?', '-');
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await Task.Delay(_interval, time, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-            await FlushAsync(stoppingToken).ConfigureAwait(false);
-        }
-    }
+    protected override string Name => "Activity counts";
+
+    protected override TimeSpan Interval => _interval;
+
+    protected override TimeSpan FirstDelay => _interval;
+
+    protected override Task RunOnceAsync(CancellationToken stoppingToken) => FlushAsync(stoppingToken);
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {

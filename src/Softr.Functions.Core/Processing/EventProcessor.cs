@@ -66,6 +66,7 @@ public sealed partial class EventProcessor(
     RetrySchedule schedule,
     IEventQueue queue,
     IPayloadStore payloads,
+    StorageOutage outage,
     TimeProvider time,
     ILogger<EventProcessor> logger)
 {
@@ -81,7 +82,9 @@ public sealed partial class EventProcessor(
         activity?.SetTag("softr.hook", envelope.Hook);
         activity?.SetTag("softr.event.type", envelope.EventType);
         activity?.SetTag("softr.attempt", envelope.Failures + 1);
-        var result = await ProcessCoreAsync(envelope, delivery, cancellationToken).ConfigureAwait(false);
+        // A storage outage is waited out here, the whole attempt tried again once storage answers (the same
+        // message takes its own lease back), rather than failing the message towards the poison queue.
+        var result = await outage.RideOutAsync(token => ProcessCoreAsync(envelope, delivery, token), cancellationToken).ConfigureAwait(false);
         activity?.SetTag("softr.outcome", result.Outcome.ToString());
         SoftrTelemetry.Attempts.Add(1, new("outcome", result.Outcome.ToString()), new("hook", envelope.Hook));
         if (result.Outcome == ProcessingOutcome.Succeeded)
@@ -121,8 +124,9 @@ public sealed partial class EventProcessor(
         try
         {
             var run = await executor.RunAsync(envelope, progress, lease, cancellationToken).ConfigureAwait(false);
-            await progressStore.FinishAttemptAsync(envelope, EventStatus.Succeeded, null, run.Detail, lease, cancellationToken, run.LastStep, run.LastStepSecrets)
-                .ConfigureAwait(false);
+            // In place through an outage: it carries the last step's record, which must not be lost once Softr acted.
+            await outage.RideOutAsync(token => progressStore.FinishAttemptAsync(envelope, EventStatus.Succeeded, null, run.Detail, lease, token, run.LastStep,
+                run.LastStepSecrets), cancellationToken).ConfigureAwait(false);
             LogSucceeded(envelope.EventId, attempt, Math.Round((time.GetUtcNow() - envelope.ReceivedAt).TotalSeconds, 1));
             return new ProcessingResult(ProcessingOutcome.Succeeded, run.Detail);
         }

@@ -35,6 +35,7 @@ public sealed partial class PlanExecutor(
     PersonIndex personIndex,
     StepSecrets secrets,
     Hosting.SecretSettingsAudit secretSettings,
+    StorageOutage outage,
     TimeProvider time,
     ILogger<PlanExecutor> logger)
 {
@@ -160,7 +161,9 @@ public sealed partial class PlanExecutor(
                 }
                 else
                 {
-                    await progressStore.RecordStepAsync(lease, record with { Outputs = shown }, sealedSecrets, cancellationToken).ConfigureAwait(false);
+                    // In place through an outage: Softr acted, and the next attempt must know it.
+                    await outage.RideOutAsync(token => progressStore.RecordStepAsync(lease, record with { Outputs = shown }, sealedSecrets, token), cancellationToken)
+                        .ConfigureAwait(false);
                 }
                 results.Add(step.Id, outputs, null);
                 var outcome = step.Action.Describe(outputs);

@@ -9,7 +9,8 @@ namespace Softr.Functions.Processing;
 /// read): the event is dead-lettered with cause <c>poison</c> and the last error recorded for it, so it
 /// shows in the event's status and can be replayed once the cause is fixed, instead of rotting unseen.
 /// </summary>
-public sealed partial class PoisonEventHandler(EventProgressStore progressStore, DeadLettering deadLettering, TimeProvider time, ILogger<PoisonEventHandler> logger)
+public sealed partial class PoisonEventHandler(EventProgressStore progressStore, DeadLettering deadLettering, StorageOutage outage, TimeProvider time,
+    ILogger<PoisonEventHandler> logger)
 {
     /// <remarks>
     /// A failure here (storage unreachable, say) is counted, logged as an error, and thrown: the runtime
@@ -20,7 +21,7 @@ public sealed partial class PoisonEventHandler(EventProgressStore progressStore,
     {
         try
         {
-            await DeadLetterAsync(message, messageId, cancellationToken).ConfigureAwait(false);
+            await outage.RideOutAsync(token => DeadLetterAsync(message, messageId, token), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {

@@ -51,6 +51,13 @@ public sealed class ProcessingOptions
     /// <summary>The longest a Softr call waits for shared budget before its event is put back on the queue.</summary>
     public TimeSpan MaxBudgetWait { get; set; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// How long processing waits out a storage outage in place (<see cref="StorageOutage"/>) before its message
+    /// fails to the queue's own retries (and, at the fifth, the poison queue). Ten minutes: an outage that
+    /// long sends nothing to poison. Zero turns the waiting off.
+    /// </summary>
+    public TimeSpan StorageOutageTolerance { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>How long a table's schema (field names, types and choices) is cached.</summary>
     public TimeSpan SchemaCacheDuration { get; set; } = TimeSpan.FromMinutes(5);
 }

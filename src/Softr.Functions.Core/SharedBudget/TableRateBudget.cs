@@ -164,9 +164,11 @@ public sealed partial class TableRateBudget(TableServiceClient tables, IOptions<
                 {
                     await TickAsync(stopping).ConfigureAwait(false);
                 }
-                catch (Exception exception) when (exception is RequestFailedException or AggregateException or HttpRequestException)
+                catch (Exception exception) when (exception is not OperationCanceledException || !stopping.IsCancellationRequested)
                 {
-                    owner.LogTickFailed(partition, exception.Message);
+                    // Whatever storage threw (an AggregateException of timeouts after its retries, too): the seats
+                    // still valid pace calls meanwhile, and the next tick tries again. This loop never ends but with the app.
+                    owner.LogTickFailed(partition, exception.GetType().Name);
                 }
                 try
                 {

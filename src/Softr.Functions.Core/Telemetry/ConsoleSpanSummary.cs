@@ -56,12 +56,27 @@ public sealed class ConsoleSpanSummary : BaseProcessor<Activity>
     {
         await foreach (var line in _lines.Reader.ReadAllAsync().ConfigureAwait(false))
         {
-            if (Interlocked.Exchange(ref _dropped, 0) is > 0 and var dropped)
+            try
             {
-                await output.WriteLineAsync($"(busy: {dropped} trace lines not shown)").ConfigureAwait(false);
+                if (Interlocked.Exchange(ref _dropped, 0) is > 0 and var dropped)
+                {
+                    await output.WriteLineAsync($"(busy: {dropped} trace lines not shown)").ConfigureAwait(false);
+                }
+                await output.WriteLineAsync(line).ConfigureAwait(false);
             }
-            await output.WriteLineAsync(line).ConfigureAwait(false);
+            catch (Exception exception) when (exception is IOException or ObjectDisposedException or InvalidOperationException)
+            {
+                // The terminal went away (a closed pipe): the line is lost, the writer goes on, and nothing waits on it.
+                Interlocked.Increment(ref _dropped);
+            }
         }
-        await output.FlushAsync().ConfigureAwait(false);
+        try
+        {
+            await output.FlushAsync().ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is IOException or ObjectDisposedException)
+        {
+            // Nothing left to write to.
+        }
     }
 }

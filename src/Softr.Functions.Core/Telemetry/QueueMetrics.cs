@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using Azure;
 using Azure.Storage.Queues;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Softr.Functions.Storage;
 
@@ -12,11 +10,12 @@ namespace Softr.Functions.Telemetry;
 /// Samples the event queues every 30 seconds for two gauges: <c>softr.queue.depth</c> (approximate
 /// message count, the poison queue too) and <c>softr.queue.oldest_age</c> (seconds since the first
 /// visible message was inserted: the backlog as the next event in line experiences it). Four storage
-/// reads per instance per sample; a failed sample keeps the last values.
+/// reads per instance per sample; a failed sample keeps the last values, and the sampling goes on (a
+/// <see cref="Hosting.BackgroundLoop"/>: a storage outage never stops the host).
 /// </summary>
-public sealed partial class QueueMetrics(QueueServiceClient queues, TimeProvider time, ILogger<QueueMetrics> logger) : BackgroundService
+public sealed partial class QueueMetrics(QueueServiceClient queues, TimeProvider time, ILogger<QueueMetrics> logger) : Hosting.BackgroundLoop(time, logger)
 {
-    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan SampleInterval = TimeSpan.FromSeconds(30);
 
     private static readonly string[] Queues = [QueueNames.Events, QueueNames.EventsPoison, QueueNames.EventsPoisonPoison];
 
@@ -28,46 +27,44 @@ public sealed partial class QueueMetrics(QueueServiceClient queues, TimeProvider
 
     private readonly Dictionary<string, (int Depth, double OldestAge)> _samples = [];
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override string Name => "Queue metrics";
+
+    protected override TimeSpan Interval => SampleInterval;
+
+    public override Task StartAsync(CancellationToken cancellationToken)
     {
         Running[this] = true;
-        try
-        {
-            await SampleUntilStoppedAsync(stoppingToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            Running.TryRemove(this, out _);
-        }
+        return base.StartAsync(cancellationToken);
     }
 
-    private async Task SampleUntilStoppedAsync(CancellationToken stoppingToken)
+    public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        Running.TryRemove(this, out _);
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One sample of every queue; a queue that cannot be read keeps its last values (the round fails on, and the loop goes on).</summary>
+    protected override async Task RunOnceAsync(CancellationToken stoppingToken)
+    {
+        Exception? failed = null;
+        foreach (var name in Queues)
         {
-            foreach (var name in Queues)
-            {
-                try
-                {
-                    var snapshot = await Operations.QueueSnapshot.TakeAsync(queues.GetQueueClient(name), time.GetUtcNow(), stoppingToken).ConfigureAwait(false);
-                    lock (_samples)
-                    {
-                        _samples[name] = (snapshot.Depth, snapshot.OldestAgeSeconds);
-                    }
-                }
-                catch (RequestFailedException exception)
-                {
-                    LogSampleFailed(name, exception.Status);
-                }
-            }
             try
             {
-                await Task.Delay(Interval, time, stoppingToken).ConfigureAwait(false);
+                var snapshot = await Operations.QueueSnapshot.TakeAsync(queues.GetQueueClient(name), Time.GetUtcNow(), stoppingToken).ConfigureAwait(false);
+                lock (_samples)
+                {
+                    _samples[name] = (snapshot.Depth, snapshot.OldestAgeSeconds);
+                }
             }
-            catch (OperationCanceledException)
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
-                return;
+                failed ??= exception;
             }
+        }
+        if (failed is not null)
+        {
+            throw new InvalidOperationException("A queue could not be sampled; its last values stand.", failed);
         }
     }
 
@@ -83,7 +80,4 @@ public sealed partial class QueueMetrics(QueueServiceClient queues, TimeProvider
         }
         return measurements;
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not sample queue {Queue} for metrics: storage answered {Status}")]
-    private partial void LogSampleFailed(string queue, int status);
 }

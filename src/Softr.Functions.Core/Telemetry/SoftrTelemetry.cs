@@ -51,6 +51,9 @@ public static class SoftrTelemetry
     /// </summary>
     public static Counter<long> ErasedDropped { get; } = Meter.CreateCounter<long>("softr.erased.dropped", description: "Copies of erased events dropped before any Softr call, by hook");
 
+    /// <summary>Messages in events-poison-poison sent again without an expiry (the runtime adds them with seven days).</summary>
+    public static Counter<long> UndeliverableKept { get; } = Meter.CreateCounter<long>("softr.undeliverable.kept", description: "Messages in events-poison-poison kept without an expiry");
+
     /// <summary>Every try of every call to Softr, by status code (0: no answer): the 429 share is <c>status=429</c> over all.</summary>
     public static Counter<long> SoftrCalls { get; } = Meter.CreateCounter<long>(SoftrTelemetryInstruments.SoftrCalls, description: "Calls to Softr (each try), by status code");
 

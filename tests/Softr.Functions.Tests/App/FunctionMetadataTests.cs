@@ -51,6 +51,7 @@ public sealed class FunctionMetadataTests
                 DryRunFunction.Name, GetEventFunction.Name, HealthFunction.Name, ProcessEventFunction.Name, ProcessPoisonEventFunction.Name, ReceiveWebhookFunction.Name,
                 ReplayFunctions.ListName, ReplayFunctions.ReplayOneName, ReplayFunctions.ReplayManyName, RetentionFunction.Name, EraseFunction.Name, ListEventsFunction.Name, ConsoleFunction.Name,
                 ConsoleFunction.AssetName, OverviewFunction.Name, GetEventDetailFunction.Name, DeadLetterCausesFunction.Name, ListHooksFunction.Name,
+                KeepUndeliverableFunction.Name,
             }.Order(StringComparer.Ordinal),
             FunctionMetadata.Load().Select(entry => entry.Name).Order(StringComparer.Ordinal));
     }
