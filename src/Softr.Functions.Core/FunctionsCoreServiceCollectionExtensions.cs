@@ -26,6 +26,8 @@ public static class FunctionsCoreServiceCollectionExtensions
     public static IServiceCollection AddSoftrFunctionsCore(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
+        // The jitter of retries and waits: the shared, thread-safe one; a simulation puts a seeded one here, as it puts its own clock.
+        services.TryAddSingleton(Random.Shared);
         // Every loop of ours is a BackgroundLoop, which never throws; this is for any other: a background
         // service that fails is logged by the host, and the app goes on serving webhooks and processing.
         services.Configure<HostOptions>(host => host.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore);

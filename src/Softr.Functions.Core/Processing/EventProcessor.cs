@@ -68,6 +68,7 @@ public sealed partial class EventProcessor(
     IPayloadStore payloads,
     StorageOutage outage,
     TimeProvider time,
+    Random random,
     ILogger<EventProcessor> logger)
 {
     public async Task<ProcessingResult> ProcessAsync(EventEnvelope envelope, QueueDelivery delivery, CancellationToken cancellationToken = default)
@@ -200,7 +201,7 @@ public sealed partial class EventProcessor(
                 return await DeadLetterAsync(envelope, lease, FailureCauses.RetriesExhausted,
                     $"{envelope.Failures + 1} attempts failed; the last: {failure.Message}", cancellationToken).ConfigureAwait(false);
             default:
-                var (next, delay) = schedule.AfterFailure(envelope, Random.Shared.NextDouble());
+                var (next, delay) = schedule.AfterFailure(envelope, random.NextDouble());
                 var detail = $"{failure.Message}; again in {delay.TotalSeconds:0.#} s (attempt {next.Failures + 1} of {schedule.MaxAttempts})";
                 await SendAgainAsync(next, delay, EventStatus.Failed, lease, detail, failure.Message, cancellationToken).ConfigureAwait(false);
                 return new ProcessingResult(ProcessingOutcome.RetryScheduled, detail);
@@ -234,7 +235,7 @@ public sealed partial class EventProcessor(
             LogDuplicateDropped(envelope.EventId, envelope.Deferrals, waited.TotalHours);
             return new ProcessingResult(ProcessingOutcome.Superseded, $"a duplicate copy, dropped after {envelope.Deferrals} deferrals: {why}");
         }
-        var (next, delay) = schedule.AfterDeferral(envelope, Random.Shared.NextDouble());
+        var (next, delay) = schedule.AfterDeferral(envelope, random.NextDouble());
         var detail = $"{why}; again in {delay.TotalSeconds:0.#} s (deferral {next.Deferrals}, not counted as an attempt)";
         await SendAgainAsync(next, delay, EventStatus.Deferred, lease, detail, why, cancellationToken).ConfigureAwait(false);
         SoftrTelemetry.Deferrals.Add(1, tag, new("hook", envelope.Hook));

@@ -19,7 +19,7 @@ namespace Softr.Functions.Processing;
 /// transient failure: the event is tried again later.</item>
 /// </list>
 /// </summary>
-public sealed partial class KeyLocks(TableServiceClient tables, TimeProvider time, ILogger<KeyLocks> logger)
+public sealed partial class KeyLocks(TableServiceClient tables, TimeProvider time, Random random, ILogger<KeyLocks> logger)
 {
     internal static readonly TimeSpan Lease = TimeSpan.FromSeconds(15);
     internal static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(30);
@@ -54,7 +54,7 @@ public sealed partial class KeyLocks(TableServiceClient tables, TimeProvider tim
                 throw new KeyBusyException($"another event held the same key for more than {MaxWait.TotalSeconds:0} s");
             }
             // Waits grow to a quarter second: a burst of one key's events takes turns without hammering storage.
-            await Task.Delay(wait * (0.5 + Random.Shared.NextDouble()), _time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(wait * (0.5 + random.NextDouble()), _time, cancellationToken).ConfigureAwait(false);
             wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, TimeSpan.FromMilliseconds(250).Ticks));
         }
     }

@@ -18,9 +18,8 @@ namespace Softr.Functions.Processing;
 /// dead letter holds the payload too); one erased since the event was received drops it (<see cref="EventErasedException"/>);</item>
 /// <item>a step that succeeded before (a retry, a replay) is not run again; its results are reused, and its
 /// credential results are opened only if a later step needs them;</item>
-/// <item>the lease is renewed before each step, and each call goes out through the step's
-/// <see cref="StepCallGuard"/> (a call that must not be repeated is marked started as it leaves; the lease
-/// is renewed during long steps);</item>
+/// <item>each call goes out through the step's <see cref="StepCallGuard"/>, which renews the lease, conditional
+/// on still holding the event, as it leaves (and marks a call that must not be repeated started);</item>
 /// <item>values that wait for an earlier step's results are rendered once those exist, and checked again.</item>
 /// </list>
 /// Failures are thrown for the caller (<see cref="EventProcessor"/>) to sort.
@@ -145,8 +144,8 @@ public sealed partial class PlanExecutor(
                     throw new PermanentFailureException(FailureCauses.OutcomeUnknown,
                         $"its call went out at {recorded.At:O} and no outcome was recorded (the attempt stopped mid-call). {step.Action.Name} is not repeated blindly: check Softr, then replay to run it again.");
                 }
-                // A whole lease more for this step's calls, and proof that no other attempt took the event meanwhile.
-                await progressStore.RenewAsync(lease, started: null, cancellationToken).ConfigureAwait(false);
+                // Each of the step's calls renews the lease as it goes out (its guard), the proof that no other
+                // attempt took the event, and that it was not erased, meanwhile.
                 var call = Render(envelope, step, planned, results);
                 var outputs = await runner.RunAsync(call, cancellationToken).ConfigureAwait(false);
                 var record = Record(automation, step, StepState.Succeeded, outputs) with

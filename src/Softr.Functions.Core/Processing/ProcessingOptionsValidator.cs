@@ -33,13 +33,13 @@ public sealed class ProcessingOptionsValidator : AbstractValidator<ProcessingOpt
             .WithMessage($"{Prefix}BusyRetryDelay must be between 0 and 7 days.");
         RuleFor(options => options.MaxDeferral).GreaterThan(TimeSpan.Zero)
             .WithMessage($"{Prefix}MaxDeferral must be more than zero.");
-        // The lease is renewed before each step and, once it is StepCallGuard.RenewAfter old, as each call goes
-        // out. The longest it can then go unrenewed: that age, plus one call's whole time (its budget waits,
-        // 429s and retries: Softr:TotalTimeout), plus an upsert's wait for its key's lock before its next call.
+        // The lease is renewed as each call goes out. The longest it can then go unrenewed: one call's whole time
+        // (its budget waits, 429s and retries: Softr:TotalTimeout), plus an upsert's wait for its key's lock
+        // before its next call.
         // Shorter than that, another copy could take the event over in the middle of a long step.
         RuleFor(options => options.LeaseDuration)
             .Must(lease => lease > LongestUnrenewed(softr.Value))
-            .WithMessage(options => $"{Prefix}LeaseDuration ({options.LeaseDuration}) must be more than {LongestUnrenewed(softr.Value)}: the longest a step's lease can go unrenewed ({StepCallGuard.RenewAfter.TotalSeconds:0} s of age, Softr:TotalTimeout {softr.Value.TotalTimeout}, and an upsert's lock wait of {KeyLocks.MaxWait.TotalSeconds:0} s), or another copy could take an event over in the middle of a step.");
+            .WithMessage(options => $"{Prefix}LeaseDuration ({options.LeaseDuration}) must be more than {LongestUnrenewed(softr.Value)}: the longest a step's lease can go unrenewed (Softr:TotalTimeout {softr.Value.TotalTimeout}, and an upsert's lock wait of {KeyLocks.MaxWait.TotalSeconds:0} s), or another copy could take an event over in the middle of a step.");
         RuleFor(options => options.BudgetSeats).InclusiveBetween(1, 10_000)
             .WithMessage($"{Prefix}BudgetSeats must be between 1 and 10000.");
         RuleFor(options => options.StorageOutageTolerance).InclusiveBetween(TimeSpan.Zero, TimeSpan.FromHours(1))
@@ -55,7 +55,7 @@ public sealed class ProcessingOptionsValidator : AbstractValidator<ProcessingOpt
     }
 
     /// <summary>The longest a running step's lease can go without a renewal (see the rule on LeaseDuration).</summary>
-    internal static TimeSpan LongestUnrenewed(SoftrClientOptions softr) => StepCallGuard.RenewAfter + softr.TotalTimeout + KeyLocks.MaxWait;
+    internal static TimeSpan LongestUnrenewed(SoftrClientOptions softr) => softr.TotalTimeout + KeyLocks.MaxWait;
 
     public ValidateOptionsResult Validate(string? name, ProcessingOptions options)
     {

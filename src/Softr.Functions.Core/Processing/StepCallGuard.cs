@@ -13,29 +13,29 @@ namespace Softr.Functions.Processing;
 /// out from an attempt that lost the event, and a wait cut short before it (a shutdown, a total timeout
 /// during 429s) leaves no mark. An answer that proves Softr did not act (429, no connection) takes the mark
 /// back, so a later attempt may make the call;</item>
-/// <item>the lease is extended once it is <see cref="RenewAfter"/> old, so a long step (an upsert: schema,
-/// lock wait, search, write) cannot outlive it.</item>
+/// <item>the lease is extended, on the condition that the attempt still holds the event, as every call goes
+/// out: a long step (an upsert: schema, lock wait, search, write) cannot outlive it, and an event erased or
+/// taken over meanwhile makes no call from this attempt.</item>
 /// </list>
 /// No action can skip either: they are not the action's to call.
 /// </summary>
 public sealed class StepCallGuard(EventProgressStore progressStore, EventLease lease, StepRecord started, bool marksUnrepeatableCalls, TimeProvider time)
 {
-    /// <summary>How old the lease may get before a call renews it (ProcessingOptionsValidator holds the lease to this plus the longest gap between calls).</summary>
-    public static readonly TimeSpan RenewAfter = TimeSpan.FromSeconds(10);
-
     private bool _marked;
 
     /// <summary>Whether a call of this step went out marked and its outcome is not known to be "not acted on".</summary>
     public bool Marked => _marked;
 
+    /// <summary>
+    /// Renews the lease (with the started mark, for a call that must not be repeated), conditional on this
+    /// attempt still holding the event: the last thing before the request goes on the wire. An event taken by
+    /// another attempt, or erased, makes no call from here (<see cref="LeaseLostException"/>).
+    /// </summary>
     public async Task BeforeSendAsync(SoftrOperation? operation, CancellationToken cancellationToken)
     {
         var mark = marksUnrepeatableCalls && !_marked && operation?.RetrySafety != RetrySafety.SafeToRepeat;
-        if (mark || time.GetUtcNow() - lease.RenewedAt >= RenewAfter)
-        {
-            await progressStore.RenewAsync(lease, mark ? started with { At = time.GetUtcNow() } : null, cancellationToken).ConfigureAwait(false);
-            _marked |= mark;
-        }
+        await progressStore.RenewAsync(lease, mark ? started with { At = time.GetUtcNow() } : null, cancellationToken).ConfigureAwait(false);
+        _marked |= mark;
     }
 
     /// <summary>After an answer: a 429 proves Softr did not act, and the mark is taken back.</summary>

@@ -23,9 +23,10 @@ public sealed partial class StorageOutage
     private readonly ResiliencePipeline _pipeline;
     private readonly TimeProvider _time;
 
-    public StorageOutage(IOptions<ProcessingOptions> options, TimeProvider time, ILogger<StorageOutage> logger)
+    public StorageOutage(IOptions<ProcessingOptions> options, TimeProvider time, Random random, ILogger<StorageOutage> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(random);
         _time = time;
         var tolerance = options.Value.StorageOutageTolerance;
         _pipeline = new ResiliencePipelineBuilder { TimeProvider = time }
@@ -37,6 +38,7 @@ public sealed partial class StorageOutage
                 MaxDelay = TimeSpan.FromSeconds(30),
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
+                Randomizer = random.NextDouble,
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } exception
                     && IsOutage(exception, args.Context.CancellationToken)
                     && time.GetElapsedTime(args.Context.Properties.GetValue(Started, time.GetTimestamp())) < tolerance),

@@ -74,5 +74,5 @@ public sealed class KeyLocksTests : IAsyncLifetime
 
     private static readonly TimeSpan KeyLocksLease = TimeSpan.FromSeconds(15);
 
-    private KeyLocks Locks(TimeProvider time) => new(new TableServiceClient(_azurite.ConnectionString), time, NullLogger<KeyLocks>.Instance);
+    private KeyLocks Locks(TimeProvider time) => new(new TableServiceClient(_azurite.ConnectionString), time, Random.Shared, NullLogger<KeyLocks>.Instance);
 }

@@ -29,7 +29,7 @@ public sealed class PoisonEventHandlerTests
         var handler = new PoisonEventHandler(progress,
             new DeadLettering(new DeadLetterStore(tables), progress, new BlobPayloadStore(blobs), personIndex, TimeProvider.System, NullLogger<DeadLettering>.Instance),
             // No waiting out the outage here: the test is about what happens once waiting is over.
-            new StorageOutage(Options.Create(new ProcessingOptions { StorageOutageTolerance = TimeSpan.Zero }), TimeProvider.System, NullLogger<StorageOutage>.Instance),
+            new StorageOutage(Options.Create(new ProcessingOptions { StorageOutageTolerance = TimeSpan.Zero }), TimeProvider.System, Random.Shared, NullLogger<StorageOutage>.Instance),
             TimeProvider.System, NullLogger<PoisonEventHandler>.Instance);
         long failures = 0;
         using var listener = new MeterListener();

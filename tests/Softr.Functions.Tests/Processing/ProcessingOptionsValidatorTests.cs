@@ -22,9 +22,9 @@ public sealed class ProcessingOptionsValidatorTests
     [InlineData("Processing:BudgetSeats", "0", "Processing:BudgetSeats must be between 1 and 10000")]
     [InlineData("Processing:MaxBudgetWait", "00:01:30", "must be more than zero and less than Softr:TotalTimeout")]
     [InlineData("Processing:MaxDeferral", "00:00:00", "Processing:MaxDeferral must be more than zero")]
-    [InlineData("Processing:LeaseDuration", "00:00:45", "Processing:LeaseDuration (00:00:45) must be more than 00:01:40")]
+    [InlineData("Processing:LeaseDuration", "00:00:45", "Processing:LeaseDuration (00:00:45) must be more than 00:01:30")]
     // Issue #23, item 4.7: longer than one call, but not than a step's worst case (a call, then an upsert's lock wait, unrenewed).
-    [InlineData("Processing:LeaseDuration", "00:01:30", "Processing:LeaseDuration (00:01:30) must be more than 00:01:40: the longest a step's lease can go unrenewed")]
+    [InlineData("Processing:LeaseDuration", "00:01:25", "Processing:LeaseDuration (00:01:25) must be more than 00:01:30: the longest a step's lease can go unrenewed")]
     [InlineData("Softr:AttemptTimeout", "00:02:00", "Softr:AttemptTimeout (00:02:00) must not be more than Softr:TotalTimeout (00:01:00)")]
     public void InvalidSetting_StopsTheApp_NamingIt(string setting, string value, string expected)
     {
