@@ -43,7 +43,8 @@ public static class SoftrServiceCollectionExtensions
         SoftrResiliencePipeline.Configure(
             pipeline,
             context.ServiceProvider.GetRequiredService<IOptions<SoftrClientOptions>>().Value,
-            context.ServiceProvider.GetRequiredService<SoftrRateLimiter>());
+            context.ServiceProvider.GetRequiredService<SoftrRateLimiter>(),
+            context.ServiceProvider.GetService<Random>());
 
     private static void Configure(HttpClient client, Uri baseUrl)
     {

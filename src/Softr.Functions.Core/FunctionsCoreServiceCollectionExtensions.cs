@@ -65,6 +65,7 @@ public static class FunctionsCoreServiceCollectionExtensions
         services.AddTransient<EventProcessor>();
         services.AddSingleton<RetrySchedule>();
         services.AddSingleton<StorageOutage>();
+        services.AddSingleton<UnsentMarks>();
         services.AddSingleton<DeadLettering>();
         services.AddSingleton<EventProgressStore>();
         services.AddSingleton<Events.EventIndex>();

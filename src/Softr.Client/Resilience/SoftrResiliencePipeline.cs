@@ -25,7 +25,8 @@ public static class SoftrResiliencePipeline
     /// <param name="pipeline">The HTTP client's resilience pipeline.</param>
     /// <param name="options">Budgets, retries and timeouts.</param>
     /// <param name="rateLimiter">The per-token limiter every Softr client in the process shares.</param>
-    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, SoftrClientOptions options, SoftrRateLimiter rateLimiter)
+    /// <param name="random">The jitter's source: Polly's own when null; a simulation passes a seeded one, so that a seed replays the same waits.</param>
+    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, SoftrClientOptions options, SoftrRateLimiter rateLimiter, Random? random = null)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         ArgumentNullException.ThrowIfNull(options);
@@ -36,7 +37,7 @@ public static class SoftrResiliencePipeline
         // Polly refuses zero retries; "no retries" is simply no retry strategy.
         if (options.MaxRetries > 0)
         {
-            pipeline.AddRetry(new HttpRetryStrategyOptions
+            var retry = new HttpRetryStrategyOptions
             {
                 Name = "retry",
                 MaxRetryAttempts = options.MaxRetries,
@@ -45,7 +46,12 @@ public static class SoftrResiliencePipeline
                 UseJitter = true,
                 ShouldRetryAfterHeader = true,
                 ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Context, args.Outcome)),
-            });
+            };
+            if (random is not null)
+            {
+                retry.Randomizer = random.NextDouble;
+            }
+            pipeline.AddRetry(retry);
         }
 
         pipeline

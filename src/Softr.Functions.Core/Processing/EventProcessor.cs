@@ -114,8 +114,14 @@ public sealed partial class EventProcessor(
             return await DeferAsync(envelope, DeferralReason.Busy, lease: null, "another copy of this event is being processed", cancellationToken).ConfigureAwait(false);
         }
         // Attempts are counted per event: a sender's redelivery, or a copy of the message, starts with the
-        // count the event has, not at zero, so MaxAttempts bounds the event.
-        envelope = envelope with { Failures = Math.Max(envelope.Failures, progress.Failures) };
+        // count the event has, not at zero, so MaxAttempts bounds the event. Its time is when it was first
+        // received, not when this copy came: an erasure between the two must drop it (found by the processing
+        // simulation: a redelivery after an erasure ran an event the erasure had not yet seen).
+        envelope = envelope with
+        {
+            Failures = Math.Max(envelope.Failures, progress.Failures),
+            ReceivedAt = progress.ReceivedAt is { } first && first < envelope.ReceivedAt ? first : envelope.ReceivedAt,
+        };
         var attempt = envelope.Failures + 1;
         if (await progressStore.BeginAttemptAsync(envelope, progress, delivery.MessageId, $"attempt {attempt}", cancellationToken).ConfigureAwait(false) is not { } lease)
         {

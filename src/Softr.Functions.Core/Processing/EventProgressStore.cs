@@ -59,6 +59,9 @@ public sealed record EventProgress(EventStatus? Status, ETag ETag, string? Lease
     /// <summary>A retention sweep is deleting the event: it is leaving, and a replay refuses it.</summary>
     public bool Sweeping { get; init; }
 
+    /// <summary>When the event was first received, as its first attempt wrote it; a later copy of its message carries its own, later, time.</summary>
+    public DateTimeOffset? ReceivedAt { get; init; }
+
     public StepRecord? Step(string automation, string stepId) =>
         Steps.FirstOrDefault(step => step.Automation == automation && step.StepId == stepId);
 }
@@ -104,6 +107,7 @@ public sealed class EventProgressStore(TableServiceClient tables, IOptions<Proce
                 Failures = summary.GetInt32(EventRows.Failures) ?? 0,
                 People = summary.GetString(EventRows.People),
                 Sweeping = summary.GetDateTimeOffset(EventRows.Sweeping) is not null,
+                ReceivedAt = summary.GetDateTimeOffset(EventRows.ReceivedAt),
             };
     }
 

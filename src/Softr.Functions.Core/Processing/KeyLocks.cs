@@ -101,21 +101,23 @@ public sealed partial class KeyLocks(TableServiceClient tables, TimeProvider tim
         private readonly TableClient _table;
         private readonly string _partition;
         private readonly string _holder;
-        private readonly CancellationTokenSource _stop = new();
+        // Set once, on release. Not a cancellation token: a cancelled Task.Delay resumes its awaiter on the thread pool, a
+        // completed source resumes it here, inline; the release then goes on in the same flow (the deterministic simulation
+        // drives every flow on one thread and reports any hop off it).
+        private readonly TaskCompletionSource _stop = new();
         private readonly Task _renewing;
         private ETag _etag;
 
         public Held(KeyLocks owner, TableClient table, string partition, string holder, ETag etag)
         {
             (_owner, _table, _partition, _holder, _etag) = (owner, table, partition, holder, etag);
-            _renewing = RenewAsync(_stop.Token);
+            _renewing = RenewAsync();
         }
 
         public async ValueTask DisposeAsync()
         {
-            await _stop.CancelAsync().ConfigureAwait(false);
+            _stop.TrySetResult();
             await _renewing.ConfigureAwait(false);
-            _stop.Dispose();
             try
             {
                 await _table.DeleteEntityAsync(_partition, Row, _etag).ConfigureAwait(false);
@@ -126,19 +128,19 @@ public sealed partial class KeyLocks(TableServiceClient tables, TimeProvider tim
             }
         }
 
-        private async Task RenewAsync(CancellationToken stop)
+        private async Task RenewAsync()
         {
             while (true)
             {
                 try
                 {
-                    await Task.Delay(Lease / 3, _owner._time, stop).ConfigureAwait(false);
+                    // The timer of a wait cut short by the release runs out on its own, touching nothing.
+                    if (await Task.WhenAny(Task.Delay(Lease / 3, _owner._time), _stop.Task).ConfigureAwait(false) == _stop.Task)
+                    {
+                        return;
+                    }
                     var row = new TableEntity(_partition, Row) { [Holder] = _holder, [Until] = _owner._time.GetUtcNow() + Lease };
-                    _etag = (await _table.UpdateEntityAsync(row, _etag, TableUpdateMode.Replace, stop).ConfigureAwait(false)).Headers.ETag ?? _etag;
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
+                    _etag = (await _table.UpdateEntityAsync(row, _etag, TableUpdateMode.Replace, CancellationToken.None).ConfigureAwait(false)).Headers.ETag ?? _etag;
                 }
                 catch (RequestFailedException failed) when (failed.Status is 404 or 412)
                 {

@@ -35,6 +35,7 @@ public sealed partial class PlanExecutor(
     StepSecrets secrets,
     Hosting.SecretSettingsAudit secretSettings,
     StorageOutage outage,
+    UnsentMarks unsentMarks,
     TimeProvider time,
     ILogger<PlanExecutor> logger)
 {
@@ -131,7 +132,7 @@ public sealed partial class PlanExecutor(
             }
             var stepStarted = time.GetTimestamp();
             var guard = new StepCallGuard(progressStore, lease, Record(automation, step, StepState.Started, new Dictionary<string, string?>()),
-                marksUnrepeatableCalls: !step.Action.SafeToRepeat, time);
+                marksUnrepeatableCalls: !step.Action.SafeToRepeat, time, unsentMarks);
             using var journal = StepCallJournal.Begin(guard);
             using var stepActivity = SoftrTelemetry.Source.StartActivity($"step {step.Action.Name}");
             stepActivity?.SetTag(SoftrTelemetry.EventIdTag, envelope.EventId);
@@ -139,7 +140,7 @@ public sealed partial class PlanExecutor(
             stepActivity?.SetTag("softr.step", step.Id);
             try
             {
-                if (recorded?.State == StepState.Started && !step.Action.SafeToRepeat)
+                if (recorded?.State == StepState.Started && !step.Action.SafeToRepeat && !unsentMarks.NeverSent(envelope.EventId, recorded))
                 {
                     throw new PermanentFailureException(FailureCauses.OutcomeUnknown,
                         $"its call went out at {recorded.At:O} and no outcome was recorded (the attempt stopped mid-call). {step.Action.Name} is not repeated blindly: check Softr, then replay to run it again.");

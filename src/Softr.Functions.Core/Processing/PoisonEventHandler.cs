@@ -12,6 +12,9 @@ namespace Softr.Functions.Processing;
 public sealed partial class PoisonEventHandler(EventProgressStore progressStore, DeadLettering deadLettering, StorageOutage outage, TimeProvider time,
     ILogger<PoisonEventHandler> logger)
 {
+    /// <summary>Past a lease's end before the poison copy looks again: clocks of instances differ a little.</summary>
+    private static readonly TimeSpan LeaseMargin = TimeSpan.FromSeconds(5);
+
     /// <remarks>
     /// A failure here (storage unreachable, say) is counted, logged as an error, and thrown: the runtime
     /// tries again, and after its last try moves the message to <see cref="Storage.QueueNames.EventsPoisonPoison"/>,
@@ -47,7 +50,8 @@ public sealed partial class PoisonEventHandler(EventProgressStore progressStore,
 
         // The poison copy takes the event as an attempt would, and only as one could: never over an outcome
         // another copy wrote (succeeded, dead-lettered, erased), nor from a copy that holds it now.
-        for (var attempt = 0; attempt < 3; attempt++)
+        var waited = false;
+        for (var attempt = 0; attempt < 4; attempt++)
         {
             var progress = await progressStore.ReadAsync(envelope.EventId, cancellationToken).ConfigureAwait(false);
             if (progress.Status is EventStatus.Succeeded or EventStatus.DeadLettered or EventStatus.Erased)
@@ -55,11 +59,20 @@ public sealed partial class PoisonEventHandler(EventProgressStore progressStore,
                 LogAlreadyDecided(envelope.EventId, progress.Status.Value);
                 return;
             }
-            if (progress.LeaseHolder is not null && progress.LeaseUntil > time.GetUtcNow())
+            if (progress.LeaseHolder is not null && progress.LeaseUntil is { } until && until > time.GetUtcNow())
             {
-                // A running copy decides; this one is spent. Its own message carries the event on.
-                LogHeldElsewhere(envelope.EventId);
-                return;
+                if (waited)
+                {
+                    // Held still, or again, after its lease ran out: a running copy renews it and decides. Its own message carries the event on.
+                    LogHeldElsewhere(envelope.EventId);
+                    return;
+                }
+                // Held by a running copy, or by an attempt whose process died (this message's last one, often: a process
+                // killed mid-attempt is what poisons a message), whose lease lapses unrenewed. Dropping this copy then
+                // would lose the event (found by the processing simulation), so the lease is waited out, and looked at again.
+                waited = true;
+                await Task.Delay(until - time.GetUtcNow() + LeaseMargin, time, cancellationToken).ConfigureAwait(false);
+                continue;
             }
             var detail = $"failed every delivery the queue allows (maxDequeueCount); last recorded: {progress.Detail ?? "nothing (the process may have died mid-attempt)"}";
             if (await progressStore.BeginAttemptAsync(envelope with { Failures = Math.Max(envelope.Failures, progress.Failures) }, progress, $"poison/{messageId}",

@@ -19,12 +19,11 @@ namespace Softr.Functions.Processing;
 /// </list>
 /// No action can skip either: they are not the action's to call.
 /// </summary>
-public sealed class StepCallGuard(EventProgressStore progressStore, EventLease lease, StepRecord started, bool marksUnrepeatableCalls, TimeProvider time)
+public sealed class StepCallGuard(EventProgressStore progressStore, EventLease lease, StepRecord started, bool marksUnrepeatableCalls, TimeProvider time,
+    UnsentMarks? unsent = null)
 {
-    private bool _marked;
-
-    /// <summary>Whether a call of this step went out marked and its outcome is not known to be "not acted on".</summary>
-    public bool Marked => _marked;
+    /// <summary>The started mark as written (or perhaps written: its answer was lost); null while there is none to take back.</summary>
+    private StepRecord? _mark;
 
     /// <summary>
     /// Renews the lease (with the started mark, for a call that must not be repeated), conditional on this
@@ -33,22 +32,47 @@ public sealed class StepCallGuard(EventProgressStore progressStore, EventLease l
     /// </summary>
     public async Task BeforeSendAsync(SoftrOperation? operation, CancellationToken cancellationToken)
     {
-        var mark = marksUnrepeatableCalls && !_marked && operation?.RetrySafety != RetrySafety.SafeToRepeat;
-        await progressStore.RenewAsync(lease, mark ? started with { At = time.GetUtcNow() } : null, cancellationToken).ConfigureAwait(false);
-        _marked |= mark;
+        var mark = marksUnrepeatableCalls && _mark is null && operation?.RetrySafety != RetrySafety.SafeToRepeat ? started with { At = time.GetUtcNow() } : null;
+        try
+        {
+            await progressStore.RenewAsync(lease, mark, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception failed) when (mark is not null && failed is not LeaseLostException)
+        {
+            // The write failed, yet it may have landed (storage acted, its answer lost). The call does not go out: the mark
+            // is taken back, or a later attempt would dead-letter, as outcome-unknown, a call that never left.
+            _mark = mark;
+            await TakeBackQuietlyAsync().ConfigureAwait(false);
+            throw;
+        }
+        _mark ??= mark;
     }
 
     /// <summary>After an answer: a 429 proves Softr did not act, and the mark is taken back.</summary>
     public Task AfterAnswerAsync(HttpStatusCode status, CancellationToken cancellationToken) =>
         status == HttpStatusCode.TooManyRequests ? NotSentAsync(cancellationToken) : Task.CompletedTask;
 
+    private async Task TakeBackQuietlyAsync()
+    {
+        try
+        {
+            await NotSentAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception failed) when (failed is LeaseLostException or Azure.RequestFailedException or AggregateException or OperationCanceledException)
+        {
+            // Left marked: this process knows better (UnsentMarks); any other dead-letters the step as outcome-unknown rather than risk a second call.
+        }
+    }
+
     /// <summary>The call certainly never reached Softr (no connection was made): the mark is taken back.</summary>
     public async Task NotSentAsync(CancellationToken cancellationToken)
     {
-        if (_marked)
+        if (_mark is { } mark)
         {
+            // Remembered first: should the take-back fail, this process still knows the call never left.
+            unsent?.Remember(lease.EventId, mark);
             await progressStore.ForgetStartedAsync(lease, started with { State = StepState.NotSent, At = time.GetUtcNow() }, cancellationToken).ConfigureAwait(false);
-            _marked = false;
+            _mark = null;
         }
     }
 }

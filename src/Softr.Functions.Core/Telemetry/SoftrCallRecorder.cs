@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Softr.Functions.Processing;
 
 namespace Softr.Functions.Telemetry;
@@ -7,13 +6,14 @@ namespace Softr.Functions.Telemetry;
 /// The Softr clients' innermost handler: each try of each call, as it goes on the wire, counted in
 /// <c>softr.calls</c> by status (the console's 429 share) and written into the running step's
 /// <see cref="StepCallJournal"/>. Inside the resilience pipeline, so that a retried call is two tries.
+/// Timed on the injected clock, as everything else is (a simulated run times calls on its own clock).
 /// </summary>
-public sealed class SoftrCallRecorder : DelegatingHandler
+public sealed class SoftrCallRecorder(TimeProvider time) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var started = Stopwatch.GetTimestamp();
+        var started = time.GetTimestamp();
         HttpResponseMessage? response = null;
         try
         {
@@ -25,7 +25,7 @@ public sealed class SoftrCallRecorder : DelegatingHandler
             var status = response is null ? 0 : (int)response.StatusCode;
             SoftrTelemetry.SoftrCalls.Add(1, new KeyValuePair<string, object?>("status", status));
             StepCallJournal.Current?.Add(new SoftrCallRecord(request.Method.Method, LogText.MaskEmailsInUrl(request.RequestUri?.AbsolutePath ?? ""), status,
-                (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds));
+                (long)time.GetElapsedTime(started).TotalMilliseconds));
         }
     }
 }

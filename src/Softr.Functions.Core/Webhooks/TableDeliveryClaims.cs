@@ -37,9 +37,10 @@ public sealed class TableDeliveryClaims(TableServiceClient tables) : IDeliveryCl
                 {
                     var row = existing.Value;
                     var eventId = row.GetString(EventIdColumn)!;
+                    var firstSeen = row.GetDateTimeOffset(FirstSeenColumn) is { } seen && seen < now ? seen : now;
                     return key.RefusesOtherBodies && row.GetString(BodyHashColumn) != key.BodyHash
-                        ? new DeliveryClaim(eventId, DeliveryClaimOutcome.KeyReused)
-                        : new DeliveryClaim(eventId, DeliveryClaimOutcome.Duplicate);
+                        ? new DeliveryClaim(eventId, DeliveryClaimOutcome.KeyReused, firstSeen)
+                        : new DeliveryClaim(eventId, DeliveryClaimOutcome.Duplicate, firstSeen);
                 }
                 var fresh = Row(hook, key, now);
                 try
@@ -52,7 +53,7 @@ public sealed class TableDeliveryClaims(TableServiceClient tables) : IDeliveryCl
                     {
                         await table.AddEntityAsync(fresh, cancellationToken).ConfigureAwait(false);
                     }
-                    return new DeliveryClaim(fresh.GetString(EventIdColumn)!, DeliveryClaimOutcome.New);
+                    return new DeliveryClaim(fresh.GetString(EventIdColumn)!, DeliveryClaimOutcome.New, now);
                 }
                 catch (RequestFailedException lost) when (lost.Status is 409 or 412 && attempt == 0)
                 {

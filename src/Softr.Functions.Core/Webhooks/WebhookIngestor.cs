@@ -240,7 +240,8 @@ public sealed partial class WebhookIngestor(
                 {
                     return Reject(hookName, WebhookProblems.IdempotencyKeyReused(hookName));
                 }
-                envelope = envelope with { EventId = claim.EventId, CorrelationId = claim.EventId };
+                // A repeat is the event first received then: processing drops it if its person was erased since (not since this copy).
+                envelope = envelope with { EventId = claim.EventId, CorrelationId = claim.EventId, ReceivedAt = claim.FirstSeen };
             }
             // The enqueue: for senders with event ids, the door's one storage operation. There is no claim on
             // their ids: a redelivery is queued again under the same id and answered with it, and processing

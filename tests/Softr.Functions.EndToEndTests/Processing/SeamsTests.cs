@@ -276,25 +276,23 @@ public sealed class SeamsTests(ProcessingFixture fixture) : IClassFixture<Proces
         Assert.Equal((1, 1), (await Harness.CallsAsync("createUser", 200) + await Harness.CallsAsync("createUser", 201), await Harness.CallsAsync("generateMagicLink")));
     }
 
-    /// <summary>Item 4.6: the poison handler wrote its verdict blindly, over a Succeeded another copy wrote, and over a running copy's lease.</summary>
+    /// <summary>
+    /// Item 4.6: the poison handler wrote its verdict blindly, over a Succeeded another copy wrote. (Over a running copy's
+    /// lease: it waits the lease out, which takes minutes of real time; the simulation shows both sides of that wait,
+    /// SimulationFindingsTests.APoisonCopy_*.)
+    /// </summary>
     [Fact]
-    public async Task APoisonCopy_NeitherOverwritesAnOutcome_NorTakesARunningCopysLease()
+    public async Task APoisonCopy_DoesNotOverwriteAnOutcome()
     {
         await Harness.SoftrPostAsync("/v1/api/users", new { full_name = "Poison", email = "poison-copy@example.com" });
         var done = MagicLink("poison-copy@example.com");
         Assert.Equal(ProcessingOutcome.Succeeded, (await Harness.DeliverAsync(done)).Outcome);
-        var running = MagicLink("poison-running@example.com");
         var progress = Harness.Get<EventProgressStore>();
-        var lease = await progress.BeginAttemptAsync(running, await progress.ReadAsync(running.EventId, CancellationToken.None), "copy-a", "attempt 1", CancellationToken.None);
 
         await Harness.Get<PoisonEventHandler>().HandleAsync(EventEnvelopeSerializer.Serialize(done), "poison-1", CancellationToken.None);
-        await Harness.Get<PoisonEventHandler>().HandleAsync(EventEnvelopeSerializer.Serialize(running), "poison-2", CancellationToken.None);
 
         Assert.Equal(EventStatus.Succeeded, (await progress.ReadAsync(done.EventId, CancellationToken.None)).Status);
-        var stillRunning = await progress.ReadAsync(running.EventId, CancellationToken.None);
-        Assert.Equal((EventStatus.Processing, lease!.Holder), (stillRunning.Status!.Value, stillRunning.LeaseHolder));
         Assert.Null(await Harness.Get<DeadLetterStore>().GetAsync(done.EventId, CancellationToken.None));
-        Assert.Null(await Harness.Get<DeadLetterStore>().GetAsync(running.EventId, CancellationToken.None));
     }
 
     /// <summary>Item 4.7: a step's calls renew the lease as they go out, so a long step (an upsert's lock wait, 429s) keeps it.</summary>

@@ -10,7 +10,7 @@ namespace Softr.Functions.Tests.Webhooks;
 /// </summary>
 internal sealed class InMemoryDeliveryClaims : IDeliveryClaims
 {
-    private readonly ConcurrentDictionary<(string Hook, string Source, string Hash), (string EventId, DateTimeOffset Expires, string BodyHash)> _claims = new();
+    private readonly ConcurrentDictionary<(string Hook, string Source, string Hash), (string EventId, DateTimeOffset Expires, string BodyHash, DateTimeOffset FirstSeen)> _claims = new();
 
     /// <summary>When set, every claim fails as storage would (the door answers 503).</summary>
     public bool Unavailable { get; set; }
@@ -30,12 +30,12 @@ internal sealed class InMemoryDeliveryClaims : IDeliveryClaims
             if (_claims.TryGetValue(id, out var seen) && seen.Expires > now)
             {
                 return Task.FromResult(key.RefusesOtherBodies && seen.BodyHash != key.BodyHash
-                    ? new DeliveryClaim(seen.EventId, DeliveryClaimOutcome.KeyReused)
-                    : new DeliveryClaim(seen.EventId, DeliveryClaimOutcome.Duplicate));
+                    ? new DeliveryClaim(seen.EventId, DeliveryClaimOutcome.KeyReused, seen.FirstSeen)
+                    : new DeliveryClaim(seen.EventId, DeliveryClaimOutcome.Duplicate, seen.FirstSeen));
             }
             var eventId = EventIds.ForDelivery(hook, $"{key.Source}|{key.Hash}@{now.UtcTicks}");
-            _claims[id] = (eventId, now + key.Window, key.BodyHash);
-            return Task.FromResult(new DeliveryClaim(eventId, DeliveryClaimOutcome.New));
+            _claims[id] = (eventId, now + key.Window, key.BodyHash, now);
+            return Task.FromResult(new DeliveryClaim(eventId, DeliveryClaimOutcome.New, now));
         }
     }
 

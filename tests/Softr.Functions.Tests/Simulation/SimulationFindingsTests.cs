@@ -1,0 +1,171 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Softr.Functions.Events;
+using Softr.Functions.Privacy;
+using Softr.Functions.Processing;
+using Softr.Functions.Storage;
+
+namespace Softr.Functions.Tests.Simulation;
+
+/// <summary>
+/// What the processing simulation found, each kept as a test of its own in the simulated world (virtual time:
+/// a two-minute lease is waited out in microseconds). Each test also shows that its situation was reached, so
+/// that it cannot pass by missing it.
+/// </summary>
+public sealed class SimulationFindingsTests
+{
+    private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Found: a started mark's write whose answer was lost (it landed, the caller saw a timeout) left a mark for an
+    /// invitation that was never sent, and the next attempt dead-lettered it as outcome-unknown. The guard now takes
+    /// the mark back, and this process remembers the call never left (<see cref="UnsentMarks"/>).
+    /// </summary>
+    [Fact]
+    public void ALostAnswerOnAStartedMark_DoesNotDeadLetterAnInvitationThatNeverLeft()
+    {
+        using var world = new SimWorld(new SimPlan(1, 1, SimRates.None, [new DeliverOp(TimeSpan.Zero, 0)]));
+        var lost = false;
+        world.Storage.LoseAnswerOnce = (table, actions) => lost = table == TableNames.Events
+            && actions.Any(action => action.Entity.RowKey.StartsWith(EventRows.StepRowPrefix, StringComparison.Ordinal)
+                && action.Entity is Azure.Data.Tables.TableEntity row && row.GetString("State") == nameof(StepState.Started) && row.GetString("StepId") == "invite");
+
+        var broken = world.Run();
+
+        Assert.True(lost, "the mark's write was never made, so its answer was never lost");
+        Assert.True(broken.Count == 0, string.Join("\n", broken));
+        Assert.Equal(1, world.Tally.GetValueOrDefault("ended Succeeded"));
+        Assert.Equal(1, world.Softr.Users.Values.Single().Invites);
+    }
+
+    /// <summary>
+    /// Found: an event whose first attempt died before it indexed the person, then an erasure of that person, then the
+    /// sender's retry of the event: the retry was taken as received after the erasure (its own time) and ran, writing
+    /// the erased person back to Softr. A repeat at the door is now the event first received then.
+    /// </summary>
+    [Fact]
+    public void ASendersRetryAfterAnErasure_OfAnEventNotYetIndexed_IsDropped()
+    {
+        var plan = new SimPlan(2, 1, SimRates.None,
+        [
+            new KillOp(TimeSpan.Zero, 0),
+            new DeliverOp(Second, 0),
+            new EraseOp(Second * 40, 0, false),
+            new DeliverOp(Second * 5, 0),
+        ]);
+        using var world = new SimWorld(plan);
+
+        var broken = world.Run();
+
+        Assert.Equal(1, world.Tally.GetValueOrDefault("killed"));
+        Assert.True(broken.Count == 0, string.Join("\n", broken));
+        Assert.Equal(1, world.Tally.GetValueOrDefault("ended Erased"));
+        Assert.Empty(world.CallsFor(SimWorld.EmailOf(0)));
+    }
+
+    /// <summary>
+    /// The same, for senders with event ids (Stripe and the like), which the door does not remember: the first attempt
+    /// began (its summary holds the time it was received) and died before indexing; a redelivery after the erasure
+    /// carries a later time, and the summary's is the one that counts.
+    /// </summary>
+    [Fact]
+    public void ARedeliveryAfterAnErasure_IsTakenAsReceivedWhenItsFirstAttemptBegan_AndDropped()
+    {
+        using var world = new SimWorld(new SimPlan(3, 1, SimRates.None, []));
+        var clock = world.Services.GetRequiredService<TimeProvider>();
+        ProcessingResult? redelivered = null;
+
+        world.Script(async services =>
+        {
+            var first = Envelope("evt_stripe_like", clock.GetUtcNow());
+            var progress = services.GetRequiredService<EventProgressStore>();
+            Assert.NotNull(await progress.BeginAttemptAsync(first, await progress.ReadAsync(first.EventId, default), "msg-1", "attempt 1", default));
+            // ...and the process dies. A minute later the person is erased; a minute after that, the sender redelivers.
+            await Task.Delay(TimeSpan.FromMinutes(1), clock);
+            await services.GetRequiredService<PersonEraser>().EraseAsync(SimWorld.EmailOf(0), dryRun: false, default);
+            await Task.Delay(TimeSpan.FromMinutes(1), clock);
+            redelivered = await services.GetRequiredService<EventProcessor>().ProcessAsync(first with { ReceivedAt = clock.GetUtcNow() }, new QueueDelivery("msg-2", 1));
+        });
+
+        Assert.Equal(ProcessingOutcome.Erased, redelivered!.Outcome);
+        Assert.Empty(world.CallsFor(SimWorld.EmailOf(0)));
+    }
+
+    /// <summary>
+    /// Found: a message poisoned by a process that kept dying mid-attempt reached the poison handler while the last
+    /// attempt's lease still ran; the handler took that lease for a running copy's and dropped the message, and the
+    /// event was lost. It now waits the lease out, and takes the event when nobody renewed it.
+    /// </summary>
+    [Fact]
+    public void APoisonCopy_WaitsOutADeadAttemptsLease_AndDeadLettersTheEvent()
+    {
+        using var world = new SimWorld(new SimPlan(4, 1, SimRates.None, []));
+        var envelope = Envelope("evt_poisoned_by_kills", world.Now);
+        EventProgress? after = null;
+
+        world.Script(async services =>
+        {
+            var progress = services.GetRequiredService<EventProgressStore>();
+            Assert.NotNull(await progress.BeginAttemptAsync(envelope, await progress.ReadAsync(envelope.EventId, default), "msg-1", "attempt 5", default));
+            // The attempt's process dies; the runtime moves the message, at its last dequeue, to the poison queue.
+            await services.GetRequiredService<PoisonEventHandler>().HandleAsync(EventEnvelopeSerializer.Serialize(envelope), "poison-1", default);
+            after = await progress.ReadAsync(envelope.EventId, default);
+        });
+
+        Assert.Equal(EventStatus.DeadLettered, after!.Status);
+        Assert.True(world.Now - envelope.ReceivedAt >= world.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ProcessingOptions>>().Value.LeaseDuration,
+            "the handler did not wait for the lease to run out");
+    }
+
+    /// <summary>The other side of the wait: a copy that renews its lease is running, and the poison copy leaves the event to it.</summary>
+    [Fact]
+    public void APoisonCopy_LeavesTheEventToACopyThatRenewsItsLease()
+    {
+        using var world = new SimWorld(new SimPlan(5, 1, SimRates.None, []));
+        var envelope = Envelope("evt_running_copy", world.Now);
+        var clock = world.Services.GetRequiredService<TimeProvider>();
+        EventProgress? after = null;
+
+        world.Script(async services =>
+        {
+            var progress = services.GetRequiredService<EventProgressStore>();
+            var lease = await progress.BeginAttemptAsync(envelope, await progress.ReadAsync(envelope.EventId, default), "msg-1", "attempt 1", default);
+            var running = world.Spawn("running copy", async () =>
+            {
+                for (var i = 0; i < 10; i++)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(30), clock);
+                    await progress.RenewAsync(lease!, started: null, default);
+                }
+                await progress.FinishAttemptAsync(envelope, EventStatus.Succeeded, null, "done", lease!, default);
+            });
+            await services.GetRequiredService<PoisonEventHandler>().HandleAsync(EventEnvelopeSerializer.Serialize(envelope), "poison-1", default);
+            while (!running.Done)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(30), clock);
+            }
+            after = await progress.ReadAsync(envelope.EventId, default);
+        });
+
+        Assert.Equal(EventStatus.Succeeded, after!.Status);
+        Assert.Null(Run(world, services => services.GetRequiredService<DeadLetterStore>().GetAsync(envelope.EventId, default)));
+    }
+
+    private static T Run<T>(SimWorld world, Func<IServiceProvider, Task<T>> read)
+    {
+        T result = default!;
+        world.Script(async services => result = await read(services));
+        return result;
+    }
+
+    private static EventEnvelope Envelope(string id, DateTimeOffset receivedAt) => new()
+    {
+        EventId = id,
+        Hook = SimWorld.Hook,
+        Sender = "shared-secret",
+        EventType = "webhook",
+        ReceivedAt = receivedAt,
+        CorrelationId = id,
+        Payload = JsonSerializer.SerializeToElement(new { email = SimWorld.EmailOf(0), full_name = "Person 0", order = SimWorld.OrderOf(0) }),
+    };
+}
