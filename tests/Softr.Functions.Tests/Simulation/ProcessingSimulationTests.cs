@@ -6,8 +6,8 @@ namespace Softr.Functions.Tests.Simulation;
 /// <summary>
 /// The deterministic simulation of processing (<see cref="SimWorld"/>): CsCheck generates plans
 /// (deliveries and their copies, replays one at a time and two at once, erasures, retention sweeps days
-/// apart, processes killed mid-call, hosts shutting down, storage outages, Softr and storage faults at
-/// random rates), each is played under a seeded scheduler, and every promise the README makes about
+/// apart, processes killed mid-call, hosts shutting down, storage outages, Softr and storage faults and
+/// refusals of the shared budget (deferrals) at random rates), each is played under a seeded scheduler, and every promise the README makes about
 /// processing is checked after every run (see <see cref="SimWorld.Check"/>). A failing plan is shrunk and
 /// printed with its seed; <c>SIM_SCALE=20</c> (say) runs twenty times as many plans, for a longer look.
 /// </summary>
@@ -24,8 +24,8 @@ public sealed class ProcessingSimulationTests(ITestOutputHelper output)
     private static readonly Gen<double> StorageRate = Gen.Frequency((2, Gen.Const(0.0)), (1, Gen.Double[0.0, 0.05]));
     private static readonly Gen<double> SoftrRate = Gen.Frequency((2, Gen.Const(0.0)), (1, Gen.Double[0.0, 0.15]));
 
-    private static readonly Gen<SimRates> Rates = Gen.Select(Gen.Select(StorageRate, StorageRate, SoftrRate, SoftrRate), Gen.Select(SoftrRate, SoftrRate, SoftrRate),
-        (first, rest) => new SimRates(first.Item1, first.Item2, first.Item3, first.Item4, rest.Item1, rest.Item2, rest.Item3));
+    private static readonly Gen<SimRates> Rates = Gen.Select(Gen.Select(StorageRate, StorageRate, SoftrRate, SoftrRate), Gen.Select(SoftrRate, SoftrRate, SoftrRate, SoftrRate),
+        (first, rest) => new SimRates(first.Item1, first.Item2, first.Item3, first.Item4, rest.Item1, rest.Item2, rest.Item3, rest.Item4));
 
     internal static Gen<SimOp> Op(int events, int people) => Gen.Frequency(
         (12, Gen.Select(Gap, Gen.Int[0, events - 1], (gap, @event) => (SimOp)new DeliverOp(gap, @event))),
@@ -79,7 +79,7 @@ public sealed class ProcessingSimulationTests(ITestOutputHelper output)
             output.WriteLine($"  {what}: {count}");
         }
         // The plans reach what they are for: a generator that stopped producing these would pass while testing nothing.
-        foreach (var reached in new[] { "ended Succeeded", "ended DeadLettered", "ended Erased", "replayed", "erasures", "killed", "swept", "softr faults" })
+        foreach (var reached in new[] { "ended Succeeded", "ended DeadLettered", "ended Erased", "replayed", "erasures", "killed", "cancelled", "swept", "softr faults", "budget refused", "outcome Deferred", "outcome RetryScheduled" })
         {
             Assert.True(tally.GetValueOrDefault(reached) > 0, $"no plan reached '{reached}'");
         }

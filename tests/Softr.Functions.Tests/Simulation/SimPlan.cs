@@ -10,12 +10,13 @@ internal sealed record SimRates(
     double SoftrUnavailable = 0,
     double SoftrFailedAfterActing = 0,
     double SoftrHangAfterActing = 0,
-    double SoftrRefused = 0)
+    double SoftrRefused = 0,
+    double BudgetRefused = 0)
 {
     public static SimRates None { get; } = new();
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"storage busy {StorageBusy:0.##}, lost {StorageLostAnswer:0.##}; softr 429 {SoftrRateLimited:0.##}, 503 {SoftrUnavailable:0.##}, 502-after {SoftrFailedAfterActing:0.##}, hang-after {SoftrHangAfterActing:0.##}, refused {SoftrRefused:0.##}");
+        $"storage busy {StorageBusy:0.##}, lost {StorageLostAnswer:0.##}; softr 429 {SoftrRateLimited:0.##}, 503 {SoftrUnavailable:0.##}, 502-after {SoftrFailedAfterActing:0.##}, hang-after {SoftrHangAfterActing:0.##}, refused {SoftrRefused:0.##}; budget refused {BudgetRefused:0.##}");
 }
 
 /// <summary>One thing that happens to the world, <see cref="Gap"/> after the one before it.</summary>
@@ -86,13 +87,13 @@ internal sealed record SimPlan(int Seed, int People, SimRates Rates, IReadOnlyLi
     {
         var lines = text.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         var head = System.Text.RegularExpressions.Regex.Match(lines[0],
-            @"^seed (-?\d+), (\d+) people, storage busy ([\d.]+), lost ([\d.]+); softr 429 ([\d.]+), 503 ([\d.]+), 502-after ([\d.]+), hang-after ([\d.]+), refused ([\d.]+):$");
+            @"^seed (-?\d+), (\d+) people, storage busy ([\d.]+), lost ([\d.]+); softr 429 ([\d.]+), 503 ([\d.]+), 502-after ([\d.]+), hang-after ([\d.]+), refused ([\d.]+)(?:; budget refused ([\d.]+))?:$");
         if (!head.Success)
         {
             throw new FormatException($"Not a plan's first line: {lines[0]}");
         }
         double Rate(int group) => double.Parse(head.Groups[group].Value, CultureInfo.InvariantCulture);
-        var rates = new SimRates(Rate(3), Rate(4), Rate(5), Rate(6), Rate(7), Rate(8), Rate(9));
+        var rates = new SimRates(Rate(3), Rate(4), Rate(5), Rate(6), Rate(7), Rate(8), Rate(9), head.Groups[10].Success ? Rate(10) : 0);
         var ops = lines.Skip(1).Select(ParseOp).ToList();
         return new SimPlan(int.Parse(head.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(head.Groups[2].Value, CultureInfo.InvariantCulture), rates, ops);
     }

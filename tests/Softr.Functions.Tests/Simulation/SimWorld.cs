@@ -14,6 +14,7 @@ using Softr.Functions.Processing;
 using Softr.Functions.Storage;
 using Softr.Functions.Testing;
 using Softr.Functions.Webhooks;
+using Softr.Resilience;
 using Softr.Users;
 
 namespace Softr.Functions.Tests.Simulation;
@@ -34,6 +35,7 @@ internal sealed class SimWorld : IDisposable
     private const int MaxRunningPerQueue = 16; // host.json: batchSize
     private static readonly TimeSpan VisibilityAfterFailure = TimeSpan.FromSeconds(10); // host.json: visibilityTimeout
     private static readonly TimeSpan VisibilityWhileRunning = TimeSpan.FromMinutes(10); // the runtime's, renewed while it runs
+    private static readonly TimeSpan MaxBudgetWait = TimeSpan.FromSeconds(20); // Processing:MaxBudgetWait's default
     private static readonly TimeSpan KeeperInterval = TimeSpan.FromMinutes(5); // KeepUndeliverableFunction
     private static readonly TimeSpan SenderGivesUpAfter = TimeSpan.FromHours(20);
     private static readonly DateTimeOffset Start = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
@@ -46,6 +48,7 @@ internal sealed class SimWorld : IDisposable
     private readonly SimQueues _queues;
     private readonly SimBlobs _blobs;
     private readonly SimSoftr _softr;
+    private readonly SimBudget _budget;
     private readonly Random _world;
     private readonly List<ServiceProvider> _instances = [];
     private readonly List<(SimActor Actor, string Queue, SimMessage Message, CancellationTokenSource Cancel)> _running = [];
@@ -86,6 +89,7 @@ internal sealed class SimWorld : IDisposable
             HangAfterActingRate = plan.Rates.SoftrHangAfterActing,
             RefusedRate = plan.Rates.SoftrRefused,
         };
+        _budget = new SimBudget(_scheduler, _clock, new Random(plan.Seed ^ 0xb0d6), MaxBudgetWait) { RefusedRate = plan.Rates.BudgetRefused };
         var protection = new EphemeralDataProtectionProvider();
         for (var i = 0; i < instances; i++)
         {
@@ -179,9 +183,10 @@ internal sealed class SimWorld : IDisposable
             [$"Webhooks:Hooks:{Hook}:Sender"] = "shared-secret",
             [$"Webhooks:Hooks:{Hook}:SecretSettings:0"] = "SHOP_SECRET",
             ["SHOP_SECRET"] = Secret,
-            // No pacing: the Softr budget waits its turn on a SemaphoreSlim, whose waiters go on on the thread pool, where no
-            // seeded scheduler drives them. The budget is the shared-budget simulation's subject; Softr's 429s are injected here.
-            ["Processing:SharedBudget"] = "false",
+            // No pacing in process: the Softr budget waits its turn on a SemaphoreSlim, whose waiters go on on the thread pool,
+            // where no seeded scheduler drives them. The shared budget is SimBudget (a turn, sometimes a refusal), and Softr's
+            // 429s are injected by SimSoftr.
+            ["Processing:MaxBudgetWait"] = MaxBudgetWait.ToString("c", CultureInfo.InvariantCulture),
             ["Softr:ReadsPerSecond"] = "100000",
             ["Softr:WritesPerSecond"] = "100000",
             // Attempts short enough that five of them and their backoffs end within the total timeout: Polly's total timeout
@@ -221,6 +226,7 @@ internal sealed class SimWorld : IDisposable
         services.AddSingleton<QueueServiceClient>(_queues);
         services.AddSingleton<BlobServiceClient>(_blobs);
         services.AddSingleton(protection);
+        services.AddSingleton<ISharedRateBudget>(_budget);
         foreach (var client in new[] { nameof(ISoftrUsersClient), nameof(ISoftrDatabaseClient) })
         {
             services.AddHttpClient(client).ConfigurePrimaryHttpMessageHandler(_softr.CreateHandler).SetHandlerLifetime(Timeout.InfiniteTimeSpan);
@@ -248,6 +254,7 @@ internal sealed class SimWorld : IDisposable
             _calmAt = DateTimeOffset.MaxValue;
             _storage.BusyRate = _storage.LostAnswerRate = 0;
             _softr.FaultsOff();
+            _budget.RefusedRate = 0;
         }
         Strike();
         Dispatch(QueueNames.Events, ProcessAsync);
@@ -327,6 +334,7 @@ internal sealed class SimWorld : IDisposable
         var result = await instance.GetRequiredService<EventProcessor>().ProcessAsync(envelope, new QueueDelivery(message.Id, message.DequeueCount), self.CancellationToken)
             .ConfigureAwait(false);
         Note($"{self.Name} ({envelope.EventId}, received {envelope.ReceivedAt:HH:mm:ss}): {result.Outcome} {result.Detail}");
+        Count($"outcome {result.Outcome}");
     }
 
     private static Task HandlePoisonAsync(SimActor self, SimMessage message, ServiceProvider instance) =>
@@ -684,6 +692,7 @@ internal sealed class SimWorld : IDisposable
         Count("softr calls", _softr.Requests.Count);
         Count("softr faults", _softr.Requests.Count(request => request.Status is 0 or 429 or 503));
         Count("storage operations", (int)_storage.Operations);
+        Count("budget refused", _budget.Refused);
         foreach (var failure in _processingFailures)
         {
             Count($"let out to the runtime: {failure[(failure.IndexOf(": ", StringComparison.Ordinal) + 2)..failure.IndexOf(": ", failure.IndexOf(": ", StringComparison.Ordinal) + 2, StringComparison.Ordinal)]}");
