@@ -8,7 +8,7 @@ namespace Softr.Functions.App;
 /// <summary>
 /// <c>POST /api/manage/hooks/{hook}/dry-run</c>: the plan a sample event would produce, with every mapped
 /// value, without queueing or calling anything. Admin-level: in Azure it needs the host's master key
-/// (<c>x-functions-key</c> header or <c>?code=</c>); the local host checks its own key the same way.
+/// (the <c>x-functions-key</c> header; never <c>?code=</c>, see <see cref="KeyedRequestPolicy"/>); the local host checks its own key the same way.
 /// </summary>
 public sealed class DryRunFunction(AutomationDryRun dryRun)
 {

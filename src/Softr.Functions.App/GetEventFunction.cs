@@ -7,7 +7,7 @@ namespace Softr.Functions.App;
 
 /// <summary>
 /// <c>GET /api/events/{id}</c>: an event's status and history (never its payload). Function-level auth:
-/// in Azure it needs a function key (<c>?code=</c> or <c>x-functions-key</c>).
+/// in Azure it needs a function key (the <c>x-functions-key</c> header; <c>?code=</c> is refused).
 /// </summary>
 public sealed class GetEventFunction(IEventLog eventLog)
 {

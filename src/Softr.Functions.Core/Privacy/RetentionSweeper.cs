@@ -171,11 +171,12 @@ public sealed partial class RetentionSweeper(TableServiceClient tables, BlobServ
         {
             try
             {
-                await table.DeleteEntityAsync(claim.PartitionKey, claim.RowKey, ETag.All, cancellationToken).ConfigureAwait(false);
+                // Conditional on the row as listed: a claim a new delivery took over meanwhile is fresh, and stays.
+                await table.DeleteEntityAsync(claim.PartitionKey, claim.RowKey, claim.ETag, cancellationToken).ConfigureAwait(false);
             }
-            catch (RequestFailedException gone) when (gone.Status == 404)
+            catch (RequestFailedException moved) when (moved.Status is 404 or 412)
             {
-                // Taken over by a new delivery and... no: a taken-over row has a new key only in its columns; gone means another sweep.
+                // 404: another sweep deleted it. 412: a new delivery took the expired claim over after the listing.
             }
         }
         return expired.Count;

@@ -48,6 +48,13 @@ public sealed class StepCallGuard(EventProgressStore progressStore, EventLease l
         _mark ??= mark;
     }
 
+    /// <summary>
+    /// Whether a call that must not be repeated may have reached Softr: it went out, and no answer proved that
+    /// Softr did not act. False when every try was answered 429 or never left (a total timeout during the wait
+    /// for 429s, a write of the mark that failed): then the step's failure is a plain retry, not an unknown outcome.
+    /// </summary>
+    public bool UnrepeatableCallMayHaveActed => _mark is not null;
+
     /// <summary>After an answer: a 429 proves Softr did not act, and the mark is taken back.</summary>
     public Task AfterAnswerAsync(HttpStatusCode status, CancellationToken cancellationToken) =>
         status == HttpStatusCode.TooManyRequests ? NotSentAsync(cancellationToken) : Task.CompletedTask;
@@ -72,6 +79,7 @@ public sealed class StepCallGuard(EventProgressStore progressStore, EventLease l
             // Remembered first: should the take-back fail, this process still knows the call never left.
             unsent?.Remember(lease.EventId, mark);
             await progressStore.ForgetStartedAsync(lease, started with { State = StepState.NotSent, At = time.GetUtcNow() }, cancellationToken).ConfigureAwait(false);
+            unsent?.Forget(lease.EventId, mark);
             _mark = null;
         }
     }

@@ -15,17 +15,30 @@ public sealed class UnsentMarks(TimeProvider time)
 {
     private static readonly TimeSpan KeptFor = TimeSpan.FromDays(1);
     private readonly ConcurrentDictionary<(string EventId, string Automation, string StepId, long AtMs), DateTimeOffset> _marks = new();
+    private DateTimeOffset _lastSwept = DateTimeOffset.MinValue;
 
     /// <summary>Remembers that <paramref name="mark"/>'s call did not leave this process.</summary>
     public void Remember(string eventId, StepRecord mark)
     {
         ArgumentNullException.ThrowIfNull(mark);
         var now = time.GetUtcNow();
-        foreach (var old in _marks.Where(entry => now - entry.Value > KeptFor))
+        // The old ones go at most once a minute, not on every call (a storm of 429s remembers and forgets many).
+        if (now - _lastSwept > TimeSpan.FromMinutes(1))
         {
-            _marks.TryRemove(old.Key, out _);
+            _lastSwept = now;
+            foreach (var old in _marks.Where(entry => now - entry.Value > KeptFor))
+            {
+                _marks.TryRemove(old.Key, out _);
+            }
         }
         _marks[Key(eventId, mark)] = now;
+    }
+
+    /// <summary>The mark was taken back in storage: nothing to remember any more.</summary>
+    public void Forget(string eventId, StepRecord mark)
+    {
+        ArgumentNullException.ThrowIfNull(mark);
+        _marks.TryRemove(Key(eventId, mark), out _);
     }
 
     /// <summary>Whether <paramref name="recorded"/>, a started mark read back, is one whose call this process knows it never sent.</summary>

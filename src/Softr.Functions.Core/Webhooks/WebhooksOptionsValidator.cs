@@ -1,5 +1,6 @@
 using FluentValidation;
 using Microsoft.Extensions.Options;
+using Softr.Functions.Privacy;
 using Softr.Functions.Storage;
 using Softr.Functions.Webhooks.Senders;
 
@@ -13,9 +14,15 @@ public sealed class WebhooksOptionsValidator : AbstractValidator<WebhooksOptions
 {
     private const string Prefix = WebhooksOptions.SectionName + ":Hooks:";
 
-    public WebhooksOptionsValidator(HookSecrets secrets, WebhookSenders senders, PayloadSchemas.Folder schemaFolder)
+    /// <param name="retention">
+    /// What storage keeps: a repeat within a hook's window is answered with the id it repeats, so the window may not
+    /// outlast the event it points to, or the tombstone that keeps an erased person's event from running again.
+    /// </param>
+    public WebhooksOptionsValidator(HookSecrets secrets, WebhookSenders senders, PayloadSchemas.Folder schemaFolder, IOptions<RetentionOptions>? retention = null)
     {
         ArgumentNullException.ThrowIfNull(schemaFolder);
+        var kept = retention?.Value is { } keeps ? (keeps.Events < keeps.Tombstones ? keeps.Events : keeps.Tombstones) : TimeSpan.MaxValue;
+        var keptBy = retention?.Value is { } which && which.Events < which.Tombstones ? "Retention:Events" : "Retention:Tombstones";
         RuleForEach(options => options.Hooks).ChildRules(hook =>
         {
             hook.RuleFor(entry => entry.Key)
@@ -58,6 +65,9 @@ public sealed class WebhooksOptionsValidator : AbstractValidator<WebhooksOptions
             hook.RuleFor(entry => entry.Value.IdempotencyKeyWindow)
                 .InclusiveBetween(TimeSpan.FromMinutes(1), TimeSpan.FromDays(30))
                 .WithMessage(entry => $"Hook '{entry.Key}': {Prefix}{entry.Key}:IdempotencyKeyWindow must be between 1 minute and 30 days.");
+            hook.RuleFor(entry => entry.Value)
+                .Must(definition => definition.DedupeWindow <= kept && definition.IdempotencyKeyWindow <= kept)
+                .WithMessage(entry => $"Hook '{entry.Key}': {Prefix}{entry.Key}:DedupeWindow and IdempotencyKeyWindow must be no longer than {keptBy} ({kept}): a repeat within the window is taken for the event it repeats, which must still be there (and, if its person was erased, still tombstoned).");
             hook.RuleFor(entry => entry.Value.IdempotencyKeyPath)
                 .Must(path => path is null || (path.Length <= 256 && path.Split('.').All(segment => segment.Length > 0)))
                 .WithMessage(entry => $"Hook '{entry.Key}': {Prefix}{entry.Key}:IdempotencyKeyPath '{entry.Value.IdempotencyKeyPath}' must be a dotted path into the payload, e.g. 'submission.id'.");

@@ -212,6 +212,29 @@ public sealed class SeamsTests(ProcessingFixture fixture) : IClassFixture<Proces
     }
 
     /// <summary>
+    /// Item 4.3, found in review: the total timeout ending the wait for Softr's 429s (a Retry-After longer than what
+    /// is left of it) dead-lettered the invite as outcome-unknown, though every try was refused and none acted.
+    /// </summary>
+    [Fact]
+    public async Task ATotalTimeoutWhileWaitingOut429s_IsARetry_NotAnUnknownOutcome()
+    {
+        await Harness.RestartProcessAsync(new Dictionary<string, string?> { ["Softr:TotalTimeout"] = "00:00:02" });
+        await Harness.SoftrPostAsync("/v1/api/users", new { full_name = "Invited After Waiting", email = "invited-after-waiting@example.com" });
+        var envelope = Harness.Envelope(ProcessingFixture.TestHook, JsonSerializer.Serialize(new { kind = "invite", email = "invited-after-waiting@example.com" }));
+        await Harness.SetFaultsAsync(new { rateLimitBurst = 1000, retryAfterSeconds = 5, operations = new[] { "inviteUser" } });
+
+        var first = await Harness.DeliverAsync(envelope);
+        await Harness.SetFaultsAsync(new { });
+        await Harness.RestartProcessAsync();
+        var retried = await Harness.DeliverAsync(envelope, "message-2");
+
+        Assert.Equal(ProcessingOutcome.RetryScheduled, first.Outcome);
+        Assert.Contains("timed out", first.Detail, StringComparison.Ordinal);
+        Assert.Equal(ProcessingOutcome.Succeeded, retried.Outcome);
+        Assert.Equal(1, await Harness.CallsAsync("inviteUser", 200));
+    }
+
+    /// <summary>
     /// Item 4.4: two replays at once. The second read the dead letter before the first removed it; it used to
     /// forget the started mark of the invite a copy of the first had sent, so the invite went out twice.
     /// </summary>
@@ -356,14 +379,21 @@ public sealed class SeamsTests(ProcessingFixture fixture) : IClassFixture<Proces
     public async Task AConflictOnAnUpsertsCreate_MeansAnotherWriterWon_SoItUpdatesTheirRecord()
     {
         var envelope = Harness.Envelope(ProcessingFixture.TestHook, JsonSerializer.Serialize(new { kind = "member", email = "raced@example.com", name = "From The Event" }));
-        // Under the harness's one-second attempt timeout.
+        var searched = await Harness.CallsAsync("searchRecords");
+        // The event's create waits 800 ms at Softr before it acts (under the harness's one-second attempt timeout).
         await Harness.SetFaultsAsync(new { latencyMs = 800, operations = new[] { "createRecord" } });
+        var delivery = Harness.DeliverAsync(envelope);
 
-        // Someone else creates the member in Softr, a moment before the event's upsert searches and creates.
-        var theirs = Harness.SoftrPostAsync("/api/v1/databases/db_portal/tables/tbl_members/records", new { fields = new { mEmail = "raced@example.com", mName = "Someone Else" } });
-        await Task.Delay(200);
-        var result = await Harness.DeliverAsync(envelope);
-        await theirs;
+        // Someone else creates the member in Softr between the upsert's search (which found nothing) and its create:
+        // as soon as the search is answered, without the latency, so theirs lands while the event's create waits.
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (await Harness.CallsAsync("searchRecords") == searched && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(5);
+        }
+        (await Harness.Sandbox.DeleteAsync("/sandbox/faults")).EnsureSuccessStatusCode();
+        await Harness.SoftrPostAsync("/api/v1/databases/db_portal/tables/tbl_members/records", new { fields = new { mEmail = "raced@example.com", mName = "Someone Else" } });
+        var result = await delivery;
 
         Assert.Equal(ProcessingOutcome.Succeeded, result.Outcome);
         Assert.Equal(1, await Harness.CallsAsync("createRecord", 409));

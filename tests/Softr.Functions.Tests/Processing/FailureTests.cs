@@ -62,6 +62,16 @@ public sealed class FailureTests
         Assert.Equal(FailureKind.Transient, Failure.Classify(createTimeout, Create)!.Kind);
     }
 
+    /// <summary>Review of issue #23, item 4.3: a total timeout that ends the wait for Softr's 429s left an invite that never went out dead-lettered as outcome-unknown.</summary>
+    [Fact]
+    public void ATimeoutWithNoUnrepeatableCallOutstanding_IsRetried_NotUnknown()
+    {
+        var timeout = new SoftrApiException("timed out after 60 s", "inviteUser", new Polly.Timeout.TimeoutRejectedException());
+
+        Assert.Equal(FailureKind.Transient, Failure.Classify(timeout, Invite, unrepeatableCallMayHaveActed: false)!.Kind);
+        Assert.Equal(FailureCauses.OutcomeUnknown, Failure.Classify(timeout, Invite, unrepeatableCallMayHaveActed: true)!.Cause);
+    }
+
     [Fact]
     public void NoBudget_WaitsWithoutCounting()
     {

@@ -67,7 +67,8 @@ internal sealed class SimWorld : IDisposable
     private readonly Dictionary<string, (long Step, int Event)> _accepted = new(StringComparer.Ordinal);
     private readonly Dictionary<int, DateTimeOffset> _firstPosted = [];
     private readonly Dictionary<string, int> _leftDeadLetters = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, long> _outcomeUnknownAt = new(StringComparer.Ordinal);
+    private readonly List<(string Id, long Step)> _outcomeUnknownAt = [];
+    private readonly List<(string Id, long Step)> _replayedAt = [];
     private readonly Dictionary<string, string?> _sweptAs = new(StringComparer.Ordinal);
     private readonly List<(string Email, long Started, long Returned)> _erasures = [];
     private readonly List<string> _processingFailures = [];
@@ -553,10 +554,11 @@ internal sealed class SimWorld : IDisposable
         if (was == nameof(EventStatus.DeadLettered) && now is not null && now != nameof(EventStatus.DeadLettered) && now != nameof(EventStatus.Erased))
         {
             _leftDeadLetters[id] = _leftDeadLetters.GetValueOrDefault(id) + 1;
+            _replayedAt.Add((id, _scheduler.Step));
         }
         if (now == nameof(EventStatus.DeadLettered) && was != now && after!.GetValueOrDefault(EventRows.Cause) as string == FailureCauses.OutcomeUnknown)
         {
-            _outcomeUnknownAt.TryAdd(id, _scheduler.Step);
+            _outcomeUnknownAt.Add((id, _scheduler.Step));
         }
         if (after is null)
         {
@@ -623,10 +625,13 @@ internal sealed class SimWorld : IDisposable
             _violations.Add($"{email.Count()} member records for {email.Key}: record.upsert made a duplicate");
         }
 
-        // Unknown only when it may have acted: an outcome-unknown dead letter follows an unsafe call that went on the wire for that event.
+        // Unknown only when it may have acted: each outcome-unknown dead letter follows an unsafe call for that event that went
+        // on the wire since the event was last replayed and was not answered 429 (which proves Softr did not act).
         foreach (var (id, step) in _outcomeUnknownAt)
         {
-            if (!_softr.Sent.Any(request => request.Step <= step && Equals(request.Tag, id) && UnsafeOperations.Contains(request.Operation)))
+            var since = _replayedAt.Where(replay => replay.Id == id && replay.Step < step).Select(replay => replay.Step).DefaultIfEmpty(0).Max();
+            bool Window(SoftrRequest request) => request.Step > since && request.Step <= step && Equals(request.Tag, id) && UnsafeOperations.Contains(request.Operation);
+            if (_softr.Sent.Count(Window) <= _softr.Requests.Count(request => Window(request) && request.Status == 429))
             {
                 _violations.Add($"{Describe(id)} was dead-lettered as outcome-unknown without an unsafe call having left for it; its history: {History(id)}; its calls: {Calls(id)}");
             }

@@ -93,6 +93,25 @@ public sealed class WebhooksOptionsValidatorTests
         Assert.True(options.Hooks.ContainsKey("signup"));
     }
 
+    /// <summary>Review of issue #23: a 30-day key window with 3-day retention answered a repeat "duplicate" of an event already swept, or ran an erased person's event once its tombstone was gone.</summary>
+    [Fact]
+    public void AWindowLongerThanRetentionKeepsTheEvent_IsRefused_NamingTheSetting()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Webhooks:Hooks:form:SecretSettings:0"] = "S", ["S"] = GoodSecret, ["Webhooks:Hooks:form:IdempotencyKeyWindow"] = "30.00:00:00",
+            ["Retention:Events"] = "3.00:00:00", ["Retention:DeadLetters"] = "3.00:00:00", ["Retention:Payloads"] = "3.00:00:00",
+        };
+        using var services = Services(settings);
+
+        var exception = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<WebhooksOptions>>().Value);
+
+        Assert.Contains(exception.Failures, failure => failure.Contains("Hook 'form'", StringComparison.Ordinal) && failure.Contains("Retention:Events (3.00:00:00)", StringComparison.Ordinal));
+        settings["Webhooks:Hooks:form:IdempotencyKeyWindow"] = "2.00:00:00";
+        using var fixedServices = Services(settings);
+        Assert.NotNull(fixedServices.GetRequiredService<IOptions<WebhooksOptions>>().Value);
+    }
+
     [Fact]
     public void Resolving_InvalidOptions_ThrowsOptionsValidationException()
     {
