@@ -20,6 +20,8 @@ public class AutomationBenchmarks
 {
     private AutomationEvaluator _one = null!;
     private AutomationEvaluator _fifty = null!;
+    private ResolvedHook? _oneHook;
+    private ResolvedHook? _fiftyHook;
     private JsonElement _payload;
     private readonly Dictionary<string, string?> _event = new() { ["id"] = "evt_bench", ["type"] = "checkout.session.completed", ["hook"] = "stripe" };
 
@@ -29,21 +31,21 @@ public class AutomationBenchmarks
         var root = FindRepositoryRoot();
         var recipe = File.ReadAllText(Path.Combine(root, "recipes", "stripe-checkout-paid.json"));
         _payload = JsonSerializer.Deserialize<JsonElement>(File.ReadAllText(Path.Combine(root, "recipes", "samples", "stripe-checkout-paid.json")));
-        _one = Evaluator(recipe, others: 0);
-        _fifty = Evaluator(recipe, others: 49);
-        if (_fifty.Evaluate("stripe", "checkout.session.completed", _payload, _event).Planned.Count() != 1)
+        (_one, _oneHook) = Evaluator(recipe, others: 0);
+        (_fifty, _fiftyHook) = Evaluator(recipe, others: 49);
+        if (_fifty.Evaluate(_fiftyHook!, "checkout.session.completed", _payload, _event).Planned.Count() != 1)
         {
             throw new InvalidOperationException("The 50-automation configuration must plan exactly one automation.");
         }
     }
 
     [Benchmark(Baseline = true, Description = "1 automation (the recipe)")]
-    public AutomationEvaluation One() => _one.Evaluate("stripe", "checkout.session.completed", _payload, _event);
+    public AutomationEvaluation One() => _one.Evaluate(_oneHook!, "checkout.session.completed", _payload, _event);
 
     [Benchmark(Description = "50 automations, 1 matches")]
-    public AutomationEvaluation Fifty() => _fifty.Evaluate("stripe", "checkout.session.completed", _payload, _event);
+    public AutomationEvaluation Fifty() => _fifty.Evaluate(_fiftyHook!, "checkout.session.completed", _payload, _event);
 
-    private static AutomationEvaluator Evaluator(string recipe, int others)
+    private static (AutomationEvaluator, ResolvedHook) Evaluator(string recipe, int others)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -68,7 +70,8 @@ public class AutomationBenchmarks
         var hooks = configuration.GetSection(WebhooksOptions.SectionName).Get<WebhooksOptions>()!;
         var automations = new AutomationsOptions();
         automations.BindFrom(configuration);
-        return new AutomationEvaluator(new AutomationCatalog(Options.Create(automations), Options.Create(hooks), configuration));
+        var catalog = new HookCatalog(Options.Create(hooks), Options.Create(automations), Softr.Functions.Webhooks.Senders.WebhookSenders.All, new PayloadSchemas.Folder(AppContext.BaseDirectory), configuration);
+        return (new AutomationEvaluator(catalog), catalog.Find("stripe")!);
     }
 
     private static string FindRepositoryRoot()

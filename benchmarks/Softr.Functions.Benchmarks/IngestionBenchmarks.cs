@@ -53,21 +53,21 @@ public class IngestionBenchmarks
         var options = settings.GetSection(WebhooksOptions.SectionName).Get<WebhooksOptions>()!;
         var automations = new AutomationsOptions();
         automations.BindFrom(settings);
-        var evaluator = new AutomationEvaluator(new AutomationCatalog(Options.Create(automations), Options.Create(options), settings));
+        var folder = new PayloadSchemas.Folder(AppContext.BaseDirectory);
+        var catalog = new HookCatalog(Options.Create(options), Options.Create(automations), WebhookSenders.All, folder, settings);
+        var evaluator = new AutomationEvaluator(catalog);
         // The same door and hook with no automation: what evaluating the recipe at the door adds, in the same run.
-        var bare = new AutomationsOptions();
-        _bareIngestor = new WebhookIngestor(new FixedOptions(options), new HookSecrets(settings), WebhookSenders.All, new SignupPayloadValidator(),
-            new AutomationEvaluator(new AutomationCatalog(Options.Create(bare), Options.Create(options), settings)),
-            new PayloadSchemas(new FixedOptions(options), new PayloadSchemas.Folder(AppContext.BaseDirectory)), new NoQueue(), new InMemoryDeliveryClaims(), TimeProvider.System,
-            NullLogger<WebhookIngestor>.Instance);
+        var bare = new HookCatalog(Options.Create(options), Options.Create(new AutomationsOptions()), WebhookSenders.All, folder, settings);
+        _bareIngestor = new WebhookIngestor(bare, new HookSecrets(settings), new SignupPayloadValidator(), new AutomationEvaluator(bare),
+            new NoQueue(), new InMemoryDeliveryClaims(), TimeProvider.System, NullLogger<WebhookIngestor>.Instance);
         _evaluator = evaluator;
         _envelope = new EventEnvelope
         {
             EventId = "evt_benchmark", Hook = "stripe", Sender = "stripe", SenderEventId = "evt_1QbenchMARK", EventType = "checkout.session.completed",
             ReceivedAt = DateTimeOffset.UtcNow, CorrelationId = "evt_benchmark", Payload = JsonDocument.Parse(_body).RootElement.Clone(),
         };
-        _ingestor = new WebhookIngestor(new FixedOptions(options), new HookSecrets(settings), WebhookSenders.All, new SignupPayloadValidator(), evaluator,
-            new PayloadSchemas(new FixedOptions(options), new PayloadSchemas.Folder(AppContext.BaseDirectory)), new NoQueue(), new InMemoryDeliveryClaims(), TimeProvider.System, NullLogger<WebhookIngestor>.Instance);
+        _ingestor = new WebhookIngestor(catalog, new HookSecrets(settings), new SignupPayloadValidator(), evaluator,
+            new NoQueue(), new InMemoryDeliveryClaims(), TimeProvider.System, NullLogger<WebhookIngestor>.Instance);
     }
 
     [Benchmark(Baseline = true, Description = "JsonDocument.Parse of the body")]
@@ -111,18 +111,10 @@ public class IngestionBenchmarks
 
     private string? Header(string name) => name == StripeSender.SignatureHeader ? _signature : null;
 
-    private sealed class FixedOptions(WebhooksOptions value) : IOptionsMonitor<WebhooksOptions>
-    {
-        public WebhooksOptions CurrentValue => value;
-        public WebhooksOptions Get(string? name) => value;
-        public IDisposable? OnChange(Action<WebhooksOptions, string?> listener) => null;
-    }
-
     private sealed class NoQueue : IEventQueue
     {
         public Task EnqueueAsync(string queueName, EventEnvelope envelope, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
         public Task EnqueueAsync(string queueName, EventEnvelope envelope, TimeSpan delay, CancellationToken cancellationToken = default) => Task.CompletedTask;
     }
-
 }

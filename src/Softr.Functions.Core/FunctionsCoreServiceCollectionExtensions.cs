@@ -42,13 +42,12 @@ public static class FunctionsCoreServiceCollectionExtensions
         services.AddSingleton(WebhookSenders.All);
         // Schema files are resolved from where hooks.json is: the app's own folder in both hosts.
         services.TryAddSingleton(new PayloadSchemas.Folder(AppContext.BaseDirectory));
-        services.AddSingleton<PayloadSchemas>();
 
         services.AddOptions<AutomationsOptions>()
             .Configure<IConfiguration>((options, configuration) => options.BindFrom(configuration))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<AutomationsOptions>, AutomationsOptionsValidator>();
-        services.AddSingleton<AutomationCatalog>();
+        services.AddSingleton<HookCatalog>();
         services.AddSingleton<AutomationEvaluator>();
         services.AddSingleton<AutomationDryRun>();
 

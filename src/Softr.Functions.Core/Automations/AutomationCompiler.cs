@@ -38,7 +38,9 @@ public static partial class AutomationCompiler
         {
             problems.Add($"{where}: the name must be 1-64 letters, digits, '-' or '_'.");
         }
-        if (!hooks.Hooks.TryGetValue(definition.Hook, out var hook))
+        // The hook by any case of its name (as a URL finds it); the automation is filed under the name as configured.
+        var hookName = hooks.Hooks.Keys.FirstOrDefault(key => string.Equals(key, definition.Hook, StringComparison.OrdinalIgnoreCase));
+        if (hookName is null || !hooks.Hooks.TryGetValue(hookName, out var hook))
         {
             problems.Add($"{where}: Hook '{definition.Hook}' is not defined under Webhooks:Hooks; defined: {string.Join(", ", hooks.Hooks.Keys)}.");
         }
@@ -68,7 +70,7 @@ public static partial class AutomationCompiler
         {
             Name = name,
             Description = definition.Description,
-            Hook = definition.Hook,
+            Hook = hookName!,
             Events = definition.Events.ToHashSet(StringComparer.Ordinal),
             When = when,
             Steps = steps,
@@ -134,8 +136,14 @@ public static partial class AutomationCompiler
             }
             foreach (var (stepId, output) in mapping.StepReferences)
             {
-                var source = earlier.FirstOrDefault(step => string.Equals(step.Id, stepId, StringComparison.OrdinalIgnoreCase));
-                if (source is null)
+                // Templates are case-sensitive (payload.Email is not payload.email), and so are step ids in them.
+                var source = earlier.FirstOrDefault(step => string.Equals(step.Id, stepId, StringComparison.Ordinal));
+                var otherCase = earlier.FirstOrDefault(step => string.Equals(step.Id, stepId, StringComparison.OrdinalIgnoreCase));
+                if (source is null && otherCase is not null)
+                {
+                    problems.Add($"{where}: {what} '{name}' uses steps.{stepId}.{output}, but the earlier step's id is '{otherCase.Id}' (templates are case-sensitive).");
+                }
+                else if (source is null)
                 {
                     problems.Add($"{where}: {what} '{name}' uses steps.{stepId}.{output}, but no earlier step has the id '{stepId}'.");
                 }

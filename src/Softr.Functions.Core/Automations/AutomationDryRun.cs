@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
 using Softr.Functions.Webhooks;
-using Softr.Functions.Webhooks.Senders;
 
 namespace Softr.Functions.Automations;
 
@@ -10,7 +8,7 @@ namespace Softr.Functions.Automations;
 /// against the automations, and nothing else: no signature check (the admin key stands in for it), no
 /// queue, no Softr call.
 /// </summary>
-public sealed class AutomationDryRun(IOptionsMonitor<WebhooksOptions> options, WebhookSenders senders, AutomationEvaluator evaluator, TimeProvider timeProvider)
+public sealed class AutomationDryRun(HookCatalog hooks, AutomationEvaluator evaluator, TimeProvider timeProvider)
 {
     public const string EventId = "evt_dryrun";
 
@@ -18,17 +16,17 @@ public sealed class AutomationDryRun(IOptionsMonitor<WebhooksOptions> options, W
     public async Task<(AutomationEvaluation? Evaluation, ProblemDetails? Problem)> RunAsync(string hookName, Stream body, long? contentLength,
         string? contentType, Func<string, string?> headers, CancellationToken cancellationToken = default)
     {
-        if (!options.CurrentValue.Hooks.TryGetValue(hookName, out var hook))
+        if (hooks.Find(hookName) is not { } hook)
         {
             return (null, WebhookProblems.UnknownHook(hookName));
         }
-        var bytes = await BoundedBody.ReadAsync(body, contentLength, hook.MaxBodyBytes, cancellationToken).ConfigureAwait(false);
+        var bytes = await BoundedBody.ReadAsync(body, contentLength, hook.Definition.MaxBodyBytes, cancellationToken).ConfigureAwait(false);
         if (bytes is null)
         {
-            return (null, WebhookProblems.BodyTooLarge(hookName, hook.MaxBodyBytes));
+            return (null, WebhookProblems.BodyTooLarge(hook.Name, hook.Definition.MaxBodyBytes));
         }
-        var sender = senders.Find(hook.Sender)!;
-        var (payload, problem) = await WebhookBodyParser.ParsePayloadAsync(hookName, bytes, contentType, sender, cancellationToken).ConfigureAwait(false);
+        var sender = hook.Sender;
+        var (payload, problem) = await WebhookBodyParser.ParsePayloadAsync(hook.Name, bytes, contentType, sender, cancellationToken).ConfigureAwait(false);
         if (problem is not null)
         {
             return (null, problem);
@@ -36,8 +34,8 @@ public sealed class AutomationDryRun(IOptionsMonitor<WebhooksOptions> options, W
 
         var identity = sender.Identify(payload, headers);
         var eventType = WebhookIngestor.EventTypeOf(hook, identity);
-        var eventFields = AutomationEvaluator.EventFields(EventId, eventType, hookName, hook.Sender, identity.SenderEventId, timeProvider.GetUtcNow());
-        return (Masked(evaluator.Evaluate(hookName, eventType, payload, eventFields)), null);
+        var eventFields = AutomationEvaluator.EventFields(EventId, eventType, hook.Name, sender.Kind, identity.SenderEventId, timeProvider.GetUtcNow());
+        return (Masked(evaluator.Evaluate(hook, eventType, payload, eventFields)), null);
     }
 
     private static AutomationEvaluation Masked(AutomationEvaluation evaluation) => evaluation with

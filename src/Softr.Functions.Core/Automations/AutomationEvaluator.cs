@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Softr.Functions.Events;
+using Softr.Functions.Webhooks;
 
 namespace Softr.Functions.Automations;
 
@@ -10,13 +11,21 @@ namespace Softr.Functions.Automations;
 /// automations would make, or why they will not. Nothing here calls Softr or storage; processing
 /// executes the plans, and the dry run shows them.
 /// </summary>
-public sealed class AutomationEvaluator(AutomationCatalog catalog)
+public sealed class AutomationEvaluator(HookCatalog catalog)
 {
+    /// <summary>A message off the queue names its hook: resolved here, once (a hook no longer configured has no automations).</summary>
     public AutomationEvaluation Evaluate(EventEnvelope envelope)
     {
         ArgumentNullException.ThrowIfNull(envelope);
-        var eventFields = EventFields(envelope.EventId, envelope.EventType, envelope.Hook, envelope.Sender, envelope.SenderEventId, envelope.ReceivedAt);
-        return Evaluate(envelope.Hook, envelope.EventType, envelope.Payload, eventFields);
+        return catalog.Find(envelope.Hook) is { } hook ? Evaluate(hook, envelope) : new AutomationEvaluation(envelope.Hook, envelope.EventType, []);
+    }
+
+    public AutomationEvaluation Evaluate(ResolvedHook hook, EventEnvelope envelope)
+    {
+        ArgumentNullException.ThrowIfNull(hook);
+        ArgumentNullException.ThrowIfNull(envelope);
+        var eventFields = EventFields(envelope.EventId, envelope.EventType, hook.Name, envelope.Sender, envelope.SenderEventId, envelope.ReceivedAt);
+        return Evaluate(hook, envelope.EventType, envelope.Payload, eventFields);
     }
 
     /// <summary>What templates see as <c>event</c>.</summary>
@@ -31,15 +40,15 @@ public sealed class AutomationEvaluator(AutomationCatalog catalog)
             ["receivedAt"] = receivedAt.ToString("O", CultureInfo.InvariantCulture),
         };
 
-    public AutomationEvaluation Evaluate(string hook, string eventType, JsonElement payload, IReadOnlyDictionary<string, string?> eventFields)
+    public AutomationEvaluation Evaluate(ResolvedHook hook, string eventType, JsonElement payload, IReadOnlyDictionary<string, string?> eventFields)
     {
-        var automations = catalog.ForHook(hook);
-        if (automations.Count == 0)
+        ArgumentNullException.ThrowIfNull(hook);
+        if (hook.Automations.Count == 0)
         {
-            return new AutomationEvaluation(hook, eventType, []);
+            return new AutomationEvaluation(hook.Name, eventType, []);
         }
         var scope = new MappingScope(payload, eventFields, catalog.Settings);
-        return new AutomationEvaluation(hook, eventType, [.. automations.Select(automation => EvaluateSafely(automation, eventType, scope))]);
+        return new AutomationEvaluation(hook.Name, eventType, [.. hook.Automations.Select(automation => EvaluateSafely(automation, eventType, scope))]);
     }
 
     /// <summary>One automation's template failing (a runaway loop stopped at its step limit, say) must not take the others down.</summary>
@@ -116,7 +125,7 @@ public sealed class AutomationEvaluator(AutomationCatalog catalog)
         foreach (var (name, mapping) in mappings)
         {
             var sensitive = string.Equals(name, SoftrActions.Password, StringComparison.OrdinalIgnoreCase)
-                || mapping.SettingReferences.Any(AutomationCatalog.IsSecretSetting);
+                || mapping.SettingReferences.Any(HookCatalog.IsSecretSetting);
             values[name] = mapping.IsDeferred
                 ? new PlannedValue(null, mapping.Text, sensitive)
                 : new PlannedValue(mapping.Render(scope), null, sensitive);

@@ -26,8 +26,7 @@ namespace Softr.Functions.Processing;
 /// </summary>
 public sealed partial class PlanExecutor(
     AutomationEvaluator evaluator,
-    AutomationCatalog catalog,
-    PayloadSchemas schemas,
+    HookCatalog catalog,
     SoftrStepRunner runner,
     EventProgressStore progressStore,
     IPayloadStore payloads,
@@ -63,12 +62,14 @@ public sealed partial class PlanExecutor(
             }
             await progressStore.RenewAsync(lease, started: null, cancellationToken, people).ConfigureAwait(false);
         }
-        if (schemas.Check(envelope.Hook, loaded.Payload) is { Count: > 0 } schemaErrors)
+        // The message names its hook: resolved once, here. A hook since removed from the configuration has no automations.
+        var hook = catalog.Find(envelope.Hook);
+        if (hook?.CheckSchema(loaded.Payload) is { Count: > 0 } schemaErrors)
         {
             throw new PermanentFailureException(FailureCauses.InvalidInput,
                 "the payload breaks the hook's schema: " + string.Join("; ", schemaErrors.Select(error => $"{error.Key} {string.Join(" ", error.Value)}")));
         }
-        var evaluation = evaluator.Evaluate(loaded);
+        var evaluation = hook is null ? new AutomationEvaluation(envelope.Hook, envelope.EventType, []) : evaluator.Evaluate(hook, loaded);
         // For the console's event page, written with the attempt's outcome (no write of its own).
         lease.Plan = PersonalDataMasker.MaskPlan(JsonSerializer.SerializeToNode(evaluation, PlanJson));
         if (evaluation.Automations.Count == 0)
@@ -211,7 +212,7 @@ public sealed partial class PlanExecutor(
             return rendered;
         }
 
-        var call = new StepCall(step.Action.Name, Values(planned.Inputs, step.Inputs), Values(planned.Fields, step.Fields));
+        var call = new StepCall(step.Action, Values(planned.Inputs, step.Inputs), Values(planned.Fields, step.Fields));
         var missing = step.Action.Required.FirstOrDefault(required => !call.Inputs.ContainsKey(required));
         return missing is null
             ? call

@@ -15,10 +15,7 @@ public sealed class SoftrStepRunner(ISoftrUsersClient users, ISoftrDatabaseClien
     public async Task<Dictionary<string, string?>> RunAsync(StepCall call, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);
-        if (!SoftrActions.All.TryGetValue(call.Action, out var action))
-        {
-            throw new PermanentFailureException(FailureCauses.Mapping, $"Unknown action '{call.Action}'.");
-        }
+        var action = call.Action;
         var errors = action.Check(call.Inputs, call.Fields).Select(error => $"{error.Input} {error.Error}").ToList();
         if (errors.Count > 0)
         {

@@ -1,21 +1,18 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using Json.Schema;
-using Microsoft.Extensions.Options;
 
 namespace Softr.Functions.Webhooks;
 
 /// <summary>
 /// The JSON Schemas hooks name for their payloads (<c>"Schema": "schemas/contact-form.schema.json"</c>),
-/// files kept beside hooks.json, checked with JsonSchema.Net. Each file is read and built once. Used at
-/// the door and again by processing, so a replay or an old message is held to the same shape.
+/// files kept beside hooks.json, checked with JsonSchema.Net. Each is built once, with its hook
+/// (<see cref="HookCatalog"/>), and checked at the door and again by processing, so a replay or an old
+/// message is held to the same shape.
 /// </summary>
-public sealed class PayloadSchemas(IOptionsMonitor<WebhooksOptions> hooks, PayloadSchemas.Folder folder)
+public static class PayloadSchemas
 {
     /// <summary>Where schema paths are resolved from: the folder that holds hooks.json.</summary>
     public sealed record Folder(string Path);
-
-    private readonly ConcurrentDictionary<string, JsonSchema> _schemas = new(StringComparer.Ordinal);
 
     /// <summary>Whether a hook's <c>Schema</c> names a file rather than a built-in schema.</summary>
     public static bool IsFile(string? schema) => schema is not null && schema.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
@@ -35,16 +32,12 @@ public sealed class PayloadSchemas(IOptionsMonitor<WebhooksOptions> hooks, Paylo
     }
 
     /// <summary>
-    /// Where <paramref name="payload"/> breaks the hook's schema: JSON pointers to the values, each with
-    /// its messages. Empty when the hook names no schema file or the payload satisfies it.
+    /// Where <paramref name="payload"/> breaks <paramref name="schema"/>: JSON pointers to the values, each
+    /// with its messages. Empty when the payload satisfies it.
     /// </summary>
-    public IReadOnlyDictionary<string, string[]> Check(string hook, JsonElement payload)
+    public static IReadOnlyDictionary<string, string[]> Check(JsonSchema schema, JsonElement payload)
     {
-        if (!hooks.CurrentValue.Hooks.TryGetValue(hook, out var definition) || !IsFile(definition.Schema))
-        {
-            return new Dictionary<string, string[]>();
-        }
-        var schema = _schemas.GetOrAdd(definition.Schema!, path => Load(folder.Path, path));
+        ArgumentNullException.ThrowIfNull(schema);
         var result = schema.Evaluate(payload, new EvaluationOptions { OutputFormat = OutputFormat.List, RequireFormatValidation = true });
         if (result.IsValid)
         {
@@ -56,7 +49,8 @@ public sealed class PayloadSchemas(IOptionsMonitor<WebhooksOptions> hooks, Paylo
             .ToDictionary(group => group.Key, group => group.SelectMany(detail => detail.Errors!.Values).Distinct(StringComparer.Ordinal).ToArray(), StringComparer.Ordinal);
     }
 
-    private static JsonSchema Load(string folder, string schema)
+    /// <summary>The schema file, built; a path may not leave the folder hooks.json is in.</summary>
+    public static JsonSchema Load(string folder, string schema)
     {
         var root = Path.GetFullPath(folder);
         var path = Path.GetFullPath(Path.Combine(root, schema));

@@ -4,7 +4,6 @@ using System.Text.Json;
 using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Softr.Functions.Automations;
 using Softr.Functions.Events;
 using Softr.Functions.Telemetry;
@@ -18,12 +17,10 @@ namespace Softr.Functions.Webhooks;
 /// raw bytes, and the sender gets an acceptance only after storage has confirmed the message.
 /// </summary>
 public sealed partial class WebhookIngestor(
-    IOptionsMonitor<WebhooksOptions> options,
+    HookCatalog hooks,
     HookSecrets secrets,
-    WebhookSenders senders,
     IValidator<SignupPayload> signupValidator,
     AutomationEvaluator evaluator,
-    PayloadSchemas schemas,
     IEventQueue queue,
     IDeliveryClaims claims,
     TimeProvider timeProvider,
@@ -39,11 +36,11 @@ public sealed partial class WebhookIngestor(
     public const int MaxIdempotencyKeyLength = 255;
 
     /// <summary>The event type a delivery is filed under: the sender's own, the hook's schema, or <see cref="GenericEventType"/>.</summary>
-    public static string EventTypeOf(HookDefinition hook, EventIdentity identity)
+    public static string EventTypeOf(ResolvedHook hook, EventIdentity identity)
     {
         ArgumentNullException.ThrowIfNull(hook);
         ArgumentNullException.ThrowIfNull(identity);
-        return hook.Schema == HookSchemas.Signup ? HookSchemas.Signup : identity.EventType ?? GenericEventType;
+        return hook.IsSignup ? HookSchemas.Signup : identity.EventType ?? GenericEventType;
     }
 
     public async Task<IngestionResult> IngestAsync(WebhookRequest request, CancellationToken cancellationToken = default)
@@ -51,9 +48,10 @@ public sealed partial class WebhookIngestor(
         ArgumentNullException.ThrowIfNull(request);
         using var activity = SoftrTelemetry.Source.StartActivity("webhook ingest");
         activity?.SetTag("softr.hook", request.Hook);
-        var found = FindHook(request.Hook);
-        var result = found is var (name, hook)
-            ? await IngestCoreAsync(request, name, hook, cancellationToken).ConfigureAwait(false)
+        // The one lookup: a request in another case runs under the hook's configured name from here on.
+        var found = hooks.Find(request.Hook);
+        var result = found is not null
+            ? await IngestCoreAsync(request, found, cancellationToken).ConfigureAwait(false)
             : Reject(request.Hook, WebhookProblems.UnknownHook(request.Hook));
         var outcome = result switch
         {
@@ -75,10 +73,11 @@ public sealed partial class WebhookIngestor(
         return result;
     }
 
-    private async Task<IngestionResult> IngestCoreAsync(WebhookRequest request, string name, HookDefinition hook, CancellationToken cancellationToken)
+    private async Task<IngestionResult> IngestCoreAsync(WebhookRequest request, ResolvedHook hook, CancellationToken cancellationToken)
     {
+        var name = hook.Name;
         // Fail closed: a hook whose every secret is unset or an unresolved Key Vault reference takes nothing.
-        var hookSecrets = secrets.For(hook);
+        var hookSecrets = secrets.For(hook.Definition);
         if (hookSecrets.Count == 0)
         {
             LogNoUsableSecret(name);
@@ -87,15 +86,14 @@ public sealed partial class WebhookIngestor(
 
         // Bounded read first: signatures are computed over the exact bytes, and nothing is parsed
         // before the sender is authenticated.
-        var body = await BoundedBody.ReadAsync(request.Body, request.ContentLength, hook.MaxBodyBytes, cancellationToken).ConfigureAwait(false);
+        var body = await BoundedBody.ReadAsync(request.Body, request.ContentLength, hook.Definition.MaxBodyBytes, cancellationToken).ConfigureAwait(false);
         if (body is null)
         {
-            return Reject(name, WebhookProblems.BodyTooLarge(name, hook.MaxBodyBytes));
+            return Reject(name, WebhookProblems.BodyTooLarge(name, hook.Definition.MaxBodyBytes));
         }
 
-        var sender = senders.Find(hook.Sender)
-            ?? throw new InvalidOperationException($"Hook '{name}' names sender '{hook.Sender}', which start-up validation should have refused.");
-        var check = CheckSender(sender, new WebhookDelivery(request.Headers, request.Method, request.Url, body), hook, hookSecrets);
+        var sender = hook.Sender;
+        var check = CheckSender(sender, new WebhookDelivery(request.Headers, request.Method, request.Url, body), hook.Definition, hookSecrets);
         if (!check.IsAuthentic)
         {
             return Reject(name, WebhookProblems.Unauthenticated(name, check.Reason!));
@@ -112,7 +110,7 @@ public sealed partial class WebhookIngestor(
         }
         if (payload.ValueKind != JsonValueKind.Array)
         {
-            return await IngestEventAsync(name, hook, sender, request.Headers, payload, body, cancellationToken).ConfigureAwait(false);
+            return await IngestEventAsync(hook, request.Headers, payload, body, cancellationToken).ConfigureAwait(false);
         }
 
         // A batch: each item is an event of its own. Items are taken in order; an item that storage
@@ -120,7 +118,7 @@ public sealed partial class WebhookIngestor(
         var results = new List<IngestionResult>(events.Count);
         foreach (var item in events)
         {
-            var result = await IngestEventAsync(name, hook, sender, request.Headers, item, body: null, cancellationToken).ConfigureAwait(false);
+            var result = await IngestEventAsync(hook, request.Headers, item, body: null, cancellationToken).ConfigureAwait(false);
             if (result is IngestionResult.Rejected { Problem.Status: >= 500 or 409 })
             {
                 return result;
@@ -128,21 +126,6 @@ public sealed partial class WebhookIngestor(
             results.Add(result);
         }
         return new IngestionResult.Batch(results);
-    }
-
-    private static InvalidInputPolicy PolicyOf(HookDefinition hook, WebhookSender sender) =>
-        hook.InvalidInput == InvalidInputPolicy.Default ? sender.InvalidInputDefault : hook.InvalidInput;
-
-    /// <summary>The hook by its configured name: a request in another case runs under that name everywhere after this lookup.</summary>
-    private (string Name, HookDefinition Hook)? FindHook(string requested)
-    {
-        var hooks = options.CurrentValue.Hooks;
-        if (hooks.TryGetValue(requested, out var hook))
-        {
-            var name = hooks.Keys.First(key => string.Equals(key, requested, StringComparison.OrdinalIgnoreCase));
-            return (name, hook);
-        }
-        return null;
     }
 
     /// <summary>
@@ -164,9 +147,11 @@ public sealed partial class WebhookIngestor(
     }
 
     /// <param name="body">The raw body, when the event is the whole delivery (its hash is the dedupe key when the sender has no event id).</param>
-    private async Task<IngestionResult> IngestEventAsync(string hookName, HookDefinition hook, WebhookSender sender, Func<string, string?> headers,
-        JsonElement payload, byte[]? body, CancellationToken cancellationToken)
+    private async Task<IngestionResult> IngestEventAsync(ResolvedHook hook, Func<string, string?> headers, JsonElement payload, byte[]? body,
+        CancellationToken cancellationToken)
     {
+        var hookName = hook.Name;
+        var sender = hook.Sender;
         var identity = sender.Identify(payload, headers);
         if (identity.Refusal is { } refusal)
         {
@@ -177,21 +162,21 @@ public sealed partial class WebhookIngestor(
             return Reject(hookName, WebhookProblems.InvalidJson(hookName, $"the event's id or type is longer than {EventIdentity.MaxLength} characters."));
         }
         var eventType = EventTypeOf(hook, identity);
-        if (hook.Events.Count > 0 && !hook.Events.Contains(eventType, StringComparer.Ordinal))
+        if (hook.Definition.Events.Count > 0 && !hook.Definition.Events.Contains(eventType, StringComparer.Ordinal))
         {
             // 200, not an error: senders such as Stripe retry any non-2xx for days.
             LogIgnored(hookName, eventType);
             return new IngestionResult.Ignored(eventType);
         }
-        if (hook.Schema == HookSchemas.Signup
+        if (hook.IsSignup
             && await ValidateSignupAsync(hookName, payload, cancellationToken).ConfigureAwait(false) is { } invalid)
         {
             return invalid;
         }
 
-        if (schemas.Check(hookName, payload) is { Count: > 0 } schemaErrors)
+        if (hook.CheckSchema(payload) is { Count: > 0 } schemaErrors)
         {
-            if (PolicyOf(hook, sender) == InvalidInputPolicy.Refuse)
+            if (hook.Policy == InvalidInputPolicy.Refuse)
             {
                 return Reject(hookName, WebhookProblems.SchemaInvalid(hookName, schemaErrors));
             }
@@ -202,19 +187,19 @@ public sealed partial class WebhookIngestor(
         // Senders with event ids are deduplicated on them, for as long as processing keeps the event (D28);
         // the others on an explicit key or their exact bytes, within a window (DeliveryKey), after the checks.
         var bodyHash = Convert.ToHexStringLower(SHA256.HashData(body ?? System.Text.Encoding.UTF8.GetBytes(payload.GetRawText())));
-        var deliveryKey = identity.SenderEventId is null ? DeliveryKeyOf(hook, sender, headers, payload, bodyHash) : null;
+        var deliveryKey = identity.SenderEventId is null ? DeliveryKeyOf(hook, headers, payload, bodyHash) : null;
         if (deliveryKey is { Source: DeliveryKey.HeaderSource } && headers(IdempotencyKeyHeader)!.Length > MaxIdempotencyKeyLength)
         {
             return Reject(hookName, WebhookProblems.InvalidJson(hookName, $"the {IdempotencyKeyHeader} header is longer than {MaxIdempotencyKeyLength} characters."));
         }
         // Until a key is claimed, the id is provisional: the checks below do not depend on it.
-        var envelope = CreateEnvelope(hookName, hook.Sender, eventType, identity.SenderEventId,
+        var envelope = CreateEnvelope(hookName, sender.Kind, eventType, identity.SenderEventId,
             EventIds.ForDelivery(hookName, identity.SenderEventId ?? "sha256:" + bodyHash), payload);
 
         // The hook's automations are evaluated here too (pure, microseconds): an event whose values
         // would break an action's rules is refused now, or marked for dead-lettering, per the hook.
-        var invalidInput = evaluator.Evaluate(envelope).InputErrors;
-        if (invalidInput.Count > 0 && PolicyOf(hook, sender) == InvalidInputPolicy.Refuse)
+        var invalidInput = evaluator.Evaluate(hook, envelope).InputErrors;
+        if (invalidInput.Count > 0 && hook.Policy == InvalidInputPolicy.Refuse)
         {
             return Reject(hookName, WebhookProblems.InvalidInput(hookName, invalidInput));
         }
@@ -247,7 +232,7 @@ public sealed partial class WebhookIngestor(
             // their ids: a redelivery is queued again under the same id and answered with it, and processing
             // finds the copy already done (D28). A repeat within a window is queued again too, under the id it
             // repeats: if the first delivery's process died before its enqueue, this one carries the event.
-            await queue.EnqueueAsync(hook.Queue, envelope, cancellationToken).ConfigureAwait(false);
+            await queue.EnqueueAsync(hook.Definition.Queue, envelope, cancellationToken).ConfigureAwait(false);
         }
         catch (EventQueueUnavailableException exception)
         {
@@ -260,7 +245,7 @@ public sealed partial class WebhookIngestor(
         }
 
         var duplicate = claim?.Outcome == DeliveryClaimOutcome.Duplicate;
-        LogAccepted(hookName, envelope.EventId, hook.Queue, duplicate);
+        LogAccepted(hookName, envelope.EventId, hook.Definition.Queue, duplicate);
         return new IngestionResult.Accepted(envelope.EventId) { InvalidInput = invalidInput, Duplicate = duplicate };
     }
 
@@ -268,17 +253,18 @@ public sealed partial class WebhookIngestor(
     /// What a delivery without a sender event id is deduplicated on: the <c>Idempotency-Key</c> header
     /// (only where the sender's proof covers headers), else the hook's payload path, else the exact bytes.
     /// </summary>
-    private static DeliveryKey DeliveryKeyOf(HookDefinition hook, WebhookSender sender, Func<string, string?> headers, JsonElement payload, string bodyHash)
+    private static DeliveryKey DeliveryKeyOf(ResolvedHook hook, Func<string, string?> headers, JsonElement payload, string bodyHash)
     {
-        if (sender.VouchesForHeaders && headers(IdempotencyKeyHeader) is { Length: > 0 } header)
+        var definition = hook.Definition;
+        if (hook.Sender.VouchesForHeaders && headers(IdempotencyKeyHeader) is { Length: > 0 } header)
         {
-            return new DeliveryKey(DeliveryKey.HeaderSource, Hash(header), bodyHash, hook.IdempotencyKeyWindow);
+            return new DeliveryKey(DeliveryKey.HeaderSource, Hash(header), bodyHash, definition.IdempotencyKeyWindow);
         }
-        if (hook.IdempotencyKeyPath is { Length: > 0 } path && EventIdentity.Read(payload, path.Split('.')) is { } value)
+        if (definition.IdempotencyKeyPath is { Length: > 0 } path && EventIdentity.Read(payload, path.Split('.')) is { } value)
         {
-            return new DeliveryKey(DeliveryKey.PathSource, Hash(value), bodyHash, hook.IdempotencyKeyWindow);
+            return new DeliveryKey(DeliveryKey.PathSource, Hash(value), bodyHash, definition.IdempotencyKeyWindow);
         }
-        return new DeliveryKey(DeliveryKey.BodySource, bodyHash, bodyHash, hook.DedupeWindow);
+        return new DeliveryKey(DeliveryKey.BodySource, bodyHash, bodyHash, definition.DedupeWindow);
     }
 
     private static string Hash(string value) => Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(value)));

@@ -130,8 +130,8 @@ public sealed class ProcessingHarness : IAsyncDisposable
         }
         if (eventType is null && definition is not null)
         {
-            var identity = WebhookSenders.All.Find(definition.Sender)!.Identify(payload, _ => null);
-            eventType = WebhookIngestor.EventTypeOf(definition, identity);
+            var resolved = Get<HookCatalog>().Find(hook)!;
+            eventType = WebhookIngestor.EventTypeOf(resolved, resolved.Sender.Identify(payload, _ => null));
         }
         var id = EventIds.ForDelivery(hook, dedupeKey ?? payloadJson);
         return new EventEnvelope

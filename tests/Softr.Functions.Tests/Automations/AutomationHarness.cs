@@ -40,21 +40,32 @@ internal sealed class AutomationHarness
     public static AutomationHarness FromJson(string json, IReadOnlyDictionary<string, string?>? settings = null) =>
         new(new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(json))).AddInMemoryCollection(settings ?? RecipeSettings).Build());
 
-    public AutomationEvaluator Evaluator()
+    /// <summary>The hooks resolved as the app resolves them at start-up.</summary>
+    public HookCatalog Catalog()
     {
         Assert.Empty(Problems);
-        var catalog = new AutomationCatalog(Microsoft.Extensions.Options.Options.Create(Options), Microsoft.Extensions.Options.Options.Create(Hooks), Configuration);
-        return new AutomationEvaluator(catalog);
+        return new HookCatalog(Microsoft.Extensions.Options.Options.Create(Hooks), Microsoft.Extensions.Options.Options.Create(Options), Softr.Functions.Webhooks.Senders.WebhookSenders.All,
+            new PayloadSchemas.Folder(TestPaths.RepositoryRoot), Configuration);
     }
 
-    public AutomationEvaluation Evaluate(string hook, string eventType, string payloadJson) =>
-        Evaluator().Evaluate(hook, eventType, JsonSerializer.Deserialize<JsonElement>(payloadJson), new Dictionary<string, string?>
+    public AutomationEvaluator Evaluator() => new(Catalog());
+
+    /// <summary>The hook's evaluation; a hook that is not configured has no automations (as for a message naming a removed hook).</summary>
+    public AutomationEvaluation Evaluate(string hook, string eventType, string payloadJson)
+    {
+        var catalog = Catalog();
+        if (catalog.Find(hook) is not { } resolved)
+        {
+            return new AutomationEvaluation(hook, eventType, []);
+        }
+        return new AutomationEvaluator(catalog).Evaluate(resolved, eventType, JsonSerializer.Deserialize<JsonElement>(payloadJson), new Dictionary<string, string?>
         {
             ["id"] = "evt_test",
             ["type"] = eventType,
-            ["hook"] = hook,
+            ["hook"] = resolved.Name,
             ["receivedAt"] = "2026-11-24T12:00:00.0000000+00:00",
         });
+    }
 
     public static string Sample(string name) => Recipes.Sample(name);
 }

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Softr.Functions.Automations;
 using Softr.Functions.Webhooks;
-using Softr.Functions.Webhooks.Senders;
 
 namespace Softr.Functions.Tests.Automations;
 
@@ -161,14 +160,14 @@ public sealed class RecipeTests
     {
         var harness = AutomationHarness.FromRecipe(recipe);
         var json = AutomationHarness.Sample(sample);
-        var hook = harness.Hooks.Hooks[hookName];
+        var hook = harness.Catalog().Find(hookName)!;
         // As ingestion does: a batch (HubSpot) is split, and each item is an event; the samples hold one.
-        var sender = WebhookSenders.All.Find(hook.Sender)!;
+        var sender = hook.Sender;
         var payload = Assert.Single(sender.Split(JsonSerializer.Deserialize<JsonElement>(json))!);
         json = payload.GetRawText();
         var identity = sender.Identify(payload, _ => null);
         var eventType = WebhookIngestor.EventTypeOf(hook, identity);
-        Assert.True(hook.Events.Count == 0 || hook.Events.Contains(eventType), $"the hook would ignore the sample's type '{eventType}'");
+        Assert.True(hook.Definition.Events.Count == 0 || hook.Definition.Events.Contains(eventType), $"the hook would ignore the sample's type '{eventType}'");
         return harness.Evaluate(hookName, eventType, json);
     }
 

@@ -28,13 +28,13 @@ public sealed class HookDropInTests : IDisposable
 
         using var host = Boot();
         var hooks = host.Services.GetRequiredService<IOptions<WebhooksOptions>>().Value.Hooks;
-        var catalog = host.Services.GetRequiredService<AutomationCatalog>();
+        var catalog = host.Services.GetRequiredService<HookCatalog>();
 
         Assert.Equal(["signup", "stripe", "typeform"], hooks.Keys.Order(StringComparer.Ordinal));
         Assert.Equal("stripe", hooks["stripe"].Sender);
-        Assert.Equal(["stripe-checkout-paid"], catalog.ForHook("stripe").Select(automation => automation.Name));
-        Assert.NotEmpty(catalog.ForHook("typeform"));
-        Assert.NotEmpty(catalog.ForHook("signup"));
+        Assert.Equal(["stripe-checkout-paid"], catalog.Find("stripe")!.Automations.Select(automation => automation.Name));
+        Assert.NotEmpty(catalog.Find("typeform")!.Automations);
+        Assert.NotEmpty(catalog.Find("signup")!.Automations);
     }
 
     [Fact]

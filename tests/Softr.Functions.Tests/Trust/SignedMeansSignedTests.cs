@@ -159,7 +159,7 @@ public sealed class SignedMeansSignedTests
         builder.Build();
         const string secretLooking = "sk_live_0123456789abcdef-ada@example.com";
 
-        var evaluation = builder.Evaluator!.Evaluate("anything", "webhook",
+        var evaluation = builder.Evaluator!.Evaluate(builder.Catalog!.Find("anything")!, "webhook",
             System.Text.Json.JsonDocument.Parse($$"""{"plan":"{{secretLooking}}","email":"ada@example.com"}""").RootElement, new Dictionary<string, string?>());
 
         var outcome = Assert.Single(evaluation.Automations);

@@ -38,6 +38,9 @@ internal sealed class IngestorBuilder
     /// <summary>The evaluator the last <see cref="Build"/> gave the ingestor (its automations), for tests that re-evaluate what was queued.</summary>
     public AutomationEvaluator? Evaluator { get; private set; }
 
+    /// <summary>The hooks the last <see cref="Build"/> resolved.</summary>
+    public HookCatalog? Catalog { get; private set; }
+
     /// <summary>Extra app settings (secrets the extra hooks name).</summary>
     public Dictionary<string, string?> MoreSettings { get; } = [];
 
@@ -74,10 +77,9 @@ internal sealed class IngestorBuilder
             .Build();
         var automations = new AutomationsOptions();
         automations.BindFrom(settings);
-        var catalog = new AutomationCatalog(Options.Create(automations), Options.Create(options), settings);
-        var monitor = new StaticOptionsMonitor<WebhooksOptions>(options);
-        return new WebhookIngestor(monitor, new HookSecrets(settings), WebhookSenders.All, new SignupPayloadValidator(), Evaluator = new AutomationEvaluator(catalog),
-            new PayloadSchemas(monitor, new PayloadSchemas.Folder(TestPaths.RepositoryRoot)),
+        var catalog = Catalog = new HookCatalog(Options.Create(options), Options.Create(automations), WebhookSenders.All,
+            new PayloadSchemas.Folder(TestPaths.RepositoryRoot), settings);
+        return new WebhookIngestor(catalog, new HookSecrets(settings), new SignupPayloadValidator(), Evaluator = new AutomationEvaluator(catalog),
             Queue.Object, Claims, Time, NullLogger<WebhookIngestor>.Instance);
     }
 

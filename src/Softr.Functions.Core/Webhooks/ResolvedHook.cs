@@ -1,0 +1,40 @@
+using System.Text.Json;
+using Json.Schema;
+using Softr.Functions.Automations;
+using Softr.Functions.Webhooks.Senders;
+
+namespace Softr.Functions.Webhooks;
+
+/// <summary>
+/// A hook as the app runs it, resolved once at start-up (<see cref="HookCatalog"/>): its definition, its
+/// sender, its payload schema and its compiled automations. The door, the dry run and processing are handed
+/// this object, not a name, so nothing after start-up looks a hook, a sender, a schema or an automation up
+/// again, and no layer can resolve a name under other case rules than another.
+/// </summary>
+public sealed class ResolvedHook
+{
+    /// <summary>The name as configured (the one the URL, the envelope, telemetry and the console use), whatever case a request used.</summary>
+    public required string Name { get; init; }
+
+    public required HookDefinition Definition { get; init; }
+
+    public required WebhookSender Sender { get; init; }
+
+    /// <summary>The JSON Schema file the hook names, built once; null for none or the built-in <c>signup</c>.</summary>
+    public JsonSchema? Schema { get; init; }
+
+    /// <summary>The hook's automations, compiled, in name order.</summary>
+    public required IReadOnlyList<CompiledAutomation> Automations { get; init; }
+
+    /// <summary>Whether the payload is the built-in signup (<c>{"email", "full_name"}</c>).</summary>
+    public bool IsSignup => Definition.Schema == HookSchemas.Signup;
+
+    /// <summary>What the sender is told when an event's values break a rule: the hook's choice, else its sender kind's.</summary>
+    public InvalidInputPolicy Policy => Definition.InvalidInput == InvalidInputPolicy.Default ? Sender.InvalidInputDefault : Definition.InvalidInput;
+
+    /// <summary>Where <paramref name="payload"/> breaks the hook's schema (JSON pointers, each with its messages); empty when it does not, or there is none.</summary>
+    public IReadOnlyDictionary<string, string[]> CheckSchema(JsonElement payload) =>
+        Schema is null ? new Dictionary<string, string[]>() : PayloadSchemas.Check(Schema, payload);
+
+    public override string ToString() => Name;
+}
