@@ -5,6 +5,8 @@ using Fluid;
 using Fluid.Values;
 using Microsoft.Extensions.FileProviders;
 
+using Softr.Functions.Webhooks.Senders;
+
 namespace Softr.Functions.Automations;
 
 /// <summary>
@@ -250,57 +252,27 @@ public static class LiquidMappings
     }
 
     /// <summary>
-    /// <c>answers | answer: 'email'</c>: a form answer's value by its field ref, key or label, whatever
-    /// the answer's type. Understands Typeform's <c>form_response.answers</c> and Tally's
-    /// <c>data.fields</c>; choices give their label(s), joined with ", ".
+    /// <c>answers | answer: 'email'</c>: a form answer's value by its field's ref, id, key or label, whatever the
+    /// answer's type; choices give their text. Each form sender reads its own answers (<see cref="IFormAnswers"/>:
+    /// Typeform's <c>form_response.answers</c>, Tally's <c>data.fields</c>).
     /// </summary>
     private static ValueTask<FluidValue> Answer(FluidValue input, FilterArguments arguments, TemplateContext context)
     {
         var wanted = arguments.At(0).ToStringValue();
         foreach (var item in Items(input, context))
         {
-            var keys = new[] { Property(item, ["field", "ref"]), Property(item, ["field", "id"]), Property(item, ["key"]), Property(item, ["label"]), Property(item, ["ref"]) };
-            if (keys.Any(key => key is { ValueKind: JsonValueKind.String } k && string.Equals(k.GetString(), wanted, StringComparison.OrdinalIgnoreCase)))
+            foreach (var reader in FormAnswerReaders)
             {
-                return ToFluid(AnswerValue(item));
+                if (reader.TryReadAnswer(item, wanted, out var value))
+                {
+                    return ToFluid(value);
+                }
             }
         }
         return NilValue.Instance;
     }
 
-    private static JsonElement AnswerValue(JsonElement item)
-    {
-        // Tally: { key, label, type, value, options? }; choice values are option ids, shown by their text.
-        if (item.TryGetProperty("value", out var tally))
-        {
-            return TallyChoiceText(item, tally) ?? tally;
-        }
-        // Typeform: { type: "email", email: "..." }, { type: "choice", choice: { label } }, { type: "choices", choices: { labels: [] } }.
-        if (item.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && item.TryGetProperty(type.GetString()!, out var typed))
-        {
-            return type.GetString() switch
-            {
-                "choice" when typed.TryGetProperty("label", out var label) => label,
-                "choices" when typed.TryGetProperty("labels", out var labels) => JsonSerializer.SerializeToElement(string.Join(", ", labels.EnumerateArray().Select(l => l.ToString()))),
-                _ => typed,
-            };
-        }
-        return default;
-    }
-
-    private static JsonElement? TallyChoiceText(JsonElement item, JsonElement value)
-    {
-        if (!item.TryGetProperty("options", out var options) || options.ValueKind != JsonValueKind.Array)
-        {
-            return null;
-        }
-        var ids = value.ValueKind == JsonValueKind.Array ? value.EnumerateArray().Select(id => id.ToString()).ToList() : [value.ToString()];
-        var texts = options.EnumerateArray()
-            .Where(option => option.TryGetProperty("id", out var id) && ids.Contains(id.ToString()))
-            .Select(option => option.TryGetProperty("text", out var text) ? text.ToString() : "")
-            .ToList();
-        return texts.Count == 0 ? null : JsonSerializer.SerializeToElement(string.Join(", ", texts));
-    }
+    private static readonly IFormAnswers[] FormAnswerReaders = [.. WebhookSenders.All.Registered.OfType<IFormAnswers>()];
 
     private static IEnumerable<JsonElement> Items(FluidValue input, TemplateContext context) =>
         input.Enumerate(context).Select(value => value.ToObjectValue()).OfType<JsonElement>();

@@ -16,5 +16,8 @@ public sealed class WebhookSenders
 
     public IEnumerable<string> Kinds => _byKind.Keys.Order(StringComparer.Ordinal);
 
+    /// <summary>Every sender, in kind order: what the property tests, the fuzz harness and the security table enumerate.</summary>
+    public IEnumerable<WebhookSender> Registered => _byKind.Values.OrderBy(sender => sender.Kind, StringComparer.Ordinal);
+
     public WebhookSender? Find(string kind) => _byKind.GetValueOrDefault(kind);
 }
