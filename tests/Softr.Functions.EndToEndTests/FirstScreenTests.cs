@@ -21,13 +21,18 @@ public sealed class FirstScreenTests(RunningSystem system) : IClassFixture<Runni
         var id = (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
         Assert.True(await SystemUnderTest.EventuallyAsync(async () => (await system.EventAsync(id)).GetProperty("status").GetString() == "Succeeded",
             TimeSpan.FromSeconds(30)));
-        await Task.Delay(500); // the last spans are exported as they end
+        Assert.True(await system.ProcessingSpanEndedAsync(id), "the processing span did not end");
 
         var loud = system.Logs.Snapshot().Where(log => log.Level >= LogLevel.Warning).Select(log => $"{log.Level} {log.Category}: {log.Message}").ToList();
         // The test's own calls to the host run in this process too (a poll answered 404 before processing
         // picks the event up): only the app's spans are judged.
         var host = system.Host.BaseAddress!.GetLeftPart(UriPartial.Authority);
-        var failed = system.Spans.ToList()
+        List<Activity> spans;
+        lock (system.Spans)
+        {
+            spans = [.. system.Spans];
+        }
+        var failed = spans
             .Where(span => span.Status == ActivityStatusCode.Error)
             .Where(span => !(span.Kind == ActivityKind.Client && (span.GetTagItem("url.full") as string ?? "").StartsWith(host, StringComparison.Ordinal)))
             .Select(span => $"{span.DisplayName} {span.GetTagItem("url.full")}").ToList();

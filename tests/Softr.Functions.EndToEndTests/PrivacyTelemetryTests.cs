@@ -24,7 +24,7 @@ public sealed class PrivacyTelemetryTests(PrivacySystem system) : IClassFixture<
         Assert.True(await SystemUnderTest.EventuallyAsync(async () =>
             (await system.EventAsync(id!)).GetProperty("status").GetString() == "Succeeded", TimeSpan.FromSeconds(30)),
             "the event did not succeed");
-        await Task.Delay(500); // the processing span ends just after the status is written
+        Assert.True(await system.ProcessingSpanEndedAsync(id!), "the processing span did not end"); // it ends just after the status is written
         var customers = await system.Sandbox.GetFromJsonAsync<JsonElement>("/sandbox/databases/db_portal/tables/tbl_customers/records");
         var link = customers.EnumerateArray().Single(record => record.GetProperty("fields").GetProperty("cEmail").GetString() == Email)
             .GetProperty("fields").GetProperty("cLink").GetString()!;

@@ -72,6 +72,9 @@ public abstract class SystemUnderTest : IAsyncLifetime
     /// <summary>Settings a subclass adds on top of the defaults (highest precedence).</summary>
     protected virtual IEnumerable<KeyValuePair<string, string?>> ExtraSettings() => [];
 
+    /// <summary>A setting this system adds to the host's configuration (null when it adds none by that name).</summary>
+    public string? Setting(string name) => ExtraSettings().FirstOrDefault(setting => setting.Key == name).Value;
+
     /// <summary>A sandbox seed file (databases and tables) a subclass wants; null for the sandbox's own.</summary>
     protected virtual string? SandboxSeedFile => null;
 
@@ -242,6 +245,18 @@ public abstract class SystemUnderTest : IAsyncLifetime
 
     /// <summary>An empty body declared as JSON, as admin POSTs must be (KeyedRequestPolicy).</summary>
     public static HttpContent EmptyJson() => new StringContent("", System.Text.Encoding.UTF8, "application/json");
+
+    /// <summary>
+    /// Waits until the processing span of <paramref name="eventId"/> has ended (the in-memory exporter takes a span as
+    /// it ends): the signal that everything the attempt records is in, where a test used to sleep and hope.
+    /// </summary>
+    public Task<bool> ProcessingSpanEndedAsync(string eventId) => EventuallyAsync(() =>
+    {
+        lock (Spans)
+        {
+            return Task.FromResult(Spans.Any(span => span.DisplayName == "event process" && span.GetTagItem(Softr.Functions.Telemetry.SoftrTelemetry.EventIdTag) as string == eventId));
+        }
+    }, TimeSpan.FromSeconds(30));
 
     /// <summary>Polls until <paramref name="condition"/> holds; the queue is asynchronous by design.</summary>
 
