@@ -13,17 +13,21 @@ namespace Softr.Functions.Automations;
 /// </summary>
 public sealed class AutomationEvaluator(HookCatalog catalog)
 {
-    /// <summary>A message off the queue names its hook: resolved here, once (a hook no longer configured has no automations).</summary>
+    /// <summary>A message off the queue names its hook: resolved here, once.</summary>
     public AutomationEvaluation Evaluate(EventEnvelope envelope)
     {
         ArgumentNullException.ThrowIfNull(envelope);
-        return catalog.Find(envelope.Hook) is { } hook ? Evaluate(hook, envelope) : new AutomationEvaluation(envelope.Hook, envelope.EventType, []);
+        return Evaluate(catalog.Find(envelope.Hook), envelope);
     }
 
-    public AutomationEvaluation Evaluate(ResolvedHook hook, EventEnvelope envelope)
+    /// <param name="hook">The envelope's hook, resolved; null for a hook no longer configured, which has no automations.</param>
+    public AutomationEvaluation Evaluate(ResolvedHook? hook, EventEnvelope envelope)
     {
-        ArgumentNullException.ThrowIfNull(hook);
         ArgumentNullException.ThrowIfNull(envelope);
+        if (hook is null)
+        {
+            return new AutomationEvaluation(envelope.Hook, envelope.EventType, []);
+        }
         var eventFields = EventFields(envelope.EventId, envelope.EventType, hook.Name, envelope.Sender, envelope.SenderEventId, envelope.ReceivedAt);
         return Evaluate(hook, envelope.EventType, envelope.Payload, eventFields);
     }

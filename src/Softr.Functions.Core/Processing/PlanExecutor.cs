@@ -69,7 +69,7 @@ public sealed partial class PlanExecutor(
             throw new PermanentFailureException(FailureCauses.InvalidInput,
                 "the payload breaks the hook's schema: " + string.Join("; ", schemaErrors.Select(error => $"{error.Key} {string.Join(" ", error.Value)}")));
         }
-        var evaluation = hook is null ? new AutomationEvaluation(envelope.Hook, envelope.EventType, []) : evaluator.Evaluate(hook, loaded);
+        var evaluation = evaluator.Evaluate(hook, loaded);
         // For the console's event page, written with the attempt's outcome (no write of its own).
         lease.Plan = PersonalDataMasker.MaskPlan(JsonSerializer.SerializeToNode(evaluation, PlanJson));
         if (evaluation.Automations.Count == 0)

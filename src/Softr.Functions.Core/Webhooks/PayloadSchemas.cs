@@ -14,6 +14,9 @@ public static class PayloadSchemas
     /// <summary>Where schema paths are resolved from: the folder that holds hooks.json.</summary>
     public sealed record Folder(string Path);
 
+    /// <summary>What a payload that breaks nothing gives (one instance: the door checks every event).</summary>
+    public static IReadOnlyDictionary<string, string[]> NoErrors { get; } = new Dictionary<string, string[]>();
+
     /// <summary>Whether a hook's <c>Schema</c> names a file rather than a built-in schema.</summary>
     public static bool IsFile(string? schema) => schema is not null && schema.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
 
@@ -41,7 +44,7 @@ public static class PayloadSchemas
         var result = schema.Evaluate(payload, new EvaluationOptions { OutputFormat = OutputFormat.List, RequireFormatValidation = true });
         if (result.IsValid)
         {
-            return new Dictionary<string, string[]>();
+            return NoErrors;
         }
         return (result.Details ?? [])
             .Where(detail => detail.Errors is { Count: > 0 })

@@ -34,7 +34,7 @@ public sealed class ResolvedHook
 
     /// <summary>Where <paramref name="payload"/> breaks the hook's schema (JSON pointers, each with its messages); empty when it does not, or there is none.</summary>
     public IReadOnlyDictionary<string, string[]> CheckSchema(JsonElement payload) =>
-        Schema is null ? new Dictionary<string, string[]>() : PayloadSchemas.Check(Schema, payload);
+        Schema is null ? PayloadSchemas.NoErrors : PayloadSchemas.Check(Schema, payload);
 
     public override string ToString() => Name;
 }

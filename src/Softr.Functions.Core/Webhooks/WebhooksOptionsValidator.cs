@@ -21,8 +21,12 @@ public sealed class WebhooksOptionsValidator : AbstractValidator<WebhooksOptions
     public WebhooksOptionsValidator(HookSecrets secrets, WebhookSenders senders, PayloadSchemas.Folder schemaFolder, IOptions<RetentionOptions>? retention = null)
     {
         ArgumentNullException.ThrowIfNull(schemaFolder);
-        var kept = retention?.Value is { } keeps ? (keeps.Events < keeps.Tombstones ? keeps.Events : keeps.Tombstones) : TimeSpan.MaxValue;
-        var keptBy = retention?.Value is { } which && which.Events < which.Tombstones ? "Retention:Events" : "Retention:Tombstones";
+        var (kept, keptBy) = retention?.Value switch
+        {
+            null => (TimeSpan.MaxValue, ""),
+            { } keeps when keeps.Events < keeps.Tombstones => (keeps.Events, "Retention:Events"),
+            { } keeps => (keeps.Tombstones, "Retention:Tombstones"),
+        };
         RuleForEach(options => options.Hooks).ChildRules(hook =>
         {
             hook.RuleFor(entry => entry.Key)
