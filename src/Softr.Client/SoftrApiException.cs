@@ -1,6 +1,7 @@
 using System.Net;
 using Polly.CircuitBreaker;
 using Polly.RateLimiting;
+using Softr.Http;
 
 namespace Softr;
 
@@ -14,10 +15,11 @@ public sealed class SoftrApiException : Exception
     /// <param name="statusCode">The HTTP status Softr answered.</param>
     /// <param name="errorCode">Softr's error code, when its body had one.</param>
     /// <param name="message">Softr's message, or a description of the answer.</param>
-    /// <param name="operation">The operation called (see <see cref="Http.SoftrOperation"/>).</param>
-    public SoftrApiException(HttpStatusCode statusCode, string? errorCode, string message, string operation)
-        : base($"Softr {operation} failed with {(int)statusCode} {errorCode}: {message}")
+    /// <param name="operation">The operation called.</param>
+    public SoftrApiException(HttpStatusCode statusCode, string? errorCode, string message, SoftrOperation operation)
+        : base($"Softr {operation?.Name} failed with {(int)statusCode} {errorCode}: {message}")
     {
+        ArgumentNullException.ThrowIfNull(operation);
         StatusCode = statusCode;
         ErrorCode = errorCode;
         SoftrMessage = message;
@@ -28,9 +30,10 @@ public sealed class SoftrApiException : Exception
     /// <param name="message">What happened.</param>
     /// <param name="operation">The operation called.</param>
     /// <param name="innerException">The cause.</param>
-    public SoftrApiException(string message, string operation, Exception innerException)
-        : base($"Softr {operation} failed: {message}", innerException)
+    public SoftrApiException(string message, SoftrOperation operation, Exception innerException)
+        : base($"Softr {operation?.Name} failed: {message}", innerException)
     {
+        ArgumentNullException.ThrowIfNull(operation);
         SoftrMessage = message;
         Operation = operation;
     }
@@ -44,8 +47,8 @@ public sealed class SoftrApiException : Exception
     /// <summary>Softr's message, as it gave it.</summary>
     public string SoftrMessage { get; }
 
-    /// <summary>The contract's operation id, e.g. <c>createRecord</c>.</summary>
-    public string Operation { get; }
+    /// <summary>The operation called: its contract id (<c>createRecord</c>), its budget, and whether it may be repeated.</summary>
+    public SoftrOperation Operation { get; }
 
     /// <summary>
     /// True when trying again later can succeed: no response at all, rate limiting (429), request

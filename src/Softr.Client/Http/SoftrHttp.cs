@@ -33,23 +33,23 @@ internal static class SoftrHttp
         }
         catch (HttpRequestException exception)
         {
-            throw new SoftrApiException($"no response ({exception.HttpRequestError})", operation.Name, exception);
+            throw new SoftrApiException($"no response ({exception.HttpRequestError})", operation, exception);
         }
         catch (TimeoutRejectedException exception)
         {
-            throw new SoftrApiException($"timed out after {exception.Timeout.TotalSeconds:0.#} s", operation.Name, exception);
+            throw new SoftrApiException($"timed out after {exception.Timeout.TotalSeconds:0.#} s", operation, exception);
         }
         catch (BrokenCircuitException exception)
         {
-            throw new SoftrApiException("not sent: the circuit is open after repeated failures", operation.Name, exception);
+            throw new SoftrApiException("not sent: the circuit is open after repeated failures", operation, exception);
         }
         catch (RateLimiterRejectedException exception)
         {
-            throw new SoftrApiException("not sent: no rate budget in time", operation.Name, exception);
+            throw new SoftrApiException("not sent: no rate budget in time", operation, exception);
         }
         catch (OperationCanceledException exception) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new SoftrApiException("timed out (HttpClient.Timeout)", operation.Name, exception);
+            throw new SoftrApiException("timed out (HttpClient.Timeout)", operation, exception);
         }
     }
 
@@ -68,11 +68,11 @@ internal static class SoftrHttp
         try
         {
             return await response.Content.ReadFromJsonAsync(typeInfo, cancellationToken).ConfigureAwait(false)
-                ?? throw new SoftrApiException(response.StatusCode, null, "the response body was empty", operation.Name);
+                ?? throw new SoftrApiException(response.StatusCode, null, "the response body was empty", operation);
         }
         catch (JsonException exception)
         {
-            throw new SoftrApiException(response.StatusCode, null, $"the response was not the expected JSON: {exception.Message}", operation.Name);
+            throw new SoftrApiException(response.StatusCode, null, $"the response was not the expected JSON: {exception.Message}", operation);
         }
     }
 
@@ -81,7 +81,7 @@ internal static class SoftrHttp
 
     /// <summary>An already-read error body as the exception callers get.</summary>
     public static SoftrApiException ToException(HttpResponseMessage response, SoftrErrorBody? error, SoftrOperation operation) =>
-        new(response.StatusCode, error?.AnyCode, error?.Message ?? Describe(response.StatusCode), operation.Name);
+        new(response.StatusCode, error?.AnyCode, error?.Message ?? Describe(response.StatusCode), operation);
 
     public static async Task<SoftrErrorBody?> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {

@@ -66,8 +66,4 @@ public sealed record SoftrOperation(string Name, SoftrCallKind Kind, RetrySafety
         ArgumentNullException.ThrowIfNull(request);
         return request.Options.TryGetValue(OptionsKey, out var operation) ? operation : null;
     }
-
-    /// <summary>Whether the operation named <paramref name="name"/> (a contract operation id) may be repeated when its outcome is unknown.</summary>
-    public static bool IsSafeToRepeat(string name) =>
-        All.FirstOrDefault(operation => operation.Name == name)?.RetrySafety != RetrySafety.OnlyIfNotReceived;
 }

@@ -72,7 +72,7 @@ public sealed class SoftrUsersClient(HttpClient httpClient, IOptionsMonitor<Soft
 
         var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         return ParseMagicLink(body)
-            ?? throw new SoftrApiException(response.StatusCode, null, "the response held no magic link", operation.Name);
+            ?? throw new SoftrApiException(response.StatusCode, null, "the response held no magic link", operation);
     }
 
     /// <inheritdoc />

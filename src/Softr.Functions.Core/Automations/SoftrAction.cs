@@ -1,11 +1,12 @@
 using Softr.Functions.Processing;
+using Softr.Http;
 
 namespace Softr.Functions.Automations;
 
 /// <summary>
 /// One Softr operation a step can run, whole, in one class: its name, its inputs and their rules, the
-/// results later steps may use as <c>steps.{id}.{output}</c>, whether repeating it is harmless, how it
-/// calls Softr and how its outcome reads. Adding an action is adding one subclass (in
+/// results later steps may use as <c>steps.{id}.{output}</c>, the Softr operations it calls (and from them,
+/// which budget it spends and whether repeating it is harmless), how it calls Softr and how its outcome reads. Adding an action is adding one subclass (in
 /// <c>Automations/Actions</c>) and listing it in <see cref="SoftrActions.All"/>.
 /// </summary>
 public abstract class SoftrAction
@@ -13,8 +14,15 @@ public abstract class SoftrAction
     /// <summary>The name steps use, e.g. <c>user.create</c>.</summary>
     public abstract string Name { get; }
 
-    /// <summary>Which of Softr's budgets the call spends.</summary>
-    public abstract ActionKind Kind { get; }
+    /// <summary>
+    /// Every Softr operation its call may make, reads of a table's schema included. A call the action does not
+    /// declare is refused before it goes out (<see cref="StepCallGuard"/>), so what the action declares is
+    /// what decides whether it is safe to repeat, and nothing it calls can slip past the started mark.
+    /// </summary>
+    public abstract IReadOnlyList<SoftrOperation> Operations { get; }
+
+    /// <summary>Which of Softr's budgets the call spends: a write when any of its operations writes.</summary>
+    public ActionKind Kind => _kind ??= Operations.Any(operation => operation.Kind == SoftrCallKind.Write) ? ActionKind.Write : ActionKind.Read;
 
     /// <summary>What it does, in a sentence (the README's table and the dry run).</summary>
     public abstract string Description { get; }
@@ -36,17 +44,34 @@ public abstract class SoftrAction
     public IReadOnlySet<string> SecretNames => _secretNames ??= SecretOutputs.ToHashSet(StringComparer.Ordinal);
 
     /// <summary>
-    /// Whether running the step again after an unknown outcome (a timeout, a crash mid-call) does no
-    /// harm. False for invitations (a second email) and plain record creates (a second record): those
-    /// are never repeated blindly; use <c>record.upsert</c> for a create that must be safe to repeat.
+    /// Whether running the step again after an unknown outcome (a timeout, a crash mid-call) does no harm:
+    /// true when none of its <see cref="Operations"/> is one Softr must not receive twice
+    /// (<see cref="RetrySafety.OnlyIfNotReceived"/>: an invitation is a second e-mail, a create a second record).
+    /// An action that calls one and still is safe to repeat says why by overriding <see cref="RepeatsSafelyBecause"/>.
     /// </summary>
-    public virtual bool SafeToRepeat => true;
+    public bool SafeToRepeat => _safeToRepeat ??= RepeatsSafelyBecause is not null
+        || Operations.All(operation => operation.RetrySafety == RetrySafety.SafeToRepeat);
+
+    /// <summary>
+    /// Why the action is safe to repeat though it calls an operation that is not (<c>record.upsert</c>: a repeat
+    /// searches first, under the key's lock, and finds what the first run created); null for the rest.
+    /// </summary>
+    public virtual string? RepeatsSafelyBecause => null;
+
+    /// <summary>Whether the action may make <paramref name="operation"/>: it is one of its <see cref="Operations"/>.</summary>
+    public bool Declares(SoftrOperation? operation) => operation is not null && (_operations ??= Operations.ToHashSet()).Contains(operation);
 
     // Worked out once: evaluation asks for them for every step of every event.
     private IReadOnlyList<string>? _required;
     private IReadOnlyList<string>? _optional;
 
     private IReadOnlySet<string>? _secretNames;
+
+    private ActionKind? _kind;
+
+    private bool? _safeToRepeat;
+
+    private HashSet<SoftrOperation>? _operations;
 
     public IReadOnlyList<string> Required => _required ??= [.. Inputs.Where(input => input.Required).Select(input => input.Name)];
 

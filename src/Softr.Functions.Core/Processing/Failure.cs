@@ -31,7 +31,7 @@ public sealed record Failure(FailureKind Kind, string? Cause, string Message)
             // A 5xx or a timeout after the call went out: Softr may have acted. Repeat only what is safe to
             // repeat: the failed call itself (a read before a create is), or else the step as a whole
             // (an upsert searches again before it writes).
-            SoftrApiException { IsTransient: true } softr when action is { SafeToRepeat: false } && unrepeatableCallMayHaveActed && !SoftrOperation.IsSafeToRepeat(softr.Operation) =>
+            SoftrApiException { IsTransient: true } softr when action is { SafeToRepeat: false } && unrepeatableCallMayHaveActed && softr.Operation.RetrySafety == RetrySafety.OnlyIfNotReceived =>
                 new(FailureKind.Permanent, FailureCauses.OutcomeUnknown,
                     $"{softr.Message}. {action.Name} is not repeated blindly: check Softr, then replay to run it again."),
             SoftrApiException { IsTransient: true } softr => new(FailureKind.Transient, null, softr.Message),

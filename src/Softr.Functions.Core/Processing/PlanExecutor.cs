@@ -133,7 +133,7 @@ public sealed partial class PlanExecutor(
             }
             var stepStarted = time.GetTimestamp();
             var guard = new StepCallGuard(progressStore, lease, Record(automation, step, StepState.Started, new Dictionary<string, string?>()),
-                marksUnrepeatableCalls: !step.Action.SafeToRepeat, time, unsentMarks);
+                step.Action, time, unsentMarks);
             using var journal = StepCallJournal.Begin(guard);
             using var stepActivity = SoftrTelemetry.Source.StartActivity($"step {step.Action.Name}");
             stepActivity?.SetTag(SoftrTelemetry.EventIdTag, envelope.EventId);

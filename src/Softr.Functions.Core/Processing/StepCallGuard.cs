@@ -1,4 +1,5 @@
 using System.Net;
+using Softr.Functions.Automations;
 using Softr.Http;
 
 namespace Softr.Functions.Processing;
@@ -17,9 +18,11 @@ namespace Softr.Functions.Processing;
 /// out: a long step (an upsert: schema, lock wait, search, write) cannot outlive it, and an event erased or
 /// taken over meanwhile makes no call from this attempt.</item>
 /// </list>
-/// No action can skip either: they are not the action's to call.
+/// No action can skip either: they are not the action's to call. And no action can make a call it does not
+/// declare (<see cref="SoftrAction.Operations"/>), which is what its safety to repeat is worked out from: such a
+/// call is refused before it leaves.
 /// </summary>
-public sealed class StepCallGuard(EventProgressStore progressStore, EventLease lease, StepRecord started, bool marksUnrepeatableCalls, TimeProvider time,
+public sealed class StepCallGuard(EventProgressStore progressStore, EventLease lease, StepRecord started, SoftrAction action, TimeProvider time,
     UnsentMarks? unsent = null)
 {
     /// <summary>The started mark as written (or perhaps written: its answer was lost); null while there is none to take back.</summary>
@@ -32,7 +35,12 @@ public sealed class StepCallGuard(EventProgressStore progressStore, EventLease l
     /// </summary>
     public async Task BeforeSendAsync(SoftrOperation? operation, CancellationToken cancellationToken)
     {
-        var mark = marksUnrepeatableCalls && _mark is null && operation?.RetrySafety != RetrySafety.SafeToRepeat ? started with { At = time.GetUtcNow() } : null;
+        if (!action.Declares(operation))
+        {
+            throw new InvalidOperationException(
+                $"{action.Name} made a Softr call it does not declare ({operation?.Name ?? "an unnamed request"}); it was not sent. Add it to the action's Operations.");
+        }
+        var mark = !action.SafeToRepeat && _mark is null && operation!.RetrySafety == RetrySafety.OnlyIfNotReceived ? started with { At = time.GetUtcNow() } : null;
         try
         {
             await progressStore.RenewAsync(lease, mark, cancellationToken).ConfigureAwait(false);

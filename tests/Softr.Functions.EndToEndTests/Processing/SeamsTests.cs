@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Azure.Data.Tables;
+using Softr.Functions.Automations;
 using Softr.Functions.Events;
 using Softr.Functions.Privacy;
 using Softr.Functions.Processing;
@@ -197,11 +198,22 @@ public sealed class SeamsTests(ProcessingFixture fixture) : IClassFixture<Proces
     {
         await Harness.SoftrPostAsync("/v1/api/users", new { full_name = "Invited Later", email = "invited-later@example.com" });
         var envelope = Harness.Envelope(ProcessingFixture.TestHook, JsonSerializer.Serialize(new { kind = "invite", email = "invited-later@example.com" }));
-        await Harness.SetFaultsAsync(new { rateLimitBurst = 1000, retryAfterSeconds = 3, operations = new[] { "inviteUser" } });
-        using var shutdown = new CancellationTokenSource(TimeSpan.FromSeconds(1.5));
+        await Harness.SetFaultsAsync(new { rateLimitBurst = 1000, retryAfterSeconds = 30, operations = new[] { "inviteUser" } });
+        using var shutdown = new CancellationTokenSource();
 
-        // The invite is answered 429, and the client waits 3 s (Retry-After) to try again: the host stops meanwhile.
-        var stopped = await Record.ExceptionAsync(() => Harness.Get<EventProcessor>().ProcessAsync(envelope, new QueueDelivery("message-1", 1), shutdown.Token));
+        // The invite is answered 429, and the client waits 30 s (Retry-After) to try again: the host stops meanwhile,
+        // once the sandbox has answered (not after a fixed time, which a slow machine may take before the call).
+        var attempt = Harness.Get<EventProcessor>().ProcessAsync(envelope, new QueueDelivery("message-1", 1), shutdown.Token);
+        var refused = await SystemUnderTest.EventuallyAsync(async () => attempt.IsCompleted || await Harness.CallsAsync("inviteUser", 429) > 0, TimeSpan.FromSeconds(30));
+        if (attempt.IsCompleted)
+        {
+            // Its outcome says why (an exception it threw fails the test with its own message).
+            var early = await attempt;
+            Assert.Fail($"the attempt ended before it was stopped: {early.Outcome} {early.Detail}");
+        }
+        Assert.True(refused, "the sandbox never answered the invite 429");
+        await shutdown.CancelAsync();
+        var stopped = await Record.ExceptionAsync(() => attempt);
         await Harness.SetFaultsAsync(new { });
         await Harness.RestartProcessAsync();
         var redelivered = await Harness.DeliverAsync(envelope, "message-1");
@@ -331,7 +343,7 @@ public sealed class SeamsTests(ProcessingFixture fixture) : IClassFixture<Proces
         await Task.Delay(50);
         var later = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
         var guard = new StepCallGuard(progress, lease, new StepRecord("magic-link", "link", "user.magicLink", StepState.Started, DateTimeOffset.UtcNow,
-            new Dictionary<string, string?>()), marksUnrepeatableCalls: false, later);
+            new Dictionary<string, string?>()), SoftrActions.All[SoftrActions.RecordUpsert], later);
 
         await guard.BeforeSendAsync(Softr.Http.SoftrOperation.SearchRecords, CancellationToken.None);
 

@@ -1,3 +1,4 @@
+using Softr.Http;
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,7 +43,7 @@ public sealed class SoftrQuirksTests
     [InlineData(HttpStatusCode.BadRequest, false)]
     public void Exception_SaysWhetherARetryCanHelp(HttpStatusCode status, bool transient)
     {
-        Assert.Equal(transient, new SoftrApiException(status, null, "x", "createUser").IsTransient);
+        Assert.Equal(transient, new SoftrApiException(status, null, "x", SoftrOperation.CreateUser).IsTransient);
     }
 
     [Theory]

@@ -1,3 +1,4 @@
+using Softr.Http;
 using System.Net;
 using Azure;
 using Polly.CircuitBreaker;
@@ -37,7 +38,7 @@ public sealed class FailureTests
     [MemberData(nameof(StatusCases))]
     public void SoftrAnswer_IsClassifiedByStatus_FailedCall_AndStep(int status, string operation, string action, FailureKind kind, string? cause)
     {
-        var failure = Failure.Classify(new SoftrApiException((HttpStatusCode)status, "X", "message", operation), SoftrActions.All[action]);
+        var failure = Failure.Classify(new SoftrApiException((HttpStatusCode)status, "X", "message", SoftrOperation.All.Single(candidate => candidate.Name == operation)), SoftrActions.All[action]);
 
         Assert.Equal((kind, cause), (failure!.Kind, failure.Cause));
     }
@@ -45,8 +46,8 @@ public sealed class FailureTests
     [Fact]
     public void CallThatNeverLeft_IsRetried_EvenForAnInvite()
     {
-        var refused = new SoftrApiException("no connection", "inviteUser", new HttpRequestException(HttpRequestError.ConnectionError, "refused"));
-        var circuit = new SoftrApiException("circuit open", "createRecord", new BrokenCircuitException());
+        var refused = new SoftrApiException("no connection", SoftrOperation.InviteUser, new HttpRequestException(HttpRequestError.ConnectionError, "refused"));
+        var circuit = new SoftrApiException("circuit open", SoftrOperation.CreateRecord, new BrokenCircuitException());
 
         Assert.Equal(FailureKind.Transient, Failure.Classify(refused, Invite)!.Kind);
         Assert.Equal(FailureKind.Transient, Failure.Classify(circuit, RecordCreate)!.Kind);
@@ -55,8 +56,8 @@ public sealed class FailureTests
     [Fact]
     public void ATimeoutAfterTheCallLeft_IsUnknownForAnInvite_ButRetriedForACreate()
     {
-        var timeout = new SoftrApiException("timed out", "inviteUser", new Polly.Timeout.TimeoutRejectedException());
-        var createTimeout = new SoftrApiException("timed out", "createUser", new Polly.Timeout.TimeoutRejectedException());
+        var timeout = new SoftrApiException("timed out", SoftrOperation.InviteUser, new Polly.Timeout.TimeoutRejectedException());
+        var createTimeout = new SoftrApiException("timed out", SoftrOperation.CreateUser, new Polly.Timeout.TimeoutRejectedException());
 
         Assert.Equal(FailureCauses.OutcomeUnknown, Failure.Classify(timeout, Invite)!.Cause);
         Assert.Equal(FailureKind.Transient, Failure.Classify(createTimeout, Create)!.Kind);
@@ -66,7 +67,7 @@ public sealed class FailureTests
     [Fact]
     public void ATimeoutWithNoUnrepeatableCallOutstanding_IsRetried_NotUnknown()
     {
-        var timeout = new SoftrApiException("timed out after 60 s", "inviteUser", new Polly.Timeout.TimeoutRejectedException());
+        var timeout = new SoftrApiException("timed out after 60 s", SoftrOperation.InviteUser, new Polly.Timeout.TimeoutRejectedException());
 
         Assert.Equal(FailureKind.Transient, Failure.Classify(timeout, Invite, unrepeatableCallMayHaveActed: false)!.Kind);
         Assert.Equal(FailureCauses.OutcomeUnknown, Failure.Classify(timeout, Invite, unrepeatableCallMayHaveActed: true)!.Cause);
@@ -75,7 +76,7 @@ public sealed class FailureTests
     [Fact]
     public void NoBudget_WaitsWithoutCounting()
     {
-        var noBudget = new SoftrApiException("not sent: no rate budget in time", "createRecord", new RateLimiterRejectedException());
+        var noBudget = new SoftrApiException("not sent: no rate budget in time", SoftrOperation.CreateRecord, new RateLimiterRejectedException());
 
         Assert.Equal(FailureKind.NoBudget, Failure.Classify(noBudget, Upsert)!.Kind);
     }

@@ -1,4 +1,5 @@
 using Softr.Functions.Processing;
+using Softr.Http;
 
 namespace Softr.Functions.Automations.Actions;
 
@@ -7,7 +8,7 @@ public sealed class RecordCreate : SoftrAction
 {
     public override string Name => SoftrActions.RecordCreate;
 
-    public override ActionKind Kind => ActionKind.Write;
+    public override IReadOnlyList<SoftrOperation> Operations { get; } = [SoftrOperation.GetTable, SoftrOperation.CreateRecord];
 
     public override string Description => "Create a record with the mapped Fields. Not repeated after an unknown outcome: prefer record.upsert.";
 
@@ -16,9 +17,6 @@ public sealed class RecordCreate : SoftrAction
     public override bool TakesFields => true;
 
     public override IReadOnlyList<string> Outputs => [SoftrActions.RecordId];
-
-    /// <summary>A second create is a second record.</summary>
-    public override bool SafeToRepeat => false;
 
     public override async Task<Dictionary<string, string?>> RunAsync(StepCall call, StepContext context, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using Softr.Functions.Processing;
+using Softr.Http;
 
 namespace Softr.Functions.Automations.Actions;
 
@@ -7,7 +8,7 @@ public sealed class RecordDelete : SoftrAction
 {
     public override string Name => SoftrActions.RecordDelete;
 
-    public override ActionKind Kind => ActionKind.Write;
+    public override IReadOnlyList<SoftrOperation> Operations { get; } = [SoftrOperation.DeleteRecord];
 
     public override string Description => "Delete a record; one already gone is a success.";
 

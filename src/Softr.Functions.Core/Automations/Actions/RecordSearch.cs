@@ -1,4 +1,5 @@
 using Softr.Functions.Processing;
+using Softr.Http;
 
 namespace Softr.Functions.Automations.Actions;
 
@@ -7,7 +8,7 @@ public sealed class RecordSearch : SoftrAction
 {
     public override string Name => SoftrActions.RecordSearch;
 
-    public override ActionKind Kind => ActionKind.Read;
+    public override IReadOnlyList<SoftrOperation> Operations { get; } = [SoftrOperation.GetTable, SoftrOperation.SearchRecords];
 
     public override string Description => "Find records whose field equals the value: the first one's id and how many match.";
 

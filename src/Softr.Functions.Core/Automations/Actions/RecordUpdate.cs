@@ -1,4 +1,5 @@
 using Softr.Functions.Processing;
+using Softr.Http;
 
 namespace Softr.Functions.Automations.Actions;
 
@@ -7,7 +8,7 @@ public sealed class RecordUpdate : SoftrAction
 {
     public override string Name => SoftrActions.RecordUpdate;
 
-    public override ActionKind Kind => ActionKind.Write;
+    public override IReadOnlyList<SoftrOperation> Operations { get; } = [SoftrOperation.GetTable, SoftrOperation.UpdateRecord];
 
     public override string Description => "Update a record's mapped Fields; fields that render empty are left as they are.";
 

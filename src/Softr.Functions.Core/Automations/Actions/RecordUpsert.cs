@@ -1,4 +1,5 @@
 using Softr.Functions.Processing;
+using Softr.Http;
 
 namespace Softr.Functions.Automations.Actions;
 
@@ -14,12 +15,14 @@ public sealed class RecordUpsert : SoftrAction
 {
     public override string Name => SoftrActions.RecordUpsert;
 
-    public override ActionKind Kind => ActionKind.Write;
+    public override IReadOnlyList<SoftrOperation> Operations { get; } = [SoftrOperation.GetTable, SoftrOperation.SearchRecords, SoftrOperation.CreateRecord, SoftrOperation.UpdateRecord];
 
     public override string Description => "Find the record whose key field equals its mapped value: update it, or create one when there is none; several fail the step.";
 
     public override IReadOnlyList<ActionInput> Inputs { get; } =
         [RecordSteps.Database, RecordSteps.Table, Input(SoftrActions.Key, InputRules.FieldName)];
+
+    public override string RepeatsSafelyBecause => "a repeat searches by the key first, under the key's lock, and updates what the first run created";
 
     public override bool TakesFields => true;
 

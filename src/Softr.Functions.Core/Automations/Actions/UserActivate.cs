@@ -1,9 +1,13 @@
+using Softr.Http;
+
 namespace Softr.Functions.Automations.Actions;
 
 /// <summary><c>user.activate</c>: Activate the user.</summary>
 public sealed class UserActivate : UserEmailAction
 {
     public override string Name => SoftrActions.UserActivate;
+
+    public override IReadOnlyList<SoftrOperation> Operations { get; } = [SoftrOperation.ActivateUser];
 
     public override string Description => "Activate the user.";
 

@@ -1,5 +1,6 @@
-using Softr.Users;
 using Softr.Functions.Processing;
+using Softr.Http;
+using Softr.Users;
 
 namespace Softr.Functions.Automations.Actions;
 
@@ -11,7 +12,7 @@ public sealed class UserCreate : SoftrAction
 {
     public override string Name => SoftrActions.UserCreate;
 
-    public override ActionKind Kind => ActionKind.Write;
+    public override IReadOnlyList<SoftrOperation> Operations { get; } = [SoftrOperation.CreateUser, SoftrOperation.GenerateMagicLink];
 
     public override string Description => "Create a user (an existing one is a success); magicLink: true also returns a sign-in link.";
 

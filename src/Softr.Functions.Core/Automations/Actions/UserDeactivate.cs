@@ -1,9 +1,13 @@
+using Softr.Http;
+
 namespace Softr.Functions.Automations.Actions;
 
 /// <summary><c>user.deactivate</c>: Deactivate the user.</summary>
 public sealed class UserDeactivate : UserEmailAction
 {
     public override string Name => SoftrActions.UserDeactivate;
+
+    public override IReadOnlyList<SoftrOperation> Operations { get; } = [SoftrOperation.DeactivateUser];
 
     public override string Description => "Deactivate the user.";
 

@@ -1,9 +1,13 @@
+using Softr.Http;
+
 namespace Softr.Functions.Automations.Actions;
 
 /// <summary><c>user.delete</c>: Delete the user; one already gone is what the step wanted.</summary>
 public sealed class UserDelete : UserEmailAction
 {
     public override string Name => SoftrActions.UserDelete;
+
+    public override IReadOnlyList<SoftrOperation> Operations { get; } = [SoftrOperation.DeleteUser];
 
     public override string Description => "Delete the user; one already gone is what the step wanted.";
 

@@ -9,8 +9,6 @@ namespace Softr.Functions.Automations.Actions;
 /// </summary>
 public abstract class UserEmailAction : SoftrAction
 {
-    public override ActionKind Kind => ActionKind.Write;
-
     public override IReadOnlyList<ActionInput> Inputs { get; } = [Input(SoftrActions.Email, InputRules.Email)];
 
     public override IReadOnlyList<string> Outputs => [SoftrActions.Email];

@@ -1,3 +1,5 @@
+using Softr.Http;
+
 namespace Softr.Functions.Automations.Actions;
 
 /// <summary><c>user.invite</c>: Send the user Softr's invitation e-mail. Not repeated after an unknown outcome (a second e-mail).</summary>
@@ -5,10 +7,9 @@ public sealed class UserInvite : UserEmailAction
 {
     public override string Name => SoftrActions.UserInvite;
 
-    public override string Description => "Send the user Softr's invitation e-mail. Not repeated after an unknown outcome (a second e-mail).";
+    public override IReadOnlyList<SoftrOperation> Operations { get; } = [SoftrOperation.InviteUser];
 
-    /// <summary>A second invitation is a second e-mail.</summary>
-    public override bool SafeToRepeat => false;
+    public override string Description => "Send the user Softr's invitation e-mail. Not repeated after an unknown outcome (a second e-mail).";
 
     protected override async Task CallAsync(string email, StepContext context, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using Softr.Functions.Processing;
+using Softr.Http;
 
 namespace Softr.Functions.Automations.Actions;
 
@@ -7,7 +8,7 @@ public sealed class UserMagicLink : SoftrAction
 {
     public override string Name => SoftrActions.UserMagicLink;
 
-    public override ActionKind Kind => ActionKind.Write;
+    public override IReadOnlyList<SoftrOperation> Operations { get; } = [SoftrOperation.GenerateMagicLink];
 
     public override string Description => "Generate a sign-in link for the user.";
 

@@ -1,4 +1,5 @@
 using Softr.Functions.Processing;
+using Softr.Http;
 
 namespace Softr.Functions.Automations.Actions;
 
@@ -7,7 +8,7 @@ public sealed class UserSync : SoftrAction
 {
     public override string Name => SoftrActions.UserSync;
 
-    public override ActionKind Kind => ActionKind.Write;
+    public override IReadOnlyList<SoftrOperation> Operations { get; } = [SoftrOperation.SyncUsers];
 
     public override string Description => "Sync users from the app's data source: the e-mails given, or all.";
 
