@@ -58,7 +58,7 @@ public class IngestionBenchmarks
         var evaluator = new AutomationEvaluator(catalog);
         // The same door and hook with no automation: what evaluating the recipe at the door adds, in the same run.
         var bare = new HookCatalog(Options.Create(options), Options.Create(new AutomationsOptions()), WebhookSenders.All, folder, settings);
-        _bareIngestor = new WebhookIngestor(bare, new HookSecrets(settings), new SignupPayloadValidator(), new AutomationEvaluator(bare),
+        _bareIngestor = new WebhookIngestor(bare, new HookSecrets(settings), new DeliveryReader(new SignupPayloadValidator(), new AutomationEvaluator(bare), TimeProvider.System),
             new NoQueue(), new InMemoryDeliveryClaims(), TimeProvider.System, NullLogger<WebhookIngestor>.Instance);
         _evaluator = evaluator;
         _envelope = new EventEnvelope
@@ -66,7 +66,7 @@ public class IngestionBenchmarks
             EventId = "evt_benchmark", Hook = "stripe", Sender = "stripe", SenderEventId = "evt_1QbenchMARK", EventType = "checkout.session.completed",
             ReceivedAt = DateTimeOffset.UtcNow, CorrelationId = "evt_benchmark", Payload = JsonDocument.Parse(_body).RootElement.Clone(),
         };
-        _ingestor = new WebhookIngestor(catalog, new HookSecrets(settings), new SignupPayloadValidator(), evaluator,
+        _ingestor = new WebhookIngestor(catalog, new HookSecrets(settings), new DeliveryReader(new SignupPayloadValidator(), evaluator, TimeProvider.System),
             new NoQueue(), new InMemoryDeliveryClaims(), TimeProvider.System, NullLogger<WebhookIngestor>.Instance);
     }
 

@@ -21,12 +21,12 @@ public sealed class DryRunFunction(AutomationDryRun dryRun)
         string hook,
         CancellationToken cancellationToken)
     {
-        var (evaluation, problem) = await dryRun.RunAsync(hook, request.Body, request.ContentLength, request.ContentType,
+        var (result, problem) = await dryRun.RunAsync(hook, request.Body, request.ContentLength, request.ContentType,
             header => request.Headers.TryGetValue(header, out var values) ? values.ToString() : null, cancellationToken);
         if (problem is not null)
         {
             return new ObjectResult(problem) { StatusCode = problem.Status, ContentTypes = { WebhookResponses.ProblemContentType } };
         }
-        return new OkObjectResult(evaluation);
+        return new OkObjectResult(result);
     }
 }

@@ -12,11 +12,7 @@ public static class WebhookResponses
     public static IActionResult From(IngestionResult result) => result switch
     {
         // 200, not 202: some senders (Lemon Squeezy among them) count only 200 as delivered.
-        IngestionResult.Accepted accepted => new OkObjectResult(new WebhookAccepted(accepted.EventId, StatusOf(accepted), StatusUrl(accepted.EventId))
-        {
-            // 200 all the same (the sender would retry for days): the event is dead-lettered for an operator.
-            InvalidInput = accepted.InvalidInput.Count > 0 ? [.. accepted.InvalidInput.Select(error => error.ToString())] : null,
-        }),
+        IngestionResult.Accepted accepted => new OkObjectResult(new WebhookAccepted(accepted.EventId, StatusOf(accepted), StatusUrl(accepted.EventId))),
         IngestionResult.Ignored ignored => new OkObjectResult(new WebhookIgnored("ignored", ignored.EventType)),
         // A batch's answer lists each event, in the order sent, so the sender can see what became of each.
         IngestionResult.Batch batch => new OkObjectResult(new WebhookBatch("accepted", [.. batch.Events.Select(Item)])),
@@ -49,13 +45,7 @@ public static class WebhookResponses
 public sealed record WebhookAccepted(
     [property: JsonPropertyName("id")] string Id,
     [property: JsonPropertyName("status")] string Status,
-    [property: JsonPropertyName("statusUrl")] string StatusUrl)
-{
-    /// <summary>Values that break their rules: the event will be dead-lettered (cause <c>invalid-input</c>), not run.</summary>
-    [JsonPropertyName("invalidInput")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public IReadOnlyList<string>? InvalidInput { get; init; }
-}
+    [property: JsonPropertyName("statusUrl")] string StatusUrl);
 
 public sealed record WebhookIgnored(
     [property: JsonPropertyName("status")] string Status,

@@ -49,6 +49,7 @@ public static class FunctionsCoreServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<AutomationsOptions>, AutomationsOptionsValidator>();
         services.AddSingleton<HookCatalog>();
         services.AddSingleton<AutomationEvaluator>();
+        services.AddSingleton<DeliveryReader>();
         services.AddSingleton<AutomationDryRun>();
 
         services.AddSingleton<IValidator<SignupPayload>, SignupPayloadValidator>();

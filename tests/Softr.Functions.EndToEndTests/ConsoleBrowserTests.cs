@@ -135,6 +135,12 @@ public sealed class ConsoleBrowserTests(RunningSystem system) : IClassFixture<Ru
         await page.GetByLabel("Sample event (JSON)").FillAsync("""{"email":"sample@example.com","full_name":"Sam Ple"}""");
         await page.GetByRole(AriaRole.Button, new() { Name = "Show the plan" }).ClickAsync();
         await Expect(page.Locator("#dry-run-result")).ToContainTextAsync("fullName = Sam Ple");
+        await Expect(page.Locator("#dry-run-result")).ToContainTextAsync("The door would take it");
+        // What the door would refuse, it says so, with the door's own problem.
+        await page.GetByLabel("Sample event (JSON)").FillAsync("""{"email":"not-an-address","full_name":"Sam Ple"}""");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show the plan" }).ClickAsync();
+        await Expect(page.Locator("#dry-run-result")).ToContainTextAsync("The door would refuse it");
+        await Expect(page.Locator("#dry-run-result")).ToContainTextAsync("Values the automations would send are invalid");
         await session.ScreenshotAsync("console-hooks-phone");
         var unlabelled = await page.EvaluateAsync<int>(
             "() => [...document.querySelectorAll('input, select, textarea')].filter(e => !e.labels || e.labels.length === 0).length");

@@ -40,7 +40,7 @@ public sealed class DryRunTests(IngestionOnlySystem system) : IClassFixture<Inge
         var plan = await response.Content.ReadFromJsonAsync<JsonElement>();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("checkout.session.completed", plan.GetProperty("eventType").GetString());
+        Assert.Equal(("accepted", "checkout.session.completed"), (plan.GetProperty("verdict").GetString(), plan.GetProperty("eventType").GetString()));
         var outcome = plan.GetProperty("automations")[0];
         Assert.Equal(("paid-checkout", "Planned"), (outcome.GetProperty("name").GetString(), outcome.GetProperty("status").GetString()));
         var create = outcome.GetProperty("steps")[0];

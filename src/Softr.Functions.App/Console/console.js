@@ -200,13 +200,23 @@
     }
   }
 
-  function planView(plan) {
-    return h("div", { id: "plan" }, plan.automations.map(automation => h("div", { className: "panel" },
-      h("strong", {}, automation.name), " ", h("span", { className: "muted" }, automation.status + (automation.reason ? `: ${automation.reason}` : "")),
-      automation.steps.length ? h("ol", {}, automation.steps.map(step => h("li", {}, h("code", {}, step.action), " ",
-        h("span", { className: "muted" }, Object.entries({ ...step.inputs, ...step.fields }).map(([name, value]) =>
-          `${name} = ${value.sensitive ? "[sensitive]" : value.value ?? `(after earlier steps: ${value.deferred})`}`).join(" · "))))) : null,
-      automation.errors?.length ? h("ul", { className: "error" }, automation.errors.map(error => h("li", {}, `${error.input}: ${error.error}`))) : null)));
+  // What the door would answer, and each automation's plan; a batch (HubSpot) shows each of its events.
+  const verdicts = { accepted: "The door would take it, and queue it.", ignored: "The door would ignore it: the hook does not handle its type.", refused: "The door would refuse it." };
+  function planView(result) {
+    const eventView = event => h("div", { className: "event-plan", "data-verdict": event.verdict },
+      h("p", { className: event.verdict === "refused" ? "error" : "muted" }, verdicts[event.verdict] + (event.eventType ? ` Type: ${event.eventType}.` : "")),
+      event.problem ? h("p", { className: "error" }, `${event.problem.title}. ${event.problem.detail ?? ""}`) : null,
+      event.problem?.errors ? h("ul", { className: "error" }, Object.entries(event.problem.errors).map(([where, messages]) => h("li", {}, `${where}: ${messages.join(" ")}`))) : null,
+      event.automations.map(automation => h("div", { className: "panel" },
+        h("strong", {}, automation.name), " ", h("span", { className: "muted" }, automation.status + (automation.reason ? `: ${automation.reason}` : "")),
+        automation.steps.length ? h("ol", {}, automation.steps.map(step => h("li", {}, h("code", {}, step.action), " ",
+          h("span", { className: "muted" }, Object.entries({ ...step.inputs, ...step.fields }).map(([name, value]) =>
+            `${name} = ${value.sensitive ? "[sensitive]" : value.value ?? `(after earlier steps: ${value.deferred})`}`).join(" · "))))) : null,
+        automation.errors?.length ? h("ul", { className: "error" }, automation.errors.map(error => h("li", {}, `${error.input}: ${error.error}`))) : null)));
+    return h("div", { id: "plan" }, result.events
+      ? [h("p", {}, `A batch of ${number(result.events.length)} event${result.events.length === 1 ? "" : "s"}, each taken on its own:`),
+         ...result.events.map((event, index) => h("section", { "aria-label": `Event ${index + 1}` }, h("h3", {}, `Event ${index + 1}`), eventView(event)))]
+      : eventView(result));
   }
 
   // --- dead letters -------------------------------------------------------------------------------

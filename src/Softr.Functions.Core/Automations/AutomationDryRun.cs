@@ -4,16 +4,15 @@ using Softr.Functions.Webhooks;
 namespace Softr.Functions.Automations;
 
 /// <summary>
-/// The dry run: a sample event posted to a hook, read and typed exactly as ingestion would, evaluated
-/// against the automations, and nothing else: no signature check (the admin key stands in for it), no
-/// queue, no Softr call.
+/// The dry run: a sample delivery posted to a hook, read by the door's own reader (<see cref="DeliveryReader"/>:
+/// the same parsing, batch split, typing, event filter, signup and schema checks), and every event's plan shown,
+/// with what the door would answer. Nothing else: no signature check (the admin key stands in for it), no claim,
+/// no queue, no Softr call.
 /// </summary>
-public sealed class AutomationDryRun(HookCatalog hooks, AutomationEvaluator evaluator, TimeProvider timeProvider)
+public sealed class AutomationDryRun(HookCatalog hooks, DeliveryReader reader)
 {
-    public const string EventId = "evt_dryrun";
-
-    /// <returns>The evaluation with sensitive values masked, or the problem that stopped it.</returns>
-    public async Task<(AutomationEvaluation? Evaluation, ProblemDetails? Problem)> RunAsync(string hookName, Stream body, long? contentLength,
+    /// <returns>The verdict and plans with sensitive values masked, or the problem that stopped the whole delivery.</returns>
+    public async Task<(DryRunResult? Result, ProblemDetails? Problem)> RunAsync(string hookName, Stream body, long? contentLength,
         string? contentType, Func<string, string?> headers, CancellationToken cancellationToken = default)
     {
         if (hooks.Find(hookName) is not { } hook)
@@ -25,28 +24,38 @@ public sealed class AutomationDryRun(HookCatalog hooks, AutomationEvaluator eval
         {
             return (null, WebhookProblems.BodyTooLarge(hook.Name, hook.Definition.MaxBodyBytes));
         }
-        var sender = hook.Sender;
-        var (payload, problem) = await WebhookBodyParser.ParsePayloadAsync(hook.Name, bytes, contentType, sender, cancellationToken).ConfigureAwait(false);
-        if (problem is not null)
+        var reading = await reader.ReadAsync(hook, bytes, contentType, headers, plan: true, cancellationToken).ConfigureAwait(false);
+        if (reading.Problem is { } problem)
         {
             return (null, problem);
         }
-
-        var identity = sender.Identify(payload, headers);
-        var eventType = WebhookIngestor.EventTypeOf(hook, identity);
-        var eventFields = AutomationEvaluator.EventFields(EventId, eventType, hook.Name, sender.Kind, identity.SenderEventId, timeProvider.GetUtcNow());
-        return (Masked(evaluator.Evaluate(hook, eventType, payload, eventFields)), null);
+        if (!reading.IsBatch)
+        {
+            return (Result(hook, reading.Events[0]), null);
+        }
+        return (new DryRunResult(hook.Name, DryRunResult.Batch, null, []) { Events = [.. reading.Events.Select(read => Result(hook, read))] }, null);
     }
 
-    private static AutomationEvaluation Masked(AutomationEvaluation evaluation) => evaluation with
+    private static DryRunResult Result(ResolvedHook hook, ReadEvent read) => read switch
     {
-        Automations = [.. evaluation.Automations.Select(outcome => outcome with
+        ReadEvent.Taken taken => new DryRunResult(hook.Name, DryRunResult.Accepted, taken.Envelope.EventType, Masked(taken.Evaluation!.Automations)),
+        ReadEvent.Ignored ignored => new DryRunResult(hook.Name, DryRunResult.Ignored, ignored.EventType, []),
+        ReadEvent.Refused refused => new DryRunResult(hook.Name, DryRunResult.Refused, refused.EventType, Masked(refused.Evaluation?.Automations ?? []))
+        {
+            Problem = refused.Problem,
+        },
+        _ => throw new ArgumentOutOfRangeException(nameof(read), read, "Unknown reading."),
+    };
+
+    private static IReadOnlyList<AutomationOutcome> Masked(IReadOnlyList<AutomationOutcome> automations) =>
+    [
+        .. automations.Select(outcome => outcome with
         {
             Steps = [.. outcome.Steps.Select(step => step with
             {
                 Inputs = step.Inputs.ToDictionary(input => input.Key, input => input.Value.ForDisplay(), StringComparer.OrdinalIgnoreCase),
                 Fields = step.Fields.ToDictionary(field => field.Key, field => field.Value.ForDisplay(), StringComparer.OrdinalIgnoreCase),
             })],
-        })],
-    };
+        }),
+    ];
 }

@@ -5,8 +5,19 @@ namespace Softr.Functions.Events;
 /// <summary>The one place the envelope is turned into queue bytes and back.</summary>
 public static class EventEnvelopeSerializer
 {
-    public static BinaryData Serialize(EventEnvelope envelope) =>
-        BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(envelope, EventsJsonContext.Default.EventEnvelope));
+    /// <exception cref="UnwritableEventException">A value JSON cannot hold (found by the door's fuzz harness).</exception>
+    public static BinaryData Serialize(EventEnvelope envelope)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        try
+        {
+            return BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(envelope, EventsJsonContext.Default.EventEnvelope));
+        }
+        catch (Exception exception) when (exception is JsonException or InvalidOperationException or ArgumentException)
+        {
+            throw new UnwritableEventException($"Event {envelope.EventId} cannot be written as JSON: {exception.Message}", exception);
+        }
+    }
 
     /// <exception cref="InvalidEventEnvelopeException">The bytes are not an envelope this release can read.</exception>
     public static EventEnvelope Deserialize(BinaryData body)

@@ -5,6 +5,7 @@ public interface IEventQueue
 {
     /// <summary>Returns only once the storage service has stored the message.</summary>
     /// <exception cref="EventQueueUnavailableException">Storage could not take the message.</exception>
+    /// <exception cref="UnwritableEventException">The envelope cannot be written as a message; nothing was stored.</exception>
     Task EnqueueAsync(string queueName, EventEnvelope envelope, CancellationToken cancellationToken = default);
 
     /// <summary>As <see cref="EnqueueAsync(string, EventEnvelope, CancellationToken)"/>, with the message invisible for <paramref name="delay"/> first.</summary>

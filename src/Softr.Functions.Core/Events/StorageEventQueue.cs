@@ -27,12 +27,14 @@ public sealed class StorageEventQueue(QueueServiceClient queueService, IPayloadS
     public Task EnqueueAsync(string queueName, EventEnvelope envelope, CancellationToken cancellationToken = default) =>
         EnqueueAsync(queueName, envelope, TimeSpan.Zero, cancellationToken);
 
+    /// <exception cref="UnwritableEventException">The envelope cannot be written as JSON; nothing was stored.</exception>
     public async Task EnqueueAsync(string queueName, EventEnvelope envelope, TimeSpan delay, CancellationToken cancellationToken = default)
     {
+        // Written once, before storage is asked anything: what cannot be written is refused, not half-stored.
+        var message = EventEnvelopeSerializer.Serialize(envelope);
         try
         {
             var queue = await GetReadyQueueAsync(queueName, cancellationToken).ConfigureAwait(false);
-            var message = EventEnvelopeSerializer.Serialize(envelope);
             if (message.ToMemory().Length > MaxMessageBytes)
             {
                 var reference = await payloads.PutAsync(envelope.EventId, BinaryData.FromObjectAsJson(envelope.Payload), cancellationToken).ConfigureAwait(false);

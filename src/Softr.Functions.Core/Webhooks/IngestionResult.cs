@@ -16,12 +16,6 @@ public abstract record IngestionResult
     public sealed record Accepted(string EventId) : IngestionResult
     {
         /// <summary>
-        /// Values that break their input rules, on a hook whose policy is to dead-letter them: the event is
-        /// queued, and processing dead-letters it with cause <c>invalid-input</c> before any Softr call.
-        /// </summary>
-        public IReadOnlyList<Automations.InputError> InvalidInput { get; init; } = [];
-
-        /// <summary>
         /// For a delivery deduplicated on its key or its bytes (senders without event ids): true when it
         /// repeats one seen within the hook's window, whose id <see cref="EventId"/> is. It is queued again
         /// under that id, and processing does the event once.

@@ -1,10 +1,7 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
-using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
-using Softr.Functions.Automations;
 using Softr.Functions.Events;
 using Softr.Functions.Telemetry;
 using Softr.Functions.Webhooks.Senders;
@@ -19,29 +16,17 @@ namespace Softr.Functions.Webhooks;
 public sealed partial class WebhookIngestor(
     HookCatalog hooks,
     HookSecrets secrets,
-    IValidator<SignupPayload> signupValidator,
-    AutomationEvaluator evaluator,
+    DeliveryReader reader,
     IEventQueue queue,
     IDeliveryClaims claims,
     TimeProvider timeProvider,
     ILogger<WebhookIngestor> logger)
 {
-    /// <summary>The event type of deliveries that no sender-specific reading has typed yet.</summary>
-    public const string GenericEventType = "webhook";
-
     /// <summary>The IETF httpapi draft's header: the client's own name for one request, to be done once.</summary>
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
     /// <summary>The longest Idempotency-Key taken (the draft suggests keys such as UUIDs; a longer one is refused).</summary>
     public const int MaxIdempotencyKeyLength = 255;
-
-    /// <summary>The event type a delivery is filed under: the sender's own, the hook's schema, or <see cref="GenericEventType"/>.</summary>
-    public static string EventTypeOf(ResolvedHook hook, EventIdentity identity)
-    {
-        ArgumentNullException.ThrowIfNull(hook);
-        ArgumentNullException.ThrowIfNull(identity);
-        return hook.IsSignup ? HookSchemas.Signup : identity.EventType ?? GenericEventType;
-    }
 
     public async Task<IngestionResult> IngestAsync(WebhookRequest request, CancellationToken cancellationToken = default)
     {
@@ -92,33 +77,28 @@ public sealed partial class WebhookIngestor(
             return Reject(name, WebhookProblems.BodyTooLarge(name, hook.Definition.MaxBodyBytes));
         }
 
-        var sender = hook.Sender;
-        var check = CheckSender(sender, new WebhookDelivery(request.Headers, request.Method, request.Url, body), hook.Definition, hookSecrets);
+        var check = CheckSender(hook.Sender, new WebhookDelivery(request.Headers, request.Method, request.Url, body), hook.Definition, hookSecrets);
         if (!check.IsAuthentic)
         {
             return Reject(name, WebhookProblems.Unauthenticated(name, check.Reason!));
         }
 
-        var (payload, problem) = await WebhookBodyParser.ParsePayloadAsync(name, body, request.ContentType, sender, cancellationToken).ConfigureAwait(false);
-        if (problem is not null)
+        var reading = await reader.ReadAsync(hook, body, request.ContentType, request.Headers, plan: false, cancellationToken).ConfigureAwait(false);
+        if (reading.Problem is { } problem)
         {
             return Reject(name, problem);
         }
-        if (sender.Split(payload) is not { } events)
+        if (!reading.IsBatch)
         {
-            return Reject(name, WebhookProblems.InvalidJson(name, "a batch may hold only event objects."));
-        }
-        if (payload.ValueKind != JsonValueKind.Array)
-        {
-            return await IngestEventAsync(hook, request.Headers, payload, body, cancellationToken).ConfigureAwait(false);
+            return await TakeAsync(hook, request.Headers, reading.Events[0], cancellationToken).ConfigureAwait(false);
         }
 
         // A batch: each item is an event of its own. Items are taken in order; an item that storage
         // could not take stops the batch with 503, and the sender's retry finds the earlier ones duplicates.
-        var results = new List<IngestionResult>(events.Count);
-        foreach (var item in events)
+        var results = new List<IngestionResult>(reading.Events.Count);
+        foreach (var item in reading.Events)
         {
-            var result = await IngestEventAsync(hook, request.Headers, item, body: null, cancellationToken).ConfigureAwait(false);
+            var result = await TakeAsync(hook, request.Headers, item, cancellationToken).ConfigureAwait(false);
             if (result is IngestionResult.Rejected { Problem.Status: >= 500 or 409 })
             {
                 return result;
@@ -146,73 +126,32 @@ public sealed partial class WebhookIngestor(
         }
     }
 
-    /// <param name="body">The raw body, when the event is the whole delivery (its hash is the dedupe key when the sender has no event id).</param>
-    private async Task<IngestionResult> IngestEventAsync(ResolvedHook hook, Func<string, string?> headers, JsonElement payload, byte[]? body,
-        CancellationToken cancellationToken)
+    /// <summary>One read event: refused, ignored, or claimed (senders without event ids) and queued.</summary>
+    private async Task<IngestionResult> TakeAsync(ResolvedHook hook, Func<string, string?> headers, ReadEvent read, CancellationToken cancellationToken)
     {
         var hookName = hook.Name;
-        var sender = hook.Sender;
-        var identity = sender.Identify(payload, headers);
-        if (identity.Refusal is { } refusal)
+        switch (read)
         {
-            return Reject(hookName, WebhookProblems.Unauthenticated(hookName, refusal));
+            case ReadEvent.Refused refused:
+                return Reject(hookName, refused.Problem);
+            case ReadEvent.Ignored ignored:
+                LogIgnored(hookName, ignored.EventType);
+                return new IngestionResult.Ignored(ignored.EventType);
         }
-        if (identity.SenderEventId?.Length > EventIdentity.MaxLength || identity.EventType?.Length > EventIdentity.MaxLength)
+        var taken = (ReadEvent.Taken)read;
+        if (taken.SchemaErrors.Count > 0)
         {
-            return Reject(hookName, WebhookProblems.InvalidJson(hookName, $"the event's id or type is longer than {EventIdentity.MaxLength} characters."));
-        }
-        var eventType = EventTypeOf(hook, identity);
-        if (hook.Definition.Events.Count > 0 && !hook.Definition.Events.Contains(eventType, StringComparer.Ordinal))
-        {
-            // 200, not an error: senders such as Stripe retry any non-2xx for days.
-            LogIgnored(hookName, eventType);
-            return new IngestionResult.Ignored(eventType);
-        }
-        if (hook.IsSignup
-            && await ValidateSignupAsync(hookName, payload, cancellationToken).ConfigureAwait(false) is { } invalid)
-        {
-            return invalid;
-        }
-
-        if (hook.CheckSchema(payload) is { Count: > 0 } schemaErrors)
-        {
-            if (hook.Policy == InvalidInputPolicy.Refuse)
-            {
-                return Reject(hookName, WebhookProblems.SchemaInvalid(hookName, schemaErrors));
-            }
             // A server that would retry a 4xx for days: taken, and dead-lettered by processing (which checks the schema again).
-            LogSchemaInvalidAccepted(hookName, schemaErrors.Count);
+            LogSchemaInvalidAccepted(hookName, taken.SchemaErrors.Count);
         }
 
         // Senders with event ids are deduplicated on them, for as long as processing keeps the event (D28);
         // the others on an explicit key or their exact bytes, within a window (DeliveryKey), after the checks.
-        var bodyHash = Convert.ToHexStringLower(SHA256.HashData(body ?? System.Text.Encoding.UTF8.GetBytes(payload.GetRawText())));
-        var deliveryKey = identity.SenderEventId is null ? DeliveryKeyOf(hook, headers, payload, bodyHash) : null;
+        var envelope = taken.Envelope;
+        var deliveryKey = taken.Identity.SenderEventId is null ? DeliveryKeyOf(hook, headers, envelope.Payload, taken.BodyHash) : null;
         if (deliveryKey is { Source: DeliveryKey.HeaderSource } && headers(IdempotencyKeyHeader)!.Length > MaxIdempotencyKeyLength)
         {
             return Reject(hookName, WebhookProblems.InvalidJson(hookName, $"the {IdempotencyKeyHeader} header is longer than {MaxIdempotencyKeyLength} characters."));
-        }
-        // Until a key is claimed, the id is provisional: the checks below do not depend on it.
-        var envelope = CreateEnvelope(hookName, sender.Kind, eventType, identity.SenderEventId,
-            EventIds.ForDelivery(hookName, identity.SenderEventId ?? "sha256:" + bodyHash), payload);
-
-        // The hook's automations are evaluated here too (pure, microseconds): an event whose values
-        // would break an action's rules is refused now, or marked for dead-lettering, per the hook.
-        var invalidInput = evaluator.Evaluate(hook, envelope).InputErrors;
-        if (invalidInput.Count > 0 && hook.Policy == InvalidInputPolicy.Refuse)
-        {
-            return Reject(hookName, WebhookProblems.InvalidInput(hookName, invalidInput));
-        }
-
-        // The envelope is written out before anything is stored: whatever cannot be serialised is
-        // refused here, before anything is queued.
-        try
-        {
-            _ = EventEnvelopeSerializer.Serialize(envelope);
-        }
-        catch (Exception exception) when (exception is JsonException or InvalidOperationException or ArgumentException)
-        {
-            return Reject(hookName, WebhookProblems.InvalidJson(hookName, "the event cannot be written as JSON: " + exception.Message));
         }
 
         DeliveryClaim? claim = null;
@@ -234,19 +173,31 @@ public sealed partial class WebhookIngestor(
             // repeats: if the first delivery's process died before its enqueue, this one carries the event.
             await queue.EnqueueAsync(hook.Definition.Queue, envelope, cancellationToken).ConfigureAwait(false);
         }
+        catch (UnwritableEventException exception)
+        {
+            // The queue writes the envelope once, and refuses what JSON cannot hold before storage is asked anything.
+            await ReleaseAsync(hookName, deliveryKey, claim).ConfigureAwait(false);
+            return Reject(hookName, WebhookProblems.InvalidJson(hookName, "the event cannot be written as JSON: " + exception.InnerException?.Message));
+        }
         catch (EventQueueUnavailableException exception)
         {
             LogStorageFailed(exception, hookName, envelope.EventId);
-            if (claim is { Outcome: DeliveryClaimOutcome.New })
-            {
-                await claims.ReleaseAsync(hookName, deliveryKey!, claim.EventId, CancellationToken.None).ConfigureAwait(false);
-            }
+            await ReleaseAsync(hookName, deliveryKey, claim).ConfigureAwait(false);
             return Reject(hookName, WebhookProblems.StorageUnavailable(hookName));
         }
 
         var duplicate = claim?.Outcome == DeliveryClaimOutcome.Duplicate;
         LogAccepted(hookName, envelope.EventId, hook.Definition.Queue, duplicate);
-        return new IngestionResult.Accepted(envelope.EventId) { InvalidInput = invalidInput, Duplicate = duplicate };
+        return new IngestionResult.Accepted(envelope.EventId) { Duplicate = duplicate };
+    }
+
+    /// <summary>A new claim whose event was not queued is let go, so that the sender's retry is not taken for a repeat of nothing.</summary>
+    private async Task ReleaseAsync(string hook, DeliveryKey? key, DeliveryClaim? claim)
+    {
+        if (claim is { Outcome: DeliveryClaimOutcome.New })
+        {
+            await claims.ReleaseAsync(hook, key!, claim.EventId, CancellationToken.None).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
@@ -268,38 +219,6 @@ public sealed partial class WebhookIngestor(
     }
 
     private static string Hash(string value) => Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(value)));
-
-    private async Task<IngestionResult?> ValidateSignupAsync(string hook, JsonElement payload, CancellationToken cancellationToken)
-    {
-        SignupPayload? signup;
-        try
-        {
-            signup = payload.Deserialize(EventsJsonContext.Default.SignupPayload);
-        }
-        catch (JsonException exception)
-        {
-            return Reject(hook, WebhookProblems.InvalidJson(hook, exception.Message));
-        }
-        var validation = await signupValidator.ValidateAsync(signup!, cancellationToken).ConfigureAwait(false);
-        return validation.IsValid ? null : Reject(hook, WebhookProblems.Invalid(hook, validation));
-    }
-
-    private EventEnvelope CreateEnvelope(string hook, string sender, string eventType, string? senderEventId, string eventId, JsonElement payload)
-    {
-        return new EventEnvelope
-        {
-            EventId = eventId,
-            Hook = hook,
-            Sender = sender,
-            SenderEventId = senderEventId,
-            EventType = eventType,
-            ReceivedAt = timeProvider.GetUtcNow(),
-            CorrelationId = eventId,
-            Payload = payload,
-            // The trace goes on across the queue: processing's span is a child of this one.
-            TraceParent = Activity.Current?.Id,
-        };
-    }
 
     private IngestionResult.Rejected Reject(string hook, ProblemDetails problem)
     {

@@ -11,7 +11,6 @@ using Softr.Functions.Processing;
 using Softr.Functions.Storage;
 using Softr.Functions.Testing;
 using Softr.Functions.Webhooks;
-using Softr.Functions.Webhooks.Senders;
 using Softr.Sandbox;
 
 namespace Softr.Functions.EndToEndTests.Processing;
@@ -119,31 +118,42 @@ public sealed class ProcessingHarness : IAsyncDisposable
         throw new InvalidOperationException($"The queue still had messages after {maxRounds} rounds.");
     }
 
-    /// <summary>An envelope as ingestion would make it for <paramref name="payloadJson"/> on <paramref name="hook"/>, typed by the hook's sender.</summary>
+    /// <summary>
+    /// An envelope as the door makes it for <paramref name="payloadJson"/> on <paramref name="hook"/>: read by the door's
+    /// reader (a batch split, the samples hold one event; typed by the hook's sender), with a fixed id and time. An event
+    /// the door would refuse or ignore (to test processing's own defences) is taken as it is, under
+    /// <paramref name="eventType"/> or the generic type.
+    /// </summary>
     public EventEnvelope Envelope(string hook, string payloadJson, string? eventType = null, string? dedupeKey = null)
     {
-        var payload = JsonSerializer.Deserialize<JsonElement>(payloadJson);
-        var definition = Configuration.GetSection(WebhooksOptions.SectionName).Get<WebhooksOptions>()?.Hooks.GetValueOrDefault(hook);
-        if (definition is not null)
-        {
-            // As ingestion does: a batch (HubSpot) is split, and each item is an event; the samples hold one.
-            payload = Assert.Single(WebhookSenders.All.Find(definition.Sender)!.Split(payload)!);
-        }
-        if (eventType is null && definition is not null)
-        {
-            var resolved = Get<HookCatalog>().Find(hook)!;
-            eventType = WebhookIngestor.EventTypeOf(resolved, resolved.Sender.Identify(payload, _ => null));
-        }
         var id = EventIds.ForDelivery(hook, dedupeKey ?? payloadJson);
+        var fixedTime = new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
+        var resolved = Get<HookCatalog>().Find(hook);
+        if (resolved is not null)
+        {
+            var reading = Get<DeliveryReader>().ReadAsync(resolved, System.Text.Encoding.UTF8.GetBytes(payloadJson), "application/json", _ => null, plan: false,
+                CancellationToken.None).GetAwaiter().GetResult();
+            if (reading.Events is [ReadEvent.Taken taken])
+            {
+                return taken.Envelope with
+                {
+                    EventId = id,
+                    CorrelationId = id,
+                    EventType = eventType ?? taken.Envelope.EventType,
+                    ReceivedAt = fixedTime,
+                    TraceParent = null,
+                };
+            }
+        }
         return new EventEnvelope
         {
             EventId = id,
             Hook = hook,
-            Sender = definition?.Sender ?? "shared-secret",
-            EventType = eventType ?? WebhookIngestor.GenericEventType,
-            ReceivedAt = new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero),
+            Sender = resolved?.Sender.Kind ?? "shared-secret",
+            EventType = eventType ?? DeliveryReader.GenericEventType,
+            ReceivedAt = fixedTime,
             CorrelationId = id,
-            Payload = payload,
+            Payload = JsonSerializer.Deserialize<JsonElement>(payloadJson),
         };
     }
 

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Softr.Functions.App;
-using Softr.Functions.Automations;
 using Softr.Functions.Webhooks;
 
 namespace Softr.Functions.Tests.App;
@@ -27,18 +26,6 @@ public sealed class WebhookResponsesTests
         Assert.Equal("/api/events/evt_b", events[1].GetProperty("statusUrl").GetString());
         Assert.Equal("contact.deletion", events[2].GetProperty("type").GetString());
         Assert.False(events[2].TryGetProperty("id", out _));
-    }
-
-    [Fact]
-    public void AcceptedWithInvalidInput_Is200_ListingTheErrors_WithoutValues()
-    {
-        var result = WebhookResponses.From(new IngestionResult.Accepted("evt_a")
-        {
-            InvalidInput = [new InputError("paid-checkout", "user", "email", "is not an e-mail address.")],
-        });
-
-        var json = JsonSerializer.SerializeToElement(Assert.IsType<OkObjectResult>(result).Value);
-        Assert.Equal("automation 'paid-checkout', step 'user': email is not an e-mail address.", json.GetProperty("invalidInput")[0].GetString());
     }
 
     [Fact]

@@ -50,6 +50,17 @@ internal sealed class AutomationHarness
 
     public AutomationEvaluator Evaluator() => new(Catalog());
 
+    /// <summary>The door's reader over these hooks and automations, its clock at <see cref="ReceivedAt"/>.</summary>
+    public DeliveryReader Reader() => new(new SignupPayloadValidator(), Evaluator(), new Microsoft.Extensions.Time.Testing.FakeTimeProvider(ReceivedAt));
+
+    /// <summary>When the harness's events are received.</summary>
+    public static readonly DateTimeOffset ReceivedAt = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The door's reading of <paramref name="body"/> posted to <paramref name="hook"/> as JSON, with every event's plan.</summary>
+    public DeliveryReading Read(string hook, string body, Func<string, string?>? headers = null) =>
+        Reader().ReadAsync(Catalog().Find(hook) ?? throw new ArgumentException($"No hook '{hook}'.", nameof(hook)), System.Text.Encoding.UTF8.GetBytes(body),
+            "application/json", headers ?? (_ => null), plan: true, CancellationToken.None).GetAwaiter().GetResult();
+
     /// <summary>The hook's evaluation; a hook that is not configured has no automations (as for a message naming a removed hook).</summary>
     public AutomationEvaluation Evaluate(string hook, string eventType, string payloadJson)
     {

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Softr.Functions.Automations;
 using Softr.Functions.Webhooks;
 
@@ -155,20 +154,13 @@ public sealed class RecipeTests
             (step.Fields["Name"].Value, step.Fields["Email"].Value, step.Fields["Company"].Value, step.Fields["Source"].Value));
     }
 
-    /// <summary>Types the sample with the hook's real sender (as ingestion does) and evaluates it.</summary>
+    /// <summary>The sample as the door reads it on the hook (its real sender types it; a batch is split: the samples hold one event), and its plan.</summary>
     private static AutomationEvaluation Plan(string recipe, string hookName, string sample)
     {
-        var harness = AutomationHarness.FromRecipe(recipe);
-        var json = AutomationHarness.Sample(sample);
-        var hook = harness.Catalog().Find(hookName)!;
-        // As ingestion does: a batch (HubSpot) is split, and each item is an event; the samples hold one.
-        var sender = hook.Sender;
-        var payload = Assert.Single(sender.Split(JsonSerializer.Deserialize<JsonElement>(json))!);
-        json = payload.GetRawText();
-        var identity = sender.Identify(payload, _ => null);
-        var eventType = WebhookIngestor.EventTypeOf(hook, identity);
-        Assert.True(hook.Definition.Events.Count == 0 || hook.Definition.Events.Contains(eventType), $"the hook would ignore the sample's type '{eventType}'");
-        return harness.Evaluate(hookName, eventType, json);
+        var reading = AutomationHarness.FromRecipe(recipe).Read(hookName, AutomationHarness.Sample(sample));
+        var read = Assert.Single(reading.Events);
+        var taken = Assert.IsType<ReadEvent.Taken>(read, exactMatch: true);
+        return taken.Evaluation!;
     }
 
     private static AutomationOutcome Single(AutomationEvaluation evaluation)

@@ -60,13 +60,13 @@ public sealed class HookCatalogTests
     {
         var harness = AutomationHarness.FromJson(Configuration, Secrets);
         var catalog = harness.Catalog();
-        var dryRun = new AutomationDryRun(catalog, new AutomationEvaluator(catalog), TimeProvider.System);
+        var dryRun = new AutomationDryRun(catalog, harness.Reader());
         var body = Encoding.UTF8.GetBytes("""{"email":"ada@example.com","full_name":"Ada Lovelace"}""");
 
-        var (evaluation, problem) = await dryRun.RunAsync("Signup", new MemoryStream(body), body.Length, "application/json", _ => null);
+        var (result, problem) = await dryRun.RunAsync("Signup", new MemoryStream(body), body.Length, "application/json", _ => null);
 
         Assert.Null(problem);
-        var outcome = Assert.Single(evaluation!.Automations);
+        var outcome = Assert.Single(result!.Automations);
         Assert.Equal(("welcome", OutcomeStatus.Planned), (outcome.Name, outcome.Status));
     }
 

@@ -38,6 +38,9 @@ internal sealed class IngestorBuilder
     /// <summary>The evaluator the last <see cref="Build"/> gave the ingestor (its automations), for tests that re-evaluate what was queued.</summary>
     public AutomationEvaluator? Evaluator { get; private set; }
 
+    /// <summary>The door's reader the last <see cref="Build"/> gave the ingestor (for the dry run's side of a comparison).</summary>
+    public DeliveryReader? Reader { get; private set; }
+
     /// <summary>The hooks the last <see cref="Build"/> resolved.</summary>
     public HookCatalog? Catalog { get; private set; }
 
@@ -50,7 +53,12 @@ internal sealed class IngestorBuilder
     public IngestorBuilder()
     {
         Queue.Setup(queue => queue.EnqueueAsync(It.IsAny<string>(), It.IsAny<EventEnvelope>(), It.IsAny<CancellationToken>()))
-            .Callback<string, EventEnvelope, CancellationToken>((_, envelope, _) => Enqueued.Add(envelope))
+            // Written as the storage queue writes it (and refuses what JSON cannot hold).
+            .Callback<string, EventEnvelope, CancellationToken>((_, envelope, _) =>
+            {
+                _ = EventEnvelopeSerializer.Serialize(envelope);
+                Enqueued.Add(envelope);
+            })
             .Returns(Task.CompletedTask);
     }
 
@@ -79,7 +87,8 @@ internal sealed class IngestorBuilder
         automations.BindFrom(settings);
         var catalog = Catalog = new HookCatalog(Options.Create(options), Options.Create(automations), WebhookSenders.All,
             new PayloadSchemas.Folder(TestPaths.RepositoryRoot), settings);
-        return new WebhookIngestor(catalog, new HookSecrets(settings), new SignupPayloadValidator(), Evaluator = new AutomationEvaluator(catalog),
+        Evaluator = new AutomationEvaluator(catalog);
+        return new WebhookIngestor(catalog, new HookSecrets(settings), Reader = new DeliveryReader(new SignupPayloadValidator(), Evaluator, Time),
             Queue.Object, Claims, Time, NullLogger<WebhookIngestor>.Instance);
     }
 

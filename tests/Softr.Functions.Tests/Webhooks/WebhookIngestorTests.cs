@@ -34,7 +34,7 @@ public sealed class WebhookIngestorTests
         var result = await _builder.Build().IngestAsync(IngestorBuilder.Request("""{"anything":[1,2,3]}""", hook: IngestorBuilder.AnyJsonHook));
 
         Assert.IsType<IngestionResult.Accepted>(result);
-        Assert.Equal(WebhookIngestor.GenericEventType, Assert.Single(_builder.Enqueued).EventType);
+        Assert.Equal(DeliveryReader.GenericEventType, Assert.Single(_builder.Enqueued).EventType);
     }
 
     [Fact]
