@@ -17,7 +17,8 @@ namespace Softr.Functions.Benchmarks;
 /// <summary>
 /// The in-process ingestion path for a signed 2 KB Stripe event: read, verify the signature with
 /// Stripe.net, parse, check every string, identify, check the event type, evaluate the shipped recipe's
-/// plan and check its inputs, serialise, claim, build and hand over the envelope. Storage
+/// plan and check its inputs (on a hook that refuses invalid input; a Stripe hook, which dead-letters it, leaves
+/// the plan to processing), serialise, claim, build and hand over the envelope. Storage
 /// is replaced by no-op fakes so that only our own work is measured. Baseline: parsing the same bytes
 /// into a JsonDocument, the least any handler of this event must do.
 /// </summary>
@@ -30,6 +31,7 @@ public class IngestionBenchmarks
     private WebhookIngestor _ingestor = null!;
     private AutomationEvaluator _evaluator = null!;
     private WebhookIngestor _bareIngestor = null!;
+    private WebhookIngestor _refusingIngestor = null!;
     private EventEnvelope _envelope = null!;
     private readonly Uri _url = new("https://functions.example.com/api/hooks/stripe");
 
@@ -68,6 +70,13 @@ public class IngestionBenchmarks
         };
         _ingestor = new WebhookIngestor(catalog, new HookSecrets(settings), new DeliveryReader(new SignupPayloadValidator(), evaluator, TimeProvider.System),
             new NoQueue(), new InMemoryDeliveryClaims(), TimeProvider.System, NullLogger<WebhookIngestor>.Instance);
+        // The same recipe on a hook that refuses invalid input (422): the door must plan it to know (issue #24, item 9).
+        var refusing = settings.GetSection(WebhooksOptions.SectionName).Get<WebhooksOptions>()!;
+        refusing.Hooks["stripe"].InvalidInput = InvalidInputPolicy.Refuse;
+        var refusingCatalog = new HookCatalog(Options.Create(refusing), Options.Create(automations), WebhookSenders.All, folder, settings);
+        _refusingIngestor = new WebhookIngestor(refusingCatalog, new HookSecrets(settings),
+            new DeliveryReader(new SignupPayloadValidator(), new AutomationEvaluator(refusingCatalog), TimeProvider.System),
+            new NoQueue(), new InMemoryDeliveryClaims(), TimeProvider.System, NullLogger<WebhookIngestor>.Instance);
     }
 
     [Benchmark(Baseline = true, Description = "JsonDocument.Parse of the body")]
@@ -92,6 +101,13 @@ public class IngestionBenchmarks
         return result is IngestionResult.Accepted ? result : throw new InvalidOperationException($"Not accepted: {result}");
     }
 
+    [Benchmark(Description = "WebhookIngestor.IngestAsync (Stripe, 2 KB, recipe, hook refuses invalid input)")]
+    public async Task<object> IngestOnARefusingHook()
+    {
+        var result = await _refusingIngestor.IngestAsync(new WebhookRequest("stripe", Header, "application/json", new MemoryStream(_body), "POST", _url) { ContentLength = _body.Length });
+        return result is IngestionResult.Accepted ? result : throw new InvalidOperationException($"Not accepted: {result}");
+    }
+
     [Benchmark(Description = "WebhookIngestor.IngestAsync (Stripe, 2 KB, no automation)")]
     public async Task<object> IngestWithoutAutomations()
     {
@@ -113,7 +129,12 @@ public class IngestionBenchmarks
 
     private sealed class NoQueue : IEventQueue
     {
-        public Task EnqueueAsync(string queueName, EventEnvelope envelope, CancellationToken cancellationToken = default) => Task.CompletedTask;
+        // Writes the envelope as the storage queue does (once), and stores nothing.
+        public Task EnqueueAsync(string queueName, EventEnvelope envelope, CancellationToken cancellationToken = default)
+        {
+            _ = EventEnvelopeSerializer.Serialize(envelope);
+            return Task.CompletedTask;
+        }
 
         public Task EnqueueAsync(string queueName, EventEnvelope envelope, TimeSpan delay, CancellationToken cancellationToken = default) => Task.CompletedTask;
     }
