@@ -61,7 +61,8 @@ public sealed record WebhookBatchItem(
     [property: JsonPropertyName("statusUrl")][property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? StatusUrl,
     [property: JsonPropertyName("type")][property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Type)
 {
+    /// <summary>Typed <see cref="object"/> so that it is written as what it is: a validation problem keeps its <c>errors</c>.</summary>
     [JsonPropertyName("problem")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public ProblemDetails? Problem { get; init; }
+    public object? Problem { get; init; }
 }

@@ -226,6 +226,7 @@
     "softr-conflict": "Softr refused a value that must be unique and is already taken. Fix the data or the automation, then replay.",
     "softr-unauthorized": "Softr refused the key or the app's domain. Check Softr:ApiKey and Softr:Domain, then replay.",
     "outcome-unknown": "A call that must not be repeated may or may not have reached Softr. Check Softr first; replay only what did not happen.",
+    "action-defect": "An action made a Softr call it does not declare, a defect in its code; nothing was sent. Report it, and replay once a fixed release is deployed.",
     "secret-unreadable": "A credential an earlier step made can no longer be decrypted (the key ring lost its key). A replay runs that step again and makes a new one.",
     "not-configured": "A setting processing needs was not usable (an unresolved Key Vault reference). Fix it (see health), then replay.",
     "no-budget": "No Softr budget was granted for a day: check Processing:BudgetSeats against the instance count, then replay.",

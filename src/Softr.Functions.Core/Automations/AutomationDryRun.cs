@@ -38,7 +38,10 @@ public sealed class AutomationDryRun(HookCatalog hooks, DeliveryReader reader)
 
     private static DryRunResult Result(ResolvedHook hook, ReadEvent read) => read switch
     {
-        ReadEvent.Taken taken => new DryRunResult(hook.Name, DryRunResult.Accepted, taken.Envelope.EventType, Masked(taken.Evaluation!.Automations)),
+        ReadEvent.Taken taken => new DryRunResult(hook.Name, DryRunResult.Accepted, taken.Envelope.EventType, Masked(taken.Evaluation!.Automations))
+        {
+            SchemaErrors = taken.SchemaErrors.Count > 0 ? taken.SchemaErrors : null,
+        },
         ReadEvent.Ignored ignored => new DryRunResult(hook.Name, DryRunResult.Ignored, ignored.EventType, []),
         ReadEvent.Refused refused => new DryRunResult(hook.Name, DryRunResult.Refused, refused.EventType, Masked(refused.Evaluation?.Automations ?? []))
         {

@@ -21,10 +21,21 @@ public sealed record DryRunResult(
     public const string Refused = "refused";
     public const string Batch = "batch";
 
-    /// <summary>For <see cref="Refused"/>: the problem the door would answer.</summary>
+    /// <summary>
+    /// For <see cref="Refused"/>: the problem the door would answer. Typed <see cref="object"/> so that it is written as what it
+    /// is: a <see cref="ValidationProblemDetails"/> written as a <see cref="ProblemDetails"/> would lose its <c>errors</c>.
+    /// </summary>
     [JsonPropertyName("problem")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public ProblemDetails? Problem { get; init; }
+    public object? Problem { get; init; }
+
+    /// <summary>
+    /// For <see cref="Accepted"/> on a hook that takes events breaking its schema (to dead-letter them): where this one
+    /// breaks it. The door takes it, and processing dead-letters it as <c>invalid-input</c> before any Softr call.
+    /// </summary>
+    [JsonPropertyName("schemaErrors")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, string[]>? SchemaErrors { get; init; }
 
     /// <summary>For <see cref="Batch"/>: each event's result, in the order sent.</summary>
     [JsonPropertyName("events")]

@@ -27,11 +27,16 @@ public sealed class StorageEventQueue(QueueServiceClient queueService, IPayloadS
     public Task EnqueueAsync(string queueName, EventEnvelope envelope, CancellationToken cancellationToken = default) =>
         EnqueueAsync(queueName, envelope, TimeSpan.Zero, cancellationToken);
 
+    public Task EnqueueAsync(string queueName, EventEnvelope envelope, BinaryData message, CancellationToken cancellationToken = default) =>
+        SendAsync(queueName, envelope, message, TimeSpan.Zero, cancellationToken);
+
     /// <exception cref="UnwritableEventException">The envelope cannot be written as JSON; nothing was stored.</exception>
-    public async Task EnqueueAsync(string queueName, EventEnvelope envelope, TimeSpan delay, CancellationToken cancellationToken = default)
+    public Task EnqueueAsync(string queueName, EventEnvelope envelope, TimeSpan delay, CancellationToken cancellationToken = default) =>
+        // Written before storage is asked anything: what cannot be written is refused, not half-stored.
+        SendAsync(queueName, envelope, EventEnvelopeSerializer.Serialize(envelope), delay, cancellationToken);
+
+    private async Task SendAsync(string queueName, EventEnvelope envelope, BinaryData message, TimeSpan delay, CancellationToken cancellationToken)
     {
-        // Written once, before storage is asked anything: what cannot be written is refused, not half-stored.
-        var message = EventEnvelopeSerializer.Serialize(envelope);
         try
         {
             var queue = await GetReadyQueueAsync(queueName, cancellationToken).ConfigureAwait(false);

@@ -64,6 +64,12 @@ public static class FailureCauses
     /// <summary>Softr refused a value that must be unique and is taken (409 CONSTRAINT_VIOLATION), outside an upsert (which searches again and updates).</summary>
     public const string SoftrConflict = "softr-conflict";
 
+    /// <summary>
+    /// An action made a Softr call it does not declare (a defect in the action's code, not in the event or the
+    /// configuration): refused before it left, so nothing was sent. Report it; a replay fails the same way until fixed.
+    /// </summary>
+    public const string ActionDefect = "action-defect";
+
     /// <summary>The message failed <c>maxDequeueCount</c> times without processing deciding (a crash, an unreadable message).</summary>
     public const string Poison = "poison";
 }

@@ -37,7 +37,8 @@ public sealed class StepCallGuard(EventProgressStore progressStore, EventLease l
     {
         if (!action.Declares(operation))
         {
-            throw new InvalidOperationException(
+            // Its safety to repeat was worked out from what it declares: a call outside that is a defect, dead-lettered once, not retried.
+            throw new PermanentFailureException(FailureCauses.ActionDefect,
                 $"{action.Name} made a Softr call it does not declare ({operation?.Name ?? "an unnamed request"}); it was not sent. Add it to the action's Operations.");
         }
         var mark = !action.SafeToRepeat && _mark is null && operation!.RetrySafety == RetrySafety.OnlyIfNotReceived ? started with { At = time.GetUtcNow() } : null;

@@ -85,6 +85,13 @@ public sealed class DeliveryReader(IValidator<SignupPayload> signupValidator, Au
             return new ReadEvent.Refused(WebhookProblems.SchemaInvalid(name, schemaErrors), eventType);
         }
 
+        if (identity.SenderEventId is null && hook.Sender.VouchesForHeaders
+            && headers(WebhookIngestor.IdempotencyKeyHeader) is { Length: > WebhookIngestor.MaxIdempotencyKeyLength })
+        {
+            return new ReadEvent.Refused(WebhookProblems.InvalidJson(name,
+                $"the {WebhookIngestor.IdempotencyKeyHeader} header is longer than {WebhookIngestor.MaxIdempotencyKeyLength} characters."), eventType);
+        }
+
         var bodyHash = Convert.ToHexStringLower(SHA256.HashData(body ?? System.Text.Encoding.UTF8.GetBytes(payload.GetRawText())));
         // Until a key is claimed, the id of an event without a sender id is provisional: nothing below depends on it.
         var eventId = EventIds.ForDelivery(name, identity.SenderEventId ?? "sha256:" + bodyHash);
@@ -109,7 +116,17 @@ public sealed class DeliveryReader(IValidator<SignupPayload> signupValidator, Au
         {
             return new ReadEvent.Refused(WebhookProblems.InvalidInput(name, inputErrors), eventType, evaluation);
         }
-        return new ReadEvent.Taken(envelope, identity, bodyHash, evaluation, schemaErrors);
+        // Written once, here, before any claim or storage: what JSON cannot hold is refused like any other bad body.
+        BinaryData message;
+        try
+        {
+            message = EventEnvelopeSerializer.Serialize(envelope);
+        }
+        catch (UnwritableEventException exception)
+        {
+            return new ReadEvent.Refused(WebhookProblems.InvalidJson(name, "the event cannot be written as JSON: " + exception.InnerException?.Message), eventType);
+        }
+        return new ReadEvent.Taken(envelope, message, identity, bodyHash, evaluation, schemaErrors);
     }
 
     private ProblemDetails? CheckSignup(string hook, JsonElement payload)

@@ -25,12 +25,9 @@ public abstract record ReadEvent
     /// settled by the delivery claim (<see cref="IDeliveryClaims"/>), keyed as <paramref name="Identity"/> and
     /// <paramref name="BodyHash"/> say.
     /// </summary>
+    /// <param name="Message"><paramref name="Envelope"/> written as the queue's message (written once: the door hands it on when the id stands).</param>
     /// <param name="Evaluation">The automations' plan; null when the door need not know it (a hook that dead-letters invalid input leaves it to processing).</param>
     /// <param name="SchemaErrors">Where it breaks the hook's schema, on a hook that takes such events to dead-letter them; else empty.</param>
-    public sealed record Taken(EventEnvelope Envelope, EventIdentity Identity, string BodyHash, AutomationEvaluation? Evaluation,
-        IReadOnlyDictionary<string, string[]> SchemaErrors) : ReadEvent
-    {
-        /// <summary>Values that break their rules, on a hook whose policy is to dead-letter them.</summary>
-        public IReadOnlyList<InputError> InputErrors => Evaluation?.InputErrors ?? [];
-    }
+    public sealed record Taken(EventEnvelope Envelope, BinaryData Message, EventIdentity Identity, string BodyHash, AutomationEvaluation? Evaluation,
+        IReadOnlyDictionary<string, string[]> SchemaErrors) : ReadEvent;
 }

@@ -149,11 +149,6 @@ public sealed partial class WebhookIngestor(
         // the others on an explicit key or their exact bytes, within a window (DeliveryKey), after the checks.
         var envelope = taken.Envelope;
         var deliveryKey = taken.Identity.SenderEventId is null ? DeliveryKeyOf(hook, headers, envelope.Payload, taken.BodyHash) : null;
-        if (deliveryKey is { Source: DeliveryKey.HeaderSource } && headers(IdempotencyKeyHeader)!.Length > MaxIdempotencyKeyLength)
-        {
-            return Reject(hookName, WebhookProblems.InvalidJson(hookName, $"the {IdempotencyKeyHeader} header is longer than {MaxIdempotencyKeyLength} characters."));
-        }
-
         DeliveryClaim? claim = null;
         try
         {
@@ -167,17 +162,13 @@ public sealed partial class WebhookIngestor(
                 // A repeat is the event first received then: processing drops it if its person was erased since (not since this copy).
                 envelope = envelope with { EventId = claim.EventId, CorrelationId = claim.EventId, ReceivedAt = claim.FirstSeen };
             }
+            // The message as read, unless the claim settled another id or time (senders without event ids): then once more.
+            var message = claim is null ? taken.Message : EventEnvelopeSerializer.Serialize(envelope);
             // The enqueue: for senders with event ids, the door's one storage operation. There is no claim on
             // their ids: a redelivery is queued again under the same id and answered with it, and processing
             // finds the copy already done (D28). A repeat within a window is queued again too, under the id it
             // repeats: if the first delivery's process died before its enqueue, this one carries the event.
-            await queue.EnqueueAsync(hook.Definition.Queue, envelope, cancellationToken).ConfigureAwait(false);
-        }
-        catch (UnwritableEventException exception)
-        {
-            // The queue writes the envelope once, and refuses what JSON cannot hold before storage is asked anything.
-            await ReleaseAsync(hookName, deliveryKey, claim).ConfigureAwait(false);
-            return Reject(hookName, WebhookProblems.InvalidJson(hookName, "the event cannot be written as JSON: " + exception.InnerException?.Message));
+            await queue.EnqueueAsync(hook.Definition.Queue, envelope, message, cancellationToken).ConfigureAwait(false);
         }
         catch (EventQueueUnavailableException exception)
         {

@@ -90,7 +90,7 @@ public sealed class ActionOperationsTests(ProcessingFixture fixture) : IClassFix
                 new Dictionary<string, JsonNode?> { ["cEmail"] = "never-created@example.com" }));
         }
 
-        Assert.IsType<InvalidOperationException>(refused);
+        Assert.Equal(FailureCauses.ActionDefect, Assert.IsType<PermanentFailureException>(refused).Cause);
         Assert.Contains("createRecord", refused.Message, StringComparison.Ordinal);
         Assert.Empty(await OperationsCalledAsync());
         Assert.Null((await Harness.Get<EventProgressStore>().ReadAsync(envelope.EventId, CancellationToken.None)).Step("ops", "step"));

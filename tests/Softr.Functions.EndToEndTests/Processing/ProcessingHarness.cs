@@ -120,63 +120,52 @@ public sealed class ProcessingHarness : IAsyncDisposable
 
     /// <summary>
     /// An envelope as the door makes it for <paramref name="payloadJson"/> on <paramref name="hook"/>: read by the door's
-    /// reader (a batch split, the samples hold one event; typed by the hook's sender), with a fixed id and time. An event
-    /// the door would refuse or ignore (to test processing's own defences) is taken as it is, under
-    /// <paramref name="eventType"/> or the generic type.
+    /// reader (typed by the hook's sender; a batch split, and the samples hold one event), with a fixed id and time.
+    /// A payload the door would not take fails the test: processing is tested with what the door makes.
     /// </summary>
     public EventEnvelope Envelope(string hook, string payloadJson, string? eventType = null, string? dedupeKey = null)
     {
-        var id = EventIds.ForDelivery(hook, dedupeKey ?? payloadJson);
-        var fixedTime = new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
-        var resolved = Get<HookCatalog>().Find(hook);
-        if (resolved is not null)
+        var resolved = Get<HookCatalog>().Find(hook) ?? throw new ArgumentException($"No hook '{hook}' in the harness's configuration.", nameof(hook));
+        var reading = Get<DeliveryReader>().ReadAsync(resolved, System.Text.Encoding.UTF8.GetBytes(payloadJson), "application/json", _ => null, plan: false,
+            CancellationToken.None).GetAwaiter().GetResult();
+        if (reading.Events is not [ReadEvent.Taken taken])
         {
-            var reading = Get<DeliveryReader>().ReadAsync(resolved, System.Text.Encoding.UTF8.GetBytes(payloadJson), "application/json", _ => null, plan: false,
-                CancellationToken.None).GetAwaiter().GetResult();
-            if (reading.Events is [ReadEvent.Taken taken])
-            {
-                return taken.Envelope with
-                {
-                    EventId = id,
-                    CorrelationId = id,
-                    EventType = eventType ?? taken.Envelope.EventType,
-                    ReceivedAt = fixedTime,
-                    TraceParent = null,
-                };
-            }
+            throw new InvalidOperationException($"The door would not take this payload on '{hook}' ({reading.Problem?.Detail ?? string.Join(", ", reading.Events)}).");
         }
-        return new EventEnvelope
+        var id = EventIds.ForDelivery(hook, dedupeKey ?? payloadJson);
+        return taken.Envelope with
         {
             EventId = id,
-            Hook = hook,
-            Sender = resolved?.Sender.Kind ?? "shared-secret",
-            EventType = eventType ?? DeliveryReader.GenericEventType,
-            ReceivedAt = fixedTime,
             CorrelationId = id,
-            Payload = JsonSerializer.Deserialize<JsonElement>(payloadJson),
+            EventType = eventType ?? taken.Envelope.EventType,
+            ReceivedAt = FixedTime,
+            TraceParent = null,
         };
     }
+
+    private static readonly DateTimeOffset FixedTime = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
 
     public string StorageConnectionString => _azurite.ConnectionString;
 
     public async Task<JsonElement> SandboxGetAsync(string path) => await Sandbox.GetFromJsonAsync<JsonElement>(path);
 
+    /// <summary>How many <paramref name="operation"/> calls went out (every try, 429s included), or only those answered <paramref name="status"/>.</summary>
+    public async Task<int> CallsAsync(string operation, int? status = null) =>
+        (await CallsByStatusAsync(operation)).Where(entry => status is null || entry.Status == status).Sum(entry => entry.Count);
+
     /// <summary>
-    /// How many <paramref name="operation"/> calls the sandbox answered <paramref name="status"/>; without one, how many it
-    /// took in: every answer but 429, which is Softr refusing before it acts (the sandbox's own rate limit answers
-    /// one when a busy machine lets earlier tests' calls crowd a second).
+    /// How many <paramref name="operation"/> calls Softr took in: every answer but 429, which is Softr refusing before it
+    /// acts (the sandbox's own rate limit answers one when a busy machine lets earlier calls crowd a second).
     /// </summary>
-    public async Task<int> CallsAsync(string operation, int? status = null)
+    public async Task<int> CallsTakenInAsync(string operation) =>
+        (await CallsByStatusAsync(operation)).Where(entry => entry.Status != (int)HttpStatusCode.TooManyRequests).Sum(entry => entry.Count);
+
+    private async Task<List<(int Status, int Count)>> CallsByStatusAsync(string operation)
     {
         var summary = await SandboxGetAsync("/sandbox/calls");
-        if (!summary.GetProperty("byOperation").TryGetProperty(operation, out var byStatus))
-        {
-            return 0;
-        }
-        var tooMany = ((int)HttpStatusCode.TooManyRequests).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return byStatus.EnumerateObject()
-            .Where(entry => status is null ? entry.Name != tooMany : entry.Name == status.Value.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            .Sum(entry => entry.Value.GetInt32());
+        return summary.GetProperty("byOperation").TryGetProperty(operation, out var byStatus)
+            ? [.. byStatus.EnumerateObject().Select(entry => (int.Parse(entry.Name, System.Globalization.CultureInfo.InvariantCulture), entry.Value.GetInt32()))]
+            : [];
     }
 
     /// <summary>A call to the sandbox's Softr API with the harness's key, as another Softr client would make it (to set up a test).</summary>

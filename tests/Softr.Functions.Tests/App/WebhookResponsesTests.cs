@@ -27,12 +27,4 @@ public sealed class WebhookResponsesTests
         Assert.Equal("contact.deletion", events[2].GetProperty("type").GetString());
         Assert.False(events[2].TryGetProperty("id", out _));
     }
-
-    [Fact]
-    public void AcceptedWithoutInvalidInput_HasNoSuchField()
-    {
-        var json = JsonSerializer.SerializeToElement(Assert.IsType<OkObjectResult>(WebhookResponses.From(new IngestionResult.Accepted("evt_a"))).Value);
-
-        Assert.False(json.TryGetProperty("invalidInput", out _));
-    }
 }

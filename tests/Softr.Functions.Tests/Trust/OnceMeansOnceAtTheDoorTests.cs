@@ -125,8 +125,8 @@ public sealed class OnceMeansOnceAtTheDoorTests
     public async Task ANewClaimWhoseEventCouldNotBeQueued_IsReleased_SoTheRetryIsNew()
     {
         var failing = true;
-        _builder.Queue.Setup(queue => queue.EnqueueAsync(Moq.It.IsAny<string>(), Moq.It.IsAny<Softr.Functions.Events.EventEnvelope>(), Moq.It.IsAny<CancellationToken>()))
-            .Returns<string, Softr.Functions.Events.EventEnvelope, CancellationToken>((_, envelope, _) =>
+        _builder.Queue.Setup(queue => queue.EnqueueAsync(Moq.It.IsAny<string>(), Moq.It.IsAny<Softr.Functions.Events.EventEnvelope>(), Moq.It.IsAny<BinaryData>(), Moq.It.IsAny<CancellationToken>()))
+            .Returns<string, Softr.Functions.Events.EventEnvelope, BinaryData, CancellationToken>((_, envelope, _, _) =>
             {
                 if (failing)
                 {

@@ -182,7 +182,7 @@ public sealed class DoorPropertyTests
     private static string Verdict(DryRunResult result) => result.Verdict switch
     {
         DryRunResult.Ignored => $"{DryRunResult.Ignored} {result.EventType}",
-        DryRunResult.Refused => Verdict(result.Problem!),
+        DryRunResult.Refused => Verdict((Microsoft.AspNetCore.Mvc.ProblemDetails)result.Problem!),
         DryRunResult.Batch => $"{DryRunResult.Batch} [{string.Join(", ", result.Events!.Select(Verdict))}]",
         _ => result.Verdict,
     };

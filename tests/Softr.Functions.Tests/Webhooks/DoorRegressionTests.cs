@@ -183,7 +183,7 @@ public sealed class DoorRegressionTests
     {
         // A bug, not storage: the host answers 500 and the sender retries; with no claim there is nothing to release.
         var builder = Door();
-        builder.Queue.Setup(queue => queue.EnqueueAsync(It.IsAny<string>(), It.IsAny<EventEnvelope>(), It.IsAny<CancellationToken>()))
+        builder.Queue.Setup(queue => queue.EnqueueAsync(It.IsAny<string>(), It.IsAny<EventEnvelope>(), It.IsAny<BinaryData>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new InvalidOperationException("a bug"));
         var ingestor = builder.Build();
 

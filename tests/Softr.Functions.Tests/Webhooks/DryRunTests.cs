@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using Softr.Functions.Automations;
 using Softr.Functions.Webhooks;
 
@@ -18,10 +19,10 @@ public sealed class DryRunTests
         return (builder, new AutomationDryRun(builder.Catalog!, builder.Reader!));
     }
 
-    private static async Task<DryRunResult> RunAsync(AutomationDryRun dryRun, string hook, string body)
+    private static async Task<DryRunResult> RunAsync(AutomationDryRun dryRun, string hook, string body, Func<string, string?>? headers = null)
     {
         var bytes = Encoding.UTF8.GetBytes(body);
-        var (result, problem) = await dryRun.RunAsync(hook, new MemoryStream(bytes), bytes.Length, "application/json", _ => null);
+        var (result, problem) = await dryRun.RunAsync(hook, new MemoryStream(bytes), bytes.Length, "application/json", headers ?? (_ => null));
         Assert.Null(problem);
         return result!;
     }
@@ -46,7 +47,7 @@ public sealed class DryRunTests
         var result = await RunAsync(dryRun, IngestorBuilder.Hook, """{"email":"","full_name":"Ada"}""");
 
         Assert.Equal(DryRunResult.Refused, result.Verdict);
-        Assert.Equal(400, result.Problem!.Status);
+        Assert.Equal(400, Assert.IsType<Microsoft.AspNetCore.Mvc.ValidationProblemDetails>(result.Problem).Status);
         Assert.Empty(result.Automations);
     }
 
@@ -57,7 +58,52 @@ public sealed class DryRunTests
 
         var result = await RunAsync(dryRun, "shared-secret", """{"email":"not-an-address","name":"Ada"}""");
 
-        Assert.Equal((DryRunResult.Refused, 422), (result.Verdict, result.Problem!.Status));
+        Assert.Equal((DryRunResult.Refused, 422), (result.Verdict, Assert.IsType<Microsoft.AspNetCore.Mvc.ValidationProblemDetails>(result.Problem).Status));
         Assert.Equal(OutcomeStatus.InvalidInput, Assert.Single(result.Automations).Status);
+    }
+
+    /// <summary>Found in review: the problem was written as a plain ProblemDetails, so a validation problem lost its errors.</summary>
+    [Fact]
+    public async Task TheAnswer_WritesTheProblemWhole_WithItsErrors()
+    {
+        var (_, dryRun) = Door();
+
+        var result = await RunAsync(dryRun, "shared-secret", """{"email":"not-an-address","name":"Ada"}""");
+        var json = JsonSerializer.SerializeToElement(result, new JsonSerializerOptions(JsonSerializerDefaults.Web));
+
+        Assert.True(json.GetProperty("problem").GetProperty("errors").TryGetProperty("create-on-shared-secret/user/email", out _), json.GetRawText());
+    }
+
+    /// <summary>Found in review: on a hook that takes events breaking its schema (to dead-letter them), the dry run said only "accepted".</summary>
+    [Fact]
+    public async Task AnEventBreakingTheSchema_OnAHookThatDeadLettersIt_IsAccepted_WithWhereItBreaksIt()
+    {
+        var builder = new IngestorBuilder { AutomationsJson = "{}" };
+        builder.MoreHooks["forms"] = new HookDefinition
+        {
+            SecretSettings = { IngestorBuilder.SecretSetting },
+            SecretHeader = IngestorBuilder.SecretHeader,
+            Schema = "schemas/contact-form.schema.json",
+            InvalidInput = InvalidInputPolicy.DeadLetter,
+        };
+        builder.Build();
+
+        var result = await RunAsync(new AutomationDryRun(builder.Catalog!, builder.Reader!), "forms", """{"email":"ada@example.com"}""");
+
+        Assert.Equal(DryRunResult.Accepted, result.Verdict);
+        Assert.NotEmpty(result.SchemaErrors!);
+    }
+
+    /// <summary>Found in review: the door refused an overlong Idempotency-Key, the dry run did not check it.</summary>
+    [Fact]
+    public async Task AnOverlongIdempotencyKey_IsRefused_AsTheDoorRefusesIt()
+    {
+        var (_, dryRun) = Door();
+        var key = new string('k', WebhookIngestor.MaxIdempotencyKeyLength + 1);
+
+        var result = await RunAsync(dryRun, "shared-secret", """{"email":"ada@example.com","name":"Ada"}""",
+            name => name == WebhookIngestor.IdempotencyKeyHeader ? key : null);
+
+        Assert.Equal((DryRunResult.Refused, 400), (result.Verdict, Assert.IsAssignableFrom<Microsoft.AspNetCore.Mvc.ProblemDetails>(result.Problem).Status));
     }
 }

@@ -52,11 +52,14 @@ internal sealed class IngestorBuilder
 
     public IngestorBuilder()
     {
-        Queue.Setup(queue => queue.EnqueueAsync(It.IsAny<string>(), It.IsAny<EventEnvelope>(), It.IsAny<CancellationToken>()))
-            // Written as the storage queue writes it (and refuses what JSON cannot hold).
-            .Callback<string, EventEnvelope, CancellationToken>((_, envelope, _) =>
+        Queue.Setup(queue => queue.EnqueueAsync(It.IsAny<string>(), It.IsAny<EventEnvelope>(), It.IsAny<BinaryData>(), It.IsAny<CancellationToken>()))
+            // The message is what the storage queue would store: it must be the envelope, written.
+            .Callback<string, EventEnvelope, BinaryData, CancellationToken>((_, envelope, message, _) =>
             {
-                _ = EventEnvelopeSerializer.Serialize(envelope);
+                if (EventEnvelopeSerializer.Deserialize(message).EventId != envelope.EventId)
+                {
+                    throw new InvalidOperationException($"The message handed to the queue is not event {envelope.EventId}.");
+                }
                 Enqueued.Add(envelope);
             })
             .Returns(Task.CompletedTask);

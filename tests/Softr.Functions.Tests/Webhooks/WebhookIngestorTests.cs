@@ -25,7 +25,7 @@ public sealed class WebhookIngestorTests
         Assert.Equal(envelope.EventId, envelope.CorrelationId);
         Assert.Equal(_builder.Time.GetUtcNow(), envelope.ReceivedAt);
         Assert.Equal("ada@example.com", envelope.Payload.GetProperty("email").GetString());
-        _builder.Queue.Verify(queue => queue.EnqueueAsync(QueueNames.Events, It.IsAny<EventEnvelope>(), It.IsAny<CancellationToken>()), Times.Once);
+        _builder.Queue.Verify(queue => queue.EnqueueAsync(QueueNames.Events, It.IsAny<EventEnvelope>(), It.IsAny<BinaryData>(), It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Fact]
@@ -150,7 +150,7 @@ public sealed class WebhookIngestorTests
     [Fact]
     public async Task Ingest_WhenStorageFails_Returns503SoTheSenderRetries()
     {
-        _builder.Queue.Setup(queue => queue.EnqueueAsync(It.IsAny<string>(), It.IsAny<EventEnvelope>(), It.IsAny<CancellationToken>()))
+        _builder.Queue.Setup(queue => queue.EnqueueAsync(It.IsAny<string>(), It.IsAny<EventEnvelope>(), It.IsAny<BinaryData>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new EventQueueUnavailableException("down", new InvalidOperationException()));
 
         var result = await _builder.Build().IngestAsync(IngestorBuilder.Request(ValidBody));
@@ -189,7 +189,7 @@ public sealed class WebhookIngestorTests
     [Fact]
     public async Task Ingest_WhenQueueingFails_Is503_AndTheRetryIsAcceptedUnderTheSameId()
     {
-        _builder.Queue.SetupSequence(queue => queue.EnqueueAsync(It.IsAny<string>(), It.IsAny<EventEnvelope>(), It.IsAny<CancellationToken>()))
+        _builder.Queue.SetupSequence(queue => queue.EnqueueAsync(It.IsAny<string>(), It.IsAny<EventEnvelope>(), It.IsAny<BinaryData>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new EventQueueUnavailableException("down", new InvalidOperationException()))
             .Returns(Task.CompletedTask);
         var ingestor = _builder.Build();
@@ -255,7 +255,7 @@ public sealed class WebhookIngestorTests
 
         var rejected = Assert.IsType<IngestionResult.Rejected>(result);
         Assert.Empty(_builder.Enqueued);
-        _builder.Queue.Verify(queue => queue.EnqueueAsync(It.IsAny<string>(), It.IsAny<EventEnvelope>(), It.IsAny<CancellationToken>()), Times.Never);
+        _builder.Queue.Verify(queue => queue.EnqueueAsync(It.IsAny<string>(), It.IsAny<EventEnvelope>(), It.IsAny<BinaryData>(), It.IsAny<CancellationToken>()), Times.Never);
         return rejected.Problem;
     }
 }
