@@ -49,6 +49,9 @@ public sealed class DoorAnswersTests(RunningSystem system) : IClassFixture<Runni
         Assert.Equal("invalid-input", status.GetProperty("cause").GetString());
         Assert.Empty(status.GetProperty("steps").EnumerateArray());
         Assert.DoesNotContain(await system.SandboxUsersAsync(), user => user.GetProperty("email").GetString() == "12345");
+        // The event's page shows the plan processing made, and why it did not run (written with the dead letter, D40).
+        var detail = await system.Host.GetFromJsonAsync<JsonElement>($"/api/manage/events/{Uri.EscapeDataString(accepted.GetProperty("id").GetString()!)}");
+        Assert.Equal("InvalidInput", detail.GetProperty("plan").GetProperty("automations")[0].GetProperty("status").GetString());
     }
 
     [Fact]

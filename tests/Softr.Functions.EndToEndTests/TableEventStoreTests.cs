@@ -25,7 +25,7 @@ public sealed class TableEventStoreTests : IAsyncLifetime
         _azurite = await Azurite.StartAsync();
         var tables = new TableServiceClient(_azurite.ConnectionString);
         _store = new TableEventStore(tables);
-        _progress = new EventProgressStore(tables, Options.Create(new ProcessingOptions()), _time);
+        _progress = new EventProgressStore(tables, Options.Create(new ProcessingOptions()), _time, new EventIndex(tables));
     }
 
     public async Task DisposeAsync()

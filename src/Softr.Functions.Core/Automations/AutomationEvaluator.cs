@@ -21,16 +21,7 @@ public sealed class AutomationEvaluator(HookCatalog catalog)
     }
 
     /// <param name="hook">The envelope's hook, resolved; null for a hook no longer configured, which has no automations.</param>
-    public AutomationEvaluation Evaluate(ResolvedHook? hook, EventEnvelope envelope)
-    {
-        ArgumentNullException.ThrowIfNull(envelope);
-        if (hook is null)
-        {
-            return new AutomationEvaluation(envelope.Hook, envelope.EventType, []);
-        }
-        var eventFields = EventFields(envelope.EventId, envelope.EventType, hook.Name, envelope.Sender, envelope.SenderEventId, envelope.ReceivedAt);
-        return Evaluate(hook, envelope.EventType, envelope.Payload, eventFields);
-    }
+    public AutomationEvaluation Evaluate(ResolvedHook? hook, EventEnvelope envelope) => Plan(hook, envelope).View;
 
     /// <summary>What templates see as <c>event</c>.</summary>
     public static Dictionary<string, string?> EventFields(string id, string type, string hook, string sender, string? senderEventId, DateTimeOffset receivedAt) =>
@@ -44,15 +35,32 @@ public sealed class AutomationEvaluator(HookCatalog catalog)
             ["receivedAt"] = receivedAt.ToString("O", CultureInfo.InvariantCulture),
         };
 
-    public AutomationEvaluation Evaluate(ResolvedHook hook, string eventType, JsonElement payload, IReadOnlyDictionary<string, string?> eventFields)
+    public AutomationEvaluation Evaluate(ResolvedHook hook, string eventType, JsonElement payload, IReadOnlyDictionary<string, string?> eventFields) =>
+        Plan(hook, eventType, payload, eventFields).View;
+
+    /// <summary>What processing runs for <paramref name="envelope"/>, with the view of it that is shown.</summary>
+    /// <param name="hook">The envelope's hook, resolved; null for a hook no longer configured, which has no automations.</param>
+    public EventPlan Plan(ResolvedHook? hook, EventEnvelope envelope)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        if (hook is null)
+        {
+            return new EventPlan(new AutomationEvaluation(envelope.Hook, envelope.EventType, []), []);
+        }
+        var eventFields = EventFields(envelope.EventId, envelope.EventType, hook.Name, envelope.Sender, envelope.SenderEventId, envelope.ReceivedAt);
+        return Plan(hook, envelope.EventType, envelope.Payload, eventFields);
+    }
+
+    private EventPlan Plan(ResolvedHook hook, string eventType, JsonElement payload, IReadOnlyDictionary<string, string?> eventFields)
     {
         ArgumentNullException.ThrowIfNull(hook);
         if (hook.Automations.Count == 0)
         {
-            return new AutomationEvaluation(hook.Name, eventType, []);
+            return new EventPlan(new AutomationEvaluation(hook.Name, eventType, []), []);
         }
         var scope = new MappingScope(payload, eventFields, catalog.Settings);
-        return new AutomationEvaluation(hook.Name, eventType, [.. hook.Automations.Select(automation => EvaluateSafely(automation, eventType, scope))]);
+        AutomationRun[] runs = [.. hook.Automations.Select(automation => new AutomationRun(automation, EvaluateSafely(automation, eventType, scope)))];
+        return new EventPlan(new AutomationEvaluation(hook.Name, eventType, [.. runs.Select(run => run.Outcome)]), runs);
     }
 
     /// <summary>One automation's template failing (a runaway loop stopped at its step limit, say) must not take the others down.</summary>
@@ -103,12 +111,12 @@ public sealed class AutomationEvaluator(HookCatalog catalog)
             // Empty field values are left out, so that a partial event never blanks a record's field.
             var fields = Render(step.Fields, scope).Where(field => field.Value.Value is not null || field.Value.Deferred is not null)
                 .ToDictionary(field => field.Key, field => field.Value, StringComparer.OrdinalIgnoreCase);
-            steps.Add(new PlannedStep(step.Number, step.Id, step.Action.Name, step.Action.Kind, inputs, fields) { Step = step });
+            steps.Add(new PlannedStep(step.Number, step.Id, step.Action.Name, step.Action.Kind, inputs, fields));
             errors.AddRange(step.Action.Check(Rendered(inputs), Rendered(fields)).Select(error => new InputError(automation.Name, step.Id, error.Input, error.Error)));
         }
         return errors.Count == 0
-            ? new AutomationOutcome(automation.Name, OutcomeStatus.Planned, null, steps) { Automation = automation }
-            : new AutomationOutcome(automation.Name, OutcomeStatus.InvalidInput, string.Join("; ", errors), steps) { Errors = errors, Automation = automation };
+            ? new AutomationOutcome(automation.Name, OutcomeStatus.Planned, null, steps)
+            : new AutomationOutcome(automation.Name, OutcomeStatus.InvalidInput, string.Join("; ", errors), steps) { Errors = errors };
     }
 
     /// <summary>The values rendered now; those waiting for an earlier step's result are checked when processing renders them.</summary>

@@ -56,10 +56,6 @@ public sealed record AutomationOutcome(
     [JsonPropertyName("errors")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<InputError>? Errors { get; init; }
-
-    /// <summary>The automation this outcome is for, so that processing runs the plan without looking it up again by name.</summary>
-    [JsonIgnore]
-    public CompiledAutomation? Automation { get; init; }
 }
 
 /// <summary>One Softr call the plan makes, with every mapped value.</summary>
@@ -69,12 +65,7 @@ public sealed record PlannedStep(
     [property: JsonPropertyName("action")] string Action,
     [property: JsonPropertyName("kind")] ActionKind Kind,
     [property: JsonPropertyName("inputs")] IReadOnlyDictionary<string, PlannedValue> Inputs,
-    [property: JsonPropertyName("fields")] IReadOnlyDictionary<string, PlannedValue> Fields)
-{
-    /// <summary>The compiled step (its action and its mappings, for values deferred until earlier steps have run).</summary>
-    [JsonIgnore]
-    public CompiledStep? Step { get; init; }
-}
+    [property: JsonPropertyName("fields")] IReadOnlyDictionary<string, PlannedValue> Fields);
 
 /// <summary>
 /// A mapped value: rendered now, or (when it uses an earlier step's result) its template, rendered by

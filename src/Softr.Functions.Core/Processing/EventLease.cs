@@ -20,12 +20,6 @@ public sealed class EventLease(string eventId, string holder, ETag etag, DateTim
     /// <summary>When the lease was last extended: a long step renews it as its calls go out once it is some seconds old.</summary>
     public DateTimeOffset RenewedAt { get; internal set; } = renewedAt;
 
-    /// <summary>
-    /// What this attempt planned for the event, masked (JSON), once it has evaluated its automations:
-    /// written with the attempt's outcome into the events list's row, for the console's event page.
-    /// </summary>
-    public string? Plan { get; set; }
-
     /// <summary>A holder name for an attempt at <paramref name="messageId"/>: unique, so two runs of one message tell each other apart.</summary>
     public static string NewHolder(string messageId) => $"{messageId}/{Guid.NewGuid():N}";
 

@@ -128,12 +128,16 @@ public sealed partial class EventProcessor(
             return await DeferAsync(envelope, DeferralReason.Busy, lease: null, "another copy of this event took it first", cancellationToken).ConfigureAwait(false);
         }
 
+        // The plan as the event's page shows it, once made: written with the attempt's outcome, whatever it is.
+        string? shownPlan = null;
         try
         {
-            var run = await executor.RunAsync(envelope, progress, lease, cancellationToken).ConfigureAwait(false);
+            var prepared = await executor.PrepareAsync(envelope, progress, lease, cancellationToken).ConfigureAwait(false);
+            shownPlan = prepared.ShownPlan;
+            var run = await executor.RunAsync(prepared, progress, lease, cancellationToken).ConfigureAwait(false);
             // In place through an outage: it carries the last step's record, which must not be lost once Softr acted.
             await outage.RideOutAsync(token => progressStore.FinishAttemptAsync(envelope, EventStatus.Succeeded, null, run.Detail, lease, token, run.LastStep,
-                run.LastStepSecrets), cancellationToken).ConfigureAwait(false);
+                run.LastStepSecrets, shownPlan), cancellationToken).ConfigureAwait(false);
             LogSucceeded(envelope.EventId, attempt, Math.Round((time.GetUtcNow() - envelope.ReceivedAt).TotalSeconds, 1));
             return new ProcessingResult(ProcessingOutcome.Succeeded, run.Detail);
         }
@@ -160,7 +164,7 @@ public sealed partial class EventProcessor(
         {
             try
             {
-                return await DecideAsync(envelope, lease, failure, cancellationToken).ConfigureAwait(false);
+                return await DecideAsync(envelope, lease, failure, shownPlan, cancellationToken).ConfigureAwait(false);
             }
             catch (LeaseLostException)
             {
@@ -172,7 +176,7 @@ public sealed partial class EventProcessor(
         {
             // Unexpected: recorded, then rethrown, so that the queue retries it and, at maxDequeueCount,
             // the poison handler dead-letters it with this detail.
-            await RecordQuietlyAsync(envelope, lease, $"attempt {attempt}: {exception.GetType().Name}: {exception.Message}").ConfigureAwait(false);
+            await RecordQuietlyAsync(envelope, lease, $"attempt {attempt}: {exception.GetType().Name}: {exception.Message}", shownPlan).ConfigureAwait(false);
             throw;
         }
     }
@@ -193,30 +197,34 @@ public sealed partial class EventProcessor(
         exception is StepFailedException step ? step.Failure : Failure.Classify(exception, action: null);
 
     /// <summary>What a sorted failure leads to: a dead letter, a deferral, or a counted retry.</summary>
-    private async Task<ProcessingResult> DecideAsync(EventEnvelope envelope, EventLease lease, Failure failure, CancellationToken cancellationToken)
+    /// <param name="shownPlan">The attempt's plan as the event's page shows it; null when it failed before planning (the one recorded before stays).</param>
+    private async Task<ProcessingResult> DecideAsync(EventEnvelope envelope, EventLease lease, Failure failure, string? shownPlan, CancellationToken cancellationToken)
     {
         switch (failure.Kind)
         {
             case FailureKind.Permanent:
-                return await DeadLetterAsync(envelope, lease, failure.Cause!, failure.Message, cancellationToken).ConfigureAwait(false);
+                return await DeadLetterAsync(envelope, lease, failure.Cause!, failure.Message, shownPlan, cancellationToken).ConfigureAwait(false);
             case FailureKind.NoBudget:
-                return await DeferAsync(envelope, DeferralReason.Budget, lease, $"waiting for Softr budget: {failure.Message}", cancellationToken).ConfigureAwait(false);
+                return await DeferAsync(envelope, DeferralReason.Budget, lease, $"waiting for Softr budget: {failure.Message}", cancellationToken, shownPlan)
+                    .ConfigureAwait(false);
             case FailureKind.NotConfigured:
-                return await DeferAsync(envelope, DeferralReason.Configuration, lease, $"waiting for configuration: {failure.Message}", cancellationToken).ConfigureAwait(false);
+                return await DeferAsync(envelope, DeferralReason.Configuration, lease, $"waiting for configuration: {failure.Message}", cancellationToken, shownPlan)
+                    .ConfigureAwait(false);
             case FailureKind.Transient when !schedule.MayRetry(envelope):
                 return await DeadLetterAsync(envelope, lease, FailureCauses.RetriesExhausted,
-                    $"{envelope.Failures + 1} attempts failed; the last: {failure.Message}", cancellationToken).ConfigureAwait(false);
+                    $"{envelope.Failures + 1} attempts failed; the last: {failure.Message}", shownPlan, cancellationToken).ConfigureAwait(false);
             default:
                 var (next, delay) = schedule.AfterFailure(envelope, random.NextDouble());
                 var detail = $"{failure.Message}; again in {delay.TotalSeconds:0.#} s (attempt {next.Failures + 1} of {schedule.MaxAttempts})";
-                await SendAgainAsync(next, delay, EventStatus.Failed, lease, detail, failure.Message, cancellationToken).ConfigureAwait(false);
+                await SendAgainAsync(next, delay, EventStatus.Failed, lease, detail, failure.Message, shownPlan, cancellationToken).ConfigureAwait(false);
                 return new ProcessingResult(ProcessingOutcome.RetryScheduled, detail);
         }
     }
 
-    private async Task<ProcessingResult> DeadLetterAsync(EventEnvelope envelope, EventLease lease, string cause, string detail, CancellationToken cancellationToken)
+    private async Task<ProcessingResult> DeadLetterAsync(EventEnvelope envelope, EventLease lease, string cause, string detail, string? shownPlan,
+        CancellationToken cancellationToken)
     {
-        await deadLettering.DeadLetterAsync(envelope, cause, detail, lease, cancellationToken).ConfigureAwait(false);
+        await deadLettering.DeadLetterAsync(envelope, cause, detail, lease, cancellationToken, shownPlan).ConfigureAwait(false);
         return new ProcessingResult(ProcessingOutcome.DeadLettered, $"{cause}: {detail}");
     }
 
@@ -226,7 +234,8 @@ public sealed partial class EventProcessor(
     /// dropped, since the copy that holds the event has a message of its own.
     /// </summary>
     /// <param name="lease">Held when this attempt took the event (a wait for budget); null for a copy that never did.</param>
-    private async Task<ProcessingResult> DeferAsync(EventEnvelope envelope, DeferralReason reason, EventLease? lease, string why, CancellationToken cancellationToken)
+    private async Task<ProcessingResult> DeferAsync(EventEnvelope envelope, DeferralReason reason, EventLease? lease, string why, CancellationToken cancellationToken,
+        string? shownPlan = null)
     {
         var tag = new KeyValuePair<string, object?>("reason", reason.ToString().ToLowerInvariant());
         if (schedule.DeferredTooLong(envelope))
@@ -236,14 +245,15 @@ public sealed partial class EventProcessor(
             if (lease is not null)
             {
                 return await DeadLetterAsync(envelope, lease, reason == DeferralReason.Configuration ? FailureCauses.NotConfigured : FailureCauses.NoBudget,
-                    $"deferred {envelope.Deferrals} times over {waited.TotalHours:0.#} h (Processing:MaxDeferral); the last: {why}", cancellationToken).ConfigureAwait(false);
+                    $"deferred {envelope.Deferrals} times over {waited.TotalHours:0.#} h (Processing:MaxDeferral); the last: {why}", shownPlan, cancellationToken)
+                    .ConfigureAwait(false);
             }
             LogDuplicateDropped(envelope.EventId, envelope.Deferrals, waited.TotalHours);
             return new ProcessingResult(ProcessingOutcome.Superseded, $"a duplicate copy, dropped after {envelope.Deferrals} deferrals: {why}");
         }
         var (next, delay) = schedule.AfterDeferral(envelope, random.NextDouble());
         var detail = $"{why}; again in {delay.TotalSeconds:0.#} s (deferral {next.Deferrals}, not counted as an attempt)";
-        await SendAgainAsync(next, delay, EventStatus.Deferred, lease, detail, why, cancellationToken).ConfigureAwait(false);
+        await SendAgainAsync(next, delay, EventStatus.Deferred, lease, detail, why, shownPlan, cancellationToken).ConfigureAwait(false);
         SoftrTelemetry.Deferrals.Add(1, tag, new("hook", envelope.Hook));
         return new ProcessingResult(ProcessingOutcome.Deferred, detail);
     }
@@ -254,22 +264,22 @@ public sealed partial class EventProcessor(
     /// counted is carried in the envelope instead. The status is written first, releasing the lease, and
     /// only while it is held: an attempt that lost the event sends nothing.
     /// </summary>
-    private async Task SendAgainAsync(EventEnvelope next, TimeSpan delay, EventStatus status, EventLease? lease, string detail, string reason,
+    private async Task SendAgainAsync(EventEnvelope next, TimeSpan delay, EventStatus status, EventLease? lease, string detail, string reason, string? shownPlan,
         CancellationToken cancellationToken)
     {
         if (lease is not null)
         {
-            await progressStore.FinishAttemptAsync(next, status, null, detail, lease, cancellationToken).ConfigureAwait(false);
+            await progressStore.FinishAttemptAsync(next, status, null, detail, lease, cancellationToken, plan: shownPlan).ConfigureAwait(false);
         }
         await queue.EnqueueAsync(QueueNames.Events, next, delay, cancellationToken).ConfigureAwait(false);
         LogSentAgain(next.EventId, status, delay.TotalSeconds, LogText.MaskEmails(reason));
     }
 
-    private async Task RecordQuietlyAsync(EventEnvelope envelope, EventLease lease, string detail)
+    private async Task RecordQuietlyAsync(EventEnvelope envelope, EventLease lease, string detail, string? shownPlan)
     {
         try
         {
-            await progressStore.FinishAttemptAsync(envelope, EventStatus.Failed, null, detail, lease, CancellationToken.None).ConfigureAwait(false);
+            await progressStore.FinishAttemptAsync(envelope, EventStatus.Failed, null, detail, lease, CancellationToken.None, plan: shownPlan).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is RequestFailedException or AggregateException or LeaseLostException)
         {

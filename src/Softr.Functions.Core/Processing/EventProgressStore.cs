@@ -75,7 +75,7 @@ public sealed record EventProgress(EventStatus? Status, ETag ETag, string? Lease
 /// erased meanwhile (its summary replaced by a tombstone, <see cref="EventRows.Tombstone"/>), nor
 /// overwrite an outcome another attempt wrote.
 /// </summary>
-public sealed class EventProgressStore(TableServiceClient tables, IOptions<ProcessingOptions> options, TimeProvider timeProvider, EventIndex? index = null)
+public sealed class EventProgressStore(TableServiceClient tables, IOptions<ProcessingOptions> options, TimeProvider timeProvider, EventIndex index)
 {
     private readonly ReadyTable _ready = new(tables, TableNames.Events);
 
@@ -221,8 +221,9 @@ public sealed class EventProgressStore(TableServiceClient tables, IOptions<Proce
     /// removes it after, or the attempt, finding the event erased, removes it itself.
     /// </summary>
     /// <exception cref="LeaseLostException">Another attempt holds the event now, or it was erased; nothing was written but, if it ran, <paramref name="lastStep"/>.</exception>
+    /// <param name="plan">The attempt's plan as the event's page shows it (masked JSON), for the listing's row; null keeps the one recorded before.</param>
     public async Task FinishAttemptAsync(EventEnvelope envelope, EventStatus status, string? cause, string detail, EventLease lease,
-        CancellationToken cancellationToken, StepRecord? lastStep = null, string? lastStepSecrets = null)
+        CancellationToken cancellationToken, StepRecord? lastStep = null, string? lastStepSecrets = null, string? plan = null)
     {
         ArgumentNullException.ThrowIfNull(envelope);
         ArgumentNullException.ThrowIfNull(lease);
@@ -242,10 +243,7 @@ public sealed class EventProgressStore(TableServiceClient tables, IOptions<Proce
             stepRow = EventRows.Step(envelope.EventId, lastStep, lastStepSecrets);
             actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, stepRow));
         }
-        if (index is not null)
-        {
-            await index.RecordAsync(envelope, status, cause, now, cancellationToken, lease.Plan).ConfigureAwait(false);
-        }
+        await index.RecordAsync(envelope, status, cause, now, cancellationToken, plan).ConfigureAwait(false);
         try
         {
             await SubmitHeldAsync(lease, actions, cancellationToken).ConfigureAwait(false);
@@ -256,7 +254,7 @@ public sealed class EventProgressStore(TableServiceClient tables, IOptions<Proce
             {
                 await RecordFactAsync(envelope.EventId, stepRow, cancellationToken).ConfigureAwait(false);
             }
-            if (index is not null && (await ReadAsync(envelope.EventId, cancellationToken).ConfigureAwait(false)).Status is EventStatus.Erased or null)
+            if ((await ReadAsync(envelope.EventId, cancellationToken).ConfigureAwait(false)).Status is EventStatus.Erased or null)
             {
                 await index.RemoveAsync(envelope.EventId, envelope.ReceivedAt, cancellationToken).ConfigureAwait(false);
             }

@@ -41,12 +41,12 @@ public sealed partial class PlanExecutor(
     private static readonly JsonSerializerOptions PlanJson = new(JsonSerializerDefaults.Web);
 
     /// <summary>
-    /// Every planned automation's steps, in order; then the automations that could not be planned fail
-    /// the event. The very last step's record is returned rather than written, so that it goes in the
-    /// same transaction as the final status (one storage operation fewer per event; nothing follows it).
+    /// The event made ready: its payload loaded, its people indexed (on the attempt that first runs it), its
+    /// schema checked, and its automations planned, with the plan as the event's page shows it.
     /// </summary>
     /// <exception cref="EventErasedException">A person the event names was erased after it was received.</exception>
-    public async Task<PlanRun> RunAsync(EventEnvelope envelope, EventProgress progress, EventLease lease, CancellationToken cancellationToken)
+    /// <exception cref="PermanentFailureException">The payload breaks the hook's schema.</exception>
+    public async Task<PreparedEvent> PrepareAsync(EventEnvelope envelope, EventProgress progress, EventLease lease, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(envelope);
         ArgumentNullException.ThrowIfNull(progress);
@@ -69,9 +69,24 @@ public sealed partial class PlanExecutor(
             throw new PermanentFailureException(FailureCauses.InvalidInput,
                 "the payload breaks the hook's schema: " + string.Join("; ", schemaErrors.Select(error => $"{error.Key} {string.Join(" ", error.Value)}")));
         }
-        var evaluation = evaluator.Evaluate(hook, loaded);
+        var plan = evaluator.Plan(hook, loaded);
         // For the console's event page, written with the attempt's outcome (no write of its own).
-        lease.Plan = PersonalDataMasker.MaskPlan(JsonSerializer.SerializeToNode(evaluation, PlanJson));
+        return new PreparedEvent(loaded, plan, PersonalDataMasker.MaskPlan(JsonSerializer.SerializeToNode(plan.View, PlanJson)));
+    }
+
+    /// <summary>
+    /// Every planned automation's steps, in order; then the automations that could not be planned fail
+    /// the event. The very last step's record is returned rather than written, so that it goes in the
+    /// same transaction as the final status (one storage operation fewer per event; nothing follows it).
+    /// </summary>
+    public async Task<PlanRun> RunAsync(PreparedEvent prepared, EventProgress progress, EventLease lease, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(prepared);
+        ArgumentNullException.ThrowIfNull(progress);
+        ArgumentNullException.ThrowIfNull(lease);
+        var (loaded, plan) = (prepared.Envelope, prepared.Plan);
+        var envelope = loaded;
+        var evaluation = plan.View;
         if (evaluation.Automations.Count == 0)
         {
             return new PlanRun($"no automation on hook '{envelope.Hook}'; no Softr calls", null);
@@ -84,7 +99,7 @@ public sealed partial class PlanExecutor(
             throw new PermanentFailureException(FailureCauses.InvalidInput, string.Join("; ", invalid));
         }
         var unplanned = evaluation.Automations.Where(outcome => outcome.Status is OutcomeStatus.MissingInput or OutcomeStatus.MappingFailed).ToList();
-        var planned = evaluation.Planned.ToList();
+        var planned = plan.Planned.ToList();
         if (planned.Count > 0 && secretSettings.SoftrApiKeyUnresolved)
         {
             // The reference's text is no key: nothing is sent with it, and the event waits until App Service resolves it.
@@ -92,12 +107,12 @@ public sealed partial class PlanExecutor(
         }
         var summary = new StringBuilder();
         (StepRecord Record, string? Secrets)? lastStep = null;
-        foreach (var outcome in planned)
+        foreach (var run in planned)
         {
-            var holdLast = unplanned.Count == 0 && outcome == planned[^1];
-            var (done, held) = await RunStepsAsync(loaded, outcome, progress, lease, holdLast, cancellationToken).ConfigureAwait(false);
+            var holdLast = unplanned.Count == 0 && run == planned[^1];
+            var (done, held) = await RunStepsAsync(loaded, run, progress, lease, holdLast, cancellationToken).ConfigureAwait(false);
             lastStep = held;
-            summary.Append($"{outcome.Name}: {string.Join(", ", done)}; ");
+            summary.Append($"{run.Automation.Name}: {string.Join(", ", done)}; ");
         }
         if (unplanned.Count > 0)
         {
@@ -114,16 +129,16 @@ public sealed partial class PlanExecutor(
     /// Runs the plan's steps in order; returns what each did, and, when <paramref name="holdLast"/>, the
     /// last step's record unwritten, for the caller.
     /// </summary>
-    private async Task<(List<string> Done, (StepRecord Record, string? Secrets)? Held)> RunStepsAsync(EventEnvelope envelope, AutomationOutcome plan,
+    private async Task<(List<string> Done, (StepRecord Record, string? Secrets)? Held)> RunStepsAsync(EventEnvelope envelope, AutomationRun run,
         EventProgress progress, EventLease lease, bool holdLast, CancellationToken cancellationToken)
     {
-        var automation = plan.Automation ?? throw new InvalidOperationException($"The plan for '{plan.Name}' carries no compiled automation.");
+        var automation = run.Automation;
         (StepRecord, string?)? held = null;
         var results = new StepResults(secrets);
-        var done = new List<string>(plan.Steps.Count);
-        foreach (var planned in plan.Steps)
+        var done = new List<string>(run.Outcome.Steps.Count);
+        var last = run.Outcome.Steps.Count == 0 ? null : run.Outcome.Steps[^1];
+        foreach (var (step, planned) in run.Steps)
         {
-            var step = planned.Step ?? throw new InvalidOperationException($"Step '{planned.Id}' of '{plan.Name}' carries no compiled step.");
             var recorded = progress.Step(automation.Name, step.Id);
             if (recorded?.State == StepState.Succeeded)
             {
@@ -156,7 +171,7 @@ public sealed partial class PlanExecutor(
                     Calls = journal.Calls,
                 };
                 var (shown, sealedSecrets) = secrets.Seal(record);
-                if (holdLast && planned == plan.Steps[^1])
+                if (holdLast && ReferenceEquals(planned, last))
                 {
                     held = (record with { Outputs = shown }, sealedSecrets);
                 }

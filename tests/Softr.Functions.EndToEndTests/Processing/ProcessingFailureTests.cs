@@ -314,22 +314,6 @@ public sealed class ProcessingFailureTests(ProcessingFixture fixture) : IClassFi
         Assert.Equal(1, await Harness.CallsAsync("createRecord"));
     }
 
-    [Fact]
-    public async Task AttemptWhoseSummaryWasMerelyTouchedByABlindWrite_KeepsIt()
-    {
-        // A blind merge (no ETag) changes the summary's ETag under a running attempt without taking the event.
-        var envelope = Paid("touched@example.com", "11");
-        var progress = Harness.Get<EventProgressStore>();
-        var lease = await progress.BeginAttemptAsync(envelope, await progress.ReadAsync(envelope.EventId, CancellationToken.None), "message-1", "attempt 1", CancellationToken.None);
-
-        await Harness.Get<Azure.Data.Tables.TableServiceClient>().GetTableClient(Softr.Functions.Storage.TableNames.Events).UpdateEntityAsync(
-            new Azure.Data.Tables.TableEntity(envelope.EventId, "summary") { ["Touched"] = true }, Azure.ETag.All, Azure.Data.Tables.TableUpdateMode.Merge);
-        await progress.RenewAsync(lease!, started: null, CancellationToken.None);
-        await progress.FinishAttemptAsync(envelope, EventStatus.Succeeded, null, "done", lease!, CancellationToken.None);
-
-        Assert.Equal(EventStatus.Succeeded, (await progress.ReadAsync(envelope.EventId, CancellationToken.None)).Status);
-    }
-
     private async Task<(string Partition, List<string> Seats)> HoldEveryWriteSeatAsync()
     {
         // Another instance holds every seat of the write budget for the next minute.

@@ -22,7 +22,7 @@ public sealed class PoisonEventHandlerTests
         var tables = new TableServiceClient(
             $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Convert.ToBase64String(new byte[64])};TableEndpoint=http://127.0.0.1:{Softr.Functions.Testing.Ports.Free()}/devstoreaccount1;",
             new TableClientOptions { Retry = { MaxRetries = 0 } });
-        var progress = new EventProgressStore(tables, Options.Create(new ProcessingOptions()), TimeProvider.System);
+        var progress = new EventProgressStore(tables, Options.Create(new ProcessingOptions()), TimeProvider.System, new EventIndex(tables));
         var blobs = new Azure.Storage.Blobs.BlobServiceClient(new Uri($"http://127.0.0.1:{Softr.Functions.Testing.Ports.Free()}/devstoreaccount1"),
             new Azure.Storage.Blobs.BlobClientOptions { Retry = { MaxRetries = 0 } });
         var personIndex = new Softr.Functions.Privacy.PersonIndex(tables, blobs, new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider(), NullLogger<Softr.Functions.Privacy.PersonIndex>.Instance);
