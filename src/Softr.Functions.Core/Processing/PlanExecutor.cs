@@ -85,11 +85,10 @@ public sealed partial class PlanExecutor(
         ArgumentNullException.ThrowIfNull(progress);
         ArgumentNullException.ThrowIfNull(lease);
         var (loaded, plan) = (prepared.Envelope, prepared.Plan);
-        var envelope = loaded;
         var evaluation = plan.View;
         if (evaluation.Automations.Count == 0)
         {
-            return new PlanRun($"no automation on hook '{envelope.Hook}'; no Softr calls", null);
+            return new PlanRun($"no automation on hook '{loaded.Hook}'; no Softr calls", null);
         }
 
         // A value that breaks its rule stops the whole event before any Softr call: an operator fixes
@@ -109,7 +108,7 @@ public sealed partial class PlanExecutor(
         (StepRecord Record, string? Secrets)? lastStep = null;
         foreach (var run in planned)
         {
-            var holdLast = unplanned.Count == 0 && run == planned[^1];
+            var holdLast = unplanned.Count == 0 && ReferenceEquals(run, planned[^1]);
             var (done, held) = await RunStepsAsync(loaded, run, progress, lease, holdLast, cancellationToken).ConfigureAwait(false);
             lastStep = held;
             summary.Append($"{run.Automation.Name}: {string.Join(", ", done)}; ");
