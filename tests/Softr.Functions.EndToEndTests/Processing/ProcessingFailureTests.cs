@@ -314,6 +314,25 @@ public sealed class ProcessingFailureTests(ProcessingFixture fixture) : IClassFi
         Assert.Equal(1, await Harness.CallsAsync("createRecord"));
     }
 
+    /// <summary>
+    /// The summary's ETag can change under an attempt that still holds the event: its own write landed and the answer
+    /// was lost, and the SDK's retry of it is refused 412. A merge that does not take the event stands in for that here.
+    /// </summary>
+    [Fact]
+    public async Task AttemptWhoseSummaryChangedWithoutLosingTheEvent_KeepsIt()
+    {
+        var envelope = Paid("touched@example.com", "11");
+        var progress = Harness.Get<EventProgressStore>();
+        var lease = await progress.BeginAttemptAsync(envelope, await progress.ReadAsync(envelope.EventId, CancellationToken.None), "message-1", "attempt 1", CancellationToken.None);
+
+        await Harness.Get<Azure.Data.Tables.TableServiceClient>().GetTableClient(Softr.Functions.Storage.TableNames.Events).UpdateEntityAsync(
+            new Azure.Data.Tables.TableEntity(envelope.EventId, "summary") { ["Touched"] = true }, Azure.ETag.All, Azure.Data.Tables.TableUpdateMode.Merge);
+        await progress.RenewAsync(lease!, started: null, CancellationToken.None);
+        await progress.FinishAttemptAsync(envelope, EventStatus.Succeeded, null, "done", lease!, CancellationToken.None);
+
+        Assert.Equal(EventStatus.Succeeded, (await progress.ReadAsync(envelope.EventId, CancellationToken.None)).Status);
+    }
+
     private async Task<(string Partition, List<string> Seats)> HoldEveryWriteSeatAsync()
     {
         // Another instance holds every seat of the write budget for the next minute.

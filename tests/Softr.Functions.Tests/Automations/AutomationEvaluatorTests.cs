@@ -204,4 +204,22 @@ public sealed class AutomationEvaluatorTests
     }
 
     private static AutomationOutcome Single(AutomationEvaluation evaluation) => Assert.Single(evaluation.Planned);
+
+    /// <summary>Issue #24, item 5: what runs and what is shown are made together, and each compiled step runs with its own planned values.</summary>
+    [Fact]
+    public void ThePlanThatRuns_PairsEachCompiledStepWithItsPlannedValues_AndItsViewIsWhatIsShown()
+    {
+        var harness = AutomationHarness.FromRecipe("stripe-checkout-paid");
+        var reading = harness.Read("stripe", AutomationHarness.Sample("stripe-checkout-paid"));
+        var envelope = Assert.IsType<Softr.Functions.Webhooks.ReadEvent.Taken>(Assert.Single(reading.Events)).Envelope;
+        var catalog = harness.Catalog();
+        var evaluator = new AutomationEvaluator(catalog);
+
+        var plan = evaluator.Plan(catalog.Find("stripe"), envelope);
+
+        var run = Assert.Single(plan.Planned);
+        Assert.Equal(["user", "invite", "customer"], run.Steps.Select(pair => pair.Step.Id));
+        Assert.All(run.Steps, pair => Assert.Equal((pair.Step.Id, pair.Step.Action.Name), (pair.Planned.Id, pair.Planned.Action)));
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(evaluator.Evaluate(envelope)), System.Text.Json.JsonSerializer.Serialize(plan.View));
+    }
 }
