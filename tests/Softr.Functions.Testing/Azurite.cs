@@ -13,12 +13,10 @@ public sealed class Azurite : IAsyncDisposable
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private readonly Process _process;
-    private readonly StringBuilder _output;
 
-    private Azurite(Process process, StringBuilder output, int blobPort, int queuePort, int tablePort)
+    private Azurite(Process process, int blobPort, int queuePort, int tablePort)
     {
         _process = process;
-        _output = output;
         ConnectionString = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
             $"AccountKey={AccountKey};" +
             $"BlobEndpoint=http://127.0.0.1:{blobPort}/devstoreaccount1;" +
@@ -35,9 +33,9 @@ public sealed class Azurite : IAsyncDisposable
             throw new InvalidOperationException($"Azurite is not installed in {RepositoryRoot}node_modules. Run 'npm ci' in the repository root (./test.sh does).");
         }
 
-        int[] ports = [Ports.Free(), Ports.Free(), Ports.Free()];
-        // Through a watchdog that stops Azurite when our end of its stdin closes, so that a crashed
-        // test host leaves no Azurite behind.
+        // Port 0 for each service: Azurite binds a port the kernel picks and says which, so no other
+        // process can take a port between our choosing it and Azurite binding it (a CI run lost its
+        // table port that way: everything Azurite was asked for was refused).
         var start = new ProcessStartInfo("node")
         {
             RedirectStandardInput = true,
@@ -45,28 +43,30 @@ public sealed class Azurite : IAsyncDisposable
             RedirectStandardError = true,
             WorkingDirectory = RepositoryRoot,
         };
+        // Through a watchdog that stops Azurite when our end of its stdin closes, so that a crashed
+        // test host leaves no Azurite behind.
         foreach (var argument in new[]
         {
             Path.Combine(RepositoryRoot, "scripts", "azurite-while-parent-lives.js"),
             "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--silent",
-            "--blobHost", "127.0.0.1", "--blobPort", ports[0].ToString(),
-            "--queueHost", "127.0.0.1", "--queuePort", ports[1].ToString(),
-            "--tableHost", "127.0.0.1", "--tablePort", ports[2].ToString(),
+            "--blobHost", "127.0.0.1", "--blobPort", "0",
+            "--queueHost", "127.0.0.1", "--queuePort", "0",
+            "--tableHost", "127.0.0.1", "--tablePort", "0",
         })
         {
             start.ArgumentList.Add(argument);
         }
 
         var output = new StringBuilder();
+        var listening = new AzuriteListeningPorts();
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, line) => { lock (output) { output.AppendLine(line.Data); } };
+        process.OutputDataReceived += (_, line) => { lock (output) { output.AppendLine(line.Data); } listening.Read(line.Data); };
         process.ErrorDataReceived += (_, line) => { lock (output) { output.AppendLine(line.Data); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var azurite = new Azurite(process, output, ports[0], ports[1], ports[2]);
-        await azurite.WaitUntilListeningAsync(ports, TimeSpan.FromSeconds(60));
-        return azurite;
+        var ports = await listening.WaitAsync(process, TimeSpan.FromSeconds(60), () => { lock (output) { return output.ToString(); } });
+        return new Azurite(process, ports.Blob, ports.Queue, ports.Table);
     }
 
     /// <summary>
@@ -120,22 +120,6 @@ public sealed class Azurite : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
         _process.Dispose();
-    }
-
-    private async Task WaitUntilListeningAsync(int[] ports, TimeSpan timeout)
-    {
-        foreach (var port in ports)
-        {
-            await Ports.WaitUntilListeningAsync(port, timeout, () => _process.HasExited ? $"Azurite exited with code {_process.ExitCode}:\n{Output()}" : null);
-        }
-    }
-
-    private string Output()
-    {
-        lock (_output)
-        {
-            return _output.ToString();
-        }
     }
 
     private static string RepositoryRoot => RepositoryPaths.Root;
