@@ -67,6 +67,7 @@ public static class FunctionsCoreServiceCollectionExtensions
         services.AddSingleton<StorageOutage>();
         services.AddSingleton<UnsentMarks>();
         services.AddSingleton<DeadLettering>();
+        services.AddSingleton<EventPersonalData>();
         services.AddSingleton<EventProgressStore>();
         services.AddSingleton<Events.EventIndex>();
         services.AddSingleton<DeadLetterStore>();

@@ -65,7 +65,7 @@ public sealed partial class EventProcessor(
     DeadLettering deadLettering,
     RetrySchedule schedule,
     IEventQueue queue,
-    IPayloadStore payloads,
+    EventPersonalData personalData,
     StorageOutage outage,
     TimeProvider time,
     Random random,
@@ -184,11 +184,7 @@ public sealed partial class EventProcessor(
     /// <summary>Drops an erased event's copy: its payload blob (a redelivery wrote one again) goes too, and the drop is counted.</summary>
     private async Task<ProcessingResult> DropErasedAsync(EventEnvelope envelope, string why)
     {
-        if (envelope.PayloadReference is { } reference)
-        {
-            await payloads.DeleteAsync(reference, CancellationToken.None).ConfigureAwait(false);
-        }
-        SoftrTelemetry.ErasedDropped.Add(1, new KeyValuePair<string, object?>("hook", envelope.Hook));
+        await personalData.DropErasedCopyAsync(envelope).ConfigureAwait(false);
         LogErasedDropped(envelope.EventId);
         return new ProcessingResult(ProcessingOutcome.Erased, why);
     }

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using Azure;
 using Microsoft.Extensions.Logging;
 using Softr.Functions.Automations;
 using Softr.Functions.Events;
@@ -29,8 +28,7 @@ public sealed partial class PlanExecutor(
     HookCatalog catalog,
     SoftrStepRunner runner,
     EventProgressStore progressStore,
-    IPayloadStore payloads,
-    PersonIndex personIndex,
+    EventPersonalData personalData,
     StepSecrets secrets,
     Hosting.SecretSettingsAudit secretSettings,
     StorageOutage outage,
@@ -51,17 +49,8 @@ public sealed partial class PlanExecutor(
         ArgumentNullException.ThrowIfNull(envelope);
         ArgumentNullException.ThrowIfNull(progress);
         ArgumentNullException.ThrowIfNull(lease);
-        var loaded = await WithPayloadAsync(envelope, cancellationToken).ConfigureAwait(false);
-        if (progress.People is null)
-        {
-            // Once per event, before anything can fail: a dead-lettered event holds the payload too, and must be found by an erase.
-            var (people, erased) = await personIndex.IndexAsync(envelope.EventId, loaded.Payload, envelope.ReceivedAt, cancellationToken).ConfigureAwait(false);
-            if (erased is not null)
-            {
-                throw new EventErasedException(envelope.EventId, erased);
-            }
-            await progressStore.RenewAsync(lease, started: null, cancellationToken, people).ConfigureAwait(false);
-        }
+        // Once per event, before anything can fail: a dead-lettered event holds the payload too, and must be found by an erase.
+        var loaded = await personalData.LoadAsync(envelope, progress, lease, cancellationToken).ConfigureAwait(false);
         // The message names its hook: resolved once, here. A hook since removed from the configuration has no automations.
         var hook = catalog.Find(envelope.Hook);
         if (hook?.CheckSchema(loaded.Payload) is { Count: > 0 } schemaErrors)
@@ -235,23 +224,6 @@ public sealed partial class PlanExecutor(
 
     private StepRecord Record(CompiledAutomation automation, CompiledStep step, StepState state, IReadOnlyDictionary<string, string?> outputs) =>
         new(automation.Name, step.Id, step.Action.Name, state, time.GetUtcNow(), outputs);
-
-    private async Task<EventEnvelope> WithPayloadAsync(EventEnvelope envelope, CancellationToken cancellationToken)
-    {
-        if (envelope.PayloadReference is not { } reference)
-        {
-            return envelope;
-        }
-        try
-        {
-            var payload = await payloads.GetAsync(reference, cancellationToken).ConfigureAwait(false);
-            return envelope with { Payload = payload.ToObjectFromJson<JsonElement>(), PayloadReference = null };
-        }
-        catch (RequestFailedException missing) when (missing.Status == 404)
-        {
-            throw new PermanentFailureException(FailureCauses.NotFound, $"The event's payload blob '{reference}' is gone.", missing);
-        }
-    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Event {EventId}: automation {Automation} step {StepId} ({Action}) {Outcome}")]
     private partial void LogStepDone(string eventId, string automation, string stepId, string action, string outcome);

@@ -1,4 +1,6 @@
 using CsCheck;
+using Microsoft.Extensions.DependencyInjection;
+using Softr.Functions.Events;
 using Xunit.Abstractions;
 
 namespace Softr.Functions.Tests.Simulation;
@@ -134,7 +136,10 @@ public sealed class ProcessingSimulationTests(ITestOutputHelper output)
         Assert.Equal(first, second);
     }
 
-    /// <summary>The checks can fail: a world tampered with after its run (a second member record, a lost order, a call after an erasure) breaks them.</summary>
+    /// <summary>
+    /// The checks can fail: a world tampered with after its run (a second member record, a call after an erasure, an
+    /// erased event's payload written back) breaks them.
+    /// </summary>
     [Fact]
     public void TheChecks_CatchWhatTheyAreFor()
     {
@@ -145,9 +150,12 @@ public sealed class ProcessingSimulationTests(ITestOutputHelper output)
 
         world.Softr.TamperForTest(SimSoftr.Members, SimWorld.EmailOf(0));
         world.Softr.Requests.Add(new SoftrRequest(long.MaxValue, "inviteUser", SimWorld.EmailOf(0), "events:late", "evt_unknown", true, 200));
+        var erased = world.AcceptedIdOf(0)!;
+        world.Script(services => services.GetRequiredService<IPayloadStore>().PutAsync(erased, BinaryData.FromString($$"""{"email":"{{SimWorld.EmailOf(0)}}"}""")));
         var broken = world.Check();
 
         Assert.Contains(broken, text => text.Contains("2 member records", StringComparison.Ordinal));
-        Assert.Contains(broken, text => text.Contains("after its erasure returned", StringComparison.Ordinal));
+        Assert.Contains(broken, text => text.Contains("inviteUser for person0@example.com", StringComparison.Ordinal));
+        Assert.Contains(broken, text => text.Contains($"still holds {SimWorld.EmailOf(0)} in blob payloads/{erased}.json", StringComparison.Ordinal));
     }
 }

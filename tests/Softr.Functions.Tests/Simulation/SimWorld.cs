@@ -125,6 +125,9 @@ internal sealed class SimWorld : IDisposable
 
     public static string OrderOf(int @event) => $"order-{@event}";
 
+    /// <summary>The id the door gave a plan's event when it accepted it, if it did.</summary>
+    public string? AcceptedIdOf(int @event) => _accepted.FirstOrDefault(accepted => accepted.Value.Event == @event).Key;
+
     /// <summary>The first instance's services, for a scripted test.</summary>
     public IServiceProvider Services => _instances[0];
 
@@ -651,6 +654,20 @@ internal sealed class SimWorld : IDisposable
             }
         }
 
+        // Erased means erased at rest too: once an erasure has returned, no row and no payload blob of an event received
+        // before it began holds the person's address (a copy kept for ever in events-poison-poison waits for an operator).
+        foreach (var (email, started, _) in _erasures)
+        {
+            foreach (var (id, _) in _accepted.Where(accepted => accepted.Value.Step < started && EmailOf(_plan.PersonOf(accepted.Value.Event)) == email
+                && !kept.Contains(accepted.Key)))
+            {
+                if (HeldAtRest(id, email) is { } where)
+                {
+                    _violations.Add($"{Describe(id)} still holds {email} in {where} after its erasure returned; its history: {History(id)}");
+                }
+            }
+        }
+
         foreach (var actor in _operators.Where(actor => actor.Fault is not null))
         {
             _violations.Add($"{actor.Name} failed: {actor.Fault}");
@@ -671,6 +688,23 @@ internal sealed class SimWorld : IDisposable
         var found = _incidents.Concat(_violations).ToList();
         _violations.Clear();
         return found;
+    }
+
+    /// <summary>Where an event's stored rows or payload blob still hold an address, if anywhere.</summary>
+    private string? HeldAtRest(string id, string email)
+    {
+        foreach (var table in new[] { TableNames.Events, TableNames.DeadLetters, TableNames.EventIndex, TableNames.Activity })
+        {
+            foreach (var row in _tables.Rows(table))
+            {
+                var text = string.Join("\u0001", row.Values.Select(value => value?.ToString()));
+                if (text.Contains(id, StringComparison.Ordinal) && text.Contains(email, StringComparison.OrdinalIgnoreCase))
+                {
+                    return $"table {table}";
+                }
+            }
+        }
+        return _blobs.Names(ContainerNames.Payloads).Contains(BlobPayloadStore.NameOf(id)) ? $"blob {ContainerNames.Payloads}/{BlobPayloadStore.NameOf(id)}" : null;
     }
 
     private void TallyOutcomes(Dictionary<string, IReadOnlyDictionary<string, object?>> rows)

@@ -1,0 +1,70 @@
+using System.Text.Json;
+using Azure;
+using Softr.Functions.Events;
+using Softr.Functions.Privacy;
+using Softr.Functions.Telemetry;
+
+namespace Softr.Functions.Processing;
+
+/// <summary>
+/// An event's payload and the people it names, as whoever first takes the event handles them: an attempt, or
+/// the poison handler when every attempt died before indexing (a dead letter holds the payload, and an erasure
+/// finds events only through the person index, so nothing may be dead-lettered unindexed).
+/// </summary>
+public sealed class EventPersonalData(IPayloadStore payloads, PersonIndex personIndex, EventProgressStore progressStore)
+{
+    /// <summary>
+    /// The envelope with its payload in it (read from its blob when it was kept in one); its people indexed, and
+    /// recorded on the event under <paramref name="lease"/>, when nobody did before.
+    /// </summary>
+    /// <exception cref="EventErasedException">A person the event names was erased after it was received.</exception>
+    /// <exception cref="PermanentFailureException">The payload's blob is gone (cause <c>not-found</c>).</exception>
+    public async Task<EventEnvelope> LoadAsync(EventEnvelope envelope, EventProgress progress, EventLease lease, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        ArgumentNullException.ThrowIfNull(progress);
+        ArgumentNullException.ThrowIfNull(lease);
+        var loaded = await WithPayloadAsync(envelope, cancellationToken).ConfigureAwait(false);
+        if (progress.People is null)
+        {
+            var (people, erased) = await personIndex.IndexAsync(envelope.EventId, loaded.Payload, envelope.ReceivedAt, cancellationToken).ConfigureAwait(false);
+            if (erased is not null)
+            {
+                throw new EventErasedException(envelope.EventId, erased);
+            }
+            await progressStore.RenewAsync(lease, started: null, cancellationToken, people).ConfigureAwait(false);
+        }
+        return loaded;
+    }
+
+    /// <summary>
+    /// A copy of an erased event let go: its payload blob (a redelivery may have written one again) is deleted,
+    /// and the drop counted (<c>softr.erased.dropped</c>).
+    /// </summary>
+    public async Task DropErasedCopyAsync(EventEnvelope envelope)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        if (envelope.PayloadReference is { } reference)
+        {
+            await payloads.DeleteAsync(reference, CancellationToken.None).ConfigureAwait(false);
+        }
+        SoftrTelemetry.ErasedDropped.Add(1, new KeyValuePair<string, object?>("hook", envelope.Hook));
+    }
+
+    private async Task<EventEnvelope> WithPayloadAsync(EventEnvelope envelope, CancellationToken cancellationToken)
+    {
+        if (envelope.PayloadReference is not { } reference)
+        {
+            return envelope;
+        }
+        try
+        {
+            var payload = await payloads.GetAsync(reference, cancellationToken).ConfigureAwait(false);
+            return envelope with { Payload = payload.ToObjectFromJson<JsonElement>(), PayloadReference = null };
+        }
+        catch (RequestFailedException missing) when (missing.Status == 404)
+        {
+            throw new PermanentFailureException(FailureCauses.NotFound, $"The event's payload blob '{reference}' is gone.", missing);
+        }
+    }
+}
