@@ -1,10 +1,9 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace Softr;
 
 /// <summary>
 /// Where the Softr APIs live, how to authenticate, and how hard to push. Bound from the <c>Softr</c>
-/// configuration section (app settings <c>Softr__ApiKey</c>, <c>Softr__Domain</c>, ...).
+/// configuration section (app settings <c>Softr__ApiKey</c>, <c>Softr__Domain</c>, ...), and checked at start-up
+/// by <see cref="SoftrClientOptionsValidator"/>.
 /// </summary>
 public sealed class SoftrClientOptions
 {
@@ -12,50 +11,38 @@ public sealed class SoftrClientOptions
     public const string SectionName = "Softr";
 
     /// <summary>The personal access token sent as <c>Softr-Api-Key</c>. Never logged.</summary>
-    [Required(ErrorMessage = "Softr:ApiKey (app setting Softr__ApiKey) is required: the Softr API key.")]
     public string ApiKey { get; set; } = "";
 
     /// <summary>The published app's host name, sent as <c>Softr-Domain</c> to the Users API.</summary>
-    [Required(ErrorMessage = "Softr:Domain (app setting Softr__Domain) is required: the published Softr app's domain, e.g. myapp.softr.app.")]
     public string Domain { get; set; } = "";
 
     /// <summary>Base URL of the Users Management API. Points at the sandbox when run locally.</summary>
-    [Required]
     public Uri UsersApiBaseUrl { get; set; } = new("https://studio-api.softr.io/v1/api/");
 
     /// <summary>Base URL of the Database API. Points at the sandbox when run locally.</summary>
-    [Required]
     public Uri DatabaseApiBaseUrl { get; set; } = new("https://tables-api.softr.io/api/v1/");
 
     /// <summary>Softr's per-token budget, enforced in this process before a call is sent.</summary>
-    [Range(1, 100_000, ErrorMessage = "Softr:ReadsPerSecond must be between 1 and 100000.")]
     public int ReadsPerSecond { get; set; } = 40;
 
     /// <summary>Softr's per-token write budget, enforced in this process before a call is sent.</summary>
-    [Range(1, 100_000, ErrorMessage = "Softr:WritesPerSecond must be between 1 and 100000.")]
     public int WritesPerSecond { get; set; } = 30;
 
     /// <summary>Calls waiting for budget beyond this many are refused at once rather than queued.</summary>
-    [Range(0, 1_000_000)]
     public int MaxQueuedCalls { get; set; } = 10_000;
 
     /// <summary>Retries after the first attempt, for failures a retry can fix.</summary>
-    [Range(0, 20)]
     public int MaxRetries { get; set; } = 4;
 
     /// <summary>First retry delay; later ones grow exponentially, with jitter. A Retry-After header wins.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:10:00", ErrorMessage = "Softr:RetryBaseDelay must be between 00:00:00 and 00:10:00.")]
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Longest one attempt may take.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00", ErrorMessage = "Softr:AttemptTimeout must be between 00:00:00.010 and 01:00:00.")]
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Longest a call may take in all, waiting for budget and retries included.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00", ErrorMessage = "Softr:TotalTimeout must be between 00:00:00.010 and 01:00:00.")]
     public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>How long the circuit stays open once failures have broken it.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.500", "01:00:00", ErrorMessage = "Softr:CircuitBreakDuration must be between 00:00:00.500 and 01:00:00.")]
     public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(15);
 }

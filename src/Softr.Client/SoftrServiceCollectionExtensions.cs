@@ -21,8 +21,8 @@ public static class SoftrServiceCollectionExtensions
     {
         services.AddOptions<SoftrClientOptions>()
             .BindConfiguration(SoftrClientOptions.SectionName)
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SoftrClientOptions>, SoftrClientOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SoftrRateLimiter>();
 

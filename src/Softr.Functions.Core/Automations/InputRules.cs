@@ -27,26 +27,24 @@ public static class InputRules
 
     public const int MaxEmailsInList = 100;
 
-    /// <summary>
-    /// A bare address: a dot-atom before the '@' (RFC 5322, ASCII), a domain of at least two labels
-    /// after it (international domains allowed, checked through IDNA). No control, format or space
-    /// characters anywhere, at most 254 characters.
-    /// </summary>
-    public static InputRule Email { get; } = new($"an e-mail address: local@domain.tld, at most {MaxEmailLength} characters, no spaces or control characters; international domains allowed", EmailAddresses.Check);
+    // Each description is the rule's cell in the README's table of input rules, word for word (InputRuleTableTests).
 
-    public static InputRule FullName { get; } = new($"a name: trimmed, 1 to {MaxFullNameLength} characters, no control, invisible or direction-override characters (joiners between letters allowed)", CheckFullName);
+    /// <summary>A bare address (see <see cref="EmailAddresses"/>).</summary>
+    public static InputRule Email { get; } = new("a bare address `local@domain.tld`: a dot-atom of ASCII letters, digits and ``!#$%&'*+/=?^_`{\\|}~.-`` before the `@` (at most 64), a host of at least two labels after it (international domains allowed, checked through IDNA, not ending in a number), at most 254 characters, no control, format, space or direction characters", EmailAddresses.Check);
 
-    public static InputRule Id { get; } = new($"an id: 1 to {MaxIdLength} characters, no '/', '\\', '?', '#', '%', spaces or control characters, not '.' or '..'", CheckId);
+    public static InputRule FullName { get; } = new($"trimmed (use `strip`), 1 to {MaxFullNameLength} characters, no control, invisible or direction-override characters (joiners between letters, as Persian names need, are allowed)", CheckFullName);
 
-    public static InputRule FieldName { get; } = new($"a field name or id: 1 to {MaxFieldNameLength} characters, no control characters", value => CheckText(value, MaxFieldNameLength, allowLineBreaks: false));
+    public static InputRule Id { get; } = new($"1 to {MaxIdLength} characters, no `/`, `\\`, `?`, `#`, `%`, spaces or control characters, not `.` or `..` (they go into URL paths)", CheckId);
 
-    public static InputRule Password { get; } = new($"a password: 8 to {MaxPasswordLength} characters, no control characters", CheckPassword);
+    public static InputRule FieldName { get; } = new($"1 to {MaxFieldNameLength} characters, no control characters", value => CheckText(value, MaxFieldNameLength, allowLineBreaks: false));
 
-    public static InputRule Flag { get; } = new("true or false (also yes/no, 1/0, on/off)", value => IsFlag(value) ? null : "is not true or false.");
+    public static InputRule Password { get; } = new($"8 to {MaxPasswordLength} characters, no control characters", CheckPassword);
 
-    public static InputRule EmailList { get; } = new($"e-mail addresses separated by commas, at most {MaxEmailsInList}", CheckEmailList);
+    public static InputRule Flag { get; } = new("`true`/`false` (also yes/no, 1/0, on/off)", value => IsFlag(value) ? null : "is not true or false.");
 
-    public static InputRule FieldValue { get; } = new($"text of at most {MaxFieldValueLength} characters, no control characters but tab and line breaks; typed by the field when the step runs", value => CheckText(value, MaxFieldValueLength, allowLineBreaks: true));
+    public static InputRule EmailList { get; } = new($"addresses separated by commas, at most {MaxEmailsInList}, each under the `email` rule; none: every user", CheckEmailList);
+
+    public static InputRule FieldValue { get; } = new(string.Create(CultureInfo.InvariantCulture, $"at most {MaxFieldValueLength:N0} characters, no control characters but tab and line breaks; typed by the field (number, checkbox, select...) when the step runs"), value => CheckText(value, MaxFieldValueLength, allowLineBreaks: true));
 
     public static bool IsTrue(string? text) => text?.Trim().ToUpperInvariant() is "TRUE" or "YES" or "1" or "ON";
 

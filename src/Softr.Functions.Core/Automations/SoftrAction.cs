@@ -4,10 +4,11 @@ using Softr.Http;
 namespace Softr.Functions.Automations;
 
 /// <summary>
-/// One Softr operation a step can run, whole, in one class: its name, its inputs and their rules, the
-/// results later steps may use as <c>steps.{id}.{output}</c>, the Softr operations it calls (and from them,
-/// which budget it spends and whether repeating it is harmless), how it calls Softr and how its outcome reads. Adding an action is adding one subclass (in
-/// <c>Automations/Actions</c>) and listing it in <see cref="SoftrActions.All"/>.
+/// One Softr operation a step can run, whole, in one class: its name, its inputs (a typed record) and their
+/// rules (the record's validator; see <see cref="SoftrAction{TInput}"/>), the results later steps may use as
+/// <c>steps.{id}.{output}</c>, the Softr operations it calls (and from them, which budget it spends and whether
+/// repeating it is harmless), how it calls Softr and how its outcome reads. Adding an action is adding one
+/// subclass of <see cref="SoftrAction{TInput}"/> (in <c>Automations/Actions</c>) and listing it in <see cref="SoftrActions.All"/>.
 /// </summary>
 public abstract class SoftrAction
 {
@@ -27,10 +28,11 @@ public abstract class SoftrAction
     /// <summary>What it does, in a sentence (the README's table and the dry run).</summary>
     public abstract string Description { get; }
 
+    /// <summary>Its inputs, each with whether a step must map it and the rule its value must meet.</summary>
     public abstract IReadOnlyList<ActionInput> Inputs { get; }
 
-    /// <summary>Whether the step maps record fields (<c>Fields</c>), each checked by <see cref="InputRules.FieldValue"/>.</summary>
-    public virtual bool TakesFields => false;
+    /// <summary>Whether the step maps record fields (<c>Fields</c>), each checked by <see cref="InputRules.FieldName"/> and <see cref="InputRules.FieldValue"/>.</summary>
+    public abstract bool TakesFields { get; }
 
     public virtual IReadOnlyList<string> Outputs => [];
 
@@ -83,30 +85,7 @@ public abstract class SoftrAction
     /// Every rendered value that breaks its rule (inputs by name; fields as <c>Fields.{name}</c>). Values
     /// still waiting for an earlier step's result are not passed in: they are checked once rendered.
     /// </summary>
-    public IEnumerable<(string Input, string Error)> Check(IEnumerable<KeyValuePair<string, string>> inputs, IEnumerable<KeyValuePair<string, string>> fields)
-    {
-        ArgumentNullException.ThrowIfNull(inputs);
-        ArgumentNullException.ThrowIfNull(fields);
-        foreach (var (name, value) in inputs)
-        {
-            var input = Inputs.FirstOrDefault(candidate => string.Equals(candidate.Name, name, StringComparison.OrdinalIgnoreCase));
-            if (input?.Rule.Check(value) is { } error)
-            {
-                yield return (input.Name, error);
-            }
-        }
-        foreach (var (name, value) in fields)
-        {
-            if (InputRules.FieldName.Check(name) is { } nameError)
-            {
-                yield return ($"Fields.{name}", "the field name " + nameError);
-            }
-            else if (InputRules.FieldValue.Check(value) is { } valueError)
-            {
-                yield return ($"Fields.{name}", valueError);
-            }
-        }
-    }
+    public abstract IEnumerable<(string Input, string Error)> Check(IEnumerable<KeyValuePair<string, string>> inputs, IEnumerable<KeyValuePair<string, string>> fields);
 
     /// <summary>Runs the call against Softr; returns the results the action declares in <see cref="Outputs"/>.</summary>
     public abstract Task<Dictionary<string, string?>> RunAsync(StepCall call, StepContext context, CancellationToken cancellationToken);
@@ -115,10 +94,6 @@ public abstract class SoftrAction
     public virtual string Describe(IReadOnlyDictionary<string, string?> outputs) => "done";
 
     public override string ToString() => Name;
-
-    protected static ActionInput Input(string name, InputRule rule) => new(name, true, rule);
-
-    protected static ActionInput OptionalInput(string name, InputRule rule) => new(name, false, rule);
 
     protected static Dictionary<string, string?> Results() => new(StringComparer.OrdinalIgnoreCase);
 }

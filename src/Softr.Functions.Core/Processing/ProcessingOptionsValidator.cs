@@ -49,9 +49,6 @@ public sealed class ProcessingOptionsValidator : AbstractValidator<ProcessingOpt
         RuleFor(options => options.MaxBudgetWait)
             .Must(wait => wait > TimeSpan.Zero && wait < softr.Value.TotalTimeout)
             .WithMessage(options => $"{Prefix}MaxBudgetWait ({options.MaxBudgetWait}) must be more than zero and less than Softr:TotalTimeout ({softr.Value.TotalTimeout}), or a wait for budget would use up the call's whole time.");
-        RuleFor(options => options)
-            .Must(_ => softr.Value.AttemptTimeout <= softr.Value.TotalTimeout)
-            .WithMessage($"Softr:AttemptTimeout ({softr.Value.AttemptTimeout}) must not be more than Softr:TotalTimeout ({softr.Value.TotalTimeout}).");
     }
 
     /// <summary>The longest a running step's lease can go without a renewal (see the rule on LeaseDuration).</summary>

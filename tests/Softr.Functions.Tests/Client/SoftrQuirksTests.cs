@@ -69,6 +69,10 @@ public sealed class SoftrQuirksTests
     [InlineData("Softr:CircuitBreakDuration", "00:00:00.100")]
     [InlineData("Softr:WritesPerSecond", "0")]
     [InlineData("Softr:MaxRetries", "50")]
+    [InlineData("Softr:MaxQueuedCalls", "-1")]
+    [InlineData("Softr:UsersApiBaseUrl", "/relative/")]
+    // The client's own rule across settings (in Softr.Client, issue #24): one attempt must fit in the call's total time (60 s).
+    [InlineData("Softr:AttemptTimeout", "00:02:00")]
     public void Options_OutOfRange_FailAtStartNamingTheSetting(string setting, string value)
     {
         var settings = new Dictionary<string, string?> { ["Softr:ApiKey"] = "key", ["Softr:Domain"] = "app.softr.app", [setting] = value };

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Softr.Functions.Events;
 using Softr.Functions.Privacy;
@@ -75,22 +74,12 @@ public sealed class PoisonErasureTests
 
     private static async Task<EventEnvelope> EnvelopeAsync(IServiceProvider services, string id, DateTimeOffset receivedAt, bool payloadInABlob)
     {
-        var payload = JsonSerializer.SerializeToElement(new { email = SimWorld.EmailOf(0), full_name = "Person 0", order = SimWorld.OrderOf(0) });
-        var envelope = new EventEnvelope
-        {
-            EventId = id,
-            Hook = SimWorld.Hook,
-            Sender = "shared-secret",
-            EventType = "webhook",
-            ReceivedAt = receivedAt,
-            CorrelationId = id,
-            Payload = payload,
-        };
+        var envelope = SimWorld.Envelope(id, receivedAt);
         if (!payloadInABlob)
         {
             return envelope;
         }
-        var reference = await services.GetRequiredService<IPayloadStore>().PutAsync(id, BinaryData.FromObjectAsJson(payload), default);
+        var reference = await services.GetRequiredService<IPayloadStore>().PutAsync(id, BinaryData.FromObjectAsJson(envelope.Payload), default);
         return envelope with { Payload = default, PayloadReference = reference };
     }
 

@@ -25,7 +25,6 @@ public sealed class ProcessingOptionsValidatorTests
     [InlineData("Processing:LeaseDuration", "00:00:45", "Processing:LeaseDuration (00:00:45) must be more than 00:01:30")]
     // Issue #23, item 4.7: longer than one call, but not than a step's worst case (a call, then an upsert's lock wait, unrenewed).
     [InlineData("Processing:LeaseDuration", "00:01:25", "Processing:LeaseDuration (00:01:25) must be more than 00:01:30: the longest a step's lease can go unrenewed")]
-    [InlineData("Softr:AttemptTimeout", "00:02:00", "Softr:AttemptTimeout (00:02:00) must not be more than Softr:TotalTimeout (00:01:00)")]
     public void InvalidSetting_StopsTheApp_NamingIt(string setting, string value, string expected)
     {
         using var services = Services(new() { [setting] = value });

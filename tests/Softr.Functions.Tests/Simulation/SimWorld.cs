@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
@@ -124,6 +125,18 @@ internal sealed class SimWorld : IDisposable
     public static string EmailOf(int person) => $"person{person}@example.com";
 
     public static string OrderOf(int @event) => $"order-{@event}";
+
+    /// <summary>An event of person 0 as the door would queue it, for a test that drives processing itself.</summary>
+    public static EventEnvelope Envelope(string id, DateTimeOffset receivedAt) => new()
+    {
+        EventId = id,
+        Hook = Hook,
+        Sender = "shared-secret",
+        EventType = "webhook",
+        ReceivedAt = receivedAt,
+        CorrelationId = id,
+        Payload = JsonSerializer.SerializeToElement(new { email = EmailOf(0), full_name = "Person 0", order = OrderOf(0) }),
+    };
 
     /// <summary>The id the door gave a plan's event when it accepted it, if it did.</summary>
     public string? AcceptedIdOf(int @event) => _accepted.FirstOrDefault(accepted => accepted.Value.Event == @event).Key;

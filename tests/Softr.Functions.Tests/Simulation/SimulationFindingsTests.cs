@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Softr.Functions.Events;
 using Softr.Functions.Privacy;
@@ -77,7 +76,7 @@ public sealed class SimulationFindingsTests
 
         world.Script(async services =>
         {
-            var first = Envelope("evt_stripe_like", clock.GetUtcNow());
+            var first = SimWorld.Envelope("evt_stripe_like", clock.GetUtcNow());
             var progress = services.GetRequiredService<EventProgressStore>();
             Assert.NotNull(await progress.BeginAttemptAsync(first, await progress.ReadAsync(first.EventId, default), "msg-1", "attempt 1", default));
             // ...and the process dies. A minute later the person is erased; a minute after that, the sender redelivers.
@@ -100,7 +99,7 @@ public sealed class SimulationFindingsTests
     public void APoisonCopy_WaitsOutADeadAttemptsLease_AndDeadLettersTheEvent()
     {
         using var world = new SimWorld(new SimPlan(4, 1, SimRates.None, []));
-        var envelope = Envelope("evt_poisoned_by_kills", world.Now);
+        var envelope = SimWorld.Envelope("evt_poisoned_by_kills", world.Now);
         EventProgress? after = null;
 
         world.Script(async services =>
@@ -122,7 +121,7 @@ public sealed class SimulationFindingsTests
     public void APoisonCopy_LeavesTheEventToACopyThatRenewsItsLease()
     {
         using var world = new SimWorld(new SimPlan(5, 1, SimRates.None, []));
-        var envelope = Envelope("evt_running_copy", world.Now);
+        var envelope = SimWorld.Envelope("evt_running_copy", world.Now);
         var clock = world.Services.GetRequiredService<TimeProvider>();
         EventProgress? after = null;
 
@@ -158,14 +157,4 @@ public sealed class SimulationFindingsTests
         return result;
     }
 
-    private static EventEnvelope Envelope(string id, DateTimeOffset receivedAt) => new()
-    {
-        EventId = id,
-        Hook = SimWorld.Hook,
-        Sender = "shared-secret",
-        EventType = "webhook",
-        ReceivedAt = receivedAt,
-        CorrelationId = id,
-        Payload = JsonSerializer.SerializeToElement(new { email = SimWorld.EmailOf(0), full_name = "Person 0", order = SimWorld.OrderOf(0) }),
-    };
 }

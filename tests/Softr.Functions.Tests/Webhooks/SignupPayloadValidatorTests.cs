@@ -61,4 +61,27 @@ public sealed class SignupPayloadValidatorTests
     {
         _validator.TestValidate(new SignupPayload("ada@example.com", fullName)).ShouldHaveValidationErrorFor("full_name");
     }
+
+    /// <summary>The step's own name rule, on the name as the step sends it (stripped): issue #24, one validation style.</summary>
+    [Theory]
+    [InlineData("Ada\u0000Lovelace", "The full name contains a control character (U+0000).")]
+    [InlineData("\u200BAda", "The full name contains an invisible character (U+200B).")]
+    [InlineData("Ada \u202ELovelace", "The full name contains a text-direction character (U+202E).")]
+    public void Validate_WithANameTheStepWouldRefuse_ReportsIt_WithoutTheName(string fullName, string message)
+    {
+        _validator.TestValidate(new SignupPayload("ada@example.com", fullName)).ShouldHaveValidationErrorFor("full_name").WithErrorMessage(message);
+    }
+
+    [Fact]
+    public void Validate_WithSpacesAroundTheName_Passes_AsTheStepStripsThem()
+    {
+        _validator.TestValidate(new SignupPayload("ada@example.com", "  Ada Lovelace ")).ShouldNotHaveAnyValidationErrors();
+    }
+
+    [Fact]
+    public void Validate_WithAMalformedEmail_SaysWhy_WithoutTheAddress()
+    {
+        _validator.TestValidate(new SignupPayload("ada@@example.com", "Ada")).ShouldHaveValidationErrorFor("email")
+            .WithErrorMessage("The email is not an e-mail address (it needs exactly one '@' with text on both sides).");
+    }
 }

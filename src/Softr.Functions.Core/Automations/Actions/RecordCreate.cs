@@ -1,10 +1,10 @@
-using Softr.Functions.Processing;
+using FluentValidation;
 using Softr.Http;
 
 namespace Softr.Functions.Automations.Actions;
 
 /// <summary><c>record.create</c>: a new record. Not repeated after an unknown outcome (a second record); prefer <c>record.upsert</c>.</summary>
-public sealed class RecordCreate : SoftrAction
+public sealed class RecordCreate : SoftrAction<RecordCreate.Input>
 {
     public override string Name => SoftrActions.RecordCreate;
 
@@ -12,19 +12,29 @@ public sealed class RecordCreate : SoftrAction
 
     public override string Description => "Create a record with the mapped Fields. Not repeated after an unknown outcome: prefer record.upsert.";
 
-    public override IReadOnlyList<ActionInput> Inputs { get; } = [RecordSteps.Database, RecordSteps.Table];
+    public sealed record Input(string Database, string Table, IReadOnlyDictionary<string, string> Fields);
 
-    public override bool TakesFields => true;
+    protected override IValidator<Input> Rules { get; } = new Validator();
 
     public override IReadOnlyList<string> Outputs => [SoftrActions.RecordId];
 
-    public override async Task<Dictionary<string, string?>> RunAsync(StepCall call, StepContext context, CancellationToken cancellationToken)
+    protected override async Task<Dictionary<string, string?>> RunAsync(Input input, StepContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(call);
+        ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(context);
-        var (databaseId, tableId) = (call.Input(SoftrActions.Database), call.Input(SoftrActions.Table));
-        var fields = await context.RecordFields.MapAsync(databaseId, tableId, call.Fields, cancellationToken).ConfigureAwait(false);
+        var (databaseId, tableId) = (input.Database, input.Table);
+        var fields = await context.RecordFields.MapAsync(databaseId, tableId, input.Fields, cancellationToken).ConfigureAwait(false);
         var record = await context.Database.CreateRecordAsync(databaseId, tableId, fields, cancellationToken: cancellationToken).ConfigureAwait(false);
         return RecordSteps.Outputs(record.Id);
+    }
+
+    private sealed class Validator : AbstractValidator<Input>
+    {
+        public Validator()
+        {
+            RuleFor(input => input.Database).Meets(InputRules.Id);
+            RuleFor(input => input.Table).Meets(InputRules.Id);
+            RuleFor(input => input.Fields).AreRecordFields();
+        }
     }
 }

@@ -1,10 +1,10 @@
-using Softr.Functions.Processing;
+using FluentValidation;
 using Softr.Http;
 
 namespace Softr.Functions.Automations.Actions;
 
 /// <summary><c>record.delete</c>: deletes one record; one already gone is what the step wanted.</summary>
-public sealed class RecordDelete : SoftrAction
+public sealed class RecordDelete : SoftrAction<RecordDelete.Input>
 {
     public override string Name => SoftrActions.RecordDelete;
 
@@ -12,17 +12,28 @@ public sealed class RecordDelete : SoftrAction
 
     public override string Description => "Delete a record; one already gone is a success.";
 
-    public override IReadOnlyList<ActionInput> Inputs { get; } = [RecordSteps.Database, RecordSteps.Table, RecordSteps.RecordId];
+    public sealed record Input(string Database, string Table, string RecordId);
+
+    protected override IValidator<Input> Rules { get; } = new Validator();
 
     public override IReadOnlyList<string> Outputs => [SoftrActions.RecordId];
 
-    public override async Task<Dictionary<string, string?>> RunAsync(StepCall call, StepContext context, CancellationToken cancellationToken)
+    protected override async Task<Dictionary<string, string?>> RunAsync(Input input, StepContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(call);
+        ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(context);
-        var recordId = call.Input(SoftrActions.RecordId);
         // False means it was not there: already deleted, which is what the step wanted.
-        await context.Database.DeleteRecordAsync(call.Input(SoftrActions.Database), call.Input(SoftrActions.Table), recordId, cancellationToken).ConfigureAwait(false);
-        return RecordSteps.Outputs(recordId);
+        await context.Database.DeleteRecordAsync(input.Database, input.Table, input.RecordId, cancellationToken).ConfigureAwait(false);
+        return RecordSteps.Outputs(input.RecordId);
+    }
+
+    private sealed class Validator : AbstractValidator<Input>
+    {
+        public Validator()
+        {
+            RuleFor(input => input.Database).Meets(InputRules.Id);
+            RuleFor(input => input.Table).Meets(InputRules.Id);
+            RuleFor(input => input.RecordId).Meets(InputRules.Id);
+        }
     }
 }

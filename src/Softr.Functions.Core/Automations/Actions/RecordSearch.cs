@@ -1,10 +1,10 @@
-using Softr.Functions.Processing;
+using FluentValidation;
 using Softr.Http;
 
 namespace Softr.Functions.Automations.Actions;
 
 /// <summary><c>record.search</c>: the first record whose field equals the value (empty when none), and how many match.</summary>
-public sealed class RecordSearch : SoftrAction
+public sealed class RecordSearch : SoftrAction<RecordSearch.Input>
 {
     public override string Name => SoftrActions.RecordSearch;
 
@@ -12,21 +12,18 @@ public sealed class RecordSearch : SoftrAction
 
     public override string Description => "Find records whose field equals the value: the first one's id and how many match.";
 
-    public override IReadOnlyList<ActionInput> Inputs { get; } =
-    [
-        RecordSteps.Database, RecordSteps.Table,
-        Input(SoftrActions.Field, InputRules.FieldName),
-        Input(SoftrActions.Value, InputRules.FieldValue),
-    ];
+    /// <param name="Field">The field's name or id.</param>
+    public sealed record Input(string Database, string Table, string Field, string Value);
+
+    protected override IValidator<Input> Rules { get; } = new Validator();
 
     public override IReadOnlyList<string> Outputs => [SoftrActions.RecordId, SoftrActions.Count];
 
-    public override async Task<Dictionary<string, string?>> RunAsync(StepCall call, StepContext context, CancellationToken cancellationToken)
+    protected override async Task<Dictionary<string, string?>> RunAsync(Input input, StepContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(call);
+        ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(context);
-        var page = await RecordSteps.SearchEqualAsync(context, call.Input(SoftrActions.Database), call.Input(SoftrActions.Table), call.Input(SoftrActions.Field),
-            call.Input(SoftrActions.Value), limit: 1, cancellationToken).ConfigureAwait(false);
+        var page = await RecordSteps.SearchEqualAsync(context, input.Database, input.Table, input.Field, input.Value, limit: 1, cancellationToken).ConfigureAwait(false);
         var outputs = Results();
         outputs[SoftrActions.RecordId] = page.Records.FirstOrDefault()?.Id;
         outputs[SoftrActions.Count] = RecordSteps.Count(page.Total);
@@ -34,4 +31,15 @@ public sealed class RecordSearch : SoftrAction
     }
 
     public override string Describe(IReadOnlyDictionary<string, string?> outputs) => $"found {outputs?.GetValueOrDefault(SoftrActions.Count)} record(s)";
+
+    private sealed class Validator : AbstractValidator<Input>
+    {
+        public Validator()
+        {
+            RuleFor(input => input.Database).Meets(InputRules.Id);
+            RuleFor(input => input.Table).Meets(InputRules.Id);
+            RuleFor(input => input.Field).Meets(InputRules.FieldName);
+            RuleFor(input => input.Value).Meets(InputRules.FieldValue);
+        }
+    }
 }

@@ -3,15 +3,9 @@ using Softr.Database;
 
 namespace Softr.Functions.Automations.Actions;
 
-/// <summary>What the record actions share: their inputs' rules, their results, and a search for one field's value.</summary>
+/// <summary>What the record actions share: their results, and a search for one field's value.</summary>
 internal static class RecordSteps
 {
-    public static ActionInput Database { get; } = new(SoftrActions.Database, true, InputRules.Id);
-
-    public static ActionInput Table { get; } = new(SoftrActions.Table, true, InputRules.Id);
-
-    public static ActionInput RecordId { get; } = new(SoftrActions.RecordId, true, InputRules.Id);
-
     public static Dictionary<string, string?> Outputs(string recordId, bool? created = null)
     {
         var outputs = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase) { [SoftrActions.RecordId] = recordId };

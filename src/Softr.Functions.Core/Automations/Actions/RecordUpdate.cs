@@ -1,10 +1,10 @@
-using Softr.Functions.Processing;
+using FluentValidation;
 using Softr.Http;
 
 namespace Softr.Functions.Automations.Actions;
 
 /// <summary><c>record.update</c>: writes the mapped fields to one record (fields that render empty are left as they are).</summary>
-public sealed class RecordUpdate : SoftrAction
+public sealed class RecordUpdate : SoftrAction<RecordUpdate.Input>
 {
     public override string Name => SoftrActions.RecordUpdate;
 
@@ -12,19 +12,30 @@ public sealed class RecordUpdate : SoftrAction
 
     public override string Description => "Update a record's mapped Fields; fields that render empty are left as they are.";
 
-    public override IReadOnlyList<ActionInput> Inputs { get; } = [RecordSteps.Database, RecordSteps.Table, RecordSteps.RecordId];
+    public sealed record Input(string Database, string Table, string RecordId, IReadOnlyDictionary<string, string> Fields);
 
-    public override bool TakesFields => true;
+    protected override IValidator<Input> Rules { get; } = new Validator();
 
     public override IReadOnlyList<string> Outputs => [SoftrActions.RecordId];
 
-    public override async Task<Dictionary<string, string?>> RunAsync(StepCall call, StepContext context, CancellationToken cancellationToken)
+    protected override async Task<Dictionary<string, string?>> RunAsync(Input input, StepContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(call);
+        ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(context);
-        var (databaseId, tableId, recordId) = (call.Input(SoftrActions.Database), call.Input(SoftrActions.Table), call.Input(SoftrActions.RecordId));
-        var fields = await context.RecordFields.MapAsync(databaseId, tableId, call.Fields, cancellationToken).ConfigureAwait(false);
+        var (databaseId, tableId, recordId) = (input.Database, input.Table, input.RecordId);
+        var fields = await context.RecordFields.MapAsync(databaseId, tableId, input.Fields, cancellationToken).ConfigureAwait(false);
         await context.Database.UpdateRecordAsync(databaseId, tableId, recordId, fields, cancellationToken: cancellationToken).ConfigureAwait(false);
         return RecordSteps.Outputs(recordId);
+    }
+
+    private sealed class Validator : AbstractValidator<Input>
+    {
+        public Validator()
+        {
+            RuleFor(input => input.Database).Meets(InputRules.Id);
+            RuleFor(input => input.Table).Meets(InputRules.Id);
+            RuleFor(input => input.RecordId).Meets(InputRules.Id);
+            RuleFor(input => input.Fields).AreRecordFields();
+        }
     }
 }

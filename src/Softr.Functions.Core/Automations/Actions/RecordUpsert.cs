@@ -1,3 +1,4 @@
+using FluentValidation;
 using Softr.Functions.Processing;
 using Softr.Http;
 
@@ -11,7 +12,7 @@ namespace Softr.Functions.Automations.Actions;
 /// ours (a person in Softr, another tool) can still create between the search and the create: where the key
 /// field is unique, Softr answers 409 CONSTRAINT_VIOLATION, and the upsert searches again and updates theirs.
 /// </summary>
-public sealed class RecordUpsert : SoftrAction
+public sealed class RecordUpsert : SoftrAction<RecordUpsert.Input>
 {
     public override string Name => SoftrActions.RecordUpsert;
 
@@ -19,23 +20,23 @@ public sealed class RecordUpsert : SoftrAction
 
     public override string Description => "Find the record whose key field equals its mapped value: update it, or create one when there is none; several fail the step.";
 
-    public override IReadOnlyList<ActionInput> Inputs { get; } =
-        [RecordSteps.Database, RecordSteps.Table, Input(SoftrActions.Key, InputRules.FieldName)];
+    /// <param name="Key">The field (one of <paramref name="Fields"/>) whose value identifies the record.</param>
+    public sealed record Input(string Database, string Table, string Key, IReadOnlyDictionary<string, string> Fields);
+
+    protected override IValidator<Input> Rules { get; } = new Validator();
 
     public override string RepeatsSafelyBecause => "a repeat searches by the key first, under the key's lock, and updates what the first run created";
 
-    public override bool TakesFields => true;
-
     public override IReadOnlyList<string> Outputs => [SoftrActions.RecordId, SoftrActions.Created];
 
-    public override async Task<Dictionary<string, string?>> RunAsync(StepCall call, StepContext context, CancellationToken cancellationToken)
+    protected override async Task<Dictionary<string, string?>> RunAsync(Input input, StepContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(call);
+        ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(context);
-        var (databaseId, tableId, key) = (call.Input(SoftrActions.Database), call.Input(SoftrActions.Table), call.Input(SoftrActions.Key));
-        var keyText = call.Fields.FirstOrDefault(field => string.Equals(field.Key, key, StringComparison.OrdinalIgnoreCase)).Value
+        var (databaseId, tableId, key) = (input.Database, input.Table, input.Key);
+        var keyText = input.Fields.FirstOrDefault(field => string.Equals(field.Key, key, StringComparison.OrdinalIgnoreCase)).Value
             ?? throw new PermanentFailureException(FailureCauses.Mapping, $"record.upsert: the key field '{key}' is empty for this event.");
-        var fields = await context.RecordFields.MapAsync(databaseId, tableId, call.Fields, cancellationToken).ConfigureAwait(false);
+        var fields = await context.RecordFields.MapAsync(databaseId, tableId, input.Fields, cancellationToken).ConfigureAwait(false);
         // Per table and key value, not per hook: two hooks writing one table by one key would race just the same.
         await using var keyLock = await context.Locks.AcquireAsync($"{databaseId}|{tableId}|{key.ToUpperInvariant()}|{keyText}", cancellationToken).ConfigureAwait(false);
         var matches = await RecordSteps.SearchEqualAsync(context, databaseId, tableId, key, keyText, limit: 2, cancellationToken).ConfigureAwait(false);
@@ -71,4 +72,15 @@ public sealed class RecordUpsert : SoftrAction
 
     public override string Describe(IReadOnlyDictionary<string, string?> outputs) =>
         outputs?.GetValueOrDefault(SoftrActions.Created) == "true" ? "created the record" : "updated the record";
+
+    private sealed class Validator : AbstractValidator<Input>
+    {
+        public Validator()
+        {
+            RuleFor(input => input.Database).Meets(InputRules.Id);
+            RuleFor(input => input.Table).Meets(InputRules.Id);
+            RuleFor(input => input.Key).Meets(InputRules.FieldName);
+            RuleFor(input => input.Fields).AreRecordFields();
+        }
+    }
 }

@@ -11,7 +11,7 @@ public sealed class UserActivate : UserEmailAction
 
     public override string Description => "Activate the user.";
 
-    protected override async Task CallAsync(string email, StepContext context, CancellationToken cancellationToken)
+    protected override async Task CallAsync(string email, Dictionary<string, string?> results, StepContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         await context.Users.ActivateUserAsync(email, cancellationToken).ConfigureAwait(false);

@@ -1,4 +1,4 @@
-using Softr.Functions.Processing;
+using FluentValidation;
 using Softr.Http;
 using Softr.Users;
 
@@ -8,7 +8,7 @@ namespace Softr.Functions.Automations.Actions;
 /// <c>user.create</c>: creates the user, optionally with a magic link. "Already exists" is a success (the
 /// flow goes on), and the magic link is still fetched when the step wanted one.
 /// </summary>
-public sealed class UserCreate : SoftrAction
+public sealed class UserCreate : SoftrAction<UserCreate.Input>
 {
     public override string Name => SoftrActions.UserCreate;
 
@@ -16,27 +16,24 @@ public sealed class UserCreate : SoftrAction
 
     public override string Description => "Create a user (an existing one is a success); magicLink: true also returns a sign-in link.";
 
-    public override IReadOnlyList<ActionInput> Inputs { get; } =
-    [
-        Input(SoftrActions.Email, InputRules.Email),
-        Input(SoftrActions.FullName, InputRules.FullName),
-        OptionalInput(SoftrActions.Password, InputRules.Password),
-        OptionalInput(SoftrActions.MagicLink, InputRules.Flag),
-    ];
+    /// <param name="MagicLink">true (also yes, 1, on) to return a sign-in link.</param>
+    public sealed record Input(string Email, string FullName, string? Password, string? MagicLink);
+
+    protected override IValidator<Input> Rules { get; } = new Validator();
 
     public override IReadOnlyList<string> Outputs => [SoftrActions.Email, SoftrActions.Created, SoftrActions.MagicLink];
 
     public override IReadOnlyList<string> SecretOutputs => [SoftrActions.MagicLink];
 
-    public override async Task<Dictionary<string, string?>> RunAsync(StepCall call, StepContext context, CancellationToken cancellationToken)
+    protected override async Task<Dictionary<string, string?>> RunAsync(Input input, StepContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(call);
+        ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(context);
-        var email = call.Input(SoftrActions.Email);
-        var wantsLink = InputRules.IsTrue(call.OptionalInput(SoftrActions.MagicLink));
-        var request = new CreateUserRequest(call.Input(SoftrActions.FullName), email)
+        var email = input.Email;
+        var wantsLink = InputRules.IsTrue(input.MagicLink);
+        var request = new CreateUserRequest(input.FullName, email)
         {
-            Password = call.OptionalInput(SoftrActions.Password),
+            Password = input.Password,
             GenerateMagicLink = wantsLink ? true : null,
         };
         var result = await context.Users.CreateUserAsync(request, cancellationToken).ConfigureAwait(false);
@@ -56,4 +53,15 @@ public sealed class UserCreate : SoftrAction
 
     public override string Describe(IReadOnlyDictionary<string, string?> outputs) =>
         outputs?.GetValueOrDefault(SoftrActions.Created) == "true" ? "created the user" : "found the user already there (not created again)";
+
+    private sealed class Validator : AbstractValidator<Input>
+    {
+        public Validator()
+        {
+            RuleFor(input => input.Email).Meets(InputRules.Email);
+            RuleFor(input => input.FullName).Meets(InputRules.FullName);
+            RuleFor(input => input.Password).Meets(InputRules.Password);
+            RuleFor(input => input.MagicLink).Meets(InputRules.Flag);
+        }
+    }
 }

@@ -11,7 +11,7 @@ public sealed class UserDeactivate : UserEmailAction
 
     public override string Description => "Deactivate the user.";
 
-    protected override async Task CallAsync(string email, StepContext context, CancellationToken cancellationToken)
+    protected override async Task CallAsync(string email, Dictionary<string, string?> results, StepContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         await context.Users.DeactivateUserAsync(email, cancellationToken).ConfigureAwait(false);

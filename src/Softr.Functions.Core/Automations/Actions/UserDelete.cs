@@ -11,7 +11,7 @@ public sealed class UserDelete : UserEmailAction
 
     public override string Description => "Delete the user; one already gone is what the step wanted.";
 
-    protected override async Task CallAsync(string email, StepContext context, CancellationToken cancellationToken)
+    protected override async Task CallAsync(string email, Dictionary<string, string?> results, StepContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         // False means the user was not there: already deleted, which is what the step wanted.

@@ -11,7 +11,7 @@ public sealed class UserInvite : UserEmailAction
 
     public override string Description => "Send the user Softr's invitation e-mail. Not repeated after an unknown outcome (a second e-mail).";
 
-    protected override async Task CallAsync(string email, StepContext context, CancellationToken cancellationToken)
+    protected override async Task CallAsync(string email, Dictionary<string, string?> results, StepContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         await context.Users.InviteUserAsync(email, cancellationToken).ConfigureAwait(false);
