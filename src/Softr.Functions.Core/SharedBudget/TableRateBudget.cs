@@ -108,9 +108,7 @@ public sealed partial class TableRateBudget(TableServiceClient tables, IOptions<
         private const string Since = "Since";
 
         private readonly SemaphoreSlim _turn = new(1, 1);
-        private readonly double _seatRate = perSecond / (double)seats;
-        private double _tokens;
-        private DateTimeOffset _lastRefill = owner._time.GetUtcNow();
+        private readonly SeatPacing _pacing = new(perSecond / (double)seats, owner._time.GetUtcNow());
         private DateTimeOffset _lastDemand = owner._time.GetUtcNow();
         private volatile int _held;
         private DateTimeOffset _usableUntil;
@@ -131,21 +129,14 @@ public sealed partial class TableRateBudget(TableServiceClient tables, IOptions<
                 while (true)
                 {
                     var now = owner._time.GetUtcNow();
-                    var rate = Held * _seatRate;
-                    var burst = Math.Max(1, rate / 10);
-                    _tokens = rate == 0 ? 0 : Math.Min(burst, _tokens + ((now - _lastRefill).TotalSeconds * rate));
-                    _lastRefill = now;
-                    if (_tokens >= 1)
+                    if (_pacing.Take(now, Held) is not { } wait)
                     {
-                        _tokens -= 1;
                         return true;
                     }
                     if (now >= deadline)
                     {
                         return false;
                     }
-                    // Wait for the next token, or a tenth of a second when no seat is held yet (the rate may change).
-                    var wait = rate == 0 ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromSeconds(Math.Min(0.1, (1 - _tokens) / rate));
                     await Task.Delay(wait, owner._time, cancellationToken).ConfigureAwait(false);
                     _lastDemand = owner._time.GetUtcNow();
                 }

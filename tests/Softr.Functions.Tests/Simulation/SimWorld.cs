@@ -168,6 +168,9 @@ internal sealed class SimWorld : IDisposable
     /// <summary>Starts another flow from inside a script.</summary>
     public SimActor Spawn(string name, Func<Task> body) => _scheduler.Spawn(name, _ => body());
 
+    /// <summary>Kills a flow from inside a script, as its process dying: it never runs again, and its timers wake nothing of it.</summary>
+    public void Kill(SimActor actor) => _scheduler.Kill(actor);
+
     /// <summary>Plays the plan, settles without faults, keeps the undeliverable, and checks every promise; returns what broke.</summary>
     public IReadOnlyList<string> Run(long maxSteps = 3_000_000)
     {
