@@ -33,7 +33,7 @@ public class AutomationBenchmarks
         _payload = JsonSerializer.Deserialize<JsonElement>(File.ReadAllText(Path.Combine(root, "recipes", "samples", "stripe-checkout-paid.json")));
         (_one, _oneHook) = Evaluator(recipe, others: 0);
         (_fifty, _fiftyHook) = Evaluator(recipe, others: 49);
-        if (_fifty.Evaluate(_fiftyHook!, "checkout.session.completed", _payload, _event).Planned.Count() != 1)
+        if (_fifty.Evaluate(_fiftyHook!, "checkout.session.completed", _payload, _event).Automations.Count(outcome => outcome.Status == OutcomeStatus.Planned) != 1)
         {
             throw new InvalidOperationException("The 50-automation configuration must plan exactly one automation.");
         }

@@ -158,7 +158,7 @@ public sealed class RetentionTests : IAsyncLifetime
         if (status is { } finished)
         {
             var step = new StepRecord("signup", "user", "user.create", StepState.Succeeded, _time.GetUtcNow(), new Dictionary<string, string?> { ["email"] = "old@example.com" });
-            await Get<EventProgressStore>().FinishAttemptAsync(envelope, finished, null, "done", lease!, CancellationToken.None, step);
+            await Get<EventProgressStore>().FinishAttemptAsync(envelope, finished, null, "done", lease!, plan: null, CancellationToken.None, step);
         }
         return id;
     }

@@ -63,7 +63,7 @@ public sealed class TableEventStoreTests : IAsyncLifetime
         _time.Advance(TimeSpan.FromMilliseconds(5));
         var lease = await _progress.BeginAttemptAsync(envelope, await _progress.ReadAsync(envelope.EventId, CancellationToken.None), "message-1", "attempt 1", CancellationToken.None);
         _time.Advance(TimeSpan.FromMilliseconds(5));
-        await _progress.FinishAttemptAsync(envelope, EventStatus.Succeeded, null, "user created", lease!, CancellationToken.None);
+        await _progress.FinishAttemptAsync(envelope, EventStatus.Succeeded, null, "user created", lease!, plan: null, CancellationToken.None);
         var done = await _store.FindAsync(envelope.EventId);
         var redelivered = await _progress.ReadAsync(envelope.EventId, CancellationToken.None);
 

@@ -8,10 +8,6 @@ public sealed record AutomationEvaluation(
     [property: JsonPropertyName("eventType")] string EventType,
     [property: JsonPropertyName("automations")] IReadOnlyList<AutomationOutcome> Automations)
 {
-    /// <summary>The outcomes with steps to run.</summary>
-    [JsonIgnore]
-    public IEnumerable<AutomationOutcome> Planned => Automations.Where(outcome => outcome.Status == OutcomeStatus.Planned);
-
     /// <summary>Every value, in every automation, that breaks its input rule.</summary>
     [JsonIgnore]
     public IReadOnlyList<InputError> InputErrors => [.. Automations.SelectMany(outcome => outcome.Errors ?? [])];

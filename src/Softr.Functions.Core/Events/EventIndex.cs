@@ -61,7 +61,7 @@ public sealed class EventIndex(TableServiceClient tables)
     private readonly ReadyTable _ready = new(tables, TableNames.EventIndex);
 
     /// <param name="plan">What the attempt planned, masked (<see cref="Processing.PreparedEvent.ShownPlan"/>); null keeps the one recorded before.</param>
-    public async Task RecordAsync(EventEnvelope envelope, EventStatus status, string? cause, DateTimeOffset updatedAt, CancellationToken cancellationToken, string? plan = null)
+    public async Task RecordAsync(EventEnvelope envelope, EventStatus status, string? cause, DateTimeOffset updatedAt, string? plan, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(envelope);
         await _ready.GetAsync(cancellationToken).ConfigureAwait(false);

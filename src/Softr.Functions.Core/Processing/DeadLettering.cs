@@ -17,7 +17,7 @@ public sealed partial class DeadLettering(DeadLetterStore deadLetters, EventProg
     /// <param name="lease">The hold on the event of the attempt (or the poison handler) that gives up: the status is written only while it is held.</param>
     /// <exception cref="LeaseLostException">Another attempt holds the event now, or it was erased: its dead-letter row is taken back and nothing else is written.</exception>
     /// <param name="plan">The attempt's plan as the event's page shows it; null keeps the one recorded before.</param>
-    public async Task DeadLetterAsync(EventEnvelope envelope, string cause, string detail, EventLease lease, CancellationToken cancellationToken, string? plan = null)
+    public async Task DeadLetterAsync(EventEnvelope envelope, string cause, string detail, EventLease lease, string? plan, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(envelope);
         ArgumentNullException.ThrowIfNull(detail);
@@ -31,7 +31,7 @@ public sealed partial class DeadLettering(DeadLetterStore deadLetters, EventProg
             rawMessage: null, cancellationToken).ConfigureAwait(false);
         try
         {
-            await progressStore.FinishAttemptAsync(envelope, EventStatus.DeadLettered, cause, detail, lease, cancellationToken, plan: plan).ConfigureAwait(false);
+            await progressStore.FinishAttemptAsync(envelope, EventStatus.DeadLettered, cause, detail, lease, plan, cancellationToken).ConfigureAwait(false);
         }
         catch (LeaseLostException)
         {

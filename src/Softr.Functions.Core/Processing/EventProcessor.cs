@@ -111,7 +111,7 @@ public sealed partial class EventProcessor(
         if (progress.LeaseHolder is { } holder && !EventLease.IsSameMessage(holder, delivery.MessageId) && progress.LeaseUntil > time.GetUtcNow())
         {
             // Another copy of this event is running (a duplicate message): look again once it is likely done.
-            return await DeferAsync(envelope, DeferralReason.Busy, lease: null, "another copy of this event is being processed", cancellationToken).ConfigureAwait(false);
+            return await DeferAsync(envelope, DeferralReason.Busy, lease: null, "another copy of this event is being processed", shownPlan: null, cancellationToken).ConfigureAwait(false);
         }
         // Attempts are counted per event: a sender's redelivery, or a copy of the message, starts with the
         // count the event has, not at zero, so MaxAttempts bounds the event. Its time is when it was first
@@ -125,7 +125,7 @@ public sealed partial class EventProcessor(
         var attempt = envelope.Failures + 1;
         if (await progressStore.BeginAttemptAsync(envelope, progress, delivery.MessageId, $"attempt {attempt}", cancellationToken).ConfigureAwait(false) is not { } lease)
         {
-            return await DeferAsync(envelope, DeferralReason.Busy, lease: null, "another copy of this event took it first", cancellationToken).ConfigureAwait(false);
+            return await DeferAsync(envelope, DeferralReason.Busy, lease: null, "another copy of this event took it first", shownPlan: null, cancellationToken).ConfigureAwait(false);
         }
 
         // The plan as the event's page shows it, once made: written with the attempt's outcome, whatever it is.
@@ -136,8 +136,8 @@ public sealed partial class EventProcessor(
             shownPlan = prepared.ShownPlan;
             var run = await executor.RunAsync(prepared, progress, lease, cancellationToken).ConfigureAwait(false);
             // In place through an outage: it carries the last step's record, which must not be lost once Softr acted.
-            await outage.RideOutAsync(token => progressStore.FinishAttemptAsync(envelope, EventStatus.Succeeded, null, run.Detail, lease, token, run.LastStep,
-                run.LastStepSecrets, shownPlan), cancellationToken).ConfigureAwait(false);
+            await outage.RideOutAsync(token => progressStore.FinishAttemptAsync(envelope, EventStatus.Succeeded, null, run.Detail, lease, shownPlan, token, run.LastStep,
+                run.LastStepSecrets), cancellationToken).ConfigureAwait(false);
             LogSucceeded(envelope.EventId, attempt, Math.Round((time.GetUtcNow() - envelope.ReceivedAt).TotalSeconds, 1));
             return new ProcessingResult(ProcessingOutcome.Succeeded, run.Detail);
         }
@@ -201,10 +201,10 @@ public sealed partial class EventProcessor(
             case FailureKind.Permanent:
                 return await DeadLetterAsync(envelope, lease, failure.Cause!, failure.Message, shownPlan, cancellationToken).ConfigureAwait(false);
             case FailureKind.NoBudget:
-                return await DeferAsync(envelope, DeferralReason.Budget, lease, $"waiting for Softr budget: {failure.Message}", cancellationToken, shownPlan)
+                return await DeferAsync(envelope, DeferralReason.Budget, lease, $"waiting for Softr budget: {failure.Message}", shownPlan, cancellationToken)
                     .ConfigureAwait(false);
             case FailureKind.NotConfigured:
-                return await DeferAsync(envelope, DeferralReason.Configuration, lease, $"waiting for configuration: {failure.Message}", cancellationToken, shownPlan)
+                return await DeferAsync(envelope, DeferralReason.Configuration, lease, $"waiting for configuration: {failure.Message}", shownPlan, cancellationToken)
                     .ConfigureAwait(false);
             case FailureKind.Transient when !schedule.MayRetry(envelope):
                 return await DeadLetterAsync(envelope, lease, FailureCauses.RetriesExhausted,
@@ -220,7 +220,7 @@ public sealed partial class EventProcessor(
     private async Task<ProcessingResult> DeadLetterAsync(EventEnvelope envelope, EventLease lease, string cause, string detail, string? shownPlan,
         CancellationToken cancellationToken)
     {
-        await deadLettering.DeadLetterAsync(envelope, cause, detail, lease, cancellationToken, shownPlan).ConfigureAwait(false);
+        await deadLettering.DeadLetterAsync(envelope, cause, detail, lease, shownPlan, cancellationToken).ConfigureAwait(false);
         return new ProcessingResult(ProcessingOutcome.DeadLettered, $"{cause}: {detail}");
     }
 
@@ -230,8 +230,9 @@ public sealed partial class EventProcessor(
     /// dropped, since the copy that holds the event has a message of its own.
     /// </summary>
     /// <param name="lease">Held when this attempt took the event (a wait for budget); null for a copy that never did.</param>
-    private async Task<ProcessingResult> DeferAsync(EventEnvelope envelope, DeferralReason reason, EventLease? lease, string why, CancellationToken cancellationToken,
-        string? shownPlan = null)
+    /// <param name="shownPlan">The attempt's plan as the event's page shows it; null when none was made (the one recorded before stays).</param>
+    private async Task<ProcessingResult> DeferAsync(EventEnvelope envelope, DeferralReason reason, EventLease? lease, string why, string? shownPlan,
+        CancellationToken cancellationToken)
     {
         var tag = new KeyValuePair<string, object?>("reason", reason.ToString().ToLowerInvariant());
         if (schedule.DeferredTooLong(envelope))
@@ -265,7 +266,7 @@ public sealed partial class EventProcessor(
     {
         if (lease is not null)
         {
-            await progressStore.FinishAttemptAsync(next, status, null, detail, lease, cancellationToken, plan: shownPlan).ConfigureAwait(false);
+            await progressStore.FinishAttemptAsync(next, status, null, detail, lease, shownPlan, cancellationToken).ConfigureAwait(false);
         }
         await queue.EnqueueAsync(QueueNames.Events, next, delay, cancellationToken).ConfigureAwait(false);
         LogSentAgain(next.EventId, status, delay.TotalSeconds, LogText.MaskEmails(reason));
@@ -275,7 +276,7 @@ public sealed partial class EventProcessor(
     {
         try
         {
-            await progressStore.FinishAttemptAsync(envelope, EventStatus.Failed, null, detail, lease, CancellationToken.None, plan: shownPlan).ConfigureAwait(false);
+            await progressStore.FinishAttemptAsync(envelope, EventStatus.Failed, null, detail, lease, shownPlan, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is RequestFailedException or AggregateException or LeaseLostException)
         {

@@ -222,8 +222,8 @@ public sealed class EventProgressStore(TableServiceClient tables, IOptions<Proce
     /// </summary>
     /// <exception cref="LeaseLostException">Another attempt holds the event now, or it was erased; nothing was written but, if it ran, <paramref name="lastStep"/>.</exception>
     /// <param name="plan">The attempt's plan as the event's page shows it (masked JSON), for the listing's row; null keeps the one recorded before.</param>
-    public async Task FinishAttemptAsync(EventEnvelope envelope, EventStatus status, string? cause, string detail, EventLease lease,
-        CancellationToken cancellationToken, StepRecord? lastStep = null, string? lastStepSecrets = null, string? plan = null)
+    public async Task FinishAttemptAsync(EventEnvelope envelope, EventStatus status, string? cause, string detail, EventLease lease, string? plan,
+        CancellationToken cancellationToken, StepRecord? lastStep = null, string? lastStepSecrets = null)
     {
         ArgumentNullException.ThrowIfNull(envelope);
         ArgumentNullException.ThrowIfNull(lease);
@@ -243,7 +243,7 @@ public sealed class EventProgressStore(TableServiceClient tables, IOptions<Proce
             stepRow = EventRows.Step(envelope.EventId, lastStep, lastStepSecrets);
             actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, stepRow));
         }
-        await index.RecordAsync(envelope, status, cause, now, cancellationToken, plan).ConfigureAwait(false);
+        await index.RecordAsync(envelope, status, cause, now, plan, cancellationToken).ConfigureAwait(false);
         try
         {
             await SubmitHeldAsync(lease, actions, cancellationToken).ConfigureAwait(false);

@@ -82,7 +82,8 @@ public sealed partial class PoisonEventHandler(EventProgressStore progressStore,
             {
                 if (await IndexPeopleAsync(envelope, progress, lease, cancellationToken).ConfigureAwait(false))
                 {
-                    await deadLettering.DeadLetterAsync(envelope, FailureCauses.Poison, detail, lease, cancellationToken).ConfigureAwait(false);
+                    // No plan of its own: the event keeps the one its last attempt recorded.
+                    await deadLettering.DeadLetterAsync(envelope, FailureCauses.Poison, detail, lease, plan: null, cancellationToken).ConfigureAwait(false);
                 }
                 return;
             }

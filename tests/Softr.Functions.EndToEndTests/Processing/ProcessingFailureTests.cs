@@ -300,8 +300,8 @@ public sealed class ProcessingFailureTests(ProcessingFixture fixture) : IClassFi
         var takeover = await Harness.DeliverAsync(envelope, "message-1");
         var started = new StepRecord("paid", "late", "record.create", StepState.Started, DateTimeOffset.UtcNow, new Dictionary<string, string?>());
         var renew = await Record.ExceptionAsync(() => progress.RenewAsync(stalled, started, CancellationToken.None));
-        var deadLetter = await Record.ExceptionAsync(() => Harness.Get<DeadLettering>().DeadLetterAsync(envelope, FailureCauses.SoftrRejected, "A's late verdict", stalled, CancellationToken.None));
-        var finish = await Record.ExceptionAsync(() => progress.FinishAttemptAsync(envelope, EventStatus.Failed, null, "A's late failure", stalled, CancellationToken.None));
+        var deadLetter = await Record.ExceptionAsync(() => Harness.Get<DeadLettering>().DeadLetterAsync(envelope, FailureCauses.SoftrRejected, "A's late verdict", stalled, plan: null, CancellationToken.None));
+        var finish = await Record.ExceptionAsync(() => progress.FinishAttemptAsync(envelope, EventStatus.Failed, null, "A's late failure", stalled, plan: null, CancellationToken.None));
 
         Assert.Equal(ProcessingOutcome.Succeeded, takeover.Outcome);
         Assert.IsType<LeaseLostException>(renew);
@@ -328,7 +328,7 @@ public sealed class ProcessingFailureTests(ProcessingFixture fixture) : IClassFi
         await Harness.Get<Azure.Data.Tables.TableServiceClient>().GetTableClient(Softr.Functions.Storage.TableNames.Events).UpdateEntityAsync(
             new Azure.Data.Tables.TableEntity(envelope.EventId, "summary") { ["Touched"] = true }, Azure.ETag.All, Azure.Data.Tables.TableUpdateMode.Merge);
         await progress.RenewAsync(lease!, started: null, CancellationToken.None);
-        await progress.FinishAttemptAsync(envelope, EventStatus.Succeeded, null, "done", lease!, CancellationToken.None);
+        await progress.FinishAttemptAsync(envelope, EventStatus.Succeeded, null, "done", lease!, plan: null, CancellationToken.None);
 
         Assert.Equal(EventStatus.Succeeded, (await progress.ReadAsync(envelope.EventId, CancellationToken.None)).Status);
     }
@@ -385,7 +385,7 @@ public sealed class ProcessingFailureTests(ProcessingFixture fixture) : IClassFi
         // As an attempt that hit a bug leaves it, after which the runtime moved the message to poison.
         var progress = Harness.Get<EventProgressStore>();
         var buggy = await progress.BeginAttemptAsync(envelope, await progress.ReadAsync(envelope.EventId, CancellationToken.None), "message-1", "attempt 1", CancellationToken.None);
-        await progress.FinishAttemptAsync(envelope, EventStatus.Failed, null, "attempt 1: InvalidCastException: boom", buggy!, CancellationToken.None);
+        await progress.FinishAttemptAsync(envelope, EventStatus.Failed, null, "attempt 1: InvalidCastException: boom", buggy!, plan: null, CancellationToken.None);
 
         await Harness.Get<PoisonEventHandler>().HandleAsync(EventEnvelopeSerializer.Serialize(envelope), "poison-message-1", CancellationToken.None);
 

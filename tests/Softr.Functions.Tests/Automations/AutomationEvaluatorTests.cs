@@ -203,7 +203,7 @@ public sealed class AutomationEvaluatorTests
             """);
     }
 
-    private static AutomationOutcome Single(AutomationEvaluation evaluation) => Assert.Single(evaluation.Planned);
+    private static AutomationOutcome Single(AutomationEvaluation evaluation) => Assert.Single(evaluation.Automations, outcome => outcome.Status == OutcomeStatus.Planned);
 
     /// <summary>Issue #24, item 5: what runs and what is shown are made together, and each compiled step runs with its own planned values.</summary>
     [Fact]

@@ -165,7 +165,7 @@ public sealed class RecipeTests
 
     private static AutomationOutcome Single(AutomationEvaluation evaluation)
     {
-        var planned = Assert.Single(evaluation.Planned);
+        var planned = Assert.Single(evaluation.Automations, outcome => outcome.Status == OutcomeStatus.Planned);
         Assert.Null(planned.Reason);
         return planned;
     }

@@ -101,6 +101,8 @@ internal sealed class SimWorld : IDisposable
 
     public SimSoftr Softr => _softr;
 
+    public SimBudget Budget => _budget;
+
     public SimStorage Storage => _storage;
 
     public long Steps => _scheduler.Step;

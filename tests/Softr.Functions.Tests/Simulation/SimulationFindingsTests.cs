@@ -136,7 +136,7 @@ public sealed class SimulationFindingsTests
                     await Task.Delay(TimeSpan.FromSeconds(30), clock);
                     await progress.RenewAsync(lease!, started: null, default);
                 }
-                await progress.FinishAttemptAsync(envelope, EventStatus.Succeeded, null, "done", lease!, default);
+                await progress.FinishAttemptAsync(envelope, EventStatus.Succeeded, null, "done", lease!, plan: null, default);
             });
             await services.GetRequiredService<PoisonEventHandler>().HandleAsync(EventEnvelopeSerializer.Serialize(envelope), "poison-1", default);
             while (!running.Done)

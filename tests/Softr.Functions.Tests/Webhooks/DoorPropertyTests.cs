@@ -145,7 +145,7 @@ public sealed class DoorPropertyTests
             Assert.True(evaluation.InputErrors.Count == 0, $"{kind}: queued with invalid input on a refusing hook: {Describe(body, "")}");
         }
         // What would reach Softr: every planned step's values, checked by the sandbox's own rules.
-        foreach (var step in evaluation.Planned.SelectMany(outcome => outcome.Steps))
+        foreach (var step in evaluation.Automations.Where(outcome => outcome.Status == OutcomeStatus.Planned).SelectMany(outcome => outcome.Steps))
         {
             if (step.Inputs.GetValueOrDefault(SoftrActions.Email)?.Value is { } email)
             {
