@@ -71,7 +71,7 @@ internal sealed class ActionInputBinder<TInput> where TInput : class
             var (input, _, required, isFields) = _parameters[i];
             if (isFields)
             {
-                arguments[i] = fields as IReadOnlyDictionary<string, string> ?? fields.ToDictionary(StringComparer.OrdinalIgnoreCase);
+                arguments[i] = fields as IReadOnlyDictionary<string, string> ?? Fields(fields);
             }
             else if (arguments[i] is null && required && !partly)
             {
@@ -79,5 +79,16 @@ internal sealed class ActionInputBinder<TInput> where TInput : class
             }
         }
         return (TInput)_constructor.Invoke(arguments);
+    }
+
+    /// <summary>Fields given as pairs, by name in any case (the last of two names that differ only in case wins, as a step's mapping would).</summary>
+    private static Dictionary<string, string> Fields(IEnumerable<KeyValuePair<string, string>> fields)
+    {
+        var byName = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in fields)
+        {
+            byName[name] = value;
+        }
+        return byName;
     }
 }

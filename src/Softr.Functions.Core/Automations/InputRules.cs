@@ -27,7 +27,7 @@ public static class InputRules
 
     public const int MaxEmailsInList = 100;
 
-    // Each description is the rule's cell in the README's table of input rules, word for word (InputRuleTableTests).
+    // Each description is the rule's cell in the README's table of input rules, word for word (ActionInputRulesTests).
 
     /// <summary>A bare address (see <see cref="EmailAddresses"/>).</summary>
     public static InputRule Email { get; } = new("a bare address `local@domain.tld`: a dot-atom of ASCII letters, digits and ``!#$%&'*+/=?^_`{\\|}~.-`` before the `@` (at most 64), a host of at least two labels after it (international domains allowed, checked through IDNA, not ending in a number), at most 254 characters, no control, format, space or direction characters", EmailAddresses.Check);

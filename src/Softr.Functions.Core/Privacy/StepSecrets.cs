@@ -21,10 +21,12 @@ public sealed class StepSecrets(IDataProtectionProvider provider)
     private readonly IDataProtector _protector = provider.CreateProtector("Softr.Functions.StepOutputs.v1");
 
     /// <summary>The results fit to store in plain (credentials as <see cref="Redacted"/>), and the credentials encrypted (null when there are none).</summary>
-    public (IReadOnlyDictionary<string, string?> Shown, string? Sealed) Seal(StepRecord step)
+    /// <param name="action">The step's action, which says which of its results are credentials.</param>
+    public (IReadOnlyDictionary<string, string?> Shown, string? Sealed) Seal(StepRecord step, SoftrAction action)
     {
         ArgumentNullException.ThrowIfNull(step);
-        var secret = SecretNames(step.Action);
+        ArgumentNullException.ThrowIfNull(action);
+        var secret = action.SecretNames;
         if (secret.Count == 0 || !step.Outputs.Keys.Any(secret.Contains))
         {
             return (step.Outputs, null);
@@ -83,8 +85,4 @@ public sealed class StepSecrets(IDataProtectionProvider provider)
         }
     }
 
-    private static IReadOnlySet<string> SecretNames(string action) =>
-        SoftrActions.All.TryGetValue(action, out var known) ? known.SecretNames : EmptyNames;
-
-    private static readonly IReadOnlySet<string> EmptyNames = new HashSet<string>();
 }

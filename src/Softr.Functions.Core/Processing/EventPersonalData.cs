@@ -15,24 +15,37 @@ public sealed class EventPersonalData(IPayloadStore payloads, PersonIndex person
 {
     /// <summary>
     /// The envelope with its payload in it (read from its blob when it was kept in one); its people indexed, and
-    /// recorded on the event under <paramref name="lease"/>, when nobody did before.
+    /// recorded on the event under <paramref name="lease"/>, when nobody did before. A blob that is not JSON is
+    /// indexed by the addresses in its text, then refused.
     /// </summary>
     /// <exception cref="EventErasedException">A person the event names was erased after it was received.</exception>
-    /// <exception cref="PermanentFailureException">The payload's blob is gone (cause <c>not-found</c>).</exception>
+    /// <exception cref="PermanentFailureException">The payload's blob is gone (<c>not-found</c>) or is not JSON (<c>invalid-input</c>).</exception>
     public async Task<EventEnvelope> LoadAsync(EventEnvelope envelope, EventProgress progress, EventLease lease, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(envelope);
         ArgumentNullException.ThrowIfNull(progress);
         ArgumentNullException.ThrowIfNull(lease);
-        var loaded = await WithPayloadAsync(envelope, cancellationToken).ConfigureAwait(false);
+        var (loaded, unreadable) = await WithPayloadAsync(envelope, cancellationToken).ConfigureAwait(false);
         if (progress.People is null)
         {
-            var (people, erased) = await personIndex.IndexAsync(envelope.EventId, loaded.Payload, envelope.ReceivedAt, cancellationToken).ConfigureAwait(false);
-            if (erased is not null)
+            IReadOnlyList<string> people;
+            if (unreadable is not null)
             {
-                throw new EventErasedException(envelope.EventId, erased);
+                people = await personIndex.IndexTextAsync(envelope.EventId, unreadable, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                (people, var erased) = await personIndex.IndexAsync(envelope.EventId, loaded.Payload, envelope.ReceivedAt, cancellationToken).ConfigureAwait(false);
+                if (erased is not null)
+                {
+                    throw new EventErasedException(envelope.EventId, erased);
+                }
             }
             await progressStore.RenewAsync(lease, started: null, cancellationToken, people).ConfigureAwait(false);
+        }
+        if (unreadable is not null)
+        {
+            throw new PermanentFailureException(FailureCauses.InvalidInput, $"The event's payload blob '{envelope.PayloadReference}' is not JSON.");
         }
         return loaded;
     }
@@ -51,20 +64,29 @@ public sealed class EventPersonalData(IPayloadStore payloads, PersonIndex person
         SoftrTelemetry.ErasedDropped.Add(1, new KeyValuePair<string, object?>("hook", envelope.Hook));
     }
 
-    private async Task<EventEnvelope> WithPayloadAsync(EventEnvelope envelope, CancellationToken cancellationToken)
+    /// <summary>The envelope with its blob's payload in it; or, for a blob that is not JSON, its text (the envelope as it was).</summary>
+    private async Task<(EventEnvelope Loaded, string? Unreadable)> WithPayloadAsync(EventEnvelope envelope, CancellationToken cancellationToken)
     {
         if (envelope.PayloadReference is not { } reference)
         {
-            return envelope;
+            return (envelope, null);
         }
+        BinaryData payload;
         try
         {
-            var payload = await payloads.GetAsync(reference, cancellationToken).ConfigureAwait(false);
-            return envelope with { Payload = payload.ToObjectFromJson<JsonElement>(), PayloadReference = null };
+            payload = await payloads.GetAsync(reference, cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException missing) when (missing.Status == 404)
         {
             throw new PermanentFailureException(FailureCauses.NotFound, $"The event's payload blob '{reference}' is gone.", missing);
+        }
+        try
+        {
+            return (envelope with { Payload = payload.ToObjectFromJson<JsonElement>(), PayloadReference = null }, null);
+        }
+        catch (JsonException)
+        {
+            return (envelope, payload.ToString());
         }
     }
 }

@@ -220,7 +220,10 @@ public sealed partial class EventProcessor(
     private async Task<ProcessingResult> DeadLetterAsync(EventEnvelope envelope, EventLease lease, string cause, string detail, string? shownPlan,
         CancellationToken cancellationToken)
     {
-        await deadLettering.DeadLetterAsync(envelope, cause, detail, lease, shownPlan, cancellationToken).ConfigureAwait(false);
+        if (!await deadLettering.DeadLetterAsync(envelope, cause, detail, lease, shownPlan, cancellationToken).ConfigureAwait(false))
+        {
+            return new ProcessingResult(ProcessingOutcome.Erased, "it names a person erased after it was received; dropped, not dead-lettered");
+        }
         return new ProcessingResult(ProcessingOutcome.DeadLettered, $"{cause}: {detail}");
     }
 

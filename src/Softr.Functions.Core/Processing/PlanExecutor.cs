@@ -158,7 +158,7 @@ public sealed partial class PlanExecutor(
                     DurationMs = (long)time.GetElapsedTime(stepStarted).TotalMilliseconds,
                     Calls = journal.Calls,
                 };
-                var (shown, sealedSecrets) = secrets.Seal(record);
+                var (shown, sealedSecrets) = secrets.Seal(record, step.Action);
                 if (holdLast && ReferenceEquals(planned, last))
                 {
                     held = (record with { Outputs = shown }, sealedSecrets);

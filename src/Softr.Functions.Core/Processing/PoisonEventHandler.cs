@@ -8,11 +8,11 @@ namespace Softr.Functions.Processing;
 /// attempts (an exception processing did not expect, a process that kept dying, a message it could not
 /// read): the event is dead-lettered with cause <c>poison</c> and the last error recorded for it, so it
 /// shows in the event's status and can be replayed once the cause is fixed, instead of rotting unseen. An
-/// event no attempt indexed (each died first) is indexed here, so that an erasure finds its dead letter;
-/// one naming a person erased since it came is dropped instead.
+/// event no attempt indexed (each died first) is indexed as it is dead-lettered (<see cref="DeadLettering"/>),
+/// so that an erasure finds its letter; one naming a person erased since it came is dropped instead.
 /// </summary>
-public sealed partial class PoisonEventHandler(EventProgressStore progressStore, EventPersonalData personalData, DeadLettering deadLettering,
-    StorageOutage outage, TimeProvider time, ILogger<PoisonEventHandler> logger)
+public sealed partial class PoisonEventHandler(EventProgressStore progressStore, DeadLettering deadLettering, StorageOutage outage, TimeProvider time,
+    ILogger<PoisonEventHandler> logger)
 {
     /// <summary>Past a lease's end before the poison copy looks again: clocks of instances differ a little.</summary>
     private static readonly TimeSpan LeaseMargin = TimeSpan.FromSeconds(5);
@@ -80,40 +80,12 @@ public sealed partial class PoisonEventHandler(EventProgressStore progressStore,
             if (await progressStore.BeginAttemptAsync(envelope with { Failures = Math.Max(envelope.Failures, progress.Failures) }, progress, $"poison/{messageId}",
                 "taken by the poison handler", cancellationToken).ConfigureAwait(false) is { } lease)
             {
-                if (await IndexPeopleAsync(envelope, progress, lease, cancellationToken).ConfigureAwait(false))
-                {
-                    // No plan of its own: the event keeps the one its last attempt recorded.
-                    await deadLettering.DeadLetterAsync(envelope, FailureCauses.Poison, detail, lease, plan: null, cancellationToken).ConfigureAwait(false);
-                }
+                // No plan of its own: the event keeps the one its last attempt recorded.
+                await deadLettering.DeadLetterAsync(envelope, FailureCauses.Poison, detail, lease, plan: null, cancellationToken).ConfigureAwait(false);
                 return;
             }
         }
         throw new InvalidOperationException($"Event {envelope.EventId} kept changing while the poison handler tried to take it; the runtime tries again.");
-    }
-
-    /// <summary>
-    /// Indexes the event's people if no attempt did (the letter holds the payload, and an erasure finds it only
-    /// through the index); false when one of them was erased since the event came, and the event is dropped.
-    /// </summary>
-    private async Task<bool> IndexPeopleAsync(EventEnvelope envelope, EventProgress progress, EventLease lease, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await personalData.LoadAsync(envelope, progress, lease, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (PermanentFailureException gone) when (gone.Cause == FailureCauses.NotFound)
-        {
-            return true; // the payload's blob is gone: nothing left to index, and the letter says what was received
-        }
-        catch (EventErasedException erased)
-        {
-            await progressStore.TombstoneAsync(envelope.EventId, envelope.Hook, envelope.EventType, envelope.ReceivedAt, erased.Person, lease, cancellationToken)
-                .ConfigureAwait(false);
-            await personalData.DropErasedCopyAsync(envelope).ConfigureAwait(false);
-            LogErasedDropped(envelope.EventId);
-            return false;
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Poison copy of event {EventId} dropped: the event is already {Status}")]
@@ -121,9 +93,6 @@ public sealed partial class PoisonEventHandler(EventProgressStore progressStore,
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Poison copy of event {EventId} dropped: another copy holds the event and decides it")]
     private partial void LogHeldElsewhere(string eventId);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Poison copy of event {EventId} dropped: it names a person erased since it was received")]
-    private partial void LogErasedDropped(string eventId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not dead-letter poison message {MessageId}; it will be tried again, then kept in events-poison-poison")]
     private partial void LogPoisonFailed(Exception exception, string messageId);

@@ -11,7 +11,9 @@ namespace Softr.Functions.Tests.Processing;
 /// killed, the index unreachable) is indexed by the poison handler before it is dead-lettered, so that an erasure
 /// finds its dead letter and payload; and one naming a person erased since it came is dropped, not kept. Found in
 /// review (issue #24): the dead letter held the address, and the erasure, which finds events only through the
-/// index, left it. In the simulated world, on virtual time.
+/// index, left it. Dead-lettering indexes any event not yet indexed, whoever gives up on it (a second review found
+/// the attempt that exhausts its retries could give up unindexed too), and a payload blob that is not JSON is
+/// indexed by its text and still dead-lettered. In the simulated world, on virtual time.
 /// </summary>
 public sealed class PoisonErasureTests
 {
@@ -94,5 +96,51 @@ public sealed class PoisonErasureTests
         {
             return false;
         }
+    }
+
+    [Fact]
+    public void APoisonedEventWhosePayloadBlobIsNotJson_IsDeadLettered_AndFoundByAnErasure()
+    {
+        using var world = new SimWorld(new SimPlan(13, 1, SimRates.None, []));
+        EventProgress? poisoned = null;
+        ErasureReport? report = null;
+
+        world.Script(async services =>
+        {
+            var envelope = SimWorld.Envelope("evt_unreadable_blob", world.Now);
+            var reference = await services.GetRequiredService<IPayloadStore>().PutAsync(envelope.EventId,
+                BinaryData.FromString($"{{\"email\":\"{SimWorld.EmailOf(0)}\", broken"), default);
+            envelope = envelope with { Payload = default, PayloadReference = reference };
+            var progress = services.GetRequiredService<EventProgressStore>();
+            Assert.NotNull(await progress.BeginAttemptAsync(envelope, await progress.ReadAsync(envelope.EventId, default), "msg-1", "attempt 5", default));
+            await services.GetRequiredService<PoisonEventHandler>().HandleAsync(EventEnvelopeSerializer.Serialize(envelope), "poison-1", default);
+            poisoned = await progress.ReadAsync(envelope.EventId, default);
+            report = await services.GetRequiredService<PersonEraser>().EraseAsync(SimWorld.EmailOf(0), dryRun: false, default);
+        });
+
+        Assert.Equal(EventStatus.DeadLettered, poisoned!.Status);
+        Assert.Equal(["evt_unreadable_blob"], report!.Events);
+    }
+
+    [Fact]
+    public void AnAttemptThatGivesUpOnAnEventItNeverIndexed_IndexesItFirst()
+    {
+        using var world = new SimWorld(new SimPlan(14, 1, SimRates.None, []));
+        bool? lettered = null;
+        ErasureReport? report = null;
+
+        world.Script(async services =>
+        {
+            var envelope = SimWorld.Envelope("evt_gave_up_unindexed", world.Now);
+            var progress = services.GetRequiredService<EventProgressStore>();
+            var lease = await progress.BeginAttemptAsync(envelope, await progress.ReadAsync(envelope.EventId, default), "msg-1", "attempt 8", default);
+            // As the attempt that exhausts its retries when every one failed before indexing (the index unreachable, say).
+            lettered = await services.GetRequiredService<DeadLettering>().DeadLetterAsync(envelope, FailureCauses.RetriesExhausted, "8 attempts failed", lease!,
+                plan: null, default);
+            report = await services.GetRequiredService<PersonEraser>().EraseAsync(SimWorld.EmailOf(0), dryRun: false, default);
+        });
+
+        Assert.True(lettered);
+        Assert.Equal(["evt_gave_up_unindexed"], report!.Events);
     }
 }

@@ -27,8 +27,9 @@ public sealed class PoisonEventHandlerTests
             new Azure.Storage.Blobs.BlobClientOptions { Retry = { MaxRetries = 0 } });
         var personIndex = new Softr.Functions.Privacy.PersonIndex(tables, blobs, new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider(), NullLogger<Softr.Functions.Privacy.PersonIndex>.Instance);
         var payloads = new BlobPayloadStore(blobs);
-        var handler = new PoisonEventHandler(progress, new EventPersonalData(payloads, personIndex, progress),
-            new DeadLettering(new DeadLetterStore(tables), progress, payloads, personIndex, TimeProvider.System, NullLogger<DeadLettering>.Instance),
+        var handler = new PoisonEventHandler(progress,
+            new DeadLettering(new DeadLetterStore(tables), progress, new EventPersonalData(payloads, personIndex, progress), payloads, personIndex, TimeProvider.System,
+                NullLogger<DeadLettering>.Instance),
             // No waiting out the outage here: the test is about what happens once waiting is over.
             new StorageOutage(Options.Create(new ProcessingOptions { StorageOutageTolerance = TimeSpan.Zero }), TimeProvider.System, Random.Shared, NullLogger<StorageOutage>.Instance),
             TimeProvider.System, NullLogger<PoisonEventHandler>.Instance);

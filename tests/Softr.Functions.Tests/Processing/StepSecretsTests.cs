@@ -18,7 +18,7 @@ public sealed class StepSecretsTests
     {
         var step = Step(action, new() { ["email"] = "ada@example.com", ["magicLink"] = Link });
 
-        var (shown, sealedText) = _secrets.Seal(step);
+        var (shown, sealedText) = _secrets.Seal(step, SoftrActions.All[step.Action]);
         var opened = _secrets.Open(shown, sealedText);
 
         Assert.Equal(StepSecrets.Redacted, shown["magicLink"]);
@@ -34,7 +34,7 @@ public sealed class StepSecretsTests
     {
         var step = Step(SoftrActions.RecordUpsert, new() { ["recordId"] = "rec1", ["created"] = "true" });
 
-        var (shown, sealedText) = _secrets.Seal(step);
+        var (shown, sealedText) = _secrets.Seal(step, SoftrActions.All[step.Action]);
 
         Assert.Same(step.Outputs, shown);
         Assert.Null(sealedText);
@@ -43,7 +43,7 @@ public sealed class StepSecretsTests
     [Fact]
     public void AnEmptyLink_HasNothingToSeal()
     {
-        var (shown, sealedText) = _secrets.Seal(Step(SoftrActions.UserCreate, new() { ["magicLink"] = null }));
+        var (shown, sealedText) = _secrets.Seal(Step(SoftrActions.UserCreate, new() { ["magicLink"] = null }), SoftrActions.All[SoftrActions.UserCreate]);
 
         Assert.Null(shown["magicLink"]);
         Assert.Null(sealedText);
