@@ -85,8 +85,7 @@ public sealed class DeliveryReader(IValidator<SignupPayload> signupValidator, Au
             return new ReadEvent.Refused(WebhookProblems.SchemaInvalid(name, schemaErrors), eventType);
         }
 
-        if (identity.SenderEventId is null && hook.Sender.VouchesForHeaders
-            && headers(WebhookIngestor.IdempotencyKeyHeader) is { Length: > WebhookIngestor.MaxIdempotencyKeyLength })
+        if (identity.SenderEventId is null && hook.IdempotencyKey(headers) is { Length: > WebhookIngestor.MaxIdempotencyKeyLength })
         {
             return new ReadEvent.Refused(WebhookProblems.InvalidJson(name,
                 $"the {WebhookIngestor.IdempotencyKeyHeader} header is longer than {WebhookIngestor.MaxIdempotencyKeyLength} characters."), eventType);

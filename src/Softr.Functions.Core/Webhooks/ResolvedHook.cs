@@ -36,5 +36,15 @@ public sealed class ResolvedHook
     public IReadOnlyDictionary<string, string[]> CheckSchema(JsonElement payload) =>
         Schema is null ? PayloadSchemas.NoErrors : PayloadSchemas.Check(Schema, payload);
 
+    /// <summary>
+    /// The delivery's <c>Idempotency-Key</c> header, where the sender's proof covers headers (else a header anyone
+    /// could add or change would decide what is a repeat); null when there is none or it does not count.
+    /// </summary>
+    public string? IdempotencyKey(Func<string, string?> headers)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        return Sender.VouchesForHeaders && headers(WebhookIngestor.IdempotencyKeyHeader) is { Length: > 0 } key ? key : null;
+    }
+
     public override string ToString() => Name;
 }

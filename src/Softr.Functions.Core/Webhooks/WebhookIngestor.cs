@@ -198,7 +198,7 @@ public sealed partial class WebhookIngestor(
     private static DeliveryKey DeliveryKeyOf(ResolvedHook hook, Func<string, string?> headers, JsonElement payload, string bodyHash)
     {
         var definition = hook.Definition;
-        if (hook.Sender.VouchesForHeaders && headers(IdempotencyKeyHeader) is { Length: > 0 } header)
+        if (hook.IdempotencyKey(headers) is { } header)
         {
             return new DeliveryKey(DeliveryKey.HeaderSource, Hash(header), bodyHash, definition.IdempotencyKeyWindow);
         }

@@ -28,6 +28,18 @@ public sealed class RecipeRunTests(ProcessingFixture fixture) : IClassFixture<Pr
         { "generic-json", "zapier-leads", "generic-json" },
     };
 
+    /// <summary>A recipe or a sample added to <c>recipes/</c> is run here too: the list above must name it.</summary>
+    [Fact]
+    public void EveryRecipeAndEverySample_IsRun()
+    {
+        var recipes = Softr.Functions.Testing.Recipes.Folder;
+        Assert.Equal(Names(recipes), Samples.Select(row => (string)row[0]).Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal(Names(Path.Combine(recipes, "samples")), Samples.Select(row => (string)row[2]).Distinct().Order(StringComparer.Ordinal));
+
+        static IEnumerable<string> Names(string folder) =>
+            Directory.GetFiles(folder, "*.json").Select(path => Path.GetFileNameWithoutExtension(path)!).Order(StringComparer.Ordinal);
+    }
+
     [Theory]
     [MemberData(nameof(Samples))]
     public async Task RecipeSample_Succeeds_AndASecondDeliveryDoesNothing(string recipe, string hook, string sample)
