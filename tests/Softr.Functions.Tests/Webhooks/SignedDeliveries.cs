@@ -1,12 +1,12 @@
-using System.Security.Cryptography;
 using System.Text;
 using Softr.Functions.Webhooks;
 
 namespace Softr.Functions.Tests.Webhooks;
 
 /// <summary>
-/// One hook per sender kind, and deliveries to it signed the way that sender signs (each scheme as its
-/// sender documents it), for tests that must get past authentication to reach what comes after it.
+/// One hook per sender kind, and deliveries to it signed by that sender's own <see cref="Softr.Functions.Webhooks.Senders.WebhookSender.Sign"/>
+/// (each sender's <c>Check</c> is held to its documented scheme by its own test vectors in <c>SenderTests</c>), for tests
+/// that must get past authentication to reach what comes after it.
 /// </summary>
 internal static class SignedDeliveries
 {
@@ -17,8 +17,8 @@ internal static class SignedDeliveries
 
     /// <summary>
     /// Every registered sender kind, from the registry itself: the property tests and the fuzz harness go over these, so a
-    /// sender added to <see cref="Softr.Functions.Webhooks.Senders.WebhookSenders.All"/> is attacked at once (and fails
-    /// here, in <see cref="Headers"/>, until its signing scheme and its sample are added).
+    /// sender added to <see cref="Softr.Functions.Webhooks.Senders.WebhookSenders.All"/> is attacked at once, signed by its
+    /// own code (it fails in <c>DoorSamples</c> until its sample is added).
     /// </summary>
     public static IReadOnlyList<string> Kinds { get; } = [.. Softr.Functions.Webhooks.Senders.WebhookSenders.All.Kinds];
 
@@ -28,12 +28,7 @@ internal static class SignedDeliveries
         foreach (var kind in Kinds)
         {
             var setting = kind.ToUpperInvariant().Replace('-', '_') + "_SECRET";
-            builder.MoreSettings[setting] = kind switch
-            {
-                "standard-webhooks" => StandardSecret,
-                "pipedrive" => "user:" + Secret,
-                _ => Secret,
-            };
+            builder.MoreSettings[setting] = SecretOf(kind);
             builder.MoreHooks[kind] = new HookDefinition { Sender = kind, SecretSettings = { setting }, InvalidInput = policy };
         }
         return builder;
@@ -42,51 +37,17 @@ internal static class SignedDeliveries
     /// <summary>The headers <paramref name="kind"/> would send with <paramref name="body"/> to hook <paramref name="hook"/> at <paramref name="now"/>.</summary>
     public static Dictionary<string, string> Headers(string kind, string hook, byte[] body, DateTimeOffset now)
     {
-        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        var key = Encoding.UTF8.GetBytes(Secret);
-        switch (kind)
-        {
-            case "shared-secret":
-                headers[HookDefinition.DefaultSecretHeader] = Secret;
-                break;
-            case "stripe":
-                var t = now.ToUnixTimeSeconds();
-                headers["Stripe-Signature"] = $"t={t},v1={Hex(key, $"{t}.", body)}";
-                break;
-            case "standard-webhooks":
-                var id = "msg_" + Convert.ToHexStringLower(SHA256.HashData(body))[..16];
-                var ts = now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
-                var standardKey = Convert.FromBase64String(StandardSecret["whsec_".Length..]);
-                headers["webhook-id"] = id;
-                headers["webhook-timestamp"] = ts;
-                headers["webhook-signature"] = "v1," + Convert.ToBase64String(HMACSHA256.HashData(standardKey, Join($"{id}.{ts}.", body)));
-                break;
-            case "typeform":
-                headers["Typeform-Signature"] = "sha256=" + Convert.ToBase64String(HMACSHA256.HashData(key, body));
-                break;
-            case "tally":
-                headers["Tally-Signature"] = Convert.ToBase64String(HMACSHA256.HashData(key, body));
-                break;
-            case "lemonsqueezy":
-                headers["X-Signature"] = Convert.ToHexStringLower(HMACSHA256.HashData(key, body));
-                break;
-            case "paddle":
-                var paddleTs = now.ToUnixTimeSeconds();
-                headers["Paddle-Signature"] = $"ts={paddleTs};h1={Hex(key, $"{paddleTs}:", body)}";
-                break;
-            case "hubspot":
-                var ms = now.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
-                headers["X-HubSpot-Request-Timestamp"] = ms;
-                headers["X-HubSpot-Signature-v3"] = Convert.ToBase64String(HMACSHA256.HashData(key, Join("POST" + Url(hook), body, ms)));
-                break;
-            case "pipedrive":
-                headers["Authorization"] = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("user:" + Secret));
-                break;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(kind), kind, "A registered sender kind the tests cannot sign for yet: add its scheme here and its sample to DoorSamples.");
-        }
-        return headers;
+        var sender = Softr.Functions.Webhooks.Senders.WebhookSenders.All.Find(kind) ?? throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a registered sender kind.");
+        return new Dictionary<string, string>(sender.Sign(body, SecretOf(kind), now, Url(hook)), StringComparer.OrdinalIgnoreCase);
     }
+
+    /// <summary>The test secret in the form the sender's secrets take (a Standard Webhooks <c>whsec_</c> key, Pipedrive's <c>user:password</c>).</summary>
+    public static string SecretOf(string kind) => kind switch
+    {
+        "standard-webhooks" => StandardSecret,
+        "pipedrive" => "user:" + Secret,
+        _ => Secret,
+    };
 
     public static string Url(string hook) => $"https://functions.example.com/api/hooks/{hook}";
 
@@ -103,9 +64,4 @@ internal static class SignedDeliveries
 
     public static WebhookRequest Request(string kind, string body, DateTimeOffset now, string? hook = null) =>
         Request(kind, Encoding.UTF8.GetBytes(body), now, hook: hook);
-
-    private static string Hex(byte[] key, string prefix, byte[] body) => Convert.ToHexStringLower(HMACSHA256.HashData(key, Join(prefix, body)));
-
-    private static byte[] Join(string prefix, byte[] body, string suffix = "") =>
-        [.. Encoding.UTF8.GetBytes(prefix), .. body, .. Encoding.UTF8.GetBytes(suffix)];
 }

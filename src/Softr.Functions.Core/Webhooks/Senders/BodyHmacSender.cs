@@ -18,4 +18,10 @@ public abstract class BodyHmacSender(string signatureHeader, bool hex, string pr
             },
             $"The '{signatureHeader}' header is missing or does not match the body.");
     }
+
+    public override IReadOnlyDictionary<string, string> Sign(byte[] body, string secret, DateTimeOffset now, string url)
+    {
+        var signature = Signatures.HmacSha256(secret, body);
+        return new Dictionary<string, string> { [signatureHeader] = prefix + (hex ? Convert.ToHexStringLower(signature) : Convert.ToBase64String(signature)) };
+    }
 }

@@ -61,4 +61,14 @@ public sealed class HubSpotSender : WebhookSender
         return FirstAuthentic(secrets, secret => Signatures.Base64Equals(presented, Signatures.HmacSha256(secret, signed)),
             $"The '{SignatureHeader}' header is missing or does not match.");
     }
+
+    public override IReadOnlyDictionary<string, string> Sign(byte[] body, string secret, DateTimeOffset now, string url)
+    {
+        var ms = now.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return new Dictionary<string, string>
+        {
+            [TimestampHeader] = ms,
+            [SignatureHeader] = Convert.ToBase64String(Signatures.HmacSha256(secret, Signatures.Concat("POST" + url, body, ms))),
+        };
+    }
 }

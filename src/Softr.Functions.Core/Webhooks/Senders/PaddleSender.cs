@@ -45,4 +45,10 @@ public sealed class PaddleSender : WebhookSender
             return any;
         }, $"No h1 in '{SignatureHeader}' matches the body.");
     }
+
+    public override IReadOnlyDictionary<string, string> Sign(byte[] body, string secret, DateTimeOffset now, string url)
+    {
+        var ts = now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return new Dictionary<string, string> { [SignatureHeader] = $"ts={ts};h1={Convert.ToHexStringLower(Signatures.HmacSha256(secret, Signatures.Concat($"{ts}:", body)))}" };
+    }
 }

@@ -49,4 +49,8 @@ public sealed class PipedriveSender : WebhookSender
         return FirstAuthentic(secrets, secret => Signatures.TextEquals(credentials, secret),
             "The request did not carry valid HTTP basic credentials.");
     }
+
+    /// <param name="secret">The credentials, <c>user:password</c>.</param>
+    public override IReadOnlyDictionary<string, string> Sign(byte[] body, string secret, DateTimeOffset now, string url) =>
+        new Dictionary<string, string> { ["Authorization"] = "Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(secret)) };
 }

@@ -36,4 +36,8 @@ public sealed class SharedSecretSender : WebhookSender
 
     private static string? QueryToken(Uri url) =>
         QueryHelpers.ParseQuery(url.Query).TryGetValue(TokenQueryParameter, out var values) ? values.ToString() : null;
+
+    /// <remarks>In the default header; a hook may name another (<see cref="HookDefinition.SecretHeader"/>).</remarks>
+    public override IReadOnlyDictionary<string, string> Sign(byte[] body, string secret, DateTimeOffset now, string url) =>
+        new Dictionary<string, string> { [HookDefinition.DefaultSecretHeader] = secret };
 }

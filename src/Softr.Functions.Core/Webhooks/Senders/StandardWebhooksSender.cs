@@ -62,4 +62,19 @@ public sealed class StandardWebhooksSender : WebhookSender
             return false;
         }
     }
+
+    /// <param name="secret">A <c>whsec_...</c> secret. The message id is made from the body, so the same body is the same message.</param>
+    public override IReadOnlyDictionary<string, string> Sign(byte[] body, string secret, DateTimeOffset now, string url)
+    {
+        ArgumentNullException.ThrowIfNull(secret);
+        var id = "msg_" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(body))[..16];
+        var ts = now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var key = Convert.FromBase64String(secret.StartsWith("whsec_", StringComparison.Ordinal) ? secret["whsec_".Length..] : secret);
+        return new Dictionary<string, string>
+        {
+            ["webhook-id"] = id,
+            ["webhook-timestamp"] = ts,
+            ["webhook-signature"] = "v1," + Convert.ToBase64String(Signatures.HmacSha256(key, Signatures.Concat($"{id}.{ts}.", body))),
+        };
+    }
 }

@@ -44,4 +44,10 @@ public sealed class StripeSender : WebhookSender
             return false;
         }
     }
+
+    public override IReadOnlyDictionary<string, string> Sign(byte[] body, string secret, DateTimeOffset now, string url)
+    {
+        var t = now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return new Dictionary<string, string> { [SignatureHeader] = $"t={t},v1={Convert.ToHexStringLower(Signatures.HmacSha256(secret, Signatures.Concat($"{t}.", body)))}" };
+    }
 }

@@ -16,6 +16,13 @@ public abstract class WebhookSender
     /// <param name="secrets">The hook's current secrets (more than one while a secret is being rotated).</param>
     public abstract SenderCheck Check(WebhookDelivery delivery, HookDefinition hook, IReadOnlyList<string> secrets, DateTimeOffset now);
 
+    /// <summary>
+    /// The headers this sender sends with <paramref name="body"/>, signed with <paramref name="secret"/> at
+    /// <paramref name="now"/> for <paramref name="url"/>: the other side of <see cref="Check"/>, kept beside it, so that
+    /// test deliveries (the property tests, the fuzz harness) are signed by the sender's own code, whatever the sender.
+    /// </summary>
+    public abstract IReadOnlyDictionary<string, string> Sign(byte[] body, string secret, DateTimeOffset now, string url);
+
     /// <summary>The sender's event id and type, where its payload or headers carry them.</summary>
     public virtual EventIdentity Identify(JsonElement payload, Func<string, string?> headers) => EventIdentity.Unknown;
 
