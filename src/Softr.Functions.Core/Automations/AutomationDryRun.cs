@@ -6,10 +6,10 @@ namespace Softr.Functions.Automations;
 /// <summary>
 /// The dry run: a sample delivery posted to a hook, read by the door's own reader (<see cref="DeliveryReader"/>:
 /// the same parsing, batch split, typing, event filter, signup and schema checks), and every event's plan shown,
-/// with what the door would answer. Nothing else: no signature check (the admin key stands in for it), no claim,
-/// no queue, no Softr call.
+/// with what the door would answer, a hook with no usable secret included (the door refuses every delivery to it).
+/// Nothing else: no signature check (the admin key stands in for it), no claim, no queue, no Softr call.
 /// </summary>
-public sealed class AutomationDryRun(HookCatalog hooks, DeliveryReader reader)
+public sealed class AutomationDryRun(HookCatalog hooks, HookSecrets secrets, DeliveryReader reader)
 {
     /// <returns>The verdict and plans with sensitive values masked, or the problem that stopped the whole delivery.</returns>
     public async Task<(DryRunResult? Result, ProblemDetails? Problem)> RunAsync(string hookName, Stream body, long? contentLength,
@@ -23,6 +23,11 @@ public sealed class AutomationDryRun(HookCatalog hooks, DeliveryReader reader)
         if (bytes is null)
         {
             return (null, WebhookProblems.BodyTooLarge(hook.Name, hook.Definition.MaxBodyBytes));
+        }
+        if (secrets.For(hook.Definition).Count == 0)
+        {
+            // The door fails closed here, before reading anything: so does its verdict.
+            return (new DryRunResult(hook.Name, DryRunResult.Refused, null, []) { Problem = WebhookProblems.HookUnavailable(hook.Name) }, null);
         }
         var reading = await reader.ReadAsync(hook, bytes, contentType, headers, plan: true, cancellationToken).ConfigureAwait(false);
         if (reading.Problem is { } problem)

@@ -160,7 +160,7 @@ public sealed class DoorPropertyTests
 
     private static void TheDryRunAgrees(IngestorBuilder builder, string kind, byte[] body, string contentType, Dictionary<string, string> headers, IngestionResult door)
     {
-        var dryRun = new AutomationDryRun(builder.Catalog!, builder.Reader!);
+        var dryRun = new AutomationDryRun(builder.Catalog!, builder.Secrets!, builder.Reader!);
         var (result, problem) = dryRun.RunAsync(kind, new MemoryStream(body), body.Length, contentType, name => headers.GetValueOrDefault(name)).GetAwaiter().GetResult();
         var said = problem is not null ? Verdict(problem) : Verdict(result!);
         if (door is IngestionResult.Rejected { Problem.Status: 401 } && said != Verdict(((IngestionResult.Rejected)door).Problem))

@@ -78,7 +78,7 @@ public sealed class DoorRegressionTests
         var headers = SignedDeliveries.Headers("standard-webhooks", "standard-webhooks", body, builder.Time.GetUtcNow());
         headers["webhook-id"] = "";
 
-        var (result, problem) = await new AutomationDryRun(builder.Catalog!, builder.Reader!).RunAsync("standard-webhooks", new MemoryStream(body), body.Length,
+        var (result, problem) = await new AutomationDryRun(builder.Catalog!, builder.Secrets!, builder.Reader!).RunAsync("standard-webhooks", new MemoryStream(body), body.Length,
             "application/json", name => headers.GetValueOrDefault(name));
 
         Assert.Null(problem);

@@ -16,7 +16,7 @@ public sealed class DryRunTests
     {
         var builder = new IngestorBuilder { AutomationsJson = DoorSamples.CreateUserOnEveryHook() }.WithEveryKind(InvalidInputPolicy.Default);
         builder.Build();
-        return (builder, new AutomationDryRun(builder.Catalog!, builder.Reader!));
+        return (builder, new AutomationDryRun(builder.Catalog!, builder.Secrets!, builder.Reader!));
     }
 
     private static async Task<DryRunResult> RunAsync(AutomationDryRun dryRun, string hook, string body, Func<string, string?>? headers = null)
@@ -88,7 +88,7 @@ public sealed class DryRunTests
         };
         builder.Build();
 
-        var result = await RunAsync(new AutomationDryRun(builder.Catalog!, builder.Reader!), "forms", """{"email":"ada@example.com"}""");
+        var result = await RunAsync(new AutomationDryRun(builder.Catalog!, builder.Secrets!, builder.Reader!), "forms", """{"email":"ada@example.com"}""");
 
         Assert.Equal(DryRunResult.Accepted, result.Verdict);
         Assert.NotEmpty(result.SchemaErrors!);
@@ -105,5 +105,23 @@ public sealed class DryRunTests
             name => name == WebhookIngestor.IdempotencyKeyHeader ? key : null);
 
         Assert.Equal((DryRunResult.Refused, 400), (result.Verdict, Assert.IsAssignableFrom<Microsoft.AspNetCore.Mvc.ProblemDetails>(result.Problem).Status));
+    }
+
+    /// <summary>Found in review: the door refuses every delivery to a hook with no usable secret (503, fail closed); the dry run planned it.</summary>
+    [Fact]
+    public async Task AHookWithNoUsableSecret_IsRefused_AsTheDoorRefusesIt()
+    {
+        var builder = new IngestorBuilder { AutomationsJson = DoorSamples.CreateUserOnEveryHook() }.WithEveryKind(InvalidInputPolicy.Default);
+        // As App Service leaves a Key Vault reference it could not resolve.
+        builder.MoreSettings["STRIPE_SECRET"] = "@Microsoft.KeyVault(VaultName=kv-x;SecretName=stripe)";
+        var ingestor = builder.Build();
+        var body = DoorSamples.Bytes("stripe");
+
+        var door = await ingestor.IngestAsync(SignedDeliveries.Request("stripe", body, DateTimeOffset.UtcNow), CancellationToken.None);
+        var result = await RunAsync(new AutomationDryRun(builder.Catalog!, builder.Secrets!, builder.Reader!), "stripe", DoorSamples.ByKind["stripe"]);
+
+        var refused = Assert.IsType<IngestionResult.Rejected>(door);
+        Assert.Equal(503, refused.Problem.Status);
+        Assert.Equal((DryRunResult.Refused, 503), (result.Verdict, Assert.IsAssignableFrom<Microsoft.AspNetCore.Mvc.ProblemDetails>(result.Problem).Status));
     }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Extensions.Configuration;
 using Softr.Functions.Automations;
 using Softr.Functions.Tests.Automations;
 using Softr.Functions.Webhooks.Senders;
@@ -60,7 +61,7 @@ public sealed class HookCatalogTests
     {
         var harness = AutomationHarness.FromJson(Configuration, Secrets);
         var catalog = harness.Catalog();
-        var dryRun = new AutomationDryRun(catalog, harness.Reader());
+        var dryRun = new AutomationDryRun(catalog, new Softr.Functions.Webhooks.HookSecrets(new ConfigurationBuilder().AddInMemoryCollection(Secrets).Build()), harness.Reader());
         var body = Encoding.UTF8.GetBytes("""{"email":"ada@example.com","full_name":"Ada Lovelace"}""");
 
         var (result, problem) = await dryRun.RunAsync("Signup", new MemoryStream(body), body.Length, "application/json", _ => null);

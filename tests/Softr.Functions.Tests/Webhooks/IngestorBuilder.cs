@@ -44,6 +44,9 @@ internal sealed class IngestorBuilder
     /// <summary>The hooks the last <see cref="Build"/> resolved.</summary>
     public HookCatalog? Catalog { get; private set; }
 
+    /// <summary>The hooks' secrets as the ingestor reads them (after <see cref="Build"/>).</summary>
+    public HookSecrets? Secrets { get; private set; }
+
     /// <summary>Extra app settings (secrets the extra hooks name).</summary>
     public Dictionary<string, string?> MoreSettings { get; } = [];
 
@@ -91,7 +94,7 @@ internal sealed class IngestorBuilder
         var catalog = Catalog = new HookCatalog(Options.Create(options), Options.Create(automations), WebhookSenders.All,
             new PayloadSchemas.Folder(TestPaths.RepositoryRoot), settings);
         Evaluator = new AutomationEvaluator(catalog);
-        return new WebhookIngestor(catalog, new HookSecrets(settings), Reader = new DeliveryReader(new SignupPayloadValidator(), Evaluator, Time),
+        return new WebhookIngestor(catalog, Secrets = new HookSecrets(settings), Reader = new DeliveryReader(new SignupPayloadValidator(), Evaluator, Time),
             Queue.Object, Claims, Time, NullLogger<WebhookIngestor>.Instance);
     }
 
