@@ -12,15 +12,35 @@ namespace Softr.Functions.Automations;
 /// </summary>
 public static partial class AutomationCompiler
 {
-    /// <summary>Every automation in the configuration, in name order; the bad ones are left out and their problems added.</summary>
+    /// <summary>
+    /// What one configuration compiled to, kept with the configuration it came from: start-up validation and the
+    /// hook catalog both ask, for the same objects, and the automations are compiled once, not once for each.
+    /// </summary>
+    private sealed record Compilation(WebhooksOptions Hooks, IConfiguration Configuration, List<CompiledAutomation> Automations, List<string> Problems);
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<AutomationsOptions, Compilation> Compiled = new();
+
+    /// <summary>
+    /// Every automation in the configuration, in name order; the bad ones are left out and their problems added.
+    /// Compiled once per configuration (the same three objects); asked again, the same automations and problems.
+    /// </summary>
     public static List<CompiledAutomation> CompileAll(AutomationsOptions automations, WebhooksOptions hooks, IConfiguration configuration, List<string> problems)
     {
         ArgumentNullException.ThrowIfNull(automations);
         ArgumentNullException.ThrowIfNull(configuration);
-        return [.. automations.Automations.OrderBy(entry => entry.Key, StringComparer.Ordinal)
-            .Select(entry => Compile(entry.Key, entry.Value, hooks, setting => !string.IsNullOrEmpty(configuration[setting]), problems,
-                HooksFile.FileOf(configuration, entry.Key) ?? HooksFile.FileName))
-            .OfType<CompiledAutomation>()];
+        ArgumentNullException.ThrowIfNull(problems);
+        if (!Compiled.TryGetValue(automations, out var compilation) || !ReferenceEquals(compilation.Hooks, hooks) || !ReferenceEquals(compilation.Configuration, configuration))
+        {
+            var found = new List<string>();
+            List<CompiledAutomation> compiled = [.. automations.Automations.OrderBy(entry => entry.Key, StringComparer.Ordinal)
+                .Select(entry => Compile(entry.Key, entry.Value, hooks, setting => !string.IsNullOrEmpty(configuration[setting]), found,
+                    HooksFile.FileOf(configuration, entry.Key) ?? HooksFile.FileName))
+                .OfType<CompiledAutomation>()];
+            compilation = new Compilation(hooks, configuration, compiled, found);
+            Compiled.AddOrUpdate(automations, compilation);
+        }
+        problems.AddRange(compilation.Problems);
+        return [.. compilation.Automations];
     }
 
     /// <param name="isSettingSet">Whether an app setting a template reads (<c>settings.NAME</c>) has a value.</param>

@@ -1,5 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Softr.Functions.Automations;
 using Softr.Functions.Tests.Automations;
 using Softr.Functions.Webhooks.Senders;
@@ -100,5 +102,31 @@ public sealed class HookCatalogTests
 
         Assert.Contains(harness.Problems, problem => problem.Contains("automation 'welcome'", StringComparison.Ordinal)
             && problem.Contains("Hook 'sign-up' is not defined", StringComparison.Ordinal));
+    }
+
+    /// <summary>Start-up validation and the catalog share one compilation of the automations (issue #24, item 1: built once).</summary>
+    [Fact]
+    public void TheAutomations_AreCompiledOnce_ForValidationAndTheCatalogAlike()
+    {
+        using var services = CoreServices.Build(new()
+        {
+            ["Softr:ApiKey"] = "test-api-key-0123456789",
+            ["Softr:Domain"] = "demo.softr.app",
+            ["Webhooks:Hooks:forms:Sender"] = "shared-secret",
+            ["Webhooks:Hooks:forms:SecretSettings:0"] = "FORMS_SECRET",
+            ["FORMS_SECRET"] = "a-forms-secret-of-length",
+            ["Automations:welcome:Hook"] = "forms",
+            ["Automations:welcome:Steps:0:Action"] = "user.invite",
+            ["Automations:welcome:Steps:0:Inputs:email"] = "{{ payload.email }}",
+        });
+
+        var options = services.GetRequiredService<IOptions<AutomationsOptions>>().Value; // validated, so compiled
+        var catalog = services.GetRequiredService<Softr.Functions.Webhooks.HookCatalog>();
+        var problems = new List<string>();
+        var asked = AutomationCompiler.CompileAll(options, services.GetRequiredService<IOptions<Softr.Functions.Webhooks.WebhooksOptions>>().Value,
+            services.GetRequiredService<IConfiguration>(), problems);
+
+        Assert.Empty(problems);
+        Assert.Same(Assert.Single(asked), Assert.Single(catalog.Find("forms")!.Automations));
     }
 }
