@@ -19,15 +19,15 @@ public sealed class AutomationDryRun(HookCatalog hooks, HookSecrets secrets, Del
         {
             return (null, WebhookProblems.UnknownHook(hookName));
         }
-        var bytes = await BoundedBody.ReadAsync(body, contentLength, hook.Definition.MaxBodyBytes, cancellationToken).ConfigureAwait(false);
-        if (bytes is null)
-        {
-            return (null, WebhookProblems.BodyTooLarge(hook.Name, hook.Definition.MaxBodyBytes));
-        }
         if (secrets.For(hook.Definition).Count == 0)
         {
             // The door fails closed here, before reading anything: so does its verdict.
             return (new DryRunResult(hook.Name, DryRunResult.Refused, null, []) { Problem = WebhookProblems.HookUnavailable(hook.Name) }, null);
+        }
+        var bytes = await BoundedBody.ReadAsync(body, contentLength, hook.Definition.MaxBodyBytes, cancellationToken).ConfigureAwait(false);
+        if (bytes is null)
+        {
+            return (null, WebhookProblems.BodyTooLarge(hook.Name, hook.Definition.MaxBodyBytes));
         }
         var reading = await reader.ReadAsync(hook, bytes, contentType, headers, plan: true, cancellationToken).ConfigureAwait(false);
         if (reading.Problem is { } problem)

@@ -44,10 +44,19 @@ public sealed partial class PersonIndex(TableServiceClient tables, BlobServiceCl
     /// erasure that could not see it (it was still on the queue), and must be dropped, not run.
     /// </summary>
     /// <returns>The people's keys (for the event's summary, so retention can remove these rows), and the one erased since, if any.</returns>
-    public async Task<(IReadOnlyList<string> People, string? ErasedSinceReceipt)> IndexAsync(string eventId, JsonElement payload, DateTimeOffset receivedAt,
-        CancellationToken cancellationToken)
+    public Task<(IReadOnlyList<string> People, string? ErasedSinceReceipt)> IndexAsync(string eventId, JsonElement payload, DateTimeOffset receivedAt,
+        CancellationToken cancellationToken) =>
+        IndexAndCheckAsync(eventId, EmailsIn(payload), receivedAt, cancellationToken);
+
+    /// <summary>As <see cref="IndexAsync"/>, for an event whose payload is text that is not JSON (a payload blob that could not be read): the addresses in it.</summary>
+    public Task<(IReadOnlyList<string> People, string? ErasedSinceReceipt)> IndexTextAsync(string eventId, string text, DateTimeOffset receivedAt,
+        CancellationToken cancellationToken) =>
+        IndexAndCheckAsync(eventId, EmailAddresses.FindIn(text), receivedAt, cancellationToken);
+
+    private async Task<(IReadOnlyList<string> People, string? ErasedSinceReceipt)> IndexAndCheckAsync(string eventId, IReadOnlySet<string> emails,
+        DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
-        var people = await KeysAsync(EmailsIn(payload), cancellationToken).ConfigureAwait(false);
+        var people = await KeysAsync(emails, cancellationToken).ConfigureAwait(false);
         if (people.Count == 0)
         {
             return (people, null);

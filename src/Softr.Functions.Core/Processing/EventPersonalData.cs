@@ -28,18 +28,12 @@ public sealed class EventPersonalData(IPayloadStore payloads, PersonIndex person
         var (loaded, unreadable) = await WithPayloadAsync(envelope, cancellationToken).ConfigureAwait(false);
         if (progress.People is null)
         {
-            IReadOnlyList<string> people;
-            if (unreadable is not null)
+            var (people, erased) = unreadable is not null
+                ? await personIndex.IndexTextAsync(envelope.EventId, unreadable, envelope.ReceivedAt, cancellationToken).ConfigureAwait(false)
+                : await personIndex.IndexAsync(envelope.EventId, loaded.Payload, envelope.ReceivedAt, cancellationToken).ConfigureAwait(false);
+            if (erased is not null)
             {
-                people = await personIndex.IndexTextAsync(envelope.EventId, unreadable, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                (people, var erased) = await personIndex.IndexAsync(envelope.EventId, loaded.Payload, envelope.ReceivedAt, cancellationToken).ConfigureAwait(false);
-                if (erased is not null)
-                {
-                    throw new EventErasedException(envelope.EventId, erased);
-                }
+                throw new EventErasedException(envelope.EventId, erased);
             }
             await progressStore.RenewAsync(lease, started: null, cancellationToken, people).ConfigureAwait(false);
         }

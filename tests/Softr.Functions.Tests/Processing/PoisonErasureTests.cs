@@ -143,4 +143,30 @@ public sealed class PoisonErasureTests
         Assert.True(lettered);
         Assert.Equal(["evt_gave_up_unindexed"], report!.Events);
     }
+
+    /// <summary>Found in the second review: a payload blob that is not JSON was indexed by its text without asking whether its person was erased since.</summary>
+    [Fact]
+    public void APoisonedEventWhosePayloadBlobIsNotJson_NamingAPersonErasedSinceItCame_IsDropped()
+    {
+        using var world = new SimWorld(new SimPlan(15, 1, SimRates.None, []));
+        EventProgress? after = null;
+        DeadLetter? letter = null;
+
+        world.Script(async services =>
+        {
+            var envelope = SimWorld.Envelope("evt_unreadable_erased", world.Now);
+            var reference = await services.GetRequiredService<IPayloadStore>().PutAsync(envelope.EventId,
+                BinaryData.FromString($"{{\"email\":\"{SimWorld.EmailOf(0)}\", broken"), default);
+            envelope = envelope with { Payload = default, PayloadReference = reference };
+            var progress = services.GetRequiredService<EventProgressStore>();
+            Assert.NotNull(await progress.BeginAttemptAsync(envelope, await progress.ReadAsync(envelope.EventId, default), "msg-1", "attempt 5", default));
+            Assert.Empty((await services.GetRequiredService<PersonEraser>().EraseAsync(SimWorld.EmailOf(0), dryRun: false, default)).Events);
+            await services.GetRequiredService<PoisonEventHandler>().HandleAsync(EventEnvelopeSerializer.Serialize(envelope), "poison-1", default);
+            after = await progress.ReadAsync(envelope.EventId, default);
+            letter = await services.GetRequiredService<DeadLetterStore>().GetAsync(envelope.EventId, default);
+        });
+
+        Assert.Equal(EventStatus.Erased, after!.Status);
+        Assert.Null(letter);
+    }
 }

@@ -104,7 +104,10 @@ public sealed class HookCatalogTests
             && problem.Contains("Hook 'sign-up' is not defined", StringComparison.Ordinal));
     }
 
-    /// <summary>Start-up validation and the catalog share one compilation of the automations (issue #24, item 1: built once).</summary>
+    /// <summary>
+    /// The catalog's automations are the configuration's one compilation (issue #24, item 1: built once): asked again for the
+    /// same configuration, as start-up validation asks, the compiler gives the very objects the catalog holds.
+    /// </summary>
     [Fact]
     public void TheAutomations_AreCompiledOnce_ForValidationAndTheCatalogAlike()
     {

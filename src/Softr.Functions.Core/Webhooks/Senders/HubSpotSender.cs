@@ -68,7 +68,8 @@ public sealed class HubSpotSender : WebhookSender
         return new Dictionary<string, string>
         {
             [TimestampHeader] = ms,
-            [SignatureHeader] = Convert.ToBase64String(Signatures.HmacSha256(secret, Signatures.Concat("POST" + url, body, ms))),
+            // The URL as the check reads it: HubSpot signs the decoded, absolute request URI.
+            [SignatureHeader] = Convert.ToBase64String(Signatures.HmacSha256(secret, Signatures.Concat("POST" + Uri.UnescapeDataString(new Uri(url).AbsoluteUri), body, ms))),
         };
     }
 }
