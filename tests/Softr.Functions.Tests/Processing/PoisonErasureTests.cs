@@ -85,6 +85,18 @@ public sealed class PoisonErasureTests
         return envelope with { Payload = default, PayloadReference = reference };
     }
 
+    /// <summary>An event whose payload blob is not JSON (it names person 0), taken by an attempt that then dies.</summary>
+    private static async Task<(EventEnvelope Envelope, EventProgressStore Progress)> UnreadableEventTakenAsync(IServiceProvider services, string id, DateTimeOffset now)
+    {
+        var envelope = SimWorld.Envelope(id, now);
+        var reference = await services.GetRequiredService<IPayloadStore>().PutAsync(envelope.EventId,
+            BinaryData.FromString($"{{\"email\":\"{SimWorld.EmailOf(0)}\", broken"), default);
+        envelope = envelope with { Payload = default, PayloadReference = reference };
+        var progress = services.GetRequiredService<EventProgressStore>();
+        Assert.NotNull(await progress.BeginAttemptAsync(envelope, await progress.ReadAsync(envelope.EventId, default), "msg-1", "attempt 5", default));
+        return (envelope, progress);
+    }
+
     private static async Task<bool> BlobExistsAsync(IServiceProvider services, string reference)
     {
         try
@@ -107,12 +119,7 @@ public sealed class PoisonErasureTests
 
         world.Script(async services =>
         {
-            var envelope = SimWorld.Envelope("evt_unreadable_blob", world.Now);
-            var reference = await services.GetRequiredService<IPayloadStore>().PutAsync(envelope.EventId,
-                BinaryData.FromString($"{{\"email\":\"{SimWorld.EmailOf(0)}\", broken"), default);
-            envelope = envelope with { Payload = default, PayloadReference = reference };
-            var progress = services.GetRequiredService<EventProgressStore>();
-            Assert.NotNull(await progress.BeginAttemptAsync(envelope, await progress.ReadAsync(envelope.EventId, default), "msg-1", "attempt 5", default));
+            var (envelope, progress) = await UnreadableEventTakenAsync(services, "evt_unreadable_blob", world.Now);
             await services.GetRequiredService<PoisonEventHandler>().HandleAsync(EventEnvelopeSerializer.Serialize(envelope), "poison-1", default);
             poisoned = await progress.ReadAsync(envelope.EventId, default);
             report = await services.GetRequiredService<PersonEraser>().EraseAsync(SimWorld.EmailOf(0), dryRun: false, default);
@@ -154,12 +161,7 @@ public sealed class PoisonErasureTests
 
         world.Script(async services =>
         {
-            var envelope = SimWorld.Envelope("evt_unreadable_erased", world.Now);
-            var reference = await services.GetRequiredService<IPayloadStore>().PutAsync(envelope.EventId,
-                BinaryData.FromString($"{{\"email\":\"{SimWorld.EmailOf(0)}\", broken"), default);
-            envelope = envelope with { Payload = default, PayloadReference = reference };
-            var progress = services.GetRequiredService<EventProgressStore>();
-            Assert.NotNull(await progress.BeginAttemptAsync(envelope, await progress.ReadAsync(envelope.EventId, default), "msg-1", "attempt 5", default));
+            var (envelope, progress) = await UnreadableEventTakenAsync(services, "evt_unreadable_erased", world.Now);
             Assert.Empty((await services.GetRequiredService<PersonEraser>().EraseAsync(SimWorld.EmailOf(0), dryRun: false, default)).Events);
             await services.GetRequiredService<PoisonEventHandler>().HandleAsync(EventEnvelopeSerializer.Serialize(envelope), "poison-1", default);
             after = await progress.ReadAsync(envelope.EventId, default);
