@@ -81,7 +81,9 @@ public sealed class ProcessingSimulationTests(ITestOutputHelper output)
             output.WriteLine($"  {what}: {count}");
         }
         // The plans reach what they are for: a generator that stopped producing these would pass while testing nothing.
-        foreach (var reached in new[] { "ended Succeeded", "ended DeadLettered", "ended Erased", "replayed", "erasures", "killed", "cancelled", "swept", "softr faults", "budget refused", "outcome Deferred", "outcome RetryScheduled" })
+        // A dead letter is counted when an attempt ends in one: the event may be replayed, erased or swept after it
+        // (a CI run's 150 plans dead-lettered 8 events and replayed all 8, so none ended dead-lettered).
+        foreach (var reached in new[] { "ended Succeeded", "outcome DeadLettered", "ended Erased", "replayed", "erasures", "killed", "cancelled", "swept", "softr faults", "budget refused", "outcome Deferred", "outcome RetryScheduled" })
         {
             Assert.True(tally.GetValueOrDefault(reached) > 0, $"no plan reached '{reached}'");
         }
