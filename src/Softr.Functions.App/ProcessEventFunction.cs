@@ -8,14 +8,25 @@ using Softr.Functions.Storage;
 namespace Softr.Functions.App;
 
 /// <summary>
-/// Takes accepted events off the queue and runs them (<see cref="EventProcessor"/>). Retries, waits
-/// and dead letters are decided there and end this message normally; only an exception processing did
-/// not expect escapes, so that the queue retries it and, after <c>maxDequeueCount</c> attempts
-/// (host.json), moves it to <see cref="QueueNames.EventsPoison"/>.
+/// Takes accepted events off their lane's queue and runs them (<see cref="EventProcessor"/>). One trigger per lane
+/// (<see cref="EventLane"/>), so that a high event is taken at once however long the normal and bulk queues are.
+/// Retries, waits and dead letters are decided in processing and end this message normally; only an exception
+/// processing did not expect escapes, so that the queue retries it and, after <c>maxDequeueCount</c> attempts
+/// (host.json), moves it to the lane's poison queue.
 /// </summary>
 public sealed class ProcessEventFunction(EventProcessor processor, ILogger<ProcessEventFunction> logger)
 {
+    /// <summary>The normal lane's trigger (the name from before lanes, kept).</summary>
     public const string Name = "ProcessEvent";
+
+    public const string HighName = "ProcessHighEvent";
+
+    public const string BulkName = "ProcessBulkEvent";
+
+    [Function(HighName)]
+    public Task RunHighAsync(
+        [QueueTrigger(QueueNames.HighEvents, Connection = StorageSettings.ConnectionName)] QueueMessage message,
+        CancellationToken cancellationToken) => RunAsync(message, cancellationToken);
 
     [Function(Name)]
     public async Task RunAsync(
@@ -35,4 +46,9 @@ public sealed class ProcessEventFunction(EventProcessor processor, ILogger<Proce
             await processor.ProcessAsync(envelope, new QueueDelivery(message.MessageId, message.DequeueCount), cancellationToken);
         }
     }
+
+    [Function(BulkName)]
+    public Task RunBulkAsync(
+        [QueueTrigger(QueueNames.BulkEvents, Connection = StorageSettings.ConnectionName)] QueueMessage message,
+        CancellationToken cancellationToken) => RunAsync(message, cancellationToken);
 }

@@ -12,15 +12,39 @@ namespace Softr.Functions.LocalHost;
 /// </summary>
 public sealed class QueueTriggers(IServiceProvider services)
 {
+    [FunctionName(ProcessEventFunction.HighName)]
+    public Task ProcessHighEventAsync(
+        [QueueTrigger(QueueNames.HighEvents, Connection = StorageSettings.ConnectionName)] QueueMessage message,
+        CancellationToken cancellationToken) =>
+        services.RunFunctionAsync<ProcessEventFunction>(function => function.RunHighAsync(message, cancellationToken));
+
     [FunctionName(ProcessEventFunction.Name)]
     public Task ProcessEventAsync(
         [QueueTrigger(QueueNames.Events, Connection = StorageSettings.ConnectionName)] QueueMessage message,
         CancellationToken cancellationToken) =>
         services.RunFunctionAsync<ProcessEventFunction>(function => function.RunAsync(message, cancellationToken));
 
+    [FunctionName(ProcessEventFunction.BulkName)]
+    public Task ProcessBulkEventAsync(
+        [QueueTrigger(QueueNames.BulkEvents, Connection = StorageSettings.ConnectionName)] QueueMessage message,
+        CancellationToken cancellationToken) =>
+        services.RunFunctionAsync<ProcessEventFunction>(function => function.RunBulkAsync(message, cancellationToken));
+
+    [FunctionName(ProcessPoisonEventFunction.HighName)]
+    public Task ProcessHighPoisonEventAsync(
+        [QueueTrigger(QueueNames.HighEventsPoison, Connection = StorageSettings.ConnectionName)] QueueMessage message,
+        CancellationToken cancellationToken) =>
+        services.RunFunctionAsync<ProcessPoisonEventFunction>(function => function.RunHighAsync(message, cancellationToken));
+
     [FunctionName(ProcessPoisonEventFunction.Name)]
     public Task ProcessPoisonEventAsync(
         [QueueTrigger(QueueNames.EventsPoison, Connection = StorageSettings.ConnectionName)] QueueMessage message,
         CancellationToken cancellationToken) =>
         services.RunFunctionAsync<ProcessPoisonEventFunction>(function => function.RunAsync(message, cancellationToken));
+
+    [FunctionName(ProcessPoisonEventFunction.BulkName)]
+    public Task ProcessBulkPoisonEventAsync(
+        [QueueTrigger(QueueNames.BulkEventsPoison, Connection = StorageSettings.ConnectionName)] QueueMessage message,
+        CancellationToken cancellationToken) =>
+        services.RunFunctionAsync<ProcessPoisonEventFunction>(function => function.RunBulkAsync(message, cancellationToken));
 }

@@ -28,9 +28,9 @@ public sealed class HealthTests(RunningSystem system) : IClassFixture<RunningSys
         Assert.DoesNotContain(SystemUnderTest.SoftrApiKey, body.GetRawText(), StringComparison.Ordinal);
     }
 
-    /// <summary>The depth the check reports is the queue's, on an account where nothing processes it: none before the queue exists, then what waits.</summary>
+    /// <summary>The depths the check reports are the lanes' queues', on an account where nothing processes them: none before a queue exists, then what waits.</summary>
     [Fact]
-    public async Task StorageCheck_ReportsTheEventQueuesDepth()
+    public async Task StorageCheck_ReportsEachLanesDepth()
     {
         await using var azurite = await Azurite.StartAsync();
         var queues = new Azure.Storage.Queues.QueueServiceClient(azurite.ConnectionString);
@@ -43,12 +43,18 @@ public sealed class HealthTests(RunningSystem system) : IClassFixture<RunningSys
         {
             await queue.SendMessageAsync($"message {i}");
         }
+        var high = queues.GetQueueClient(Softr.Functions.Storage.QueueNames.HighEvents);
+        await high.CreateAsync();
+        await high.SendMessageAsync("paid");
         var waiting = await check.CheckHealthAsync(new HealthCheckContext());
 
         Assert.Equal(HealthStatus.Healthy, fresh.Status);
         Assert.Equal(0, fresh.Data["queueDepth"]);
         Assert.Equal(HealthStatus.Healthy, waiting.Status);
-        Assert.Equal(3, waiting.Data["queueDepth"]);
+        Assert.Equal(3, waiting.Data["queueDepth.normal"]);
+        Assert.Equal(1, waiting.Data["queueDepth.high"]);
+        Assert.Equal(0, waiting.Data["queueDepth.bulk"]);
+        Assert.Equal(4, waiting.Data["queueDepth"]);
     }
 
     [Fact]

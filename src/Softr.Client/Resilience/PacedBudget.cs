@@ -2,15 +2,16 @@ namespace Softr.Resilience;
 
 /// <summary>
 /// Lets calls go at <c>perSecond</c>, with a burst of a tenth of a second's budget after a quiet spell.
-/// Callers wait their turn in order; the one at the front is released when a whole token has accrued,
+/// Callers wait their turn in <see cref="PriorityTurns"/>' order (priority, a floor for bulk, sources in turn);
+/// the one holding the turn is released when a whole token has accrued,
 /// where tokens accrue with the time that has actually passed (capped at the burst). Because the
 /// reckoning uses real release times, a stalled process (a GC pause, a starved thread pool) releases
 /// at most the burst when it resumes, never a pile of overdue calls, so any one-second window sees at
 /// most <c>perSecond</c> plus the burst. Time comes from the injected <see cref="TimeProvider"/>.
 /// </summary>
-public sealed class PacedBudget : IDisposable
+public sealed class PacedBudget
 {
-    private readonly SemaphoreSlim _turn = new(1, 1);
+    private readonly PriorityTurns _turns = new();
     private readonly TimeProvider _time;
     private readonly long _ticksPerToken;
     private readonly int _maxQueued;
@@ -39,7 +40,9 @@ public sealed class PacedBudget : IDisposable
     public int Burst { get; }
 
     /// <summary>True once the call may go; false at once when <c>maxQueued</c> callers are already waiting.</summary>
-    public async ValueTask<bool> WaitAsync(CancellationToken cancellationToken)
+    /// <param name="order">Where the call stands in line: its priority and source.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    public async ValueTask<bool> WaitAsync(CallOrder order, CancellationToken cancellationToken)
     {
         // Counts every caller not yet granted, the one at the front included.
         if (Interlocked.Increment(ref _queued) > _maxQueued)
@@ -49,14 +52,20 @@ public sealed class PacedBudget : IDisposable
         }
         try
         {
-            await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await _turns.TakeAsync(order, cancellationToken).ConfigureAwait(false);
             try
             {
                 while (true)
                 {
-                    var missing = TakeOrMeasureShortfall();
+                    var missing = Shortfall();
                     if (missing == TimeSpan.Zero)
                     {
+                        // A caller that goes first may have come while this one waited: it takes this token.
+                        if (await _turns.OvertakenAsync(order, cancellationToken).ConfigureAwait(false))
+                        {
+                            continue;
+                        }
+                        _tokens -= 1;
                         return true;
                     }
                     await Task.Delay(missing, _time, cancellationToken).ConfigureAwait(false);
@@ -64,7 +73,7 @@ public sealed class PacedBudget : IDisposable
             }
             finally
             {
-                _turn.Release();
+                _turns.Release();
             }
         }
         finally
@@ -73,18 +82,14 @@ public sealed class PacedBudget : IDisposable
         }
     }
 
-    /// <summary>Releases the timer that paces the turns.</summary>
-    public void Dispose() => _turn.Dispose();
-
-    /// <summary>Takes a token if one has accrued; otherwise how long until one will have.</summary>
-    private TimeSpan TakeOrMeasureShortfall()
+    /// <summary>Zero when a whole token has accrued; otherwise how long until one will have.</summary>
+    private TimeSpan Shortfall()
     {
         var now = _time.GetUtcNow();
         _tokens = Math.Min(Burst, _tokens + (now - _lastRefill).Ticks / (double)_ticksPerToken);
         _lastRefill = now;
         if (_tokens >= 1)
         {
-            _tokens -= 1;
             return TimeSpan.Zero;
         }
         return TimeSpan.FromTicks(Math.Max(1, (long)Math.Ceiling((1 - _tokens) * _ticksPerToken)));

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using System.Text.RegularExpressions;
+using Softr.Functions.Events;
 using Softr.Functions.Hosting;
 using Softr.Functions.Webhooks;
 
@@ -72,6 +73,11 @@ public static partial class AutomationCompiler
             }
         }
         var when = definition.When is null ? null : Condition.Compile(definition.When, where + ", When", problems);
+        var priority = definition.Priority is null ? null : EventLane.Parse(definition.Priority);
+        if (definition.Priority is not null && priority is null)
+        {
+            problems.Add($"{where}: Priority '{definition.Priority}' is not a priority; use one of: {EventLane.Names}.");
+        }
         if (definition.Steps.Count == 0)
         {
             problems.Add($"{where}: Steps is empty; an automation needs at least one step.");
@@ -95,6 +101,7 @@ public static partial class AutomationCompiler
             When = when,
             Steps = steps,
             Disabled = definition.Disabled,
+            Priority = priority,
         };
     }
 

@@ -25,6 +25,12 @@ public sealed class AutomationDefinition
 
     /// <summary>Switched off without deleting it.</summary>
     public bool Disabled { get; set; }
+
+    /// <summary>
+    /// <c>high</c>, <c>normal</c> or <c>bulk</c>; absent leaves the hook's. An event takes the highest priority of its
+    /// hook and the automations it matches, so a hook that carries every Stripe event can put paid checkouts first.
+    /// </summary>
+    public string? Priority { get; set; }
 }
 
 /// <summary>One Softr action with its inputs mapped from the event.</summary>

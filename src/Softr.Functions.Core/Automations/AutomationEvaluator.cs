@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Softr.Functions.Events;
 using Softr.Functions.Webhooks;
+using Softr.Resilience;
 
 namespace Softr.Functions.Automations;
 
@@ -61,6 +62,37 @@ public sealed class AutomationEvaluator(HookCatalog catalog)
         var scope = new MappingScope(payload, eventFields, catalog.Settings);
         AutomationRun[] runs = [.. hook.Automations.Select(automation => new AutomationRun(automation, EvaluateSafely(automation, eventType, scope)))];
         return new EventPlan(new AutomationEvaluation(hook.Name, eventType, [.. runs.Select(run => run.Outcome)]), runs);
+    }
+
+    /// <summary>
+    /// The priority <paramref name="envelope"/> travels at: the highest of its hook's and those of the automations it
+    /// matches (enabled, handling its type, conditions met). Only automations that would raise it are looked at, so a
+    /// hook without any costs nothing; a condition that fails to evaluate does not raise it.
+    /// </summary>
+    public CallPriority PriorityOf(ResolvedHook hook, EventEnvelope envelope)
+    {
+        ArgumentNullException.ThrowIfNull(hook);
+        ArgumentNullException.ThrowIfNull(envelope);
+        if (hook.Raising.Count == 0)
+        {
+            return hook.Priority;
+        }
+        var scope = new MappingScope(envelope.Payload,
+            EventFields(envelope.EventId, envelope.EventType, hook.Name, envelope.Sender, envelope.SenderEventId, envelope.ReceivedAt), catalog.Settings);
+        var raised = hook.Raising.FirstOrDefault(automation => automation.Handles(envelope.EventType) && Matches(automation, scope));
+        return raised?.Priority ?? hook.Priority;
+    }
+
+    private static bool Matches(CompiledAutomation automation, MappingScope scope)
+    {
+        try
+        {
+            return automation.When?.Check(scope) is null;
+        }
+        catch (Exception exception) when (exception is RegexMatchTimeoutException or InvalidOperationException or FormatException or ArgumentException or OverflowException or IOException)
+        {
+            return false; // the plan reports it; the event keeps its hook's lane
+        }
     }
 
     /// <summary>One automation's template failing (a runaway loop stopped at its step limit, say) must not take the others down.</summary>

@@ -1,3 +1,4 @@
+using Softr.Resilience;
 namespace Softr.Functions.Automations;
 
 /// <summary>An automation with its templates parsed and its references checked, ready to evaluate.</summary>
@@ -17,6 +18,9 @@ public sealed class CompiledAutomation
     public required IReadOnlyList<CompiledStep> Steps { get; init; }
 
     public bool Disabled { get; init; }
+
+    /// <summary>The priority an event it matches takes at least; null leaves the hook's.</summary>
+    public CallPriority? Priority { get; init; }
 
     public bool Handles(string eventType) => Events.Count == 0 || Events.Contains(eventType);
 }

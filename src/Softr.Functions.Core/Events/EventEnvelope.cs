@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Softr.Resilience;
 
 namespace Softr.Functions.Events;
 
@@ -75,6 +76,20 @@ public sealed record EventEnvelope
     [JsonPropertyName("deferredSince")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public DateTimeOffset? DeferredSince { get; init; }
+
+    /// <summary>
+    /// The event's priority, which names its lane (<see cref="EventLane"/>): the highest of its hook's and its matched
+    /// automations', decided at the door and kept by every retry, deferral and replay. Absent when normal, so that
+    /// envelopes from before lanes read as normal and older readers see nothing new.
+    /// </summary>
+    [JsonPropertyName("priority")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    [JsonConverter(typeof(PriorityJsonConverter))]
+    public CallPriority Priority { get; init; }
+
+    /// <summary>The lane the event travels in.</summary>
+    [JsonIgnore]
+    public EventLane Lane => EventLane.Of(Priority);
 
     /// <summary>The W3C trace context of the request that accepted the event, so that processing continues its trace.</summary>
     [JsonPropertyName("traceparent")]

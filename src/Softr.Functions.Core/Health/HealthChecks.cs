@@ -3,13 +3,14 @@ using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using Softr.Functions.Events;
 using Softr.Functions.Storage;
 
 namespace Softr.Functions.Health;
 
 /// <summary>
-/// Storage answers: the event queue's properties (with its depth) and one row of the events table,
-/// both data-plane reads the app's identity is allowed, both cheap.
+/// Storage answers: each lane's queue properties (its depth, <c>queueDepth.high</c> and so on, and their sum,
+/// <c>queueDepth</c>) and one row of the events table, data-plane reads the app's identity is allowed, all cheap.
 /// </summary>
 public sealed class StorageHealthCheck(QueueServiceClient queues, TableServiceClient tables) : IHealthCheck
 {
@@ -20,21 +21,25 @@ public sealed class StorageHealthCheck(QueueServiceClient queues, TableServiceCl
             // Listings, not reads of the queue and table themselves: on a fresh account (a first ./run.sh)
             // those do not exist until first use, and a 404 here would be a warning in a newcomer's first
             // screen for what is normal. A listing answers 200 either way.
-            var depth = 0;
+            var existing = new HashSet<string>(StringComparer.Ordinal);
             await foreach (var queue in queues.GetQueuesAsync(prefix: QueueNames.Events, cancellationToken: cancellationToken).ConfigureAwait(false))
             {
-                if (queue.Name == QueueNames.Events)
-                {
-                    depth = (await queues.GetQueueClient(QueueNames.Events).GetPropertiesAsync(cancellationToken).ConfigureAwait(false)).Value.ApproximateMessagesCount;
-                    break;
-                }
+                existing.Add(queue.Name);
             }
+            var data = new Dictionary<string, object>(StringComparer.Ordinal);
+            foreach (var lane in EventLane.All)
+            {
+                data["queueDepth." + lane.Name] = existing.Contains(lane.Queue)
+                    ? (await queues.GetQueueClient(lane.Queue).GetPropertiesAsync(cancellationToken).ConfigureAwait(false)).Value.ApproximateMessagesCount
+                    : 0;
+            }
+            data["queueDepth"] = data.Values.Cast<int>().Sum();
             await foreach (var _ in tables.QueryAsync(TableClient.CreateQueryFilter($"TableName eq {TableNames.Events}"), maxPerPage: 1, cancellationToken: cancellationToken)
                 .ConfigureAwait(false))
             {
                 break;
             }
-            return HealthCheckResult.Healthy(data: new Dictionary<string, object> { ["queueDepth"] = depth });
+            return HealthCheckResult.Healthy(data: data);
         }
         catch (RequestFailedException exception)
         {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Softr.Functions.Automations;
 using Softr.Functions.Events;
 using Softr.Functions.Webhooks;
+using Softr.Resilience;
 
 namespace Softr.Functions.Operations;
 
@@ -13,6 +14,7 @@ public sealed record HookInfo(
     [property: JsonPropertyName("sender")] string Sender,
     [property: JsonPropertyName("events")] IReadOnlyList<string> Events,
     [property: JsonPropertyName("schema")] string? Schema,
+    [property: JsonPropertyName("priority")] string Priority,
     [property: JsonPropertyName("queue")] string Queue,
     [property: JsonPropertyName("automations")] IReadOnlyList<AutomationInfo> Automations,
     [property: JsonPropertyName("lastEvent")] EventSummary? LastEvent);
@@ -23,6 +25,7 @@ public sealed record AutomationInfo(
     [property: JsonPropertyName("description")] string? Description,
     [property: JsonPropertyName("events")] IReadOnlyList<string> Events,
     [property: JsonPropertyName("disabled")] bool Disabled,
+    [property: JsonPropertyName("priority")] string? Priority,
     [property: JsonPropertyName("steps")] IReadOnlyList<AutomationStepInfo> Steps);
 
 /// <summary>One declared step: its id, its action and the names of the inputs and fields it maps.</summary>
@@ -54,13 +57,16 @@ public sealed class HookDirectory(IOptions<WebhooksOptions> hooks, IOptions<Auto
         // The newest processed event of each hook, looked up side by side: the index's key order is newest first.
         var lasts = await Task.WhenAll(all.Select(async hook =>
             (await index.ListAsync(new EventFilter(hook.Key, From: since), 1, null, cancellationToken).ConfigureAwait(false)).Items.FirstOrDefault())).ConfigureAwait(false);
-        return [.. all.Select((hook, i) => new HookInfo(hook.Key, PathOf(hook.Key), hook.Value.Sender, hook.Value.Events, hook.Value.Schema, hook.Value.Queue,
+        return [.. all.Select((hook, i) => new HookInfo(hook.Key, PathOf(hook.Key), hook.Value.Sender, hook.Value.Events, hook.Value.Schema, LaneOf(hook.Value.Priority).Name, LaneOf(hook.Value.Priority).Queue,
             AutomationsOf(hook.Key), lasts[i]))];
     }
+
+    private static EventLane LaneOf(string priority) => EventLane.Of(EventLane.Parse(priority) ?? CallPriority.Normal);
 
     private List<AutomationInfo> AutomationsOf(string hook) =>
         [.. automations.Value.Automations.Where(automation => string.Equals(automation.Value.Hook, hook, StringComparison.OrdinalIgnoreCase))
             .OrderBy(automation => automation.Key, StringComparer.Ordinal)
             .Select(automation => new AutomationInfo(automation.Key, automation.Value.Description, automation.Value.Events, automation.Value.Disabled,
+                automation.Value.Priority is null ? null : LaneOf(automation.Value.Priority).Name,
                 [.. automation.Value.Steps.Select((step, i) => new AutomationStepInfo(step.Id ?? $"step{i + 1}", step.Action, step.Inputs, step.Fields))]))];
 }

@@ -1,7 +1,7 @@
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Options;
 using Softr.Functions.Processing;
-using Softr.Functions.Storage;
+using Softr.Functions.Events;
 using Softr.Functions.Webhooks;
 
 namespace Softr.Functions.Operations;
@@ -17,8 +17,7 @@ public sealed class OverviewReader(ActivityStore activity, DeadLetterStore deadL
         var to = ActivityTally.MinuteOf(time.GetUtcNow()).AddMinutes(1);
         var from = to - window;
         var minutes = await activity.ReadAsync(from, to, cancellationToken).ConfigureAwait(false);
-        var queueNames = new[] { QueueNames.Events }.Concat(hooks.Value.Hooks.Values.Select(hook => hook.Queue)).Distinct(StringComparer.Ordinal)
-            .SelectMany(queue => new[] { queue, queue + "-poison" }).ToList();
+        var queueNames = EventLane.All.SelectMany(lane => new[] { lane.Queue, lane.PoisonQueue }).ToList();
         var snapshots = await Task.WhenAll(queueNames.Select(name => QueueSnapshot.TakeAsync(queues.GetQueueClient(name), time.GetUtcNow(), cancellationToken))).ConfigureAwait(false);
         var causes = await deadLetters.CountByCauseAsync(new DeadLetterFilter(From: from), cancellationToken).ConfigureAwait(false);
         return new Overview(from, to, Hooks(minutes, hooks.Value.Hooks.Keys), Series(minutes, from, to), snapshots, Softr(minutes), causes);

@@ -2,8 +2,8 @@ using System.Diagnostics;
 using Azure;
 using Microsoft.Extensions.Logging;
 using Softr.Functions.Events;
-using Softr.Functions.Storage;
 using Softr.Functions.Telemetry;
+using Softr.Resilience;
 
 namespace Softr.Functions.Processing;
 
@@ -83,6 +83,9 @@ public sealed partial class EventProcessor(
         activity?.SetTag("softr.hook", envelope.Hook);
         activity?.SetTag("softr.event.type", envelope.EventType);
         activity?.SetTag("softr.attempt", envelope.Failures + 1);
+        activity?.SetTag("softr.priority", envelope.Lane.Name);
+        // Every Softr call of this attempt waits at the budget in the event's line: its priority, and its hook's turn among the others.
+        using var order = CallOrder.Begin(new CallOrder(envelope.Priority, envelope.Hook));
         // A storage outage is waited out here, the whole attempt tried again once storage answers (the same
         // message takes its own lease back), rather than failing the message towards the poison queue.
         var result = await outage.RideOutAsync(token => ProcessCoreAsync(envelope, delivery, token), cancellationToken).ConfigureAwait(false);
@@ -90,7 +93,8 @@ public sealed partial class EventProcessor(
         SoftrTelemetry.Attempts.Add(1, new("outcome", result.Outcome.ToString()), new("hook", envelope.Hook));
         if (result.Outcome == ProcessingOutcome.Succeeded)
         {
-            SoftrTelemetry.EventAge.Record((time.GetUtcNow() - envelope.ReceivedAt).TotalSeconds, new KeyValuePair<string, object?>("hook", envelope.Hook));
+            SoftrTelemetry.EventAge.Record((time.GetUtcNow() - envelope.ReceivedAt).TotalSeconds, new KeyValuePair<string, object?>("hook", envelope.Hook),
+                new KeyValuePair<string, object?>("priority", envelope.Lane.Name));
         }
         return result;
     }
@@ -259,7 +263,7 @@ public sealed partial class EventProcessor(
     }
 
     /// <summary>
-    /// Sends the event again, invisible for a while, and lets this message complete. A new message starts
+    /// Sends the event again, invisible for a while, to its own lane, and lets this message complete. A new message starts
     /// with a fresh dequeue count, which is what keeps waits out of the poison queue; whether the attempt
     /// counted is carried in the envelope instead. The status is written first, releasing the lease, and
     /// only while it is held: an attempt that lost the event sends nothing.
@@ -271,7 +275,7 @@ public sealed partial class EventProcessor(
         {
             await progressStore.FinishAttemptAsync(next, status, null, detail, lease, shownPlan, cancellationToken).ConfigureAwait(false);
         }
-        await queue.EnqueueAsync(QueueNames.Events, next, delay, cancellationToken).ConfigureAwait(false);
+        await queue.EnqueueAsync(next.Lane.Queue, next, delay, cancellationToken).ConfigureAwait(false);
         LogSentAgain(next.EventId, status, delay.TotalSeconds, LogText.MaskEmails(reason));
     }
 

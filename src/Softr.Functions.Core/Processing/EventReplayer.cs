@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging;
 using Softr.Functions.Automations;
 using Softr.Functions.Events;
 using Softr.Functions.Privacy;
-using Softr.Functions.Storage;
 
 namespace Softr.Functions.Processing;
 
@@ -117,7 +116,7 @@ public sealed partial class EventReplayer(DeadLetterStore deadLetters, EventProg
             }
             break;
         }
-        await queue.EnqueueAsync(QueueNames.Events, fresh, cancellationToken).ConfigureAwait(false);
+        await queue.EnqueueAsync(fresh.Lane.Queue, fresh, cancellationToken).ConfigureAwait(false);
         await deadLetters.RemoveAsync(letter.EventId, letter.ETag, cancellationToken).ConfigureAwait(false);
         LogReplayed(letter.EventId, letter.Cause);
         return Item(Replayed);

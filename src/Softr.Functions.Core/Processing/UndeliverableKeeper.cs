@@ -7,7 +7,8 @@ using Softr.Functions.Telemetry;
 namespace Softr.Functions.Processing;
 
 /// <summary>
-/// Keeps what reaches <see cref="QueueNames.EventsPoisonPoison"/> for ever. That queue is the runtime's
+/// Keeps what reaches a lane's <see cref="EventLane.UndeliverableQueue"/> (<see cref="QueueNames.EventsPoisonPoison"/> and its
+/// kin) for ever. That queue is the runtime's
 /// last resort, written when even the poison handler fails (storage down for long, a bug), and the runtime
 /// adds its messages with Azure's default time-to-live of seven days: an event nobody looked at within a
 /// week would vanish. Every few minutes, each message there that can expire is sent again without an
@@ -20,10 +21,20 @@ public sealed partial class UndeliverableKeeper(QueueServiceClient queues, TimeP
     /// <summary>Messages are hidden while looked at; one that already never expires shows again after this.</summary>
     private static readonly TimeSpan LookAt = TimeSpan.FromSeconds(30);
 
-    /// <summary>Sends every message that can expire again without an expiry; returns how many it kept.</summary>
+    /// <summary>Sends every message that can expire again without an expiry, in every lane; returns how many it kept.</summary>
     public async Task<int> KeepAsync(CancellationToken cancellationToken)
     {
-        var queue = queues.GetQueueClient(QueueNames.EventsPoisonPoison);
+        var kept = 0;
+        foreach (var lane in EventLane.All)
+        {
+            kept += await KeepAsync(lane.UndeliverableQueue, cancellationToken).ConfigureAwait(false);
+        }
+        return kept;
+    }
+
+    private async Task<int> KeepAsync(string queueName, CancellationToken cancellationToken)
+    {
+        var queue = queues.GetQueueClient(queueName);
         if (!await queue.ExistsAsync(cancellationToken).ConfigureAwait(false))
         {
             return 0;
@@ -48,7 +59,7 @@ public sealed partial class UndeliverableKeeper(QueueServiceClient queues, TimeP
         if (kept > 0)
         {
             SoftrTelemetry.UndeliverableKept.Add(kept);
-            LogKept(kept, QueueNames.EventsPoisonPoison);
+            LogKept(kept, queueName);
         }
         return kept;
     }

@@ -19,16 +19,29 @@ internal sealed class SeatPacing(double seatRate, DateTimeOffset start)
     /// </summary>
     public TimeSpan? Take(DateTimeOffset now, int seatsHeld)
     {
+        var wait = Room(now, seatsHeld);
+        if (wait is null)
+        {
+            Spend();
+        }
+        return wait;
+    }
+
+    /// <summary>As <see cref="Take"/>, without taking: null when a call's worth has accrued (<see cref="Spend"/> takes it).</summary>
+    public TimeSpan? Room(DateTimeOffset now, int seatsHeld)
+    {
         var rate = seatsHeld * seatRate;
         var burst = Math.Max(1, rate / 10);
         _tokens = rate == 0 ? 0 : Math.Min(burst, _tokens + ((now - _lastRefill).TotalSeconds * rate));
         _lastRefill = now;
         if (_tokens >= 1)
         {
-            _tokens -= 1;
             return null;
         }
         // At least a millisecond: a wait rounded to nothing would only spin.
         return rate == 0 ? NoSeatWait : TimeSpan.FromSeconds(Math.Clamp((1 - _tokens) / rate, 0.001, LongestWait.TotalSeconds));
     }
+
+    /// <summary>Takes the call's worth that <see cref="Room"/> found.</summary>
+    public void Spend() => _tokens -= 1;
 }

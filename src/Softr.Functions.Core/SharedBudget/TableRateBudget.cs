@@ -55,7 +55,7 @@ public sealed partial class TableRateBudget(TableServiceClient tables, IOptions<
     private readonly CancellationTokenSource _stopping = new();
     private readonly string _instance = Guid.NewGuid().ToString("N");
 
-    public async ValueTask<bool> AcquireAsync(SoftrBudgetKey key, int perSecond, CancellationToken cancellationToken)
+    public async ValueTask<bool> AcquireAsync(SoftrBudgetKey key, int perSecond, CallOrder order, CancellationToken cancellationToken)
     {
         if (!options.Value.SharedBudget)
         {
@@ -63,9 +63,10 @@ public sealed partial class TableRateBudget(TableServiceClient tables, IOptions<
         }
         var share = _shares.GetOrAdd(key, static (key, state) => new Lazy<Share>(() => state.Budget.Start(key, state.PerSecond)), (Budget: this, PerSecond: perSecond)).Value;
         var started = _time.GetTimestamp();
-        var granted = await share.WaitAsync(_time.GetUtcNow() + options.Value.MaxBudgetWait, cancellationToken).ConfigureAwait(false);
+        var granted = await share.WaitAsync(order, _time.GetUtcNow() + options.Value.MaxBudgetWait, cancellationToken).ConfigureAwait(false);
         Telemetry.SoftrTelemetry.BudgetWait.Record(_time.GetElapsedTime(started).TotalSeconds,
-            new KeyValuePair<string, object?>("kind", key.Kind.ToString()), new KeyValuePair<string, object?>("granted", granted));
+            new KeyValuePair<string, object?>("kind", key.Kind.ToString()), new KeyValuePair<string, object?>("granted", granted),
+            new KeyValuePair<string, object?>("priority", order.Priority.ToString().ToLowerInvariant()));
         return granted;
     }
 
@@ -107,7 +108,7 @@ public sealed partial class TableRateBudget(TableServiceClient tables, IOptions<
         private const string Until = "Until";
         private const string Since = "Since";
 
-        private readonly SemaphoreSlim _turn = new(1, 1);
+        private readonly PriorityTurns _turns = new();
         private readonly SeatPacing _pacing = new(perSecond / (double)seats, owner._time.GetUtcNow());
         private DateTimeOffset _lastDemand = owner._time.GetUtcNow();
         private volatile int _held;
@@ -119,18 +120,26 @@ public sealed partial class TableRateBudget(TableServiceClient tables, IOptions<
 
         public int Held => owner._time.GetUtcNow() < _usableUntil ? _held : 0;
 
-        /// <summary>Takes one call's worth of the seats' rate, waiting for it until <paramref name="deadline"/>.</summary>
-        public async Task<bool> WaitAsync(DateTimeOffset deadline, CancellationToken cancellationToken)
+        /// <summary>
+        /// Takes one call's worth of the seats' rate, waiting for it until <paramref name="deadline"/>; waiting calls
+        /// go in <paramref name="order"/>'s line (<see cref="PriorityTurns"/>: priority, a floor for bulk, hooks in turn).
+        /// </summary>
+        public async Task<bool> WaitAsync(CallOrder order, DateTimeOffset deadline, CancellationToken cancellationToken)
         {
             _lastDemand = owner._time.GetUtcNow();
-            await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await _turns.TakeAsync(order, cancellationToken).ConfigureAwait(false);
             try
             {
                 while (true)
                 {
                     var now = owner._time.GetUtcNow();
-                    if (_pacing.Take(now, Held) is not { } wait)
+                    if (_pacing.Room(now, Held) is not { } wait)
                     {
+                        if (await _turns.OvertakenAsync(order, cancellationToken).ConfigureAwait(false))
+                        {
+                            continue;
+                        }
+                        _pacing.Spend();
                         return true;
                     }
                     if (now >= deadline)
@@ -143,7 +152,7 @@ public sealed partial class TableRateBudget(TableServiceClient tables, IOptions<
             }
             finally
             {
-                _turn.Release();
+                _turns.Release();
             }
         }
 
@@ -183,7 +192,6 @@ public sealed partial class TableRateBudget(TableServiceClient tables, IOptions<
             {
                 // Best effort: seats not released expire with their lease.
             }
-            _turn.Dispose();
         }
 
         private async Task TickAsync(CancellationToken cancellationToken)

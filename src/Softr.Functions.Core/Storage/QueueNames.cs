@@ -7,19 +7,30 @@ namespace Softr.Functions.Storage;
 /// </summary>
 public static class QueueNames
 {
-    /// <summary>Accepted webhook events waiting to be turned into Softr calls.</summary>
+    /// <summary>Accepted webhook events of normal priority waiting to be turned into Softr calls (the name from before lanes, kept).</summary>
     public const string Events = "events";
 
     /// <summary>Where the queue listener moves an event after <c>maxDequeueCount</c> failed attempts.</summary>
     public const string EventsPoison = Events + "-poison";
 
+    /// <summary>Accepted events of high priority (a paying customer's onboarding): see <see cref="Events.EventLane"/>.</summary>
+    public const string HighEvents = "events-high";
+
+    /// <summary>The poison queue of <see cref="HighEvents"/>.</summary>
+    public const string HighEventsPoison = HighEvents + "-poison";
+
+    /// <summary>Accepted events of bulk priority (imports and syncs).</summary>
+    public const string BulkEvents = "events-bulk";
+
+    /// <summary>The poison queue of <see cref="BulkEvents"/>.</summary>
+    public const string BulkEventsPoison = BulkEvents + "-poison";
+
     /// <summary>
     /// Where the runtime moves a poison message whose handling failed too (storage down for the whole
     /// of its retries). Nothing consumes it on purpose: its messages stay, the queue-depth gauge shows
-    /// them, and an alert fires (runbook: "Poison that could not be dead-lettered").
+    /// them, and an alert fires (runbook: "Poison that could not be dead-lettered"). Each lane has one
+    /// (<see cref="Events.EventLane.UndeliverableQueue"/>).
     /// </summary>
     public const string EventsPoisonPoison = EventsPoison + "-poison";
 
-    /// <summary>The queues a queue-triggered function listens on; a hook may only send to one of these.</summary>
-    public static IReadOnlySet<string> Listened { get; } = new HashSet<string>(StringComparer.Ordinal) { Events };
 }

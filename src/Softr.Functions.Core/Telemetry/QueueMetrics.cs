@@ -2,22 +2,21 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Logging;
-using Softr.Functions.Storage;
 
 namespace Softr.Functions.Telemetry;
 
 /// <summary>
-/// Samples the event queues every 30 seconds for two gauges: <c>softr.queue.depth</c> (approximate
-/// message count, the poison queue too) and <c>softr.queue.oldest_age</c> (seconds since the first
-/// visible message was inserted: the backlog as the next event in line experiences it). Four storage
-/// reads per instance per sample; a failed sample keeps the last values, and the sampling goes on (a
+/// Samples every lane's queues every 30 seconds for two gauges: <c>softr.queue.depth</c> (approximate
+/// message count, the poison queues too) and <c>softr.queue.oldest_age</c> (seconds since the first
+/// visible message was inserted: the backlog as the next event in line experiences it; each lane's is
+/// alerted on). Two storage reads per queue per instance per sample; a failed sample keeps the last values, and the sampling goes on (a
 /// <see cref="Hosting.BackgroundLoop"/>: a storage outage never stops the host).
 /// </summary>
 public sealed partial class QueueMetrics(QueueServiceClient queues, TimeProvider time, ILogger<QueueMetrics> logger) : Hosting.BackgroundLoop(time, logger)
 {
     public static readonly TimeSpan SampleInterval = TimeSpan.FromSeconds(30);
 
-    private static readonly string[] Queues = [QueueNames.Events, QueueNames.EventsPoison, QueueNames.EventsPoisonPoison];
+    private static readonly string[] Queues = [.. Events.EventLane.AllQueues];
 
     // The gauges are the meter's, once per process; they read whichever samplers are running (one in
     // an app; in a test process, hosts come and go, and a stopped one must not be read).

@@ -107,6 +107,8 @@ public sealed class DeliveryReader(IValidator<SignupPayload> signupValidator, Au
             // The trace goes on across the queue: processing's span is a child of the door's.
             TraceParent = Activity.Current?.Id,
         };
+        // Its lane: known here, as the automations are, so that the queue it waits in is its priority's.
+        envelope = envelope with { Priority = evaluator.PriorityOf(hook, envelope) };
 
         // Pure, microseconds: an event whose values would break an action's rules is refused now, on a hook that
         // refuses them; elsewhere processing plans it, and dead-letters it before any Softr call.

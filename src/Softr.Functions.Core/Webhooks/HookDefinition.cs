@@ -1,5 +1,3 @@
-using Softr.Functions.Storage;
-
 namespace Softr.Functions.Webhooks;
 
 /// <summary>
@@ -70,8 +68,12 @@ public sealed class HookDefinition
     /// </summary>
     public TimeSpan DedupeWindow { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>The queue the hook's events go to.</summary>
-    public string Queue { get; set; } = QueueNames.Events;
+    /// <summary>
+    /// How urgent the hook's events are: <c>high</c> (someone waits: a paid checkout's onboarding), <c>normal</c> or
+    /// <c>bulk</c> (imports and syncs). It names the lane the events travel in (<see cref="Events.EventLane"/>) and
+    /// their place in line at the Softr budget; an automation of the hook may raise it for the events it matches.
+    /// </summary>
+    public string Priority { get; set; } = "normal";
 
     /// <summary>For senders whose signatures carry a timestamp without a fixed window: how far from now it may be.</summary>
     public int ToleranceSeconds { get; set; } = 300;

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Json.Schema;
 using Softr.Functions.Automations;
+using Softr.Functions.Events;
 using Softr.Functions.Webhooks.Senders;
+using Softr.Resilience;
 
 namespace Softr.Functions.Webhooks;
 
@@ -25,6 +27,18 @@ public sealed class ResolvedHook
 
     /// <summary>The hook's automations, compiled, in name order.</summary>
     public required IReadOnlyList<CompiledAutomation> Automations { get; init; }
+
+    /// <summary>The hook's own priority (<see cref="HookDefinition.Priority"/>, checked at start-up).</summary>
+    public CallPriority Priority => EventLane.Parse(Definition.Priority) ?? CallPriority.Normal;
+
+    /// <summary>
+    /// The hook's automations that raise a matched event above the hook's priority, highest first: the only ones the
+    /// door evaluates to find an event's lane (<see cref="AutomationEvaluator.PriorityOf"/>). Usually none.
+    /// </summary>
+    public IReadOnlyList<CompiledAutomation> Raising => _raising ??= [.. Automations.Where(automation => automation.Priority > Priority && !automation.Disabled)
+        .OrderByDescending(automation => automation.Priority)];
+
+    private IReadOnlyList<CompiledAutomation>? _raising;
 
     /// <summary>Whether the payload is the built-in signup (<c>{"email", "full_name"}</c>).</summary>
     public bool IsSignup => Definition.Schema == HookSchemas.Signup;

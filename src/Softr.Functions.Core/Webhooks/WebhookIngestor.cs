@@ -168,7 +168,7 @@ public sealed partial class WebhookIngestor(
             // their ids: a redelivery is queued again under the same id and answered with it, and processing
             // finds the copy already done (D28). A repeat within a window is queued again too, under the id it
             // repeats: if the first delivery's process died before its enqueue, this one carries the event.
-            await queue.EnqueueAsync(hook.Definition.Queue, envelope, message, cancellationToken).ConfigureAwait(false);
+            await queue.EnqueueAsync(envelope.Lane.Queue, envelope, message, cancellationToken).ConfigureAwait(false);
         }
         catch (EventQueueUnavailableException exception)
         {
@@ -178,7 +178,7 @@ public sealed partial class WebhookIngestor(
         }
 
         var duplicate = claim?.Outcome == DeliveryClaimOutcome.Duplicate;
-        LogAccepted(hookName, envelope.EventId, hook.Definition.Queue, duplicate);
+        LogAccepted(hookName, envelope.EventId, envelope.Lane.Queue, duplicate);
         return new IngestionResult.Accepted(envelope.EventId) { Duplicate = duplicate };
     }
 

@@ -1,7 +1,7 @@
 using FluentValidation;
 using Microsoft.Extensions.Options;
 using Softr.Functions.Privacy;
-using Softr.Functions.Storage;
+using Softr.Functions.Events;
 using Softr.Functions.Webhooks.Senders;
 
 namespace Softr.Functions.Webhooks;
@@ -57,9 +57,9 @@ public sealed class WebhooksOptionsValidator : AbstractValidator<WebhooksOptions
             hook.RuleFor(entry => entry.Value.SecretHeader)
                 .NotEmpty()
                 .WithMessage(entry => $"Hook '{entry.Key}': {Prefix}{entry.Key}:SecretHeader must name a header.");
-            hook.RuleFor(entry => entry.Value.Queue)
-                .Must(queue => QueueNames.Listened.Contains(queue))
-                .WithMessage(entry => $"Hook '{entry.Key}': {Prefix}{entry.Key}:Queue '{entry.Value.Queue}' has no function listening on it; use one of: {string.Join(", ", QueueNames.Listened)}.");
+            hook.RuleFor(entry => entry.Value.Priority)
+                .Must(priority => EventLane.Parse(priority) is not null)
+                .WithMessage(entry => $"Hook '{entry.Key}': {Prefix}{entry.Key}:Priority '{entry.Value.Priority}' is not a priority; use one of: {EventLane.Names}.");
             hook.RuleFor(entry => entry.Value.MaxBodyBytes)
                 .InclusiveBetween(1, 100 * 1024 * 1024)
                 .WithMessage(entry => $"Hook '{entry.Key}': {Prefix}{entry.Key}:MaxBodyBytes must be between 1 and 104857600.");

@@ -38,11 +38,11 @@ public sealed class TableRateBudgetSeatsTests : IAsyncLifetime
         await using var instance = new TableRateBudget(tables, Options.Create(new ProcessingOptions { BudgetSeats = seats }), TimeProvider.System,
             NullLogger<TableRateBudget>.Instance);
 
-        Assert.True(await instance.AcquireAsync(key, 30, CancellationToken.None), "no budget was granted");
+        Assert.True(await instance.AcquireAsync(key, 30, CallOrder.Unmarked, CancellationToken.None), "no budget was granted");
         var deadline = DateTimeOffset.UtcNow.AddSeconds(20);
         while (instance.SeatsHeld(key) < seats && DateTimeOffset.UtcNow < deadline)
         {
-            await instance.AcquireAsync(key, 30, CancellationToken.None);
+            await instance.AcquireAsync(key, 30, CallOrder.Unmarked, CancellationToken.None);
         }
 
         Assert.Equal(seats, instance.SeatsHeld(key));
@@ -61,7 +61,7 @@ public sealed class TableRateBudgetSeatsTests : IAsyncLifetime
         await table.AddEntityAsync(new TableEntity(partition, "member-killed-2") { ["Until"] = longGone });
         await using var instance = new TableRateBudget(tables, Options.Create(new ProcessingOptions()), TimeProvider.System, NullLogger<TableRateBudget>.Instance);
 
-        Assert.True(await instance.AcquireAsync(key, 40, CancellationToken.None));
+        Assert.True(await instance.AcquireAsync(key, 40, CallOrder.Unmarked, CancellationToken.None));
         var deadline = DateTimeOffset.UtcNow.AddSeconds(10);
         List<string> members;
         do

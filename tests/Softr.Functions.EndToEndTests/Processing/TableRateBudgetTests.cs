@@ -41,7 +41,7 @@ public sealed class TableRateBudgetTests : IAsyncLifetime
         {
             while (DateTimeOffset.UtcNow < stop)
             {
-                Assert.True(await instance.AcquireAsync(key, perSecond, CancellationToken.None));
+                Assert.True(await instance.AcquireAsync(key, perSecond, CallOrder.Unmarked, CancellationToken.None));
                 grants.AddOrUpdate(instance, 1, (_, count) => count + 1);
             }
         })));

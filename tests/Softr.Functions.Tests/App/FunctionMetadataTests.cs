@@ -22,15 +22,17 @@ public sealed class FunctionMetadataTests
         Assert.Equal("Anonymous", trigger.GetProperty("authLevel").GetString());
     }
 
+    /// <summary>Every lane's queue and poison queue has its trigger (issue #25, item 2).</summary>
     [Fact]
-    public void Metadata_DeclaresTheEventsQueueTrigger()
+    public void Metadata_DeclaresATriggerForEveryLanesQueueAndPoisonQueue()
     {
-        var function = FunctionMetadata.Load().Single(entry => entry.Name == ProcessEventFunction.Name);
-        var trigger = function.Trigger;
+        var triggered = FunctionMetadata.Load().Where(entry => entry.Trigger.GetProperty("type").GetString() == "queueTrigger").ToList();
 
-        Assert.Equal("queueTrigger", trigger.GetProperty("type").GetString());
-        Assert.Equal(QueueNames.Events, trigger.GetProperty("queueName").GetString());
-        Assert.Equal(StorageSettings.ConnectionName, trigger.GetProperty("connection").GetString());
+        Assert.All(triggered, function => Assert.Equal(StorageSettings.ConnectionName, function.Trigger.GetProperty("connection").GetString()));
+        Assert.Equal(
+            Softr.Functions.Events.EventLane.All.SelectMany(lane => new[] { lane.Queue, lane.PoisonQueue }).Order(StringComparer.Ordinal),
+            triggered.Select(function => function.Trigger.GetProperty("queueName").GetString()!).Order(StringComparer.Ordinal));
+        Assert.Equal(QueueNames.Events, triggered.Single(function => function.Name == ProcessEventFunction.Name).Trigger.GetProperty("queueName").GetString());
     }
 
     [Fact]
@@ -49,6 +51,7 @@ public sealed class FunctionMetadataTests
             new[]
             {
                 DryRunFunction.Name, GetEventFunction.Name, HealthFunction.Name, ProcessEventFunction.Name, ProcessPoisonEventFunction.Name, ReceiveWebhookFunction.Name,
+                ProcessEventFunction.HighName, ProcessEventFunction.BulkName, ProcessPoisonEventFunction.HighName, ProcessPoisonEventFunction.BulkName,
                 ReplayFunctions.ListName, ReplayFunctions.ReplayOneName, ReplayFunctions.ReplayManyName, RetentionFunction.Name, EraseFunction.Name, ListEventsFunction.Name, ConsoleFunction.Name,
                 ConsoleFunction.AssetName, OverviewFunction.Name, GetEventDetailFunction.Name, DeadLetterCausesFunction.Name, ListHooksFunction.Name,
                 KeepUndeliverableFunction.Name,

@@ -93,7 +93,7 @@ public sealed partial class InfrastructureTests
         using var names = JsonDocument.Parse(File.ReadAllText(Path.Combine(Infra, "storage-names.json")));
         string[] Of(string kind) => [.. names.RootElement.GetProperty(kind).EnumerateArray().Select(name => name.GetString()!).Order(StringComparer.Ordinal)];
 
-        Assert.Equal(new[] { QueueNames.Events, QueueNames.EventsPoison, QueueNames.EventsPoisonPoison }.Order(StringComparer.Ordinal), Of("queues"));
+        Assert.Equal(Softr.Functions.Events.EventLane.AllQueues.Order(StringComparer.Ordinal), Of("queues"));
         Assert.Equal(TableNames.All.Order(StringComparer.Ordinal), Of("tables"));
         Assert.Equal(ContainerNames.All.Order(StringComparer.Ordinal), Of("containers"));
     }

@@ -51,7 +51,7 @@ public sealed class RateLimiterTests
     [InlineData("a read on the same token", "token-a", true)]
     public async Task ACallOnAnotherBudget_DoesNotWaitForASpentOne(string other, string token, bool read)
     {
-        using var limiter = new SoftrRateLimiter(Options.Create(new SoftrClientOptions { ApiKey = "a", Domain = "d", WritesPerSecond = 1, ReadsPerSecond = 1 }),
+        var limiter = new SoftrRateLimiter(Options.Create(new SoftrClientOptions { ApiKey = "a", Domain = "d", WritesPerSecond = 1, ReadsPerSecond = 1 }),
             TimeProvider.System);
 
         using var first = await limiter.AcquireAsync(Write("token-a"), CancellationToken.None);
@@ -75,12 +75,12 @@ public sealed class RateLimiterTests
     public async Task PacedBudget_OnAFakeClock_GivesExactlyTheRateAndTheBurst(int perSecond)
     {
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
-        using var budget = new PacedBudget(perSecond, maxQueued: 10_000, time);
+        var budget = new PacedBudget(perSecond, maxQueued: 10_000, time);
         var granted = new List<DateTimeOffset>();
 
         var waits = Enumerable.Range(0, perSecond * 2).Select(async _ =>
         {
-            await budget.WaitAsync(CancellationToken.None);
+            await budget.WaitAsync(CallOrder.Unmarked, CancellationToken.None);
             lock (granted)
             {
                 granted.Add(time.GetUtcNow());
@@ -104,12 +104,12 @@ public sealed class RateLimiterTests
     [Fact]
     public async Task PacedBudget_WithAFullQueue_RefusesAtOnce()
     {
-        using var budget = new PacedBudget(1, maxQueued: 1, new Microsoft.Extensions.Time.Testing.FakeTimeProvider());
+        var budget = new PacedBudget(1, maxQueued: 1, new Microsoft.Extensions.Time.Testing.FakeTimeProvider());
 
-        Assert.True(await budget.WaitAsync(CancellationToken.None));
+        Assert.True(await budget.WaitAsync(CallOrder.Unmarked, CancellationToken.None));
         using var stop = new CancellationTokenSource();
-        var queued = budget.WaitAsync(stop.Token).AsTask();
-        var refused = budget.WaitAsync(CancellationToken.None);
+        var queued = budget.WaitAsync(CallOrder.Unmarked, stop.Token).AsTask();
+        var refused = budget.WaitAsync(CallOrder.Unmarked, CancellationToken.None);
 
         Assert.True(refused.IsCompleted, "a caller over the queue limit was made to wait");
         Assert.False(await refused);

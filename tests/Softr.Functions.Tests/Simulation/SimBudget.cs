@@ -14,7 +14,7 @@ internal sealed class SimBudget(SimScheduler scheduler, SimClock clock, Random r
 
     public int Refused { get; private set; }
 
-    public async ValueTask<bool> AcquireAsync(SoftrBudgetKey key, int perSecond, CancellationToken cancellationToken)
+    public async ValueTask<bool> AcquireAsync(SoftrBudgetKey key, int perSecond, CallOrder order, CancellationToken cancellationToken)
     {
         await scheduler.YieldAsync(cancellationToken).ConfigureAwait(false);
         if (random.NextDouble() >= RefusedRate)

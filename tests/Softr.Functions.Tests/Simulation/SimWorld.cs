@@ -42,6 +42,9 @@ internal sealed class SimWorld : IDisposable
     private static readonly DateTimeOffset Start = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
 
     private readonly SimPlan _plan;
+
+    /// <summary>The lane the world's hook sends to, by seed: every lane's retries, deferrals, poison and replays are played.</summary>
+    private readonly EventLane _lane;
     private readonly SimClock _clock = new(Start);
     private readonly SimScheduler _scheduler;
     private readonly SimStorage _storage;
@@ -77,6 +80,7 @@ internal sealed class SimWorld : IDisposable
     public SimWorld(SimPlan plan, int instances = 2)
     {
         _plan = plan;
+        _lane = EventLane.All[(int)((uint)plan.Seed % EventLane.All.Count)];
         _world = new Random(plan.Seed);
         _scheduler = new SimScheduler(new Random(plan.Seed ^ 0x5eed), _clock);
         _storage = new SimStorage(_scheduler, _clock, new Random(plan.Seed ^ 0x570e)) { BusyRate = plan.Rates.StorageBusy, LostAnswerRate = plan.Rates.StorageLostAnswer };
@@ -204,8 +208,9 @@ internal sealed class SimWorld : IDisposable
         {
             [$"Webhooks:Hooks:{Hook}:Sender"] = "shared-secret",
             [$"Webhooks:Hooks:{Hook}:SecretSettings:0"] = "SHOP_SECRET",
+            [$"Webhooks:Hooks:{Hook}:Priority"] = _lane.Name,
             ["SHOP_SECRET"] = Secret,
-            // No pacing in process: the Softr budget waits its turn on a SemaphoreSlim, whose waiters go on on the thread pool,
+            // No pacing in process: the Softr budget waits its turn in PriorityTurns, whose waiters go on on the thread pool,
             // where no seeded scheduler drives them. The shared budget is SimBudget (a turn, sometimes a refusal), and Softr's
             // 429s are injected by SimSoftr.
             ["Processing:MaxBudgetWait"] = MaxBudgetWait.ToString("c", CultureInfo.InvariantCulture),
@@ -279,9 +284,12 @@ internal sealed class SimWorld : IDisposable
             _budget.RefusedRate = 0;
         }
         Strike();
-        Dispatch(QueueNames.Events, ProcessAsync);
-        Dispatch(QueueNames.EventsPoison, HandlePoisonAsync);
-        if (now >= _nextKeeper && !_keeperRunning && _queues.Messages(QueueNames.EventsPoisonPoison).Count > 0)
+        foreach (var lane in EventLane.All)
+        {
+            Dispatch(lane.Queue, ProcessAsync);
+            Dispatch(lane.PoisonQueue, HandlePoisonAsync);
+        }
+        if (now >= _nextKeeper && !_keeperRunning && EventLane.All.Any(lane => _queues.Messages(lane.UndeliverableQueue).Count > 0))
         {
             _keeperRunning = true;
             _nextKeeper = now + KeeperInterval;
@@ -308,9 +316,9 @@ internal sealed class SimWorld : IDisposable
         var now = _clock.Now;
         // The outage's end too: the world settles with storage back.
         var candidates = new List<DateTimeOffset> { _nextOpDue, _calmAt, _storage.OutageUntil };
-        candidates.AddRange(new[] { QueueNames.Events, QueueNames.EventsPoison }.SelectMany(name => _queues.Messages(name))
+        candidates.AddRange(EventLane.All.SelectMany(lane => new[] { lane.Queue, lane.PoisonQueue }).SelectMany(name => _queues.Messages(name))
             .Where(message => message.RunningIn is null).Select(message => message.VisibleAt));
-        if (_queues.Messages(QueueNames.EventsPoisonPoison).Count > 0)
+        if (EventLane.All.Any(lane => _queues.Messages(lane.UndeliverableQueue).Count > 0))
         {
             candidates.Add(_nextKeeper);
         }
@@ -319,7 +327,7 @@ internal sealed class SimWorld : IDisposable
     }
 
     /// <summary>The Functions runtime's queue trigger: visible messages go to a new invocation, dequeued (counted) first.</summary>
-    private void Dispatch(string queue, Func<SimActor, SimMessage, ServiceProvider, Task> invoke)
+    private void Dispatch(string queue, Func<SimActor, string, SimMessage, ServiceProvider, Task> invoke)
     {
         var now = _clock.Now;
         foreach (var message in _queues.Messages(queue).Where(message => message.RunningIn is null && message.VisibleAt <= now).ToList())
@@ -336,7 +344,7 @@ internal sealed class SimWorld : IDisposable
             {
                 try
                 {
-                    await invoke(self, message, instance).ConfigureAwait(false);
+                    await invoke(self, queue, message, instance).ConfigureAwait(false);
                     Completed(queue, message, self, failure: null);
                 }
                 catch (Exception exception)
@@ -349,17 +357,22 @@ internal sealed class SimWorld : IDisposable
         }
     }
 
-    private async Task ProcessAsync(SimActor self, SimMessage message, ServiceProvider instance)
+    private async Task ProcessAsync(SimActor self, string queue, SimMessage message, ServiceProvider instance)
     {
         var envelope = EventEnvelopeSerializer.Deserialize(message.Body);
         self.Tag = envelope.EventId;
+        if (queue != envelope.Lane.Queue || (_accepted.ContainsKey(envelope.EventId) && envelope.Lane != _lane))
+        {
+            // Deferrals, retries and replays keep their lane: an event the door accepted for the world's hook is always in that hook's lane.
+            _incidents.Add($"event {envelope.EventId} ({envelope.Lane.Name}) was found in {queue}, not in its lane's queue {_lane.Queue}");
+        }
         var result = await instance.GetRequiredService<EventProcessor>().ProcessAsync(envelope, new QueueDelivery(message.Id, message.DequeueCount), self.CancellationToken)
             .ConfigureAwait(false);
         Note($"{self.Name} ({envelope.EventId}, received {envelope.ReceivedAt:HH:mm:ss}): {result.Outcome} {result.Detail}");
         Count($"outcome {result.Outcome}");
     }
 
-    private static Task HandlePoisonAsync(SimActor self, SimMessage message, ServiceProvider instance) =>
+    private static Task HandlePoisonAsync(SimActor self, string queue, SimMessage message, ServiceProvider instance) =>
         instance.GetRequiredService<PoisonEventHandler>().HandleAsync(message.Body, message.Id, self.CancellationToken);
 
     /// <summary>
@@ -460,7 +473,7 @@ internal sealed class SimWorld : IDisposable
     {
         for (var i = _armed.Count - 1; i >= 0; i--)
         {
-            var parked = _running.Where(running => running.Queue == QueueNames.Events && _scheduler.IsParked(running.Actor)).ToList();
+            var parked = _running.Where(running => running.Queue == _lane.Queue && _scheduler.IsParked(running.Actor)).ToList();
             if (parked.Count == 0)
             {
                 return;
@@ -595,7 +608,7 @@ internal sealed class SimWorld : IDisposable
     {
         var rows = _tables.Rows(TableNames.Events).Where(row => (string?)row["RowKey"] == EventRows.SummaryRow)
             .ToDictionary(row => (string)row["PartitionKey"]!, row => row, StringComparer.Ordinal);
-        var kept = _queues.Messages(QueueNames.EventsPoisonPoison)
+        var kept = EventLane.All.SelectMany(lane => _queues.Messages(lane.UndeliverableQueue))
             .Select(message => { try { return EventEnvelopeSerializer.Deserialize(message.Body).EventId; } catch (InvalidEventEnvelopeException) { return "?"; } })
             .ToHashSet(StringComparer.Ordinal);
 
@@ -612,23 +625,23 @@ internal sealed class SimWorld : IDisposable
                 CheckEffects(id, @event);
             }
         }
-        foreach (var queue in new[] { QueueNames.Events, QueueNames.EventsPoison })
+        foreach (var queue in EventLane.All.SelectMany(lane => new[] { lane.Queue, lane.PoisonQueue }))
         {
             if (_queues.Messages(queue).Count > 0)
             {
                 _violations.Add($"{_queues.Messages(queue).Count} message(s) left in {queue} after the world settled");
             }
         }
-        foreach (var queue in new[] { QueueNames.Events, QueueNames.EventsPoison, QueueNames.EventsPoisonPoison })
+        foreach (var queue in EventLane.AllQueues)
         {
             if (_queues.Queue(queue).Expired > 0)
             {
                 _violations.Add($"{_queues.Queue(queue).Expired} message(s) of {queue} expired: lost");
             }
         }
-        if (_queues.Messages(QueueNames.EventsPoisonPoison).Any(message => message.ExpiresOn != DateTimeOffset.MaxValue))
+        foreach (var queue in EventLane.All.Select(lane => lane.UndeliverableQueue).Where(queue => _queues.Messages(queue).Any(message => message.ExpiresOn != DateTimeOffset.MaxValue)))
         {
-            _violations.Add($"a message in {QueueNames.EventsPoisonPoison} can still expire after the keeper ran");
+            _violations.Add($"a message in {queue} can still expire after the keeper ran");
         }
 
         // Nothing done twice: an unsafe call (an invitation e-mail, a created record) at most once per run the event was given.

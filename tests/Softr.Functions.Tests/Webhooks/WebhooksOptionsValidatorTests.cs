@@ -57,17 +57,33 @@ public sealed class WebhooksOptionsValidatorTests
     }
 
     [Fact]
-    public void Validate_WithQueueNothingListensOn_NamesTheQueue()
+    public void Validate_WithAnUnknownPriority_NamesTheHookAndThePriorities()
     {
         var result = Validate(new()
         {
             ["Webhooks:Hooks:signup:SecretSettings:0"] = "S",
             ["S"] = GoodSecret,
-            ["Webhooks:Hooks:signup:Queue"] = "elsewhere",
+            ["Webhooks:Hooks:signup:Priority"] = "urgent",
         });
 
         Assert.True(result.Failed);
-        Assert.Contains("Queue 'elsewhere' has no function listening on it", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("Hook 'signup': Webhooks:Hooks:signup:Priority 'urgent' is not a priority; use one of: high, normal, bulk.", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("high")]
+    [InlineData("Normal")]
+    [InlineData("BULK")]
+    public void Validate_TakesEachPriority_InAnyCase(string priority)
+    {
+        var result = Validate(new()
+        {
+            ["Webhooks:Hooks:signup:SecretSettings:0"] = "S",
+            ["S"] = GoodSecret,
+            ["Webhooks:Hooks:signup:Priority"] = priority,
+        });
+
+        Assert.True(result.Succeeded, result.FailureMessage);
     }
 
     [Fact]
