@@ -28,7 +28,7 @@ var rules = [
   }
   {
     name: 'poison-kept'
-    description: 'A poison message could not be dead-lettered and waits in a lane\'s last-resort queue (events-poison-poison, events-high-poison-poison, events-bulk-poison-poison): nothing is lost, but nothing will process it (runbook: Poison that could not be dead-lettered).'
+    description: 'A poison message could not be dead-lettered and waits in a last-resort queue (events-poison-poison and the other lanes\' and overflows\' -poison-poison): nothing is lost, but nothing will process it (runbook: Poison that could not be dead-lettered).'
     severity: 1
     query: 'customMetrics | where name == "softr.queue.depth" and tostring(customDimensions.queue) endswith "-poison-poison" | summarize depth = max(value)'
     column: 'depth'
@@ -52,25 +52,25 @@ var rules = [
   }
   {
     name: 'lane-high-late'
-    description: 'The oldest event waiting in the high lane (events-high) has waited over a minute: a paying customer waits for their onboarding (runbook: Lanes).'
+    description: 'The oldest event waiting in the high lane (events-high, events-high-overflow) has waited over a minute: a paying customer waits for their onboarding (runbook: Lanes).'
     severity: 1
-    query: 'customMetrics | where name == "softr.queue.oldest_age" and tostring(customDimensions.queue) == "events-high" | summarize oldest = max(value)'
+    query: 'customMetrics | where name == "softr.queue.oldest_age" and tostring(customDimensions.queue) in ("events-high", "events-high-overflow") | summarize oldest = max(value)'
     column: 'oldest'
     threshold: 60
   }
   {
     name: 'lane-normal-late'
-    description: 'The oldest event waiting in the normal lane (events) has waited over 15 minutes: a backlog (runbook: Lanes).'
+    description: 'The oldest event waiting in the normal lane (events, events-overflow) has waited over 15 minutes: a backlog (runbook: Lanes).'
     severity: 2
-    query: 'customMetrics | where name == "softr.queue.oldest_age" and tostring(customDimensions.queue) == "events" | summarize oldest = max(value)'
+    query: 'customMetrics | where name == "softr.queue.oldest_age" and tostring(customDimensions.queue) in ("events", "events-overflow") | summarize oldest = max(value)'
     column: 'oldest'
     threshold: 900
   }
   {
     name: 'lane-bulk-late'
-    description: 'The oldest event waiting in the bulk lane (events-bulk) has waited over 6 hours: an import larger than the budget left for bulk drains in a day (runbook: Lanes).'
+    description: 'The oldest event waiting in the bulk lane (events-bulk, events-bulk-overflow) has waited over 6 hours: an import larger than the budget left for bulk drains in a day (runbook: Lanes).'
     severity: 3
-    query: 'customMetrics | where name == "softr.queue.oldest_age" and tostring(customDimensions.queue) == "events-bulk" | summarize oldest = max(value)'
+    query: 'customMetrics | where name == "softr.queue.oldest_age" and tostring(customDimensions.queue) in ("events-bulk", "events-bulk-overflow") | summarize oldest = max(value)'
     column: 'oldest'
     threshold: 21600
   }

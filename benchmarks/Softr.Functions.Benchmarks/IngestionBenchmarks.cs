@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Softr.Functions.Automations;
 using Softr.Functions.Events;
+using Softr.Functions.Processing;
 using Softr.Functions.Testing;
 using Softr.Functions.Tests.Webhooks;
 using Softr.Functions.Webhooks;
@@ -61,7 +62,7 @@ public class IngestionBenchmarks
         // The same door and hook with no automation: what evaluating the recipe at the door adds, in the same run.
         var bare = new HookCatalog(Options.Create(options), Options.Create(new AutomationsOptions()), WebhookSenders.All, folder, settings);
         _bareIngestor = new WebhookIngestor(bare, new HookSecrets(settings), new DeliveryReader(new SignupPayloadValidator(), new AutomationEvaluator(bare), TimeProvider.System),
-            new NoQueue(), new InMemoryDeliveryClaims(), TimeProvider.System, NullLogger<WebhookIngestor>.Instance);
+            new NoQueue(), new InMemoryDeliveryClaims(), Lanes(), TimeProvider.System, NullLogger<WebhookIngestor>.Instance);
         _evaluator = evaluator;
         _envelope = new EventEnvelope
         {
@@ -69,14 +70,14 @@ public class IngestionBenchmarks
             ReceivedAt = DateTimeOffset.UtcNow, CorrelationId = "evt_benchmark", Payload = JsonDocument.Parse(_body).RootElement.Clone(),
         };
         _ingestor = new WebhookIngestor(catalog, new HookSecrets(settings), new DeliveryReader(new SignupPayloadValidator(), evaluator, TimeProvider.System),
-            new NoQueue(), new InMemoryDeliveryClaims(), TimeProvider.System, NullLogger<WebhookIngestor>.Instance);
+            new NoQueue(), new InMemoryDeliveryClaims(), Lanes(), TimeProvider.System, NullLogger<WebhookIngestor>.Instance);
         // The same recipe on a hook that refuses invalid input (422): the door must plan it to know (issue #24, item 9).
         var refusing = settings.GetSection(WebhooksOptions.SectionName).Get<WebhooksOptions>()!;
         refusing.Hooks["stripe"].InvalidInput = InvalidInputPolicy.Refuse;
         var refusingCatalog = new HookCatalog(Options.Create(refusing), Options.Create(automations), WebhookSenders.All, folder, settings);
         _refusingIngestor = new WebhookIngestor(refusingCatalog, new HookSecrets(settings),
             new DeliveryReader(new SignupPayloadValidator(), new AutomationEvaluator(refusingCatalog), TimeProvider.System),
-            new NoQueue(), new InMemoryDeliveryClaims(), TimeProvider.System, NullLogger<WebhookIngestor>.Instance);
+            new NoQueue(), new InMemoryDeliveryClaims(), Lanes(), TimeProvider.System, NullLogger<WebhookIngestor>.Instance);
     }
 
     [Benchmark(Baseline = true, Description = "JsonDocument.Parse of the body")]
@@ -127,6 +128,9 @@ public class IngestionBenchmarks
     public bool StringsOnly() => PayloadWellFormedness.CheckStrings(_envelope.Payload) is null;
 
     private string? Header(string name) => name == StripeSender.SignatureHeader ? _signature : null;
+
+    /// <summary>The door's routing as the app has it: the benchmark's deliveries come far faster than a trickle, so they overflow.</summary>
+    private static LaneRouting Lanes() => new(Options.Create(new ProcessingOptions()), new FloodMeter(Options.Create(new WebhooksOptions()), TimeProvider.System));
 
     private sealed class NoQueue : IEventQueue
     {

@@ -8,11 +8,12 @@ using Softr.Functions.Storage;
 namespace Softr.Functions.App;
 
 /// <summary>
-/// Takes accepted events off their lane's queue and runs them (<see cref="EventProcessor"/>). One trigger per lane
-/// (<see cref="EventLane"/>), so that a high event is taken at once however long the normal and bulk queues are.
-/// Retries, waits and dead letters are decided in processing and end this message normally; only an exception
-/// processing did not expect escapes, so that the queue retries it and, after <c>maxDequeueCount</c> attempts
-/// (host.json), moves it to the lane's poison queue.
+/// Takes accepted events off their lane's queues and runs them (<see cref="EventProcessor"/>). One trigger per queue:
+/// each lane (<see cref="EventLane"/>) has its queue and its overflow queue, so that a high event is taken at once
+/// however long the other queues are, and a hook's trickle is not queued behind another hook's flood. Each trigger is
+/// the same one line. Retries, waits and dead letters are decided in processing and end this message normally; only
+/// an exception processing did not expect escapes, so that the queue retries it and, after <c>maxDequeueCount</c>
+/// attempts (host.json), moves it to that queue's poison queue.
 /// </summary>
 public sealed class ProcessEventFunction(EventProcessor processor, ILogger<ProcessEventFunction> logger)
 {
@@ -21,11 +22,22 @@ public sealed class ProcessEventFunction(EventProcessor processor, ILogger<Proce
 
     public const string HighName = "ProcessHighEvent";
 
+    public const string HighOverflowName = "ProcessHighOverflowEvent";
+
+    public const string OverflowName = "ProcessOverflowEvent";
+
     public const string BulkName = "ProcessBulkEvent";
+
+    public const string BulkOverflowName = "ProcessBulkOverflowEvent";
 
     [Function(HighName)]
     public Task RunHighAsync(
         [QueueTrigger(QueueNames.HighEvents, Connection = StorageSettings.ConnectionName)] QueueMessage message,
+        CancellationToken cancellationToken) => RunAsync(message, cancellationToken);
+
+    [Function(HighOverflowName)]
+    public Task RunHighOverflowAsync(
+        [QueueTrigger(QueueNames.HighEventsOverflow, Connection = StorageSettings.ConnectionName)] QueueMessage message,
         CancellationToken cancellationToken) => RunAsync(message, cancellationToken);
 
     [Function(Name)]
@@ -47,8 +59,18 @@ public sealed class ProcessEventFunction(EventProcessor processor, ILogger<Proce
         }
     }
 
+    [Function(OverflowName)]
+    public Task RunOverflowAsync(
+        [QueueTrigger(QueueNames.EventsOverflow, Connection = StorageSettings.ConnectionName)] QueueMessage message,
+        CancellationToken cancellationToken) => RunAsync(message, cancellationToken);
+
     [Function(BulkName)]
     public Task RunBulkAsync(
         [QueueTrigger(QueueNames.BulkEvents, Connection = StorageSettings.ConnectionName)] QueueMessage message,
+        CancellationToken cancellationToken) => RunAsync(message, cancellationToken);
+
+    [Function(BulkOverflowName)]
+    public Task RunBulkOverflowAsync(
+        [QueueTrigger(QueueNames.BulkEventsOverflow, Connection = StorageSettings.ConnectionName)] QueueMessage message,
         CancellationToken cancellationToken) => RunAsync(message, cancellationToken);
 }

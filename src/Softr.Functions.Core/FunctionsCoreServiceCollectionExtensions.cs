@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Softr.Functions.Automations;
+using Softr.Functions.Events;
 using Softr.Functions.Health;
 using Softr.Functions.Telemetry;
 using Softr.Functions.Privacy;
@@ -54,6 +55,8 @@ public static class FunctionsCoreServiceCollectionExtensions
 
         services.AddSingleton<IValidator<SignupPayload>, SignupPayloadValidator>();
         services.AddSingleton<IDeliveryClaims, TableDeliveryClaims>();
+        services.AddSingleton<FloodMeter>();
+        services.AddSingleton<LaneRouting>();
         services.AddSingleton<WebhookIngestor>();
         services.AddOptions<ProcessingOptions>().BindConfiguration(ProcessingOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ProcessingOptions>, ProcessingOptionsValidator>();

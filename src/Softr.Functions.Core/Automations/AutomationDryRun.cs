@@ -29,7 +29,7 @@ public sealed class AutomationDryRun(HookCatalog hooks, HookSecrets secrets, Del
         {
             return (null, WebhookProblems.BodyTooLarge(hook.Name, hook.Definition.MaxBodyBytes));
         }
-        var reading = await reader.ReadAsync(hook, bytes, contentType, headers, plan: true, cancellationToken).ConfigureAwait(false);
+        var reading = await reader.ReadAsync(hook, bytes, contentType, headers, plan: true, route: null, cancellationToken).ConfigureAwait(false);
         if (reading.Problem is { } problem)
         {
             return (null, problem);

@@ -87,9 +87,22 @@ public sealed record EventEnvelope
     [JsonConverter(typeof(PriorityJsonConverter))]
     public CallPriority Priority { get; init; }
 
+    /// <summary>
+    /// Whether the door sent the event to its lane's overflow queue (its hook was flooding the lane,
+    /// <see cref="Webhooks.FloodMeter"/>). Kept, so that a flood's retries and deferrals stay out of the queue that
+    /// other hooks' trickles use. Absent when false.
+    /// </summary>
+    [JsonPropertyName("overflow")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Overflow { get; init; }
+
     /// <summary>The lane the event travels in.</summary>
     [JsonIgnore]
     public EventLane Lane => EventLane.Of(Priority);
+
+    /// <summary>The queue the event travels in: its lane's, or the lane's overflow.</summary>
+    [JsonIgnore]
+    public string Queue => Overflow ? Lane.OverflowQueue : Lane.Queue;
 
     /// <summary>The W3C trace context of the request that accepted the event, so that processing continues its trace.</summary>
     [JsonPropertyName("traceparent")]

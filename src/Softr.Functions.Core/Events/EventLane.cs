@@ -4,36 +4,49 @@ using Softr.Resilience;
 namespace Softr.Functions.Events;
 
 /// <summary>
-/// One priority's way through the app: its queue, that queue's poison queue and the runtime's last resort behind
-/// it, each with its own trigger. An event's priority (its hook's, or a matched automation's if higher) picks its
-/// lane at the door; retries, deferrals and replays send it back to the same lane, and at the Softr budget its calls
-/// wait in that priority's line (<see cref="PriorityTurns"/>). Lanes keep a paying customer's event from queueing
-/// behind an import: each queue is read by its own trigger, so a high event is taken at once, and the budget lets
-/// its calls go first.
+/// One priority's way through the app. An event's priority (its hook's, or a matched automation's if higher) picks
+/// its lane at the door; inside the lane, a hook sending faster than a trickle goes to the lane's overflow queue
+/// (<see cref="Webhooks.FloodMeter"/>), so that its flood does not sit in front of other hooks' events. Each of the
+/// two queues has its own trigger, poison queue and last resort behind that. Retries, deferrals and replays go back
+/// to the queue the event was sent to (<see cref="EventEnvelope.Queue"/>), and at the Softr budget its calls wait in
+/// the lane's priority, hooks taking turns (<see cref="PriorityTurns"/>).
 /// </summary>
 /// <param name="Priority">The priority the lane carries.</param>
 /// <param name="Name">As configured and shown: <c>high</c>, <c>normal</c>, <c>bulk</c>.</param>
 /// <param name="Queue">The lane's queue.</param>
-/// <param name="OldestAgeAlert">The age of the lane's oldest waiting event past which the <c>lane-late</c> alert fires.</param>
-public sealed record EventLane(CallPriority Priority, string Name, string Queue, TimeSpan OldestAgeAlert)
+/// <param name="OverflowQueue">The lane's queue for hooks that flood it.</param>
+/// <param name="OldestAgeAlert">The age of the lane's oldest waiting event past which its <c>lane-*-late</c> alert fires.</param>
+public sealed record EventLane(CallPriority Priority, string Name, string Queue, string OverflowQueue, TimeSpan OldestAgeAlert)
 {
-    public static EventLane High { get; } = new(CallPriority.High, "high", QueueNames.HighEvents, TimeSpan.FromMinutes(1));
+    public static EventLane High { get; } = new(CallPriority.High, "high", QueueNames.HighEvents, QueueNames.HighEventsOverflow, TimeSpan.FromMinutes(1));
 
-    public static EventLane Normal { get; } = new(CallPriority.Normal, "normal", QueueNames.Events, TimeSpan.FromMinutes(15));
+    public static EventLane Normal { get; } = new(CallPriority.Normal, "normal", QueueNames.Events, QueueNames.EventsOverflow, TimeSpan.FromMinutes(15));
 
-    public static EventLane Bulk { get; } = new(CallPriority.Bulk, "bulk", QueueNames.BulkEvents, TimeSpan.FromHours(6));
+    public static EventLane Bulk { get; } = new(CallPriority.Bulk, "bulk", QueueNames.BulkEvents, QueueNames.BulkEventsOverflow, TimeSpan.FromHours(6));
 
     /// <summary>Every lane, highest priority first.</summary>
     public static IReadOnlyList<EventLane> All { get; } = [High, Normal, Bulk];
 
-    /// <summary>Where the queue listener moves an event after <c>maxDequeueCount</c> failed attempts.</summary>
-    public string PoisonQueue => Queue + "-poison";
+    /// <summary>The lane's two queues, each read by a trigger of its own.</summary>
+    public IReadOnlyList<string> TriggerQueues => [Queue, OverflowQueue];
 
-    /// <summary>Where the runtime moves a poison message whose handling failed too; kept for ever (<see cref="Processing.UndeliverableKeeper"/>).</summary>
-    public string UndeliverableQueue => PoisonQueue + "-poison";
+    /// <summary>Where the queue listener moves an event of <paramref name="queue"/> after <c>maxDequeueCount</c> failed attempts.</summary>
+    public static string PoisonOf(string queue) => queue + "-poison";
 
-    /// <summary>The lane's three queues.</summary>
-    public IEnumerable<string> Queues => [Queue, PoisonQueue, UndeliverableQueue];
+    /// <summary>
+    /// Where the runtime moves a poison message of <paramref name="queue"/> whose handling failed too; kept for ever
+    /// (<see cref="Processing.UndeliverableKeeper"/>).
+    /// </summary>
+    public static string UndeliverableOf(string queue) => PoisonOf(PoisonOf(queue));
+
+    /// <summary>The lane's poison queues, which triggers read too.</summary>
+    public IEnumerable<string> PoisonQueues => TriggerQueues.Select(PoisonOf);
+
+    /// <summary>The lane's last-resort queues, which nothing reads.</summary>
+    public IEnumerable<string> UndeliverableQueues => TriggerQueues.Select(UndeliverableOf);
+
+    /// <summary>Every queue of the lane.</summary>
+    public IEnumerable<string> Queues => TriggerQueues.Concat(PoisonQueues).Concat(UndeliverableQueues);
 
     /// <summary>Every queue of every lane.</summary>
     public static IEnumerable<string> AllQueues => All.SelectMany(lane => lane.Queues);

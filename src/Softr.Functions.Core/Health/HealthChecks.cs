@@ -9,7 +9,7 @@ using Softr.Functions.Storage;
 namespace Softr.Functions.Health;
 
 /// <summary>
-/// Storage answers: each lane's queue properties (its depth, <c>queueDepth.high</c> and so on, and their sum,
+/// Storage answers: each lane's queues' properties (its depth with its overflow, <c>queueDepth.high</c> and so on, and their sum,
 /// <c>queueDepth</c>) and one row of the events table, data-plane reads the app's identity is allowed, all cheap.
 /// </summary>
 public sealed class StorageHealthCheck(QueueServiceClient queues, TableServiceClient tables) : IHealthCheck
@@ -29,9 +29,12 @@ public sealed class StorageHealthCheck(QueueServiceClient queues, TableServiceCl
             var data = new Dictionary<string, object>(StringComparer.Ordinal);
             foreach (var lane in EventLane.All)
             {
-                data["queueDepth." + lane.Name] = existing.Contains(lane.Queue)
-                    ? (await queues.GetQueueClient(lane.Queue).GetPropertiesAsync(cancellationToken).ConfigureAwait(false)).Value.ApproximateMessagesCount
-                    : 0;
+                var depth = 0;
+                foreach (var queue in lane.TriggerQueues.Where(existing.Contains))
+                {
+                    depth += (await queues.GetQueueClient(queue).GetPropertiesAsync(cancellationToken).ConfigureAwait(false)).Value.ApproximateMessagesCount;
+                }
+                data["queueDepth." + lane.Name] = depth;
             }
             data["queueDepth"] = data.Values.Cast<int>().Sum();
             await foreach (var _ in tables.QueryAsync(TableClient.CreateQueryFilter($"TableName eq {TableNames.Events}"), maxPerPage: 1, cancellationToken: cancellationToken)

@@ -17,7 +17,7 @@ public sealed class OverviewReader(ActivityStore activity, DeadLetterStore deadL
         var to = ActivityTally.MinuteOf(time.GetUtcNow()).AddMinutes(1);
         var from = to - window;
         var minutes = await activity.ReadAsync(from, to, cancellationToken).ConfigureAwait(false);
-        var queueNames = EventLane.All.SelectMany(lane => new[] { lane.Queue, lane.PoisonQueue }).ToList();
+        var queueNames = EventLane.All.SelectMany(lane => lane.TriggerQueues.Concat(lane.PoisonQueues)).ToList();
         var snapshots = await Task.WhenAll(queueNames.Select(name => QueueSnapshot.TakeAsync(queues.GetQueueClient(name), time.GetUtcNow(), cancellationToken))).ConfigureAwait(false);
         var causes = await deadLetters.CountByCauseAsync(new DeadLetterFilter(From: from), cancellationToken).ConfigureAwait(false);
         return new Overview(from, to, Hooks(minutes, hooks.Value.Hooks.Keys), Series(minutes, from, to), snapshots, Softr(minutes), causes);

@@ -67,6 +67,7 @@ public sealed partial class EventProcessor(
     IEventQueue queue,
     EventPersonalData personalData,
     StorageOutage outage,
+    LaneRouting lanes,
     TimeProvider time,
     Random random,
     ILogger<EventProcessor> logger)
@@ -85,7 +86,7 @@ public sealed partial class EventProcessor(
         activity?.SetTag("softr.attempt", envelope.Failures + 1);
         activity?.SetTag("softr.priority", envelope.Lane.Name);
         // Every Softr call of this attempt waits at the budget in the event's line: its priority, and its hook's turn among the others.
-        using var order = CallOrder.Begin(new CallOrder(envelope.Priority, envelope.Hook));
+        using var order = CallOrder.Begin(lanes.OrderOf(envelope));
         // A storage outage is waited out here, the whole attempt tried again once storage answers (the same
         // message takes its own lease back), rather than failing the message towards the poison queue.
         var result = await outage.RideOutAsync(token => ProcessCoreAsync(envelope, delivery, token), cancellationToken).ConfigureAwait(false);
@@ -263,7 +264,7 @@ public sealed partial class EventProcessor(
     }
 
     /// <summary>
-    /// Sends the event again, invisible for a while, to its own lane, and lets this message complete. A new message starts
+    /// Sends the event again, invisible for a while, to the queue it came in (its lane's, or the overflow), and lets this message complete. A new message starts
     /// with a fresh dequeue count, which is what keeps waits out of the poison queue; whether the attempt
     /// counted is carried in the envelope instead. The status is written first, releasing the lease, and
     /// only while it is held: an attempt that lost the event sends nothing.
@@ -275,7 +276,7 @@ public sealed partial class EventProcessor(
         {
             await progressStore.FinishAttemptAsync(next, status, null, detail, lease, shownPlan, cancellationToken).ConfigureAwait(false);
         }
-        await queue.EnqueueAsync(next.Lane.Queue, next, delay, cancellationToken).ConfigureAwait(false);
+        await queue.EnqueueAsync(next.Queue, next, delay, cancellationToken).ConfigureAwait(false);
         LogSentAgain(next.EventId, status, delay.TotalSeconds, LogText.MaskEmails(reason));
     }
 

@@ -116,7 +116,7 @@ public sealed partial class EventReplayer(DeadLetterStore deadLetters, EventProg
             }
             break;
         }
-        await queue.EnqueueAsync(fresh.Lane.Queue, fresh, cancellationToken).ConfigureAwait(false);
+        await queue.EnqueueAsync(fresh.Queue, fresh, cancellationToken).ConfigureAwait(false);
         await deadLetters.RemoveAsync(letter.EventId, letter.ETag, cancellationToken).ConfigureAwait(false);
         LogReplayed(letter.EventId, letter.Cause);
         return Item(Replayed);

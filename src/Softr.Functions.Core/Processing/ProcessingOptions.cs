@@ -39,6 +39,13 @@ public sealed class ProcessingOptions
     /// </summary>
     public TimeSpan MaxDeferral { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// Whether events travel in priority lanes (<see cref="Events.LaneRouting"/>): a queue per priority and an overflow
+    /// queue for floods, and a budget that serves high calls first and hooks in turn. False sends every event to the
+    /// <c>events</c> queue and serves calls first come, first served, as before lanes: the benchmark's baseline.
+    /// </summary>
+    public bool Lanes { get; set; } = true;
+
     /// <summary>Whether the Softr budget is shared by every instance through Table storage (see <see cref="SharedBudget.TableRateBudget"/>).</summary>
     public bool SharedBudget { get; set; } = true;
 

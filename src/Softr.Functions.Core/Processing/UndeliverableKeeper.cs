@@ -7,8 +7,8 @@ using Softr.Functions.Telemetry;
 namespace Softr.Functions.Processing;
 
 /// <summary>
-/// Keeps what reaches a lane's <see cref="EventLane.UndeliverableQueue"/> (<see cref="QueueNames.EventsPoisonPoison"/> and its
-/// kin) for ever. That queue is the runtime's
+/// Keeps what reaches a lane's last-resort queues (<see cref="EventLane.UndeliverableQueues"/>: <see cref="QueueNames.EventsPoisonPoison"/>
+/// and its kin) for ever. That queue is the runtime's
 /// last resort, written when even the poison handler fails (storage down for long, a bug), and the runtime
 /// adds its messages with Azure's default time-to-live of seven days: an event nobody looked at within a
 /// week would vanish. Every few minutes, each message there that can expire is sent again without an
@@ -25,9 +25,9 @@ public sealed partial class UndeliverableKeeper(QueueServiceClient queues, TimeP
     public async Task<int> KeepAsync(CancellationToken cancellationToken)
     {
         var kept = 0;
-        foreach (var lane in EventLane.All)
+        foreach (var queueName in EventLane.All.SelectMany(lane => lane.UndeliverableQueues))
         {
-            kept += await KeepAsync(lane.UndeliverableQueue, cancellationToken).ConfigureAwait(false);
+            kept += await KeepAsync(queueName, cancellationToken).ConfigureAwait(false);
         }
         return kept;
     }

@@ -25,8 +25,12 @@ public sealed class DeliveryReader(IValidator<SignupPayload> signupValidator, Au
     /// Whether to plan the automations of every event: the dry run shows the plan; the door needs it only on hooks
     /// that refuse invalid input (elsewhere processing plans the event, and dead-letters what breaks a rule).
     /// </param>
+    /// <param name="route">
+    /// The door's last say on each event before it is written (<see cref="LaneRouting.AtTheDoor"/>: its lane's queue or
+    /// the overflow); null leaves the envelope as read (the dry run, which sends nothing).
+    /// </param>
     public async Task<DeliveryReading> ReadAsync(ResolvedHook hook, byte[] body, string? contentType, Func<string, string?> headers, bool plan,
-        CancellationToken cancellationToken)
+        Func<EventEnvelope, EventEnvelope>? route, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(hook);
         ArgumentNullException.ThrowIfNull(body);
@@ -41,15 +45,16 @@ public sealed class DeliveryReader(IValidator<SignupPayload> signupValidator, Au
         }
         if (payload.ValueKind != JsonValueKind.Array)
         {
-            return DeliveryReading.One(Read(hook, payload, headers, body, plan));
+            return DeliveryReading.One(Read(hook, payload, headers, body, plan, route));
         }
         // A batch: each item is an event of its own, read alone (its dedupe key is its own bytes, not the batch's).
-        return DeliveryReading.Batch([.. events.Select(item => Read(hook, item, headers, body: null, plan))]);
+        return DeliveryReading.Batch([.. events.Select(item => Read(hook, item, headers, body: null, plan, route))]);
     }
 
     /// <summary>One event, <paramref name="payload"/>, of a delivery on <paramref name="hook"/>.</summary>
     /// <param name="body">The raw body, when the event is the whole delivery (its hash is the dedupe key when the sender has no event id).</param>
-    public ReadEvent Read(ResolvedHook hook, JsonElement payload, Func<string, string?> headers, byte[]? body, bool plan)
+    /// <param name="route">As in <see cref="ReadAsync"/>.</param>
+    public ReadEvent Read(ResolvedHook hook, JsonElement payload, Func<string, string?> headers, byte[]? body, bool plan, Func<EventEnvelope, EventEnvelope>? route)
     {
         ArgumentNullException.ThrowIfNull(hook);
         ArgumentNullException.ThrowIfNull(headers);
@@ -117,6 +122,8 @@ public sealed class DeliveryReader(IValidator<SignupPayload> signupValidator, Au
         {
             return new ReadEvent.Refused(WebhookProblems.InvalidInput(name, inputErrors), eventType, evaluation);
         }
+        // The door's routing (the overflow, while the hook floods), before the one write.
+        envelope = route?.Invoke(envelope) ?? envelope;
         // Written once, here, before any claim or storage: what JSON cannot hold is refused like any other bad body.
         BinaryData message;
         try

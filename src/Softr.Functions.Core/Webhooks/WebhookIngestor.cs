@@ -19,6 +19,7 @@ public sealed partial class WebhookIngestor(
     DeliveryReader reader,
     IEventQueue queue,
     IDeliveryClaims claims,
+    LaneRouting lanes,
     TimeProvider timeProvider,
     ILogger<WebhookIngestor> logger)
 {
@@ -83,7 +84,7 @@ public sealed partial class WebhookIngestor(
             return Reject(name, WebhookProblems.Unauthenticated(name, check.Reason!));
         }
 
-        var reading = await reader.ReadAsync(hook, body, request.ContentType, request.Headers, plan: false, cancellationToken).ConfigureAwait(false);
+        var reading = await reader.ReadAsync(hook, body, request.ContentType, request.Headers, plan: false, lanes.AtTheDoor, cancellationToken).ConfigureAwait(false);
         if (reading.Problem is { } problem)
         {
             return Reject(name, problem);
@@ -147,6 +148,7 @@ public sealed partial class WebhookIngestor(
 
         // Senders with event ids are deduplicated on them, for as long as processing keeps the event (D28);
         // the others on an explicit key or their exact bytes, within a window (DeliveryKey), after the checks.
+        // Its queue (the lane's, or the lane's overflow while the hook floods it) was settled as it was read.
         var envelope = taken.Envelope;
         var deliveryKey = taken.Identity.SenderEventId is null ? DeliveryKeyOf(hook, headers, envelope.Payload, taken.BodyHash) : null;
         DeliveryClaim? claim = null;
@@ -168,7 +170,7 @@ public sealed partial class WebhookIngestor(
             // their ids: a redelivery is queued again under the same id and answered with it, and processing
             // finds the copy already done (D28). A repeat within a window is queued again too, under the id it
             // repeats: if the first delivery's process died before its enqueue, this one carries the event.
-            await queue.EnqueueAsync(envelope.Lane.Queue, envelope, message, cancellationToken).ConfigureAwait(false);
+            await queue.EnqueueAsync(envelope.Queue, envelope, message, cancellationToken).ConfigureAwait(false);
         }
         catch (EventQueueUnavailableException exception)
         {
@@ -178,7 +180,7 @@ public sealed partial class WebhookIngestor(
         }
 
         var duplicate = claim?.Outcome == DeliveryClaimOutcome.Duplicate;
-        LogAccepted(hookName, envelope.EventId, envelope.Lane.Queue, duplicate);
+        LogAccepted(hookName, envelope.EventId, envelope.Queue, duplicate);
         return new IngestionResult.Accepted(envelope.EventId) { Duplicate = duplicate };
     }
 

@@ -27,6 +27,12 @@ public sealed class WebhooksOptionsValidator : AbstractValidator<WebhooksOptions
             { } keeps when keeps.Events < keeps.Tombstones => (keeps.Events, "Retention:Events"),
             { } keeps => (keeps.Tombstones, "Retention:Tombstones"),
         };
+        RuleFor(options => options.FloodPacePerSecond)
+            .GreaterThan(0)
+            .WithMessage("Webhooks:FloodPacePerSecond must be more than 0 (events a second a hook may send before it overflows).");
+        RuleFor(options => options.FloodBurst)
+            .GreaterThanOrEqualTo(1)
+            .WithMessage("Webhooks:FloodBurst must be at least 1.");
         RuleForEach(options => options.Hooks).ChildRules(hook =>
         {
             hook.RuleFor(entry => entry.Key)

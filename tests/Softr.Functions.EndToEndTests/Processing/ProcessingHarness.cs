@@ -126,7 +126,7 @@ public sealed class ProcessingHarness : IAsyncDisposable
     public EventEnvelope Envelope(string hook, string payloadJson, string? eventType = null, string? dedupeKey = null)
     {
         var resolved = Get<HookCatalog>().Find(hook) ?? throw new ArgumentException($"No hook '{hook}' in the harness's configuration.", nameof(hook));
-        var reading = Get<DeliveryReader>().ReadAsync(resolved, System.Text.Encoding.UTF8.GetBytes(payloadJson), "application/json", _ => null, plan: false,
+        var reading = Get<DeliveryReader>().ReadAsync(resolved, System.Text.Encoding.UTF8.GetBytes(payloadJson), "application/json", _ => null, plan: false, route: null,
             CancellationToken.None).GetAwaiter().GetResult();
         if (reading.Events is not [ReadEvent.Taken taken])
         {

@@ -30,7 +30,7 @@ public sealed class FunctionMetadataTests
 
         Assert.All(triggered, function => Assert.Equal(StorageSettings.ConnectionName, function.Trigger.GetProperty("connection").GetString()));
         Assert.Equal(
-            Softr.Functions.Events.EventLane.All.SelectMany(lane => new[] { lane.Queue, lane.PoisonQueue }).Order(StringComparer.Ordinal),
+            Softr.Functions.Events.EventLane.All.SelectMany(lane => lane.TriggerQueues.Concat(lane.PoisonQueues)).Order(StringComparer.Ordinal),
             triggered.Select(function => function.Trigger.GetProperty("queueName").GetString()!).Order(StringComparer.Ordinal));
         Assert.Equal(QueueNames.Events, triggered.Single(function => function.Name == ProcessEventFunction.Name).Trigger.GetProperty("queueName").GetString());
     }
@@ -52,6 +52,8 @@ public sealed class FunctionMetadataTests
             {
                 DryRunFunction.Name, GetEventFunction.Name, HealthFunction.Name, ProcessEventFunction.Name, ProcessPoisonEventFunction.Name, ReceiveWebhookFunction.Name,
                 ProcessEventFunction.HighName, ProcessEventFunction.BulkName, ProcessPoisonEventFunction.HighName, ProcessPoisonEventFunction.BulkName,
+                ProcessEventFunction.HighOverflowName, ProcessEventFunction.OverflowName, ProcessEventFunction.BulkOverflowName,
+                ProcessPoisonEventFunction.HighOverflowName, ProcessPoisonEventFunction.OverflowName, ProcessPoisonEventFunction.BulkOverflowName,
                 ReplayFunctions.ListName, ReplayFunctions.ReplayOneName, ReplayFunctions.ReplayManyName, RetentionFunction.Name, EraseFunction.Name, ListEventsFunction.Name, ConsoleFunction.Name,
                 ConsoleFunction.AssetName, OverviewFunction.Name, GetEventDetailFunction.Name, DeadLetterCausesFunction.Name, ListHooksFunction.Name,
                 KeepUndeliverableFunction.Name,

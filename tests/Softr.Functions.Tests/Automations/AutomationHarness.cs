@@ -59,7 +59,7 @@ internal sealed class AutomationHarness
     /// <summary>The door's reading of <paramref name="body"/> posted to <paramref name="hook"/> as JSON, with every event's plan.</summary>
     public DeliveryReading Read(string hook, string body, Func<string, string?>? headers = null) =>
         Reader().ReadAsync(Catalog().Find(hook) ?? throw new ArgumentException($"No hook '{hook}'.", nameof(hook)), System.Text.Encoding.UTF8.GetBytes(body),
-            "application/json", headers ?? (_ => null), plan: true, CancellationToken.None).GetAwaiter().GetResult();
+            "application/json", headers ?? (_ => null), plan: true, route: null, CancellationToken.None).GetAwaiter().GetResult();
 
     /// <summary>The hook's evaluation; a hook that is not configured has no automations (as for a message naming a removed hook).</summary>
     public AutomationEvaluation Evaluate(string hook, string eventType, string payloadJson)

@@ -43,6 +43,12 @@ internal sealed class SimWorld : IDisposable
 
     private readonly SimPlan _plan;
 
+    /// <summary>The queues a trigger reads: every lane's queue and overflow, and their poison queues.</summary>
+    private static readonly string[] Dispatched = [.. EventLane.All.SelectMany(lane => lane.TriggerQueues.Concat(lane.PoisonQueues))];
+
+    /// <summary>The runtime's last resort behind each poison queue, which nothing reads.</summary>
+    private static readonly string[] Undeliverable = [.. EventLane.All.SelectMany(lane => lane.UndeliverableQueues)];
+
     /// <summary>The lane the world's hook sends to, by seed: every lane's retries, deferrals, poison and replays are played.</summary>
     private readonly EventLane _lane;
     private readonly SimClock _clock = new(Start);
@@ -209,6 +215,10 @@ internal sealed class SimWorld : IDisposable
             [$"Webhooks:Hooks:{Hook}:Sender"] = "shared-secret",
             [$"Webhooks:Hooks:{Hook}:SecretSettings:0"] = "SHOP_SECRET",
             [$"Webhooks:Hooks:{Hook}:Priority"] = _lane.Name,
+            // A flood, to a door, is anything past a trickle: here two events in a row, or more than one every fifty
+            // seconds, so that the plans' bursts walk the overflow queues too.
+            ["Webhooks:FloodBurst"] = "2",
+            ["Webhooks:FloodPacePerSecond"] = "0.02",
             ["SHOP_SECRET"] = Secret,
             // No pacing in process: the Softr budget waits its turn in PriorityTurns, whose waiters go on on the thread pool,
             // where no seeded scheduler drives them. The shared budget is SimBudget (a turn, sometimes a refusal), and Softr's
@@ -284,12 +294,12 @@ internal sealed class SimWorld : IDisposable
             _budget.RefusedRate = 0;
         }
         Strike();
-        foreach (var lane in EventLane.All)
+        foreach (var queue in EventLane.All.SelectMany(lane => lane.TriggerQueues))
         {
-            Dispatch(lane.Queue, ProcessAsync);
-            Dispatch(lane.PoisonQueue, HandlePoisonAsync);
+            Dispatch(queue, ProcessAsync);
+            Dispatch(EventLane.PoisonOf(queue), HandlePoisonAsync);
         }
-        if (now >= _nextKeeper && !_keeperRunning && EventLane.All.Any(lane => _queues.Messages(lane.UndeliverableQueue).Count > 0))
+        if (now >= _nextKeeper && !_keeperRunning && Undeliverable.Any(queue => _queues.Messages(queue).Count > 0))
         {
             _keeperRunning = true;
             _nextKeeper = now + KeeperInterval;
@@ -316,9 +326,9 @@ internal sealed class SimWorld : IDisposable
         var now = _clock.Now;
         // The outage's end too: the world settles with storage back.
         var candidates = new List<DateTimeOffset> { _nextOpDue, _calmAt, _storage.OutageUntil };
-        candidates.AddRange(EventLane.All.SelectMany(lane => new[] { lane.Queue, lane.PoisonQueue }).SelectMany(name => _queues.Messages(name))
+        candidates.AddRange(Dispatched.SelectMany(name => _queues.Messages(name))
             .Where(message => message.RunningIn is null).Select(message => message.VisibleAt));
-        if (EventLane.All.Any(lane => _queues.Messages(lane.UndeliverableQueue).Count > 0))
+        if (Undeliverable.Any(queue => _queues.Messages(queue).Count > 0))
         {
             candidates.Add(_nextKeeper);
         }
@@ -361,11 +371,13 @@ internal sealed class SimWorld : IDisposable
     {
         var envelope = EventEnvelopeSerializer.Deserialize(message.Body);
         self.Tag = envelope.EventId;
-        if (queue != envelope.Lane.Queue || (_accepted.ContainsKey(envelope.EventId) && envelope.Lane != _lane))
+        if (queue != envelope.Queue || (_accepted.ContainsKey(envelope.EventId) && envelope.Lane != _lane))
         {
-            // Deferrals, retries and replays keep their lane: an event the door accepted for the world's hook is always in that hook's lane.
-            _incidents.Add($"event {envelope.EventId} ({envelope.Lane.Name}) was found in {queue}, not in its lane's queue {_lane.Queue}");
+            // Deferrals, retries and replays keep their queue: an event the door accepted for the world's hook is always in
+            // that hook's lane, in the queue the door chose (the lane's, or its overflow).
+            _incidents.Add($"event {envelope.EventId} ({envelope.Lane.Name}, overflow {envelope.Overflow}) was found in {queue}, not in {envelope.Queue} of lane {_lane.Name}");
         }
+        Count(envelope.Overflow ? "delivered from an overflow queue" : "delivered from a lane's queue");
         var result = await instance.GetRequiredService<EventProcessor>().ProcessAsync(envelope, new QueueDelivery(message.Id, message.DequeueCount), self.CancellationToken)
             .ConfigureAwait(false);
         Note($"{self.Name} ({envelope.EventId}, received {envelope.ReceivedAt:HH:mm:ss}): {result.Outcome} {result.Detail}");
@@ -473,7 +485,7 @@ internal sealed class SimWorld : IDisposable
     {
         for (var i = _armed.Count - 1; i >= 0; i--)
         {
-            var parked = _running.Where(running => running.Queue == _lane.Queue && _scheduler.IsParked(running.Actor)).ToList();
+            var parked = _running.Where(running => _lane.TriggerQueues.Contains(running.Queue) && _scheduler.IsParked(running.Actor)).ToList();
             if (parked.Count == 0)
             {
                 return;
@@ -608,7 +620,7 @@ internal sealed class SimWorld : IDisposable
     {
         var rows = _tables.Rows(TableNames.Events).Where(row => (string?)row["RowKey"] == EventRows.SummaryRow)
             .ToDictionary(row => (string)row["PartitionKey"]!, row => row, StringComparer.Ordinal);
-        var kept = EventLane.All.SelectMany(lane => _queues.Messages(lane.UndeliverableQueue))
+        var kept = Undeliverable.SelectMany(queue => _queues.Messages(queue))
             .Select(message => { try { return EventEnvelopeSerializer.Deserialize(message.Body).EventId; } catch (InvalidEventEnvelopeException) { return "?"; } })
             .ToHashSet(StringComparer.Ordinal);
 
@@ -625,7 +637,7 @@ internal sealed class SimWorld : IDisposable
                 CheckEffects(id, @event);
             }
         }
-        foreach (var queue in EventLane.All.SelectMany(lane => new[] { lane.Queue, lane.PoisonQueue }))
+        foreach (var queue in Dispatched)
         {
             if (_queues.Messages(queue).Count > 0)
             {
@@ -639,7 +651,7 @@ internal sealed class SimWorld : IDisposable
                 _violations.Add($"{_queues.Queue(queue).Expired} message(s) of {queue} expired: lost");
             }
         }
-        foreach (var queue in EventLane.All.Select(lane => lane.UndeliverableQueue).Where(queue => _queues.Messages(queue).Any(message => message.ExpiresOn != DateTimeOffset.MaxValue)))
+        foreach (var queue in Undeliverable.Where(queue => _queues.Messages(queue).Any(message => message.ExpiresOn != DateTimeOffset.MaxValue)))
         {
             _violations.Add($"a message in {queue} can still expire after the keeper ran");
         }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Moq;
 using Softr.Functions.Automations;
 using Softr.Functions.Events;
+using Softr.Functions.Processing;
 using Softr.Functions.Testing;
 using Softr.Functions.Webhooks;
 using Softr.Functions.Webhooks.Senders;
@@ -53,6 +54,12 @@ internal sealed class IngestorBuilder
     /// <summary>Extra hooks for a test, keyed by name.</summary>
     public Dictionary<string, HookDefinition> MoreHooks { get; } = [];
 
+    /// <summary>The processing options the door reads (<c>Processing:Lanes</c>).</summary>
+    public ProcessingOptions Processing { get; } = new();
+
+    /// <summary>The door's flood meter, once built.</summary>
+    public FloodMeter? Floods { get; private set; }
+
     public IngestorBuilder()
     {
         Queue.Setup(queue => queue.EnqueueAsync(It.IsAny<string>(), It.IsAny<EventEnvelope>(), It.IsAny<BinaryData>(), It.IsAny<CancellationToken>()))
@@ -95,7 +102,7 @@ internal sealed class IngestorBuilder
             new PayloadSchemas.Folder(TestPaths.RepositoryRoot), settings);
         Evaluator = new AutomationEvaluator(catalog);
         return new WebhookIngestor(catalog, Secrets = new HookSecrets(settings), Reader = new DeliveryReader(new SignupPayloadValidator(), Evaluator, Time),
-            Queue.Object, Claims, Time, NullLogger<WebhookIngestor>.Instance);
+            Queue.Object, Claims, new LaneRouting(Options.Create(Processing), Floods = new FloodMeter(Options.Create(options), Time)), Time, NullLogger<WebhookIngestor>.Instance);
     }
 
     public static WebhookRequest Request(
