@@ -36,6 +36,7 @@ public sealed class ConsoleApiTests(RunningSystem system) : IClassFixture<Runnin
         Assert.True(overview.GetProperty("perMinute").GetProperty("series").GetProperty("succeeded").EnumerateArray().Sum(value => value.GetInt64()) >= 1);
         Assert.True(overview.GetProperty("softr").GetProperty("calls").GetInt64() >= 1);
         Assert.Contains(overview.GetProperty("queues").EnumerateArray(), queue => queue.GetProperty("queue").GetString() == "events");
+        Assert.Equal(["high", "normal", "bulk"], overview.GetProperty("lanes").EnumerateArray().Select(lane => lane.GetProperty("lane").GetString()));
         // Every configured hook is listed, a quiet one with zeros.
         Assert.Contains(overview.GetProperty("hooks").EnumerateArray(), item => item.GetProperty("hook").GetString() == "payments");
 
@@ -65,6 +66,9 @@ public sealed class ConsoleApiTests(RunningSystem system) : IClassFixture<Runnin
         Assert.Equal(["checkout.session.completed"], payments.GetProperty("events").EnumerateArray().Select(item => item.GetString()));
         var automation = payments.GetProperty("automations").EnumerateArray().Single();
         Assert.Equal("paid-checkout", automation.GetProperty("name").GetString());
+        // Its priority (the default) and where its events wait; an automation that does not raise it says null.
+        Assert.Equal(("normal", "events"), (payments.GetProperty("priority").GetString(), payments.GetProperty("queue").GetString()));
+        Assert.Equal(JsonValueKind.Null, automation.GetProperty("priority").ValueKind);
         Assert.Equal(["user.create", "user.invite"], automation.GetProperty("steps").EnumerateArray().Select(item => item.GetProperty("action").GetString()));
         // A template names a setting; the setting's value (a signing secret here) is never shown.
         Assert.DoesNotContain(SystemUnderTest.StripeSecret, hooks.ToString(), StringComparison.Ordinal);

@@ -26,6 +26,7 @@
   }
   const time = at => at ? new Date(at).toLocaleString() : "";
   const number = n => (n ?? 0).toLocaleString();
+  const duration = seconds => seconds < 1 ? "now" : seconds < 90 ? `${Math.round(seconds)} s` : seconds < 5400 ? `${Math.round(seconds / 60)} min` : `${(seconds / 3600).toFixed(1)} h`;
   const query = params => {
     const search = new URLSearchParams();
     for (const [name, value] of Object.entries(params)) if (value !== undefined && value !== null && value !== "") search.set(name, value);
@@ -77,17 +78,36 @@
     const softr = overview.softr;
     const plot = h("div", { className: "chart", id: "per-minute", role: "img",
       "aria-label": "Events per minute over the last 24 hours by outcome: " + Object.entries(overview.perMinute.series).map(([name, values]) => `${name} ${number(values.reduce((a, b) => a + b, 0))}`).join(", ") });
+    // The chart opens on the shortest range that holds every minute with activity; the buttons choose another.
+    const ranges = [1, 6, 24];
+    const active = overview.perMinute.minutes.findIndex((_, i) => Object.values(overview.perMinute.series).some(values => values[i] > 0));
+    const holding = active < 0 ? 1 : ranges.find(hours => overview.perMinute.minutes.length - active <= hours * 60) ?? 24;
+    const rangeButtons = ranges.map(hours => h("button", { type: "button", "data-hours": hours, "aria-pressed": String(hours === holding) }, `${hours} h`));
+    const rangeBar = h("div", { className: "ranges", role: "group", "aria-label": "Chart range" }, rangeButtons);
+    rangeBar.addEventListener("click", event => {
+      const hours = Number(event.target.dataset?.hours);
+      if (!hours) return;
+      rangeButtons.forEach(button => button.setAttribute("aria-pressed", String(button === event.target)));
+      drawPlot(plot, overview.perMinute, hours);
+    });
+    const lanes = overview.lanes.map(lane => h("div", { className: "card", "data-lane": lane.lane },
+      h("div", { className: "figure" }, number(lane.depth)), h("div", { className: "label" }, `waiting in the ${lane.lane} lane`),
+      h("div", { className: "muted" }, lane.depth > 0
+        ? `oldest ${duration(lane.oldestAgeSeconds)}; drains in about ${duration(lane.drainSeconds)} at ${lane.sharePerSecond.toFixed(0)} writes/s`
+        : "empty")));
     render("Overview",
       h("p", { className: "muted" }, `Last 24 hours, ${time(overview.from)} to ${time(overview.to)}. Counts are written by each instance every few seconds.`),
       h("section", { "aria-labelledby": "hooks-title" }, h("h2", { id: "hooks-title" }, "Hooks"),
         table("Per hook, last 24 hours", [["Hook"], ["Received", 1], ["Accepted", 1], ["Duplicates", 1], ["Ignored", 1], ["Refused (by reason)"], ["Succeeded", 1], ["Retried", 1], ["Dead-lettered", 1]],
           hookRows, "No hooks are configured.")),
-      h("section", { "aria-labelledby": "plot-title" }, h("h2", { id: "plot-title" }, "Events per minute"), plot),
-      h("section", { "aria-labelledby": "health-title" }, h("h2", { id: "health-title" }, "Queues and Softr"),
+      h("section", { "aria-labelledby": "plot-title" }, h("h2", { id: "plot-title" }, "Events per minute"), rangeBar, plot),
+      h("section", { "aria-labelledby": "health-title" }, h("h2", { id: "health-title" }, "Lanes and Softr"),
+        h("p", { className: "muted" }, "Each lane's queues (its overflow too), the oldest event waiting, and how long the backlog would take at the lane's share of Softr's writes (one write per event; high goes first, bulk keeps a tenth)."),
         h("div", { className: "cards" },
-          overview.queues.map(queue => h("div", { className: "card", "data-queue": queue.queue },
-            h("div", { className: "figure" }, number(queue.depth)), h("div", { className: "label" }, `waiting in ${queue.queue}`),
-            h("div", { className: "muted" }, queue.depth > 0 ? `oldest ${Math.round(queue.oldestAgeSeconds)} s` : "empty"))),
+          lanes,
+          overview.queues.filter(queue => queue.queue.endsWith("-poison") && queue.depth > 0).map(queue => h("div", { className: "card", "data-queue": queue.queue },
+            h("div", { className: "figure" }, number(queue.depth)), h("div", { className: "label" }, `poison in ${queue.queue}`),
+            h("div", { className: "muted" }, "dead-lettered as it is handled"))),
           h("div", { className: "card", id: "softr-429" }, h("div", { className: "figure" }, `${(softr.throttledShare * 100).toFixed(1)}%`),
             h("div", { className: "label" }, "of Softr calls answered 429"), h("div", { className: "muted" }, `${number(softr.throttled)} of ${number(softr.calls)} calls`)),
           h("div", { className: "card" }, h("div", { className: "figure" }, number(softr.budgetWaits)),
@@ -96,14 +116,18 @@
         table("Dead-lettered in the last 24 hours", [["Cause"], ["Count", 1], ["Hooks"]],
           overview.deadLetters.map(cause => h("tr", {}, td(h("a", { href: `#dead-letters/${encodeURIComponent(cause.cause)}` }, cause.cause)), td(number(cause.count), "num"), td(cause.hooks.join(", ")))),
           "No dead letters in the last 24 hours.")));
-    drawPlot(plot, overview.perMinute);
+    drawPlot(plot, overview.perMinute, holding);
   }
 
-  function drawPlot(container, perMinute) {
-    if (typeof uPlot !== "function") { container.append(h("p", { className: "muted" }, "The chart library did not load.")); return; }
+  /** The last <hours> of the per-minute series. */
+  function drawPlot(container, perMinute, hours) {
+    if (chart) { chart.destroy(); chart = null; }
+    if (typeof uPlot !== "function") { container.replaceChildren(h("p", { className: "muted" }, "The chart library did not load.")); return; }
+    container.dataset.hours = hours;
     const colours = { accepted: "#0b5cad", refused: "#b42318", duplicate: "#8250df", succeeded: "#1a7f37", retried: "#9a6700", "dead-lettered": "#57606a" };
     const names = Object.keys(perMinute.series);
-    const data = [perMinute.minutes.map(minute => Date.parse(minute) / 1000), ...names.map(name => perMinute.series[name])];
+    const from = Math.max(0, perMinute.minutes.length - hours * 60);
+    const data = [perMinute.minutes.slice(from).map(minute => Date.parse(minute) / 1000), ...names.map(name => perMinute.series[name].slice(from))];
     const width = Math.max(300, container.clientWidth - 16);
     chart = new uPlot({
       width, height: 220,
@@ -288,10 +312,12 @@
         h("dl", { className: "facts" },
           h("dt", {}, "URL for the sender"), h("dd", { className: "mono" }, location.origin + hook.path),
           h("dt", {}, "Sender"), h("dd", {}, hook.sender),
+          h("dt", {}, "Priority"), h("dd", { "data-priority": hook.priority }, `${hook.priority} (queue ${hook.queue}, overflow ${hook.queue}-overflow)`),
           h("dt", {}, "Events"), h("dd", {}, hook.events.length ? hook.events.join(", ") : "every type"),
           h("dt", {}, "Last event"), h("dd", {}, hook.lastEvent ? [eventLink(hook.lastEvent.eventId), ` ${hook.lastEvent.status}, ${time(hook.lastEvent.receivedAt)}`] : "none processed yet")),
         hook.automations.length === 0 ? h("p", { className: "muted" }, "No automation on this hook.") :
-          hook.automations.map(automation => h("div", {}, h("h3", {}, automation.name + (automation.disabled ? " (disabled)" : "")),
+          hook.automations.map(automation => h("div", {}, h("h3", {}, automation.name + (automation.disabled ? " (disabled)" : "")
+              + (automation.priority ? ` (raises its events to ${automation.priority})` : "")),
             automation.description ? h("p", {}, automation.description) : null,
             h("ol", {}, automation.steps.map(step => h("li", {}, h("code", {}, step.action), " ", h("span", { className: "muted" },
               Object.entries({ ...step.inputs, ...step.fields }).map(([name, template]) => `${name} ← ${template}`).join(" · "))))))))),

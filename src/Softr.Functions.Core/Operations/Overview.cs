@@ -15,6 +15,7 @@ public sealed record Overview(
     [property: JsonPropertyName("hooks")] IReadOnlyList<HookActivity> Hooks,
     [property: JsonPropertyName("perMinute")] MinuteSeries PerMinute,
     [property: JsonPropertyName("queues")] IReadOnlyList<QueueSnapshot> Queues,
+    [property: JsonPropertyName("lanes")] IReadOnlyList<LaneSnapshot> Lanes,
     [property: JsonPropertyName("softr")] SoftrActivity Softr,
     [property: JsonPropertyName("deadLetters")] IReadOnlyList<DeadLetterCause> DeadLetters);
 

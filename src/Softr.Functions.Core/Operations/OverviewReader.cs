@@ -7,7 +7,8 @@ using Softr.Functions.Webhooks;
 namespace Softr.Functions.Operations;
 
 /// <summary>Puts the <see cref="Overview"/> together: the activity rows summed, the queues read now, the dead letters counted by cause.</summary>
-public sealed class OverviewReader(ActivityStore activity, DeadLetterStore deadLetters, QueueServiceClient queues, IOptions<WebhooksOptions> hooks, TimeProvider time)
+public sealed class OverviewReader(ActivityStore activity, DeadLetterStore deadLetters, QueueServiceClient queues, IOptions<WebhooksOptions> hooks,
+    IOptions<SoftrClientOptions> softr, TimeProvider time)
 {
     /// <summary>The outcomes the per-minute plot shows, in its order.</summary>
     public static readonly IReadOnlyList<string> PlottedOutcomes = ["accepted", "refused", "duplicate", "succeeded", "retried", "dead-lettered"];
@@ -20,7 +21,8 @@ public sealed class OverviewReader(ActivityStore activity, DeadLetterStore deadL
         var queueNames = EventLane.All.SelectMany(lane => lane.TriggerQueues.Concat(lane.PoisonQueues)).ToList();
         var snapshots = await Task.WhenAll(queueNames.Select(name => QueueSnapshot.TakeAsync(queues.GetQueueClient(name), time.GetUtcNow(), cancellationToken))).ConfigureAwait(false);
         var causes = await deadLetters.CountByCauseAsync(new DeadLetterFilter(From: from), cancellationToken).ConfigureAwait(false);
-        return new Overview(from, to, Hooks(minutes, hooks.Value.Hooks.Keys), Series(minutes, from, to), snapshots, Softr(minutes), causes);
+        return new Overview(from, to, Hooks(minutes, hooks.Value.Hooks.Keys), Series(minutes, from, to), snapshots,
+            LaneSnapshot.Of(snapshots, softr.Value.WritesPerSecond), Softr(minutes), causes);
     }
 
     /// <summary>Every configured hook (a quiet one shows zeros), and any other name deliveries came to (an unknown hook, refused).</summary>

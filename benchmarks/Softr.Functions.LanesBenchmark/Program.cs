@@ -1,0 +1,193 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Softr.Functions.Storage;
+using Softr.Functions.Testing;
+using Softr.Sandbox;
+
+// Priority lanes, measured (issue #25, item 5). Each scenario: a private Azurite, a sandbox whose write limit is L a
+// second (429 beyond, in exact one-second windows), and one local host process (the WebJobs queue listener, the
+// app's processing and its budget) with two hooks. A backlog of create-user events is posted to the `import` hook
+// through the door; once it is queued, another event comes every few seconds to a second hook, until the backlog has
+// drained. Measured: from each such event's POST to its Softr user's creation (the sandbox's clock, the same
+// machine), the backlog's drain rate, and Softr's 429s. Three scenarios, one after the other, in one run:
+//   1. lanes: the second hook is `high`, an event every 2 s;
+//   2. lanes: the second hook is another `normal` hook, an event every second;
+//   3. the baseline: scenario 1 with Processing:Lanes=false (one queue, first come first served).
+// Usage: dotnet run -c Release --project benchmarks/Softr.Functions.LanesBenchmark -- [backlog] [L]
+var backlog = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 20_000;
+var limit = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 30;
+const string apiKey = "lanes-api-key-0123456789";
+const string domain = "lanes.softr.app";
+const string secret = "lanes-secret-0123456789";
+
+Console.WriteLine($"A backlog of {backlog} events on one hook; sandbox write limit L = {limit}/s; {Environment.ProcessorCount} cores.");
+var scenarios = new[]
+{
+    new Scenario("lanes: a high event every 2 s", Lanes: true, "paid", "high", TimeSpan.FromSeconds(2)),
+    new Scenario("lanes: another normal hook, 1 event/s", Lanes: true, "trickle", "normal", TimeSpan.FromSeconds(1)),
+    new Scenario("baseline, no lanes: a high event every 2 s", Lanes: false, "paid", "high", TimeSpan.FromSeconds(2)),
+}.Where(scenario => Environment.GetEnvironmentVariable("LANES_ONLY") is not { Length: > 0 } only || scenario.Name.Contains(only, StringComparison.Ordinal));
+var results = new List<Result>();
+foreach (var scenario in scenarios)
+{
+    results.Add(await RunAsync(scenario));
+}
+
+Console.WriteLine();
+Console.WriteLine("| scenario | second hook's events | p50 | p99 | max | backlog drained in | backlog writes/s | all writes/s | % of L | 429 share | lost | twice |");
+Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
+foreach (var result in results)
+{
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"| {result.Name} | {result.Latencies.Count} | {Percentile(result.Latencies, 0.50):0.0} s | {Percentile(result.Latencies, 0.99):0.0} s | {result.Latencies.DefaultIfEmpty().Max():0.0} s | {result.Drain.TotalSeconds:0} s | {result.BacklogRate:0.0} | {result.AllRate:0.0} | {100 * result.AllRate / limit:0.0}% | {100.0 * result.Throttled / Math.Max(1, result.Calls):0.00}% | {result.Lost} | {result.Twice} |"));
+}
+if (results.Count == 3)
+{
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"\nHigh events' p99, lanes against the baseline in this run: {Percentile(results[0].Latencies, 0.99):0.0} s against {Percentile(results[2].Latencies, 0.99):0.0} s (ratio {Percentile(results[2].Latencies, 0.99) / Math.Max(0.001, Percentile(results[0].Latencies, 0.99)):0}x)."));
+}
+
+async Task<Result> RunAsync(Scenario scenario)
+{
+    await using var azurite = await Azurite.StartAsync();
+    var sandbox = SandboxApp.Build(
+        ["--urls=http://127.0.0.1:0", $"--Sandbox:ApiKey={apiKey}", $"--Sandbox:Domain={domain}",
+         $"--Sandbox:WritesPerSecond={limit}", $"--Sandbox:ReadsPerSecond={limit}"],
+        builder => builder.Logging.ClearProviders());
+    await sandbox.StartAsync();
+    using var softr = new HttpClient { BaseAddress = new Uri(sandbox.Urls.Single()) };
+    var port = Ports.Free();
+    var settings = new Dictionary<string, string?>(SandboxSettings.For(softr.BaseAddress!, apiKey, domain))
+        {
+            [StorageSettings.ConnectionName] = azurite.ConnectionString,
+            ["Softr:WritesPerSecond"] = limit.ToString(CultureInfo.InvariantCulture),
+            ["Softr:ReadsPerSecond"] = limit.ToString(CultureInfo.InvariantCulture),
+            ["Processing:Lanes"] = scenario.Lanes ? "true" : "false",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["LocalHost:ConsoleTraces"] = "false",
+            ["LocalHost:MasterKey"] = "lanes-master-key-0123456789",
+            ["LANES_SECRET"] = secret,
+        };
+    foreach (var (key, value) in Hook("import", "normal").Concat(Hook(scenario.Hook, scenario.Priority)))
+    {
+        settings[key] = value;
+    }
+    await using var host = DotnetProcess.Start(Path.Combine(AppContext.BaseDirectory, "Softr.Functions.LocalHost.dll"), settings, $"--urls=http://127.0.0.1:{port}");
+    using var door = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+    await UntilUpAsync(door, host);
+
+    // The backlog, through the door, 32 at a time.
+    var posting = Stopwatch.StartNew();
+    var next = -1;
+    await Task.WhenAll(Enumerable.Range(0, 32).Select(async _ =>
+    {
+        for (var i = Interlocked.Increment(ref next); i < backlog; i = Interlocked.Increment(ref next))
+        {
+            await PostAsync(door, "import", $"import-{i:D6}@example.com");
+        }
+    }));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{scenario.Name}: {backlog} posted in {posting.Elapsed.TotalSeconds:0} s; the second hook's events start"));
+
+    // The second hook's events, one every few seconds, until the backlog has drained.
+    var sent = new ConcurrentDictionary<string, DateTimeOffset>();
+    var drained = false;
+    var others = Task.Run(async () =>
+    {
+        for (var n = 0; !Volatile.Read(ref drained); n++)
+        {
+            var email = $"{scenario.Hook}-{n:D5}@example.com";
+            sent[email] = DateTimeOffset.UtcNow;
+            _ = PostAsync(door, scenario.Hook, email);
+            await Task.Delay(scenario.Every);
+        }
+    });
+    var watch = Stopwatch.StartNew();
+    while (watch.Elapsed < TimeSpan.FromHours(2) && await CreatedAsync(softr) < backlog)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(2));
+    }
+    Volatile.Write(ref drained, true);
+    await others;
+    // The last of the second hook's events, at its own pace now.
+    var wanted = backlog + sent.Count;
+    var settle = Stopwatch.StartNew();
+    while (settle.Elapsed < TimeSpan.FromMinutes(2) && await CreatedAsync(softr) < wanted)
+    {
+        await Task.Delay(500);
+    }
+
+    // This run's users (the sandbox seeds a few of its own).
+    var users = (await softr.GetFromJsonAsync<JsonElement[]>("/sandbox/users"))!
+        .Where(user => user.GetProperty("email").GetString() is { } email && (email.StartsWith("import-", StringComparison.Ordinal) || sent.ContainsKey(email)))
+        .ToDictionary(user => user.GetProperty("email").GetString()!, user => user.GetProperty("created").GetDateTimeOffset(), StringComparer.Ordinal);
+    var imported = users.Where(user => user.Key.StartsWith("import-", StringComparison.Ordinal)).Select(user => user.Value).Order().ToList();
+    var latencies = sent.Where(one => users.ContainsKey(one.Key)).Select(one => (users[one.Key] - one.Value).TotalSeconds).Order().ToList();
+    var calls = await softr.GetFromJsonAsync<JsonElement>("/sandbox/calls");
+    var createUser = calls.GetProperty("byOperation").GetProperty("createUser");
+    int Count(string status) => createUser.TryGetProperty(status, out var count) ? count.GetInt32() : 0;
+    var total = createUser.EnumerateObject().Sum(entry => entry.Value.GetInt32());
+    var drain = imported.Count > 1 ? imported[^1] - imported[0] : TimeSpan.Zero;
+    var during = users.Values.Count(created => imported.Count > 1 && created >= imported[0] && created <= imported[^1]);
+    // A user made twice would be a 200 from createUser with nobody new: the sandbox answers a second create of one e-mail otherwise.
+    var result = new Result(scenario.Name, latencies, drain, (imported.Count - 1) / Math.Max(0.001, drain.TotalSeconds), (during - 1) / Math.Max(0.001, drain.TotalSeconds),
+        total, Count("429"), wanted - users.Count, Count("200") - users.Count);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{scenario.Name}: backlog drained in {drain.TotalSeconds:0} s ({result.BacklogRate:0.0}/s), {latencies.Count} events on '{scenario.Hook}', p99 {Percentile(latencies, 0.99):0.0} s, {result.Throttled} x 429 of {total}"));
+    await sandbox.DisposeAsync();
+    return result;
+
+    IEnumerable<KeyValuePair<string, string?>> Hook(string name, string priority) =>
+    [
+        new($"Webhooks:Hooks:{name}:SecretSettings:0", "LANES_SECRET"),
+        new($"Webhooks:Hooks:{name}:Priority", priority),
+        new($"Automations:{name}:Hook", name),
+        new($"Automations:{name}:Steps:0:Action", "user.create"),
+        new($"Automations:{name}:Steps:0:Inputs:email", "{{ payload.email }}"),
+        new($"Automations:{name}:Steps:0:Inputs:fullName", "{{ payload.name }}"),
+    ];
+}
+
+static async Task PostAsync(HttpClient door, string hook, string email)
+{
+    using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/hooks/{hook}")
+    {
+        Content = new StringContent(JsonSerializer.Serialize(new { email, name = email.Split('@')[0] }), Encoding.UTF8, "application/json"),
+    };
+    request.Headers.Add("X-Webhook-Secret", secret);
+    using var response = await door.SendAsync(request);
+    response.EnsureSuccessStatusCode();
+}
+
+static async Task<int> CreatedAsync(HttpClient softr)
+{
+    var calls = await softr.GetFromJsonAsync<JsonElement>("/sandbox/calls");
+    return calls.GetProperty("byOperation").TryGetProperty("createUser", out var createUser) && createUser.TryGetProperty("200", out var ok) ? ok.GetInt32() : 0;
+}
+
+static async Task UntilUpAsync(HttpClient door, DotnetProcess host)
+{
+    for (var attempt = 0; attempt < 600; attempt++)
+    {
+        try
+        {
+            using var health = await door.GetAsync("/api/health");
+            return;
+        }
+        catch (HttpRequestException)
+        {
+            await Task.Delay(100);
+        }
+    }
+    throw new InvalidOperationException("The local host did not start: " + host.Output());
+}
+
+static double Percentile(IReadOnlyList<double> sorted, double p) => sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+
+internal sealed record Scenario(string Name, bool Lanes, string Hook, string Priority, TimeSpan Every);
+
+internal sealed record Result(string Name, List<double> Latencies, TimeSpan Drain, double BacklogRate, double AllRate, int Calls, int Throttled, int Lost, int Twice);
