@@ -53,6 +53,9 @@ public sealed class PacedBudget
         try
         {
             await _turns.TakeAsync(order, cancellationToken).ConfigureAwait(false);
+            // Whether this caller holds the turn: not while it waits to have it back after being overtaken, so that a
+            // cancellation then does not give away a turn another caller holds.
+            var holding = true;
             try
             {
                 while (true)
@@ -61,7 +64,10 @@ public sealed class PacedBudget
                     if (missing == TimeSpan.Zero)
                     {
                         // A caller that goes first may have come while this one waited: it takes this token.
-                        if (await _turns.OvertakenAsync(order, cancellationToken).ConfigureAwait(false))
+                        holding = false;
+                        var overtaken = await _turns.OvertakenAsync(order, cancellationToken).ConfigureAwait(false);
+                        holding = true;
+                        if (overtaken)
                         {
                             continue;
                         }
@@ -73,7 +79,10 @@ public sealed class PacedBudget
             }
             finally
             {
-                _turns.Release();
+                if (holding)
+                {
+                    _turns.Release();
+                }
             }
         }
         finally

@@ -50,7 +50,9 @@ public sealed class PriorityTurns
     /// budget again). False at once when the holder may go.
     /// </summary>
     /// <param name="order">The holder's priority and source.</param>
-    /// <param name="cancellationToken">Gives up waiting for the turn back; the caller then does not hold it.</param>
+    /// <param name="cancellationToken">
+    /// Gives up waiting for the turn back; the caller then does not hold it, and must not <see cref="Release"/> it.
+    /// </param>
     public async ValueTask<bool> OvertakenAsync(CallOrder order, CancellationToken cancellationToken)
     {
         TaskCompletionSource granted;

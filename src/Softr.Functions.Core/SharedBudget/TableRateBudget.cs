@@ -128,6 +128,8 @@ public sealed partial class TableRateBudget(TableServiceClient tables, IOptions<
         {
             _lastDemand = owner._time.GetUtcNow();
             await _turns.TakeAsync(order, cancellationToken).ConfigureAwait(false);
+            // Not held while it waits to have the turn back after being overtaken (see PacedBudget).
+            var holding = true;
             try
             {
                 while (true)
@@ -135,7 +137,10 @@ public sealed partial class TableRateBudget(TableServiceClient tables, IOptions<
                     var now = owner._time.GetUtcNow();
                     if (_pacing.Room(now, Held) is not { } wait)
                     {
-                        if (await _turns.OvertakenAsync(order, cancellationToken).ConfigureAwait(false))
+                        holding = false;
+                        var overtaken = await _turns.OvertakenAsync(order, cancellationToken).ConfigureAwait(false);
+                        holding = true;
+                        if (overtaken)
                         {
                             continue;
                         }
@@ -152,7 +157,10 @@ public sealed partial class TableRateBudget(TableServiceClient tables, IOptions<
             }
             finally
             {
-                _turns.Release();
+                if (holding)
+                {
+                    _turns.Release();
+                }
             }
         }
 

@@ -82,6 +82,34 @@ public sealed class PriorityTurnsTests
         Assert.Equal(0, turns.Waiting);
     }
 
+    /// <summary>
+    /// A holder overtaken and then cancelled while it waits to have the turn back does not hold it: the caller that
+    /// overtook it keeps it alone (a pacer that released the turn after such a cancellation gave it to a second holder).
+    /// </summary>
+    [Fact]
+    public async Task AnOvertakenHolderCancelledWhileWaitingForTheTurnBack_HoldsNothing_AndTheTurnStaysWithOne()
+    {
+        var turns = new PriorityTurns();
+        var normal = new CallOrder(CallPriority.Normal, "a");
+        var high = new CallOrder(CallPriority.High, "b");
+        await turns.TakeAsync(normal, CancellationToken.None);
+        var highTake = turns.TakeAsync(high, CancellationToken.None).AsTask();
+        using var stop = new CancellationTokenSource();
+
+        var overtaken = turns.OvertakenAsync(normal, stop.Token).AsTask();
+        await highTake; // the high caller holds it now
+        var later = turns.TakeAsync(new CallOrder(CallPriority.Normal, "c"), CancellationToken.None).AsTask();
+        await stop.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => overtaken);
+        await Task.Delay(50);
+        Assert.False(later.IsCompleted, "a second caller was given the turn while the high caller held it");
+        turns.Release(); // the high caller is done
+        await later.WaitAsync(TimeSpan.FromSeconds(5));
+        turns.Release();
+        Assert.Equal(0, turns.Waiting);
+    }
+
     private static async Task Record(PacedBudget budget, CallOrder order, string name, List<string> granted)
     {
         Assert.True(await budget.WaitAsync(order, CancellationToken.None));
