@@ -5,36 +5,6 @@ using Softr.Functions.Storage;
 namespace Softr.Functions.EndToEndTests;
 
 /// <summary>
-/// A running system with a slow Softr budget (2 writes a second, so a backlog of sixty sign-ups takes thirty seconds),
-/// a high-priority hook and a second normal hook beside the normal one, and a door that takes more than three events
-/// in a row from one hook for a flood.
-/// </summary>
-public sealed class LanesSystem : SystemUnderTest
-{
-    public const string PaidHook = "paid";
-    public const string TrickleHook = "trickle";
-
-    protected override IEnumerable<KeyValuePair<string, string?>> ExtraSettings() =>
-    [
-        new("Softr:WritesPerSecond", "2"),
-        new("Webhooks:FloodBurst", "3"),
-        .. SignupHook(PaidHook, "high"),
-        .. SignupHook(TrickleHook, "normal"),
-    ];
-
-    private static IEnumerable<KeyValuePair<string, string?>> SignupHook(string hook, string priority) =>
-    [
-        new($"Webhooks:Hooks:{hook}:SecretSettings:0", "E2E_HOOK_SECRET"),
-        new($"Webhooks:Hooks:{hook}:Priority", priority),
-        new($"Automations:{hook}-signup:Hook", hook),
-        new($"Automations:{hook}-signup:Steps:0:Id", "user"),
-        new($"Automations:{hook}-signup:Steps:0:Action", "user.create"),
-        new($"Automations:{hook}-signup:Steps:0:Inputs:email", "{{ payload.email }}"),
-        new($"Automations:{hook}-signup:Steps:0:Inputs:fullName", "{{ payload.full_name }}"),
-    ];
-}
-
-/// <summary>
 /// Issue #25, through the real queue listener, the real budget (paced in process and shared through Table storage) and
 /// the sandbox, at 2 writes a second: sixty sign-ups are queued on the normal hook, and once they are draining one
 /// event comes to another hook. How many of the backlog's users are created between that event's arrival and its own
@@ -49,7 +19,7 @@ public sealed class PriorityLanesTests(LanesSystem system) : IClassFixture<Lanes
     /// A paying customer never waits behind a backlog. The high lane's own trigger takes the event at once (without
     /// lanes it would be created last: the backlog is first in the one queue), and at the budget its call goes before
     /// the normal ones already waiting there (without that, it would wait behind the calls the normal triggers hold:
-    /// measured 16 users).
+    /// measured 16 users; 1 with it).
     /// </summary>
     [Fact]
     public async Task AHighEvent_OvertakesANormalBacklog_ThroughTheRealQueueListener()
@@ -58,7 +28,7 @@ public sealed class PriorityLanesTests(LanesSystem system) : IClassFixture<Lanes
 
         Assert.True(system.Logs.Snapshot().Any(log => log.Message.StartsWith($"Accepted event {id} on hook {LanesSystem.PaidHook} into queue {QueueNames.HighEvents} ", StringComparison.Ordinal)),
             "the paying customer's event was not queued in the high lane");
-        Assert.True(between <= 10, $"{between} backlog users were created between the paying customer's event and its user");
+        Assert.True(between <= 6, $"{between} backlog users were created between the paying customer's event and its user");
     }
 
     /// <summary>
@@ -76,7 +46,7 @@ public sealed class PriorityLanesTests(LanesSystem system) : IClassFixture<Lanes
             "the trickle's event was not queued in the normal lane's queue");
         Assert.True(system.Logs.Snapshot().Count(log => log.Message.Contains($" on hook {SystemUnderTest.Hook} into queue {QueueNames.EventsOverflow} ", StringComparison.Ordinal)) >= Backlog - 10,
             "the flood did not go to the overflow queue");
-        Assert.True(between <= 10, $"{between} flood users were created between the trickle's event and its user");
+        Assert.True(between <= 6, $"{between} flood users were created between the trickle's event and its user");
     }
 
     /// <summary>Queues the backlog on the normal hook, then one event on <paramref name="hook"/>; its id, and how many backlog users came between.</summary>

@@ -29,7 +29,7 @@ namespace Softr.Resilience;
 /// <see cref="PacedBudget"/>), on the injected <see cref="TimeProvider"/>.
 /// </para>
 /// </summary>
-public sealed class SoftrRateLimiter(IOptions<SoftrClientOptions> options, TimeProvider timeProvider, ISharedRateBudget? sharedBudget = null) 
+public sealed class SoftrRateLimiter(IOptions<SoftrClientOptions> options, TimeProvider timeProvider, ISharedRateBudget? sharedBudget = null)
 {
     private readonly ConcurrentDictionary<SoftrBudgetKey, PacedBudget> _budgets = new();
 

@@ -14,12 +14,8 @@ namespace Softr.Resilience;
 /// <typeparam name="T">What stands for a waiting caller.</typeparam>
 internal sealed class TurnLine<T> where T : class
 {
-    /// <summary>
-    /// While bulk callers wait, one turn in this many is theirs. A tenth: at Softr's 30 writes a second, an
-    /// import keeps moving at 3 a second (about 10,000 an hour) however busy the other lanes are, and a
-    /// high caller waits at most one turn in ten longer than it would with bulk starved.
-    /// </summary>
-    public const int BulkFloorEvery = 10;
+    /// <summary>While bulk callers wait, one turn in this many is theirs (<see cref="PriorityTurns.BulkFloorEvery"/>).</summary>
+    public const int BulkFloorEvery = PriorityTurns.BulkFloorEvery;
 
     private readonly Lane[] _lanes = [new(), new(), new()];
     private int _turnsWhileBulkWaited;
@@ -33,8 +29,18 @@ internal sealed class TurnLine<T> where T : class
     /// <summary>Puts <paramref name="waiter"/> at the back of its source's line.</summary>
     public void Add(CallOrder order, T waiter) => LaneOf(order).Add(order.Source, waiter, atFront: false);
 
-    /// <summary>Puts <paramref name="waiter"/> back at the front of its source's line: it was overtaken, not sent to the back.</summary>
-    public void AddFront(CallOrder order, T waiter) => LaneOf(order).Add(order.Source, waiter, atFront: true);
+    /// <summary>
+    /// Puts <paramref name="waiter"/>, which held the turn but was overtaken before it used it, back at the front of its
+    /// source's line. Its turn did not count towards bulk's floor: the permit goes to the one overtaking it, which counts.
+    /// </summary>
+    public void AddFront(CallOrder order, T waiter)
+    {
+        if (order.Priority != CallPriority.Bulk && _turnsWhileBulkWaited > 0)
+        {
+            _turnsWhileBulkWaited--;
+        }
+        LaneOf(order).Add(order.Source, waiter, atFront: true);
+    }
 
     /// <summary>The turn was taken with nobody waiting: not a floor turn.</summary>
     public void TakenWithoutWaiting() => HolderByFloor = false;
@@ -46,8 +52,21 @@ internal sealed class TurnLine<T> where T : class
     /// Whether a waiting caller goes before <paramref name="holder"/>, which holds the turn but has not used it:
     /// one of a higher priority, unless the holder was given the turn for the bulk floor.
     /// </summary>
-    public bool Outranks(CallOrder holder) =>
-        !HolderByFloor && Enumerable.Range(IndexOf(holder.Priority) + 1, _lanes.Length - IndexOf(holder.Priority) - 1).Any(index => _lanes[index].Count > 0);
+    public bool Outranks(CallOrder holder)
+    {
+        if (HolderByFloor)
+        {
+            return false;
+        }
+        for (var index = IndexOf(holder.Priority) + 1; index < _lanes.Length; index++)
+        {
+            if (_lanes[index].Count > 0)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /// <summary>Takes the caller whose turn it is out of the line; null when nobody waits.</summary>
     public T? Next()
@@ -68,8 +87,13 @@ internal sealed class TurnLine<T> where T : class
 
     private Lane LaneOf(CallOrder order) => _lanes[IndexOf(order.Priority)];
 
-    /// <summary>Bulk, normal, high: 0, 1, 2 (a value outside the enum counts as the nearest).</summary>
-    private static int IndexOf(CallPriority priority) => Math.Clamp((int)priority - (int)CallPriority.Bulk, 0, 2);
+    /// <summary>Bulk, normal, high: 0, 1, 2 (a value outside the enum counts as normal, as the app's lanes take it).</summary>
+    private static int IndexOf(CallPriority priority) => priority switch
+    {
+        CallPriority.Bulk => 0,
+        CallPriority.High => 2,
+        _ => 1,
+    };
 
     /// <summary>One priority's callers: a line per source, and the sources in the order they take their turns.</summary>
     private sealed class Lane
@@ -89,13 +113,10 @@ internal sealed class TurnLine<T> where T : class
             }
             if (atFront)
             {
-                // Overtaken, not sent round again: its source goes next in the rotation.
+                // Overtaken, not sent round again: it is first in its source's line, and its source goes next in the rotation.
+                line.AddFirst(waiter);
                 _rotation.Remove(source);
                 _rotation.AddFirst(source);
-            }
-            if (atFront)
-            {
-                line.AddFirst(waiter);
             }
             else
             {

@@ -92,9 +92,9 @@
     });
     const lanes = overview.lanes.map(lane => h("div", { className: "card", "data-lane": lane.lane },
       h("div", { className: "figure" }, number(lane.depth)), h("div", { className: "label" }, `waiting in the ${lane.lane} lane`),
-      h("div", { className: "muted" }, lane.depth > 0
-        ? `oldest ${duration(lane.oldestAgeSeconds)}; drains in about ${duration(lane.drainSeconds)} at ${lane.sharePerSecond.toFixed(0)} writes/s`
-        : "empty")));
+      h("div", { className: "muted" }, lane.depth === 0 ? "empty"
+        : `oldest ${duration(lane.oldestAgeSeconds)}; drained in about ${duration(lane.drainSeconds)}, ` +
+          (lane.sharePerSecond > 0 ? `at ${lane.sharePerSecond.toFixed(0)} writes/s` : "once the lanes above have drained"))));
     render("Overview",
       h("p", { className: "muted" }, `Last 24 hours, ${time(overview.from)} to ${time(overview.to)}. Counts are written by each instance every few seconds.`),
       h("section", { "aria-labelledby": "hooks-title" }, h("h2", { id: "hooks-title" }, "Hooks"),
@@ -102,7 +102,7 @@
           hookRows, "No hooks are configured.")),
       h("section", { "aria-labelledby": "plot-title" }, h("h2", { id: "plot-title" }, "Events per minute"), rangeBar, plot),
       h("section", { "aria-labelledby": "health-title" }, h("h2", { id: "health-title" }, "Lanes and Softr"),
-        h("p", { className: "muted" }, "Each lane's queues (its overflow too), the oldest event waiting, and how long the backlog would take at the lane's share of Softr's writes (one write per event; high goes first, bulk keeps a tenth)."),
+        h("p", { className: "muted" }, "Each lane's queues (its overflow too), the oldest event waiting, and how long until its backlog is drained at the lane's share of Softr's writes, after the lanes above it (one write per event; high goes first, bulk keeps a tenth)."),
         h("div", { className: "cards" },
           lanes,
           overview.queues.filter(queue => queue.queue.endsWith("-poison") && queue.depth > 0).map(queue => h("div", { className: "card", "data-queue": queue.queue },
@@ -317,7 +317,7 @@
           h("dt", {}, "Last event"), h("dd", {}, hook.lastEvent ? [eventLink(hook.lastEvent.eventId), ` ${hook.lastEvent.status}, ${time(hook.lastEvent.receivedAt)}`] : "none processed yet")),
         hook.automations.length === 0 ? h("p", { className: "muted" }, "No automation on this hook.") :
           hook.automations.map(automation => h("div", {}, h("h3", {}, automation.name + (automation.disabled ? " (disabled)" : "")
-              + (automation.priority ? ` (raises its events to ${automation.priority})` : "")),
+              + (automation.priority ? ` (priority ${automation.priority}: an event it matches takes the higher of this and the hook's)` : "")),
             automation.description ? h("p", {}, automation.description) : null,
             h("ol", {}, automation.steps.map(step => h("li", {}, h("code", {}, step.action), " ", h("span", { className: "muted" },
               Object.entries({ ...step.inputs, ...step.fields }).map(([name, template]) => `${name} ← ${template}`).join(" · "))))))))),

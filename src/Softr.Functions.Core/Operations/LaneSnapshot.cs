@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Softr.Functions.Events;
+using Softr.Resilience;
 
 namespace Softr.Functions.Operations;
 
@@ -16,8 +17,8 @@ public sealed record LaneSnapshot(
     [property: JsonPropertyName("sharePerSecond")] double SharePerSecond,
     [property: JsonPropertyName("drainSeconds")] double DrainSeconds)
 {
-    /// <summary>The share bulk keeps while the other lanes have calls waiting (<c>TurnLine.BulkFloorEvery</c>: one turn in ten).</summary>
-    public const double BulkFloor = 0.1;
+    /// <summary>The share bulk keeps while the other lanes have calls waiting (one turn in <see cref="PriorityTurns.BulkFloorEvery"/>).</summary>
+    public const double BulkFloor = 1.0 / PriorityTurns.BulkFloorEvery;
 
     /// <summary>Each lane, highest first, from the snapshots of its queues and the write budget (<paramref name="writesPerSecond"/>).</summary>
     public static IReadOnlyList<LaneSnapshot> Of(IReadOnlyList<QueueSnapshot> queues, int writesPerSecond)

@@ -127,7 +127,18 @@ public sealed partial class TableRateBudget(TableServiceClient tables, IOptions<
         public async Task<bool> WaitAsync(CallOrder order, DateTimeOffset deadline, CancellationToken cancellationToken)
         {
             _lastDemand = owner._time.GetUtcNow();
-            await _turns.TakeAsync(order, cancellationToken).ConfigureAwait(false);
+            // The wait for the turn has the deadline too: behind high calls, or at bulk's tenth, a turn can be long in
+            // coming, and a call that waits past it is put back on the queue (a deferral), not timed out as a failure.
+            using var late = new CancellationTokenSource(Max(deadline - _lastDemand, TimeSpan.Zero), owner._time);
+            using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, late.Token);
+            try
+            {
+                await _turns.TakeAsync(order, giveUp.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return false;
+            }
             // Not held while it waits to have the turn back after being overtaken (see PacedBudget).
             var holding = true;
             try
@@ -138,7 +149,15 @@ public sealed partial class TableRateBudget(TableServiceClient tables, IOptions<
                     if (_pacing.Room(now, Held) is not { } wait)
                     {
                         holding = false;
-                        var overtaken = await _turns.OvertakenAsync(order, cancellationToken).ConfigureAwait(false);
+                        bool overtaken;
+                        try
+                        {
+                            overtaken = await _turns.OvertakenAsync(order, giveUp.Token).ConfigureAwait(false);
+                        }
+                        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                        {
+                            return false;
+                        }
                         holding = true;
                         if (overtaken)
                         {
@@ -163,6 +182,8 @@ public sealed partial class TableRateBudget(TableServiceClient tables, IOptions<
                 }
             }
         }
+
+        private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
         public async Task LoopAsync(CancellationToken stopping)
         {

@@ -48,6 +48,44 @@ public sealed class TableRateBudgetSeatsTests : IAsyncLifetime
         Assert.Equal(seats, instance.SeatsHeld(key));
     }
 
+    /// <summary>
+    /// A bulk call behind a line of high ones gives up at <c>Processing:MaxBudgetWait</c>, so that its event is deferred,
+    /// not timed out as a failed attempt (found in review: the wait for the turn had no deadline, only the wait for room
+    /// once the turn had come, and a bulk call behind high ones waited for its tenth of the turns, past the call's timeout).
+    /// </summary>
+    [Fact]
+    public async Task ABulkCallBehindALineOfHighOnes_GivesUpAtTheLongestBudgetWait()
+    {
+        var key = new SoftrBudgetKey("00112233445566FF", SoftrCallKind.Write);
+        var tables = new TableServiceClient(_azurite.ConnectionString);
+        await using var instance = new TableRateBudget(tables, Options.Create(new ProcessingOptions { BudgetSeats = 1, MaxBudgetWait = TimeSpan.FromSeconds(2) }),
+            TimeProvider.System, NullLogger<TableRateBudget>.Instance);
+        Assert.True(await instance.AcquireAsync(key, 2, CallOrder.Unmarked, CancellationToken.None));
+        // High calls keep coming as fast as they are granted (two a second), each granted well within its own wait.
+        var high = new CallOrder(CallPriority.High, "paid");
+        var line = new List<Task<bool>>();
+        var stream = Task.Run(async () =>
+        {
+            for (var i = 0; i < 14; i++)
+            {
+                line.Add(instance.AcquireAsync(key, 2, high, CancellationToken.None).AsTask());
+                await Task.Delay(TimeSpan.FromMilliseconds(i < 3 ? 0 : 500));
+            }
+        });
+        await Task.Delay(TimeSpan.FromMilliseconds(100));
+
+        // Bulk's floor turn (the tenth) comes after nine high ones: four and a half seconds, past its longest wait.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        var bulk = await instance.AcquireAsync(key, 2, new CallOrder(CallPriority.Bulk, "import"), CancellationToken.None);
+        waited.Stop();
+
+        Assert.False(bulk, "a bulk call behind a stream of high ones was granted after its longest wait");
+        Assert.InRange(waited.Elapsed, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(3.5));
+        await stream;
+        // Every high call ends (none is stuck), and nearly all are granted (one may wait past its own longest wait on a busy machine).
+        Assert.InRange((await Task.WhenAll(line)).Count(granted => granted), 10, 14);
+    }
+
     [Fact]
     public async Task MemberRowsOfGoneInstances_AreRemoved()
     {
