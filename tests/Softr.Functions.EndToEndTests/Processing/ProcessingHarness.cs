@@ -96,26 +96,38 @@ public sealed class ProcessingHarness : IAsyncDisposable
     public Task<ProcessingResult> DeliverAsync(EventEnvelope envelope, string messageId = "message-1") =>
         Get<EventProcessor>().ProcessAsync(envelope, new QueueDelivery(messageId, 1));
 
-    /// <summary>Delivers whatever processing sent back to the queue (retries, deferrals) until it is empty; returns the outcomes.</summary>
+    /// <summary>
+    /// Delivers whatever processing sent back to the queues (retries, deferrals), every lane's queue and overflow, until
+    /// they are empty; returns the outcomes.
+    /// </summary>
     public async Task<List<ProcessingOutcome>> DrainAsync(int maxRounds = 50)
     {
         var outcomes = new List<ProcessingOutcome>();
-        await Events.CreateIfNotExistsAsync();
+        var queues = EventLane.All.SelectMany(lane => lane.TriggerQueues)
+            .Select(name => new QueueClient(_azurite.ConnectionString, name, StorageServiceCollectionExtensions.CreateClientOptions())).ToList();
+        foreach (var queue in queues)
+        {
+            await queue.CreateIfNotExistsAsync();
+        }
         for (var round = 0; round < maxRounds; round++)
         {
-            var messages = (await Events.ReceiveMessagesAsync(maxMessages: 32)).Value;
-            if (messages.Length == 0)
+            var delivered = 0;
+            foreach (var queue in queues)
+            {
+                foreach (var message in (await queue.ReceiveMessagesAsync(maxMessages: 32)).Value)
+                {
+                    var result = await Get<EventProcessor>().ProcessAsync(EventEnvelopeSerializer.Deserialize(message.Body), new QueueDelivery(message.MessageId, message.DequeueCount));
+                    outcomes.Add(result.Outcome);
+                    await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+                    delivered++;
+                }
+            }
+            if (delivered == 0)
             {
                 return outcomes;
             }
-            foreach (var message in messages)
-            {
-                var result = await Get<EventProcessor>().ProcessAsync(EventEnvelopeSerializer.Deserialize(message.Body), new QueueDelivery(message.MessageId, message.DequeueCount));
-                outcomes.Add(result.Outcome);
-                await Events.DeleteMessageAsync(message.MessageId, message.PopReceipt);
-            }
         }
-        throw new InvalidOperationException($"The queue still had messages after {maxRounds} rounds.");
+        throw new InvalidOperationException($"The queues still had messages after {maxRounds} rounds.");
     }
 
     /// <summary>
