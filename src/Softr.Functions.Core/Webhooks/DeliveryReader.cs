@@ -113,7 +113,10 @@ public sealed class DeliveryReader(IValidator<SignupPayload> signupValidator, Au
             TraceParent = Activity.Current?.Id,
         };
         // Its lane: known here, as the automations are, so that the queue it waits in is its priority's.
-        envelope = envelope with { Priority = evaluator.PriorityOf(hook, envelope) };
+        if (evaluator.PriorityOf(hook, envelope) is var priority && priority != envelope.Priority)
+        {
+            envelope = envelope with { Priority = priority };
+        }
 
         // Pure, microseconds: an event whose values would break an action's rules is refused now, on a hook that
         // refuses them; elsewhere processing plans it, and dead-letters it before any Softr call.
