@@ -58,6 +58,9 @@ internal sealed class SimQueues(SimStorage storage, SimClock clock) : QueueServi
     }
 
     internal string NextId() => $"msg-{++_ids:D6}";
+
+    /// <summary>Told of every message the app sends (not the runtime's own moves): the queue, and the message.</summary>
+    public Action<string, BinaryData>? OnSend { get; set; }
 }
 
 /// <summary>One simulated queue.</summary>
@@ -108,6 +111,7 @@ internal sealed class SimQueue(string name, SimStorage storage, SimClock clock, 
             throw new RequestFailedException(404, "The specified queue does not exist (simulated).", "QueueNotFound", null);
         }
         var added = Add(message, visibilityTimeout, timeToLive);
+        account.OnSend?.Invoke(name, message);
         storage.AfterWrite();
         return Response.FromValue(QueuesModelFactory.SendReceipt(added.Id, added.InsertedOn, added.ExpiresOn, "pop", added.VisibleAt), new SimResponse(201));
     }

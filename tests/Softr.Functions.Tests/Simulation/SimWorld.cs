@@ -91,7 +91,7 @@ internal sealed class SimWorld : IDisposable
         _scheduler = new SimScheduler(new Random(plan.Seed ^ 0x5eed), _clock);
         _storage = new SimStorage(_scheduler, _clock, new Random(plan.Seed ^ 0x570e)) { BusyRate = plan.Rates.StorageBusy, LostAnswerRate = plan.Rates.StorageLostAnswer };
         _tables = new SimTables(_storage) { OnWrite = Watch };
-        _queues = new SimQueues(_storage, _clock);
+        _queues = new SimQueues(_storage, _clock) { OnSend = KeepsItsQueue };
         _blobs = new SimBlobs(_storage, _clock);
         _softr = new SimSoftr(_scheduler, new Random(plan.Seed ^ 0x50f7))
         {
@@ -382,6 +382,35 @@ internal sealed class SimWorld : IDisposable
             .ConfigureAwait(false);
         Note($"{self.Name} ({envelope.EventId}, received {envelope.ReceivedAt:HH:mm:ss}): {result.Outcome} {result.Detail}");
         Count($"outcome {result.Outcome}");
+    }
+
+    /// <summary>
+    /// A delivery that sends its own event again (a retry, a deferral) sends it to the queue it came from: the lane's queue
+    /// stays free of a flood's retries, and the overflow's events do not jump back in front of the trickles. Checked against
+    /// where the message was found, not against the envelope's own flag.
+    /// </summary>
+    private void KeepsItsQueue(string queue, BinaryData body)
+    {
+        var actor = _scheduler.CurrentActor;
+        var from = _running.FirstOrDefault(running => running.Actor == actor);
+        if (from.Actor is null || actor?.Tag is not string eventId || !Dispatched.Contains(from.Queue) || from.Queue.EndsWith("-poison", StringComparison.Ordinal))
+        {
+            return;
+        }
+        string sent;
+        try
+        {
+            sent = EventEnvelopeSerializer.Deserialize(body).EventId;
+        }
+        catch (InvalidEventEnvelopeException)
+        {
+            return;
+        }
+        if (sent == eventId && queue != from.Queue)
+        {
+            _incidents.Add($"event {eventId}, delivered from {from.Queue}, was sent again to {queue}");
+        }
+        Count(queue.EndsWith("-overflow", StringComparison.Ordinal) ? "sent again to an overflow queue" : "sent again to a lane's queue");
     }
 
     private static Task HandlePoisonAsync(SimActor self, string queue, SimMessage message, ServiceProvider instance) =>
