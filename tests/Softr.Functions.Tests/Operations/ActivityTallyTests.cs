@@ -4,6 +4,7 @@ using Softr.Functions.Telemetry;
 
 namespace Softr.Functions.Tests.Operations;
 
+[Collection(StaticTelemetryCollection.Name)]
 public sealed class ActivityTallyTests
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 30, 10, 15, 42, TimeSpan.Zero));
@@ -36,25 +37,26 @@ public sealed class ActivityTallyTests
     [Fact]
     public void OnlyChangedMinutesAreTaken_AWriteThatFailedIsTakenAgain_AndPastMinutesAreForgotten()
     {
-        // The tally also hears the app's instruments, which tests running beside this one record on: only hook "a"'s minutes are this test's.
+        // The tally also hears the app's instruments. No test runs beside this one (its collection), and its hook is its own.
+        var a = "tally-" + Guid.NewGuid().ToString("N")[..8];
         using var tally = new ActivityTally(_time);
-        IReadOnlyList<ActivityMinute> Take() => [.. tally.TakeChanged().Where(minute => minute.Counts.ContainsKey("a"))];
-        tally.Count("a", ActivityCounters.Accepted);
+        IReadOnlyList<ActivityMinute> Take() => [.. tally.TakeChanged().Where(minute => minute.Counts.ContainsKey(a))];
+        tally.Count(a, ActivityCounters.Accepted);
         _time.Advance(TimeSpan.FromMinutes(1));
-        tally.Count("a", ActivityCounters.Accepted, 2);
+        tally.Count(a, ActivityCounters.Accepted, 2);
 
         var first = Take();
         var nothing = Take();
         tally.Return(first);
         var again = Take();
         _time.Advance(TimeSpan.FromMinutes(5));
-        tally.Count("a", ActivityCounters.Accepted);
+        tally.Count(a, ActivityCounters.Accepted);
         var late = Take(); // and the minutes long past are forgotten
         tally.Return(first);
         var forgotten = Take();
 
         Assert.Equal([new DateTimeOffset(2026, 11, 30, 10, 15, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 30, 10, 16, 0, TimeSpan.Zero)], first.Select(minute => minute.Minute));
-        Assert.Equal([1L, 2L], first.Select(minute => minute.Counts["a"][ActivityCounters.Accepted]));
+        Assert.Equal([1L, 2L], first.Select(minute => minute.Counts[a][ActivityCounters.Accepted]));
         Assert.Empty(nothing);
         Assert.Equal(first.Select(minute => minute.Minute), again.Select(minute => minute.Minute));
         Assert.Equal([new DateTimeOffset(2026, 11, 30, 10, 21, 0, TimeSpan.Zero)], late.Select(minute => minute.Minute));
