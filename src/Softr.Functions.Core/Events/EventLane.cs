@@ -15,14 +15,13 @@ namespace Softr.Functions.Events;
 /// <param name="Name">As configured and shown: <c>high</c>, <c>normal</c>, <c>bulk</c>.</param>
 /// <param name="Queue">The lane's queue.</param>
 /// <param name="OverflowQueue">The lane's queue for hooks that flood it.</param>
-/// <param name="OldestAgeAlert">The age of the lane's oldest waiting event past which its <c>lane-*-late</c> alert fires.</param>
-public sealed record EventLane(CallPriority Priority, string Name, string Queue, string OverflowQueue, TimeSpan OldestAgeAlert)
+public sealed record EventLane(CallPriority Priority, string Name, string Queue, string OverflowQueue)
 {
-    public static EventLane High { get; } = new(CallPriority.High, "high", QueueNames.HighEvents, QueueNames.HighEventsOverflow, TimeSpan.FromMinutes(1));
+    public static EventLane High { get; } = new(CallPriority.High, "high", QueueNames.HighEvents, QueueNames.HighEventsOverflow);
 
-    public static EventLane Normal { get; } = new(CallPriority.Normal, "normal", QueueNames.Events, QueueNames.EventsOverflow, TimeSpan.FromMinutes(15));
+    public static EventLane Normal { get; } = new(CallPriority.Normal, "normal", QueueNames.Events, QueueNames.EventsOverflow);
 
-    public static EventLane Bulk { get; } = new(CallPriority.Bulk, "bulk", QueueNames.BulkEvents, QueueNames.BulkEventsOverflow, TimeSpan.FromHours(6));
+    public static EventLane Bulk { get; } = new(CallPriority.Bulk, "bulk", QueueNames.BulkEvents, QueueNames.BulkEventsOverflow);
 
     /// <summary>Every lane, highest priority first.</summary>
     public static IReadOnlyList<EventLane> All { get; } = [High, Normal, Bulk];
