@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Softr.Functions.Events;
 using Softr.Functions.Processing;
 using Softr.Functions.Storage;
@@ -21,6 +22,14 @@ public sealed record ErasureReport(
     [JsonPropertyName("softrUser")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? SoftrUser { get; init; }
+
+    /// <summary>
+    /// How many of the person index's older keys the key ring could not open: the events indexed under them were not
+    /// found, and the erasure is incomplete until the ring opens them again (runbook, "Lost key ring"). Absent when none.
+    /// </summary>
+    [JsonPropertyName("keysNotOpened")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int KeysNotOpened { get; init; }
 }
 
 /// <summary>
@@ -33,27 +42,43 @@ public sealed record ErasureReport(
 /// its row in the events list are deleted. The tombstone stays while a copy of the event could still arrive
 /// (<see cref="RetentionOptions.Tombstones"/>): a retry waiting on the queue, a sender's redelivery or a
 /// replay finds it and is dropped before any Softr call, instead of bringing the person back;</item>
-/// <item>the index rows go; the marker stays as long as the tombstones.</item>
+/// <item>the index rows go; the marker stays as long as the tombstones;</item>
+/// <item>if an attempt held one of the events when it was tombstoned, the erasure waits for a Softr call that attempt
+/// may already have on the wire (at most <see cref="SoftrClientOptions.AttemptTimeout"/>): its next call finds the
+/// tombstone and does not leave, and once the erasure answers, nothing more reaches Softr about the person.</item>
 /// </list>
 /// With <c>softr</c>, the person's Softr user is deleted too; otherwise what Softr holds is not touched.
 /// </summary>
 public sealed partial class PersonEraser(PersonIndex index, TableServiceClient tables, IPayloadStore payloads, DeadLetterStore deadLetters, EventIndex eventIndex,
-    EventProgressStore progressStore, ISoftrUsersClient softrUsers, TimeProvider time, ILogger<PersonEraser> logger)
+    EventProgressStore progressStore, ISoftrUsersClient softrUsers, IOptions<SoftrClientOptions> softrOptions, TimeProvider time, ILogger<PersonEraser> logger)
 {
     private readonly ReadyTable _events = new(tables, TableNames.Events);
 
     public async Task<ErasureReport> EraseAsync(string email, bool dryRun, CancellationToken cancellationToken, bool deleteSoftrUser = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(email);
-        var person = await index.KeyOfAsync(email, cancellationToken).ConfigureAwait(false);
+        // Under the current key, and any older key the ring opens again (PersonIndex: a key it could not open is kept, not lost).
+        var (keys, keysNotOpened) = await index.KeysOfAsync(email, cancellationToken).ConfigureAwait(false);
+        var person = keys[0];
         if (!dryRun)
         {
-            // Before the lookup: an event indexed from now on sees the marker; one indexed before is found below.
-            await index.MarkErasedAsync(person, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            // Before the lookup: an event indexed from now on sees the marker; one indexed before is found below. Under every
+            // key: an instance that still holds an older key in memory indexes under it.
+            var now = time.GetUtcNow();
+            foreach (var key in keys)
+            {
+                await index.MarkErasedAsync(key, now, cancellationToken).ConfigureAwait(false);
+            }
         }
-        var ids = await index.FindAsync(person, cancellationToken).ConfigureAwait(false);
+        var ids = new List<string>();
+        foreach (var key in keys)
+        {
+            ids.AddRange(await index.FindAsync(key, cancellationToken).ConfigureAwait(false));
+        }
+        ids = [.. ids.Distinct(StringComparer.Ordinal)];
         var letters = 0;
         var blobs = 0;
+        var callsMayLandUntil = DateTimeOffset.MinValue;
         await _events.GetAsync(cancellationToken).ConfigureAwait(false);
         foreach (var id in ids)
         {
@@ -66,11 +91,12 @@ public sealed partial class PersonEraser(PersonIndex index, TableServiceClient t
             {
                 continue;
             }
-            var summary = await _events.Client.GetEntityIfExistsAsync<TableEntity>(id, EventRows.SummaryRow, [EventRows.ReceivedAt, EventRows.Hook, EventRows.Type],
-                cancellationToken).ConfigureAwait(false);
+            var summary = await _events.Client.GetEntityIfExistsAsync<TableEntity>(id, EventRows.SummaryRow,
+                [EventRows.ReceivedAt, EventRows.Hook, EventRows.Type, EventRows.LeaseHolder, EventRows.LeaseUntil], cancellationToken).ConfigureAwait(false);
             if (summary.HasValue)
             {
                 var receivedAt = summary.Value!.GetDateTimeOffset(EventRows.ReceivedAt) ?? DateTimeOffset.MinValue;
+                callsMayLandUntil = Later(callsMayLandUntil, InFlightUntil(summary.Value));
                 // The tombstone first: from here no attempt can write to the event, nor bring a row back.
                 await progressStore.TombstoneAsync(id, summary.Value.GetString(EventRows.Hook) ?? "", summary.Value.GetString(EventRows.Type) ?? "", receivedAt, person,
                     lease: null, cancellationToken).ConfigureAwait(false);
@@ -85,7 +111,12 @@ public sealed partial class PersonEraser(PersonIndex index, TableServiceClient t
         string? softrUser = null;
         if (!dryRun)
         {
-            await index.ForgetAsync([person], ids, cancellationToken).ConfigureAwait(false);
+            await index.ForgetAsync(keys, ids, cancellationToken).ConfigureAwait(false);
+            if (callsMayLandUntil - time.GetUtcNow() is var inFlight && inFlight > TimeSpan.Zero)
+            {
+                // Before the Softr user's deletion and before the answer: a create already on the wire must land first.
+                await Task.Delay(inFlight, time, cancellationToken).ConfigureAwait(false);
+            }
             if (deleteSoftrUser)
             {
                 softrUser = await DeleteSoftrUserAsync(email.Trim(), cancellationToken).ConfigureAwait(false);
@@ -93,8 +124,27 @@ public sealed partial class PersonEraser(PersonIndex index, TableServiceClient t
             SoftrTelemetry.Erasures.Add(1);
             LogErased(ids.Count, LogText.MaskEmails(email));
         }
-        return new ErasureReport(LogText.MaskEmails(email), dryRun, ids, letters, blobs) { SoftrUser = softrUser };
+        if (keysNotOpened > 0)
+        {
+            LogIncomplete(keysNotOpened);
+        }
+        return new ErasureReport(LogText.MaskEmails(email), dryRun, ids, letters, blobs) { SoftrUser = softrUser, KeysNotOpened = keysNotOpened };
     }
+
+    /// <summary>
+    /// Until when a Softr call of the attempt holding the event (if one does) may still land: a call leaves only while its
+    /// attempt holds the lease, and ends within one try's timeout. An attempt whose process died holds a lease too; waiting
+    /// for it costs at most that timeout.
+    /// </summary>
+    private DateTimeOffset InFlightUntil(TableEntity summary)
+    {
+        var now = time.GetUtcNow();
+        return string.IsNullOrEmpty(summary.GetString(EventRows.LeaseHolder)) || summary.GetDateTimeOffset(EventRows.LeaseUntil) is not { } until || until <= now
+            ? DateTimeOffset.MinValue
+            : until < now + softrOptions.Value.AttemptTimeout ? until : now + softrOptions.Value.AttemptTimeout;
+    }
+
+    private static DateTimeOffset Later(DateTimeOffset one, DateTimeOffset other) => one > other ? one : other;
 
     private async Task<string> DeleteSoftrUserAsync(string email, CancellationToken cancellationToken)
     {
@@ -124,4 +174,7 @@ public sealed partial class PersonEraser(PersonIndex index, TableServiceClient t
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Erased {Events} events holding {Email}; their tombstones drop any copy that still comes")]
     private partial void LogErased(int events, string email);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The erasure is incomplete: {Keys} older key(s) of the person index could not be opened, so the events indexed under them were not found; see the runbook, 'Lost key ring'")]
+    private partial void LogIncomplete(int keys);
 }

@@ -26,6 +26,12 @@ namespace Softr.Functions.Privacy;
 /// under a key of the app's own: the table holds no address, and without the key a guess cannot be checked
 /// against it. The key is random, made once, and kept in blob storage encrypted with Data Protection (so,
 /// in Azure, behind Key Vault).
+/// <para>
+/// When the key ring cannot open the key, a new one is made, but the old one is never overwritten: it is
+/// kept as a retired key. A ring that failed for a while (Key Vault unreachable, a restore from backup)
+/// opens it again, and an erasure then looks the person up under every key that opens, so the people
+/// indexed before are found again.
+/// </para>
 /// </summary>
 public sealed partial class PersonIndex(TableServiceClient tables, BlobServiceClient blobs, IDataProtectionProvider protection, ILogger<PersonIndex> logger)
 {
@@ -34,6 +40,9 @@ public sealed partial class PersonIndex(TableServiceClient tables, BlobServiceCl
 
     private const string ErasedAtColumn = "ErasedAt";
     private const string KeyBlob = "person-index-key";
+
+    /// <summary>Keys the ring could not open when a new one was made: kept, never deleted, for the day it opens them again.</summary>
+    private const string RetiredKeyPrefix = "person-index-key.retired/";
     private readonly ReadyTable _ready = new(tables, TableNames.PersonIndex);
     private readonly IDataProtector _protector = protection.CreateProtector("Softr.Functions.PersonIndex.v1");
     private byte[]? _key;
@@ -76,6 +85,26 @@ public sealed partial class PersonIndex(TableServiceClient tables, BlobServiceCl
         return (people, null);
     }
 
+    /// <summary>
+    /// For a later attempt of an event indexed before (as <paramref name="indexedAs"/>): whether one of <paramref name="emails"/>
+    /// was erased at or after <paramref name="receivedAt"/> under a key the event was not indexed under. That happens only when
+    /// the key changed (the ring could not open the old one): an erasure since could not find the event, and its marker is the
+    /// only sign. Otherwise no storage is read.
+    /// </summary>
+    public async Task<string?> ErasedUnderAnotherKeyAsync(IReadOnlySet<string> emails, IReadOnlyList<string> indexedAs, DateTimeOffset receivedAt,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(indexedAs);
+        foreach (var person in (await KeysAsync(emails, cancellationToken).ConfigureAwait(false)).Except(indexedAs, StringComparer.Ordinal))
+        {
+            if (await ErasedAtAsync(person, cancellationToken).ConfigureAwait(false) is { } erasedAt && erasedAt >= receivedAt)
+            {
+                return person;
+            }
+        }
+        return null;
+    }
+
     /// <summary>Indexes the addresses in any text (a message that is not a readable event, kept as a dead letter) as held by <paramref name="id"/>.</summary>
     public async Task<IReadOnlyList<string>> IndexTextAsync(string id, string text, CancellationToken cancellationToken)
     {
@@ -90,6 +119,34 @@ public sealed partial class PersonIndex(TableServiceClient tables, BlobServiceCl
     /// <summary>The person's key: an HMAC of the address's normal form, under the app's own key. Holds no address.</summary>
     public async Task<string> KeyOfAsync(string email, CancellationToken cancellationToken) =>
         Hash(await KeyAsync(cancellationToken).ConfigureAwait(false), EmailAddresses.Normalize(email));
+
+    /// <summary>
+    /// The person's keys for an erasure: under the current key first, then under each retired key the ring opens
+    /// now (see the class's remarks). Those that do not open are skipped: the people indexed under them cannot be
+    /// found until the ring opens them again.
+    /// </summary>
+    /// <returns>The keys, the current one first; and how many retired keys did not open.</returns>
+    public async Task<(IReadOnlyList<string> Keys, int NotOpened)> KeysOfAsync(string email, CancellationToken cancellationToken)
+    {
+        var normalized = EmailAddresses.Normalize(email);
+        var keys = new List<string> { Hash(await KeyAsync(cancellationToken).ConfigureAwait(false), normalized) };
+        var notOpened = 0;
+        var container = blobs.GetBlobContainerClient(ContainerNames.DataProtection);
+        await foreach (var retired in container.GetBlobsAsync(new GetBlobsOptions { Prefix = RetiredKeyPrefix }, cancellationToken).ConfigureAwait(false))
+        {
+            var stored = (await container.GetBlobClient(retired.Name).DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value.Content.ToArray();
+            try
+            {
+                keys.Add(Hash(_protector.Unprotect(stored), normalized));
+            }
+            catch (CryptographicException)
+            {
+                // Still closed: the erasure says it is incomplete.
+                notOpened++;
+            }
+        }
+        return ([.. keys.Distinct(StringComparer.Ordinal)], notOpened);
+    }
 
     /// <summary>Marks the person erased now; written before their events are looked up.</summary>
     public async Task MarkErasedAsync(string person, DateTimeOffset now, CancellationToken cancellationToken)
@@ -233,10 +290,11 @@ public sealed partial class PersonIndex(TableServiceClient tables, BlobServiceCl
         }
         catch (CryptographicException lost)
         {
-            // The key ring that protected the key is gone (its blobs deleted, Key Vault's wrapping secret removed). Nothing
-            // can open the old key again: a new one keeps indexing and erasure working from now on, and the people indexed
-            // under the old one can no longer be found (their events still go with retention). Said loudly, once.
+            // The key ring cannot open the key: lost (its blobs deleted, Key Vault's wrapping secret removed) or, for now,
+            // unreachable. A new key keeps indexing and erasure working; the old one is kept first, never overwritten, so
+            // that a ring which opens it again finds the people indexed under it (KeysOfAsync). Said loudly, once.
             LogKeyLost(lost);
+            await RetireAsync(container, stored, cancellationToken).ConfigureAwait(false);
             var fresh = _protector.Protect(RandomNumberGenerator.GetBytes(32));
             try
             {
@@ -253,6 +311,21 @@ public sealed partial class PersonIndex(TableServiceClient tables, BlobServiceCl
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Critical, Message = "The person index's key could not be opened (the Data Protection key ring lost its key); a new key was made. People indexed before cannot be found by an erase request any more: see the runbook, 'Lost key ring'")]
+    /// <summary>Keeps a key the ring could not open, under a name of its own (its ETag: the same stored key is kept once, whoever retires it).</summary>
+    private static async Task RetireAsync(BlobContainerClient container, BlobDownloadResult stored, CancellationToken cancellationToken)
+    {
+        var name = RetiredKeyPrefix + stored.Details.ETag.ToString().Trim('"');
+        try
+        {
+            await container.GetBlobClient(name).UploadAsync(stored.Content, new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException exists) when (exists.Status is 409 or 412)
+        {
+            // Another instance kept it first.
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The person index's key could not be opened (the Data Protection key ring lost its key, or cannot reach it); a new key was made and the old one kept. Until the ring opens the old key again, people indexed before cannot be found by an erase request: see the runbook, 'Lost key ring'")]
     private partial void LogKeyLost(Exception exception);
 }

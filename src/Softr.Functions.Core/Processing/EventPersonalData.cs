@@ -37,6 +37,12 @@ public sealed class EventPersonalData(IPayloadStore payloads, PersonIndex person
             }
             await progressStore.RenewAsync(lease, started: null, cancellationToken, people).ConfigureAwait(false);
         }
+        else if (await personIndex.ErasedUnderAnotherKeyAsync(unreadable is not null ? EmailAddresses.FindIn(unreadable) : PersonIndex.EmailsIn(loaded.Payload),
+            progress.People.Split(',', StringSplitOptions.RemoveEmptyEntries), envelope.ReceivedAt, cancellationToken).ConfigureAwait(false) is { } erasedSince)
+        {
+            // Indexed under a key the ring has since lost: an erasure could not find the event, but left its marker.
+            throw new EventErasedException(envelope.EventId, erasedSince);
+        }
         if (unreadable is not null)
         {
             throw new PermanentFailureException(FailureCauses.InvalidInput, $"The event's payload blob '{envelope.PayloadReference}' is not JSON.");

@@ -67,6 +67,14 @@ public sealed partial class StorageOutage
         _ => false,
     };
 
+    /// <summary>
+    /// Whether <paramref name="exception"/> is storage's own (the Azure SDK's) and says it was out (<see cref="IsOutage"/>).
+    /// Inside an attempt, such a failure is not the event's: it is left to <see cref="RideOutAsync{T}"/> around the
+    /// attempt, not counted against the event's retries (throttling that comes and goes would use them up).
+    /// </summary>
+    public static bool IsStorageOutage(Exception exception, CancellationToken cancellationToken) =>
+        exception is RequestFailedException or AggregateException or EventQueueUnavailableException && IsOutage(exception, cancellationToken);
+
     /// <summary>Runs <paramref name="work"/>, again and again while storage is out, for up to the tolerance.</summary>
     public async Task<T> RideOutAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {

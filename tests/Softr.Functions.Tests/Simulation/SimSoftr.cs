@@ -59,6 +59,9 @@ internal sealed class SimSoftr(SimScheduler scheduler, Random random)
     public void TamperForTest(string table, string email) =>
         _records[table].Add(new SimRecord($"rec-tampered-{++_ids}", new Dictionary<string, string?>(StringComparer.Ordinal) { [FieldId("Email")] = email }));
 
+    /// <summary>A scripted delay on the wire, by operation (a slow Softr): awaited before Softr acts, on the simulated clock.</summary>
+    public Func<string, CancellationToken, Task>? OnTheWay { get; set; }
+
     public void FaultsOff() => RateLimitedRate = UnavailableRate = FailedAfterActingRate = HangAfterActingRate = RefusedRate = 0;
 
     /// <summary>A handler for one HTTP client (the clients' factory may dispose it; Softr's state lives here).</summary>
@@ -83,6 +86,10 @@ internal sealed class SimSoftr(SimScheduler scheduler, Random random)
         // On the wire from here: whether Softr gets it is out of the caller's hands (a process killed now leaves the outcome unknown).
         Sent.Add(new SoftrRequest(scheduler.Step, table is null ? operation : $"{operation}:{table}", email, actor?.Name, actor?.Tag, Acted: false, Status: -1));
         await scheduler.YieldAsync(cancellationToken).ConfigureAwait(false); // on its way
+        if (OnTheWay is { } slow)
+        {
+            await slow(operation, cancellationToken).ConfigureAwait(false);
+        }
         var fault = random.NextDouble();
         if ((fault -= RefusedRate) < 0)
         {

@@ -21,6 +21,9 @@ internal sealed class SimStorage(SimScheduler scheduler, SimClock clock, Random 
 
     public long Operations { get; private set; }
 
+    /// <summary>How many operations were answered busy (503).</summary>
+    public long BusyAnswers { get; private set; }
+
     /// <summary>A scripted fault: a transaction this returns true for acts, then its answer is lost (once; then it is cleared).</summary>
     public Func<string, IReadOnlyList<Azure.Data.Tables.TableTransactionAction>, bool>? LoseAnswerOnce { get; set; }
 
@@ -48,6 +51,7 @@ internal sealed class SimStorage(SimScheduler scheduler, SimClock clock, Random 
         }
         if (BusyRate > 0 && random.NextDouble() < BusyRate)
         {
+            BusyAnswers++;
             throw new RequestFailedException(503, "The server is busy (simulated).", "ServerBusy", null);
         }
     }

@@ -157,4 +157,44 @@ public sealed class SimulationFindingsTests
         return result;
     }
 
+
+    /// <summary>
+    /// Left open by #23 (closed in #25's second session): an erasure returned while a create of the person's event was
+    /// still on the wire; with <c>softr</c> it deleted a user that did not exist yet, and the create then made one. The
+    /// erasure now waits for a call the attempt holding the event may have on the wire (at most one try's timeout).
+    /// </summary>
+    [Fact]
+    public void AnErasureWithSoftr_WaitsForACreateAlreadyOnTheWire_SoTheUserItMakesIsDeletedToo()
+    {
+        using var world = new SimWorld(new SimPlan(5, 1, SimRates.None, [new DeliverOp(TimeSpan.Zero, 0), new EraseOp(Second, 0, Softr: true)]));
+        var clock = world.Services.GetRequiredService<TimeProvider>();
+        world.Softr.OnTheWay = (operation, cancellationToken) => operation == "createUser" ? Task.Delay(Second * 3, clock, cancellationToken) : Task.CompletedTask;
+
+        var broken = world.Run();
+
+        var email = SimWorld.EmailOf(0);
+        Assert.True(world.CallsFor(email).Any(call => call.Operation == "createUser" && call.Actor?.StartsWith("erase:", StringComparison.Ordinal) != true),
+            "the create never went out, so it was never on the wire during the erasure");
+        Assert.True(broken.Count == 0, string.Join("\n", broken));
+        Assert.False(world.Softr.Users.ContainsKey(email), "the user the create made outlived the erasure");
+    }
+
+    /// <summary>
+    /// Left open by #23 (closed in #25's second session): storage answering busy inside an attempt (a 503 after the SDK's own
+    /// retries) counted as one of the event's failures, so throttling that comes and goes could use up its retries and
+    /// dead-letter it as retries-exhausted. The attempt is now run again in place, uncounted.
+    /// </summary>
+    [Fact]
+    public void StorageBusyInsideAnAttempt_IsRiddenOut_NotCountedAgainstTheEvent()
+    {
+        using var world = new SimWorld(new SimPlan(6, 1, SimRates.None, [new DeliverOp(TimeSpan.Zero, 0), new DeliverOp(TimeSpan.Zero, 1), new DeliverOp(TimeSpan.Zero, 2)]));
+        world.Storage.BusyRate = 0.05;
+
+        var broken = world.Run();
+
+        Assert.True(world.Storage.BusyAnswers > 0, "storage never answered busy");
+        Assert.True(broken.Count == 0, string.Join("\n", broken));
+        Assert.Equal(3, world.Tally.GetValueOrDefault("ended Succeeded"));
+        Assert.Equal(0, world.Tally.GetValueOrDefault("outcome RetryScheduled"));
+    }
 }
