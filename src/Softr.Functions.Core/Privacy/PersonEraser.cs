@@ -52,6 +52,10 @@ public sealed record ErasureReport(
 public sealed partial class PersonEraser(PersonIndex index, TableServiceClient tables, IPayloadStore payloads, DeadLetterStore deadLetters, EventIndex eventIndex,
     EventProgressStore progressStore, ISoftrUsersClient softrUsers, IOptions<SoftrClientOptions> softrOptions, TimeProvider time, ILogger<PersonEraser> logger)
 {
+    /// <summary>The longest an erasure waits for calls on the wire (an HTTP front end gives up on a request after about 230 s).</summary>
+    public static readonly TimeSpan MaxWaitForCallsOnTheWire = TimeSpan.FromMinutes(1);
+
+    private const int MaxTombstoneTries = 5;
     private readonly ReadyTable _events = new(tables, TableNames.Events);
 
     public async Task<ErasureReport> EraseAsync(string email, bool dryRun, CancellationToken cancellationToken, bool deleteSoftrUser = false)
@@ -62,23 +66,13 @@ public sealed partial class PersonEraser(PersonIndex index, TableServiceClient t
         var person = keys[0];
         if (!dryRun)
         {
-            // Before the lookup: an event indexed from now on sees the marker; one indexed before is found below. Under every
-            // key: an instance that still holds an older key in memory indexes under it.
-            var now = time.GetUtcNow();
-            foreach (var key in keys)
-            {
-                await index.MarkErasedAsync(key, now, cancellationToken).ConfigureAwait(false);
-            }
+            // Before the lookup: an event indexed from now on sees the marker; one indexed before is found below.
+            await index.MarkErasedAsync(keys, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         }
-        var ids = new List<string>();
-        foreach (var key in keys)
-        {
-            ids.AddRange(await index.FindAsync(key, cancellationToken).ConfigureAwait(false));
-        }
-        ids = [.. ids.Distinct(StringComparer.Ordinal)];
+        var ids = await index.FindAsync(keys, cancellationToken).ConfigureAwait(false);
         var letters = 0;
         var blobs = 0;
-        var callsMayLandUntil = DateTimeOffset.MinValue;
+        var attemptsHeldEvents = false;
         await _events.GetAsync(cancellationToken).ConfigureAwait(false);
         foreach (var id in ids)
         {
@@ -91,17 +85,7 @@ public sealed partial class PersonEraser(PersonIndex index, TableServiceClient t
             {
                 continue;
             }
-            var summary = await _events.Client.GetEntityIfExistsAsync<TableEntity>(id, EventRows.SummaryRow,
-                [EventRows.ReceivedAt, EventRows.Hook, EventRows.Type, EventRows.LeaseHolder, EventRows.LeaseUntil], cancellationToken).ConfigureAwait(false);
-            if (summary.HasValue)
-            {
-                var receivedAt = summary.Value!.GetDateTimeOffset(EventRows.ReceivedAt) ?? DateTimeOffset.MinValue;
-                callsMayLandUntil = Later(callsMayLandUntil, InFlightUntil(summary.Value));
-                // The tombstone first: from here no attempt can write to the event, nor bring a row back.
-                await progressStore.TombstoneAsync(id, summary.Value.GetString(EventRows.Hook) ?? "", summary.Value.GetString(EventRows.Type) ?? "", receivedAt, person,
-                    lease: null, cancellationToken).ConfigureAwait(false);
-                await eventIndex.RemoveAsync(id, receivedAt, cancellationToken).ConfigureAwait(false);
-            }
+            attemptsHeldEvents |= await TombstoneAsync(id, person, cancellationToken).ConfigureAwait(false);
             if (letter is not null)
             {
                 await deadLetters.RemoveAsync(id, Azure.ETag.All, cancellationToken).ConfigureAwait(false);
@@ -112,10 +96,10 @@ public sealed partial class PersonEraser(PersonIndex index, TableServiceClient t
         if (!dryRun)
         {
             await index.ForgetAsync(keys, ids, cancellationToken).ConfigureAwait(false);
-            if (callsMayLandUntil - time.GetUtcNow() is var inFlight && inFlight > TimeSpan.Zero)
+            if (attemptsHeldEvents)
             {
                 // Before the Softr user's deletion and before the answer: a create already on the wire must land first.
-                await Task.Delay(inFlight, time, cancellationToken).ConfigureAwait(false);
+                await WaitForCallsOnTheWireAsync(cancellationToken).ConfigureAwait(false);
             }
             if (deleteSoftrUser)
             {
@@ -132,19 +116,49 @@ public sealed partial class PersonEraser(PersonIndex index, TableServiceClient t
     }
 
     /// <summary>
-    /// Until when a Softr call of the attempt holding the event (if one does) may still land: a call leaves only while its
-    /// attempt holds the lease, and ends within one try's timeout. An attempt whose process died holds a lease too; waiting
-    /// for it costs at most that timeout.
+    /// Replaces the event's summary by its tombstone, conditional on the summary as read, so that an attempt which takes the
+    /// event between the read and the write is seen (the write fails, and the summary is read again).
     /// </summary>
-    private DateTimeOffset InFlightUntil(TableEntity summary)
+    /// <returns>Whether an attempt held the event: one of its Softr calls may be on the wire.</returns>
+    private async Task<bool> TombstoneAsync(string id, string person, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        return string.IsNullOrEmpty(summary.GetString(EventRows.LeaseHolder)) || summary.GetDateTimeOffset(EventRows.LeaseUntil) is not { } until || until <= now
-            ? DateTimeOffset.MinValue
-            : until < now + softrOptions.Value.AttemptTimeout ? until : now + softrOptions.Value.AttemptTimeout;
+        for (var tries = 1; ; tries++)
+        {
+            var summary = await _events.Client.GetEntityIfExistsAsync<TableEntity>(id, EventRows.SummaryRow,
+                [EventRows.ReceivedAt, EventRows.Hook, EventRows.Type, EventRows.LeaseHolder], cancellationToken).ConfigureAwait(false);
+            if (!summary.HasValue)
+            {
+                return false;
+            }
+            var receivedAt = summary.Value!.GetDateTimeOffset(EventRows.ReceivedAt) ?? DateTimeOffset.MinValue;
+            // Past a few changes in a row, unconditionally, and taken as held: the tombstone must land.
+            var conditional = tries <= MaxTombstoneTries;
+            try
+            {
+                // The tombstone first: from here no attempt can write to the event, nor bring a row back, nor send a call.
+                await progressStore.TombstoneAsync(id, summary.Value.GetString(EventRows.Hook) ?? "", summary.Value.GetString(EventRows.Type) ?? "", receivedAt, person,
+                    lease: null, cancellationToken, unchangedSince: conditional ? summary.Value.ETag : null).ConfigureAwait(false);
+            }
+            catch (Azure.RequestFailedException changed) when (conditional && changed.Status == 412)
+            {
+                continue; // an attempt wrote meanwhile: read it again
+            }
+            await eventIndex.RemoveAsync(id, receivedAt, cancellationToken).ConfigureAwait(false);
+            return !conditional || !string.IsNullOrEmpty(summary.Value.GetString(EventRows.LeaseHolder));
+        }
     }
 
-    private static DateTimeOffset Later(DateTimeOffset one, DateTimeOffset other) => one > other ? one : other;
+    /// <summary>
+    /// Waits for a Softr call an attempt may have sent before the tombstones: a call leaves only while its attempt holds
+    /// the event (the guard's conditional renewal), so none leaves after them, and one already sent ends within a try's
+    /// timeout. Bounded (<see cref="MaxWaitForCallsOnTheWire"/>), so that the erase request is answered before an HTTP
+    /// front end gives up on it. An attempt whose process died is waited for too; erasures are rare.
+    /// </summary>
+    private Task WaitForCallsOnTheWireAsync(CancellationToken cancellationToken)
+    {
+        var wait = softrOptions.Value.AttemptTimeout < MaxWaitForCallsOnTheWire ? softrOptions.Value.AttemptTimeout : MaxWaitForCallsOnTheWire;
+        return Task.Delay(wait, time, cancellationToken);
+    }
 
     private async Task<string> DeleteSoftrUserAsync(string email, CancellationToken cancellationToken)
     {

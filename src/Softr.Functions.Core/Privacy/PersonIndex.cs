@@ -121,38 +121,60 @@ public sealed partial class PersonIndex(TableServiceClient tables, BlobServiceCl
         Hash(await KeyAsync(cancellationToken).ConfigureAwait(false), EmailAddresses.Normalize(email));
 
     /// <summary>
-    /// The person's keys for an erasure: under the current key first, then under each retired key the ring opens
-    /// now (see the class's remarks). Those that do not open are skipped: the people indexed under them cannot be
-    /// found until the ring opens them again.
+    /// The person's keys for an erasure: under the key this process indexes with first, then under every stored key the
+    /// ring opens now: the live one (another instance may have replaced the key this process still holds in memory) and
+    /// the retired ones (see the class's remarks). Those that do not open are counted: the people indexed under them
+    /// cannot be found until the ring opens them again.
     /// </summary>
-    /// <returns>The keys, the current one first; and how many retired keys did not open.</returns>
+    /// <returns>The keys, the one this process indexes with first; and how many stored keys did not open.</returns>
     public async Task<(IReadOnlyList<string> Keys, int NotOpened)> KeysOfAsync(string email, CancellationToken cancellationToken)
     {
         var normalized = EmailAddresses.Normalize(email);
         var keys = new List<string> { Hash(await KeyAsync(cancellationToken).ConfigureAwait(false), normalized) };
         var notOpened = 0;
         var container = blobs.GetBlobContainerClient(ContainerNames.DataProtection);
-        await foreach (var retired in container.GetBlobsAsync(new GetBlobsOptions { Prefix = RetiredKeyPrefix }, cancellationToken).ConfigureAwait(false))
+        // The prefix matches the live key's blob and the retired ones'.
+        await foreach (var stored in container.GetBlobsAsync(new GetBlobsOptions { Prefix = KeyBlob }, cancellationToken).ConfigureAwait(false))
         {
-            var stored = (await container.GetBlobClient(retired.Name).DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value.Content.ToArray();
+            var content = (await container.GetBlobClient(stored.Name).DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value.Content.ToArray();
             try
             {
-                keys.Add(Hash(_protector.Unprotect(stored), normalized));
+                keys.Add(Hash(_protector.Unprotect(content), normalized));
             }
             catch (CryptographicException)
             {
-                // Still closed: the erasure says it is incomplete.
+                // Closed for now: the erasure says it is incomplete.
                 notOpened++;
             }
         }
         return ([.. keys.Distinct(StringComparer.Ordinal)], notOpened);
     }
 
-    /// <summary>Marks the person erased now; written before their events are looked up.</summary>
-    public async Task MarkErasedAsync(string person, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Marks the person erased now, under each of their keys (an instance that still holds an older key in memory indexes
+    /// under it); written before their events are looked up.
+    /// </summary>
+    public async Task MarkErasedAsync(IEnumerable<string> keys, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(keys);
         await _ready.GetAsync(cancellationToken).ConfigureAwait(false);
-        await _ready.Client.UpsertEntityAsync(new TableEntity(person, ErasedRow) { [ErasedAtColumn] = now }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        foreach (var person in keys)
+        {
+            await _ready.Client.UpsertEntityAsync(new TableEntity(person, ErasedRow) { [ErasedAtColumn] = now }, TableUpdateMode.Replace, cancellationToken)
+                .ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The ids indexed as holding the person's address under any of their keys, once each.</summary>
+    public async Task<IReadOnlyList<string>> FindAsync(IEnumerable<string> keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var ids = new List<string>();
+        foreach (var person in keys)
+        {
+            ids.AddRange(await FindAsync(person, cancellationToken).ConfigureAwait(false));
+        }
+        return [.. ids.Distinct(StringComparer.Ordinal)];
     }
 
     /// <summary>The ids indexed as holding the person's address (events, and unreadable messages kept as dead letters).</summary>

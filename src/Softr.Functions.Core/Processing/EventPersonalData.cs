@@ -37,11 +37,15 @@ public sealed class EventPersonalData(IPayloadStore payloads, PersonIndex person
             }
             await progressStore.RenewAsync(lease, started: null, cancellationToken, people).ConfigureAwait(false);
         }
-        else if (await personIndex.ErasedUnderAnotherKeyAsync(unreadable is not null ? EmailAddresses.FindIn(unreadable) : PersonIndex.EmailsIn(loaded.Payload),
-            progress.People.Split(',', StringSplitOptions.RemoveEmptyEntries), envelope.ReceivedAt, cancellationToken).ConfigureAwait(false) is { } erasedSince)
+        else
         {
             // Indexed under a key the ring has since lost: an erasure could not find the event, but left its marker.
-            throw new EventErasedException(envelope.EventId, erasedSince);
+            var emails = unreadable is not null ? EmailAddresses.FindIn(unreadable) : PersonIndex.EmailsIn(loaded.Payload);
+            var indexedAs = progress.People.Split(',', StringSplitOptions.RemoveEmptyEntries);
+            if (await personIndex.ErasedUnderAnotherKeyAsync(emails, indexedAs, envelope.ReceivedAt, cancellationToken).ConfigureAwait(false) is { } erasedSince)
+            {
+                throw new EventErasedException(envelope.EventId, erasedSince);
+            }
         }
         if (unreadable is not null)
         {

@@ -151,7 +151,7 @@ public sealed partial class EventProcessor(
             LogSuperseded(envelope.EventId, attempt);
             return new ProcessingResult(ProcessingOutcome.Superseded, "another attempt took the event over, or it was erased; this one stopped");
         }
-        catch (Exception exception) when (StorageOutage.IsStorageOutage(exception, cancellationToken))
+        catch (Exception exception) when (outage.RidesOut(exception, cancellationToken))
         {
             // Storage's trouble, not the event's: the attempt is run again in place once storage answers (ProcessAsync),
             // and the event's retries are not spent on it. Past the tolerance, the message fails to the runtime.

@@ -307,12 +307,17 @@ public sealed class EventProgressStore(TableServiceClient tables, IOptions<Proce
     /// attempt holds it; without (an erasure), whatever holds it: that attempt's next write finds it gone.
     /// </summary>
     /// <exception cref="LeaseLostException">With a lease: another attempt holds the event now.</exception>
+    /// <param name="unchangedSince">Without a lease (an erasure): the summary as the caller read it; the write fails with 412 if it changed since.</param>
     public async Task TombstoneAsync(string eventId, string hook, string type, DateTimeOffset receivedAt, string? person, EventLease? lease,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, ETag? unchangedSince = null)
     {
         await _ready.GetAsync(cancellationToken).ConfigureAwait(false);
         var tombstone = EventRows.Tombstone(eventId, hook, type, receivedAt, person, timeProvider.GetUtcNow());
-        if (lease is null)
+        if (lease is null && unchangedSince is { } etag)
+        {
+            await _ready.Client.UpdateEntityAsync(tombstone, etag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        }
+        else if (lease is null)
         {
             await _ready.Client.UpsertEntityAsync(tombstone, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
         }

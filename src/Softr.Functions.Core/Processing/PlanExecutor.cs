@@ -174,7 +174,7 @@ public sealed partial class PlanExecutor(
                 done.Add($"{step.Action.Name} {outcome}");
                 LogStepDone(envelope.EventId, automation.Name, step.Id, step.Action.Name, outcome);
             }
-            catch (Exception exception) when (exception is not (OperationCanceledException or LeaseLostException) && !StorageOutage.IsStorageOutage(exception, cancellationToken)
+            catch (Exception exception) when (exception is not (OperationCanceledException or LeaseLostException) && !outage.RidesOut(exception, cancellationToken)
                 && Failure.Classify(exception, step.Action, guard.UnrepeatableCallMayHaveActed) is { } failure)
             {
                 // The calls the step made go into the failure's detail: the event's timeline shows them with the attempt.

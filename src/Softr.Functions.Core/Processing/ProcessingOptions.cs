@@ -7,7 +7,9 @@ public sealed class ProcessingOptions
 
     /// <summary>
     /// Attempts at an event that fail transiently (Softr 5xx or 429 after the client's own retries,
-    /// timeouts, storage errors) before it is dead-lettered with cause <c>retries-exhausted</c>.
+    /// timeouts, storage refusing a request) before it is dead-lettered with cause <c>retries-exhausted</c>.
+    /// Storage out (no answer, 408, 429, 5xx) is not counted: the attempt waits it out in place, for up to
+    /// <see cref="StorageOutageTolerance"/> (unless that is zero).
     /// </summary>
     public int MaxAttempts { get; set; } = 8;
 

@@ -21,14 +21,13 @@ public sealed partial class StorageOutage
     private static readonly ResiliencePropertyKey<long> Started = new("softr.storage-outage.started");
 
     private readonly ResiliencePipeline _pipeline;
-    private readonly TimeProvider _time;
+    private readonly TimeSpan _tolerance;
 
     public StorageOutage(IOptions<ProcessingOptions> options, TimeProvider time, Random random, ILogger<StorageOutage> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(random);
-        _time = time;
-        var tolerance = options.Value.StorageOutageTolerance;
+        var tolerance = _tolerance = options.Value.StorageOutageTolerance;
         _pipeline = new ResiliencePipelineBuilder { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions
             {
@@ -41,7 +40,7 @@ public sealed partial class StorageOutage
                 Randomizer = random.NextDouble,
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } exception
                     && IsOutage(exception, args.Context.CancellationToken)
-                    && time.GetElapsedTime(args.Context.Properties.GetValue(Started, time.GetTimestamp())) < tolerance),
+                    && time.GetElapsedTime(OutageStarted(args.Context, time)) < tolerance),
                 OnRetry = args =>
                 {
                     LogWaiting(logger, args.RetryDelay.TotalSeconds, time.GetElapsedTime(args.Context.Properties.GetValue(Started, time.GetTimestamp())).TotalSeconds,
@@ -68,19 +67,30 @@ public sealed partial class StorageOutage
     };
 
     /// <summary>
-    /// Whether <paramref name="exception"/> is storage's own (the Azure SDK's) and says it was out (<see cref="IsOutage"/>).
-    /// Inside an attempt, such a failure is not the event's: it is left to <see cref="RideOutAsync{T}"/> around the
-    /// attempt, not counted against the event's retries (throttling that comes and goes would use them up).
+    /// Whether <paramref name="exception"/> is storage's own (the Azure SDK's), says it was out (<see cref="IsOutage"/>),
+    /// and is waited out here (the tolerance is not zero). Inside an attempt, such a failure is not the event's: it is
+    /// left to <see cref="RideOutAsync{T}"/> around the attempt, not counted against the event's retries (throttling
+    /// that comes and goes would use them up). With the waiting turned off, it stays a counted failure, as before.
     /// </summary>
-    public static bool IsStorageOutage(Exception exception, CancellationToken cancellationToken) =>
-        exception is RequestFailedException or AggregateException or EventQueueUnavailableException && IsOutage(exception, cancellationToken);
+    public bool RidesOut(Exception exception, CancellationToken cancellationToken) =>
+        _tolerance > TimeSpan.Zero && exception is RequestFailedException or AggregateException or EventQueueUnavailableException && IsOutage(exception, cancellationToken);
+
+    /// <summary>When the outage began: the first failure the ride-out saw, not when the work began (a long attempt keeps its whole tolerance).</summary>
+    private static long OutageStarted(ResilienceContext context, TimeProvider time)
+    {
+        if (!context.Properties.TryGetValue(Started, out var started))
+        {
+            started = time.GetTimestamp();
+            context.Properties.Set(Started, started);
+        }
+        return started;
+    }
 
     /// <summary>Runs <paramref name="work"/>, again and again while storage is out, for up to the tolerance.</summary>
     public async Task<T> RideOutAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        context.Properties.Set(Started, _time.GetTimestamp());
         try
         {
             return await _pipeline.ExecuteAsync(static async (context, work) => await work(context.CancellationToken).ConfigureAwait(false), context, work)

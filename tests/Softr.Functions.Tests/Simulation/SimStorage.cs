@@ -21,8 +21,8 @@ internal sealed class SimStorage(SimScheduler scheduler, SimClock clock, Random 
 
     public long Operations { get; private set; }
 
-    /// <summary>How many operations were answered busy (503).</summary>
-    public long BusyAnswers { get; private set; }
+    /// <summary>The flows whose operations were answered busy (503), one entry per answer.</summary>
+    public List<string> BusyAnswersTo { get; } = [];
 
     /// <summary>A scripted fault: a transaction this returns true for acts, then its answer is lost (once; then it is cleared).</summary>
     public Func<string, IReadOnlyList<Azure.Data.Tables.TableTransactionAction>, bool>? LoseAnswerOnce { get; set; }
@@ -51,7 +51,7 @@ internal sealed class SimStorage(SimScheduler scheduler, SimClock clock, Random 
         }
         if (BusyRate > 0 && random.NextDouble() < BusyRate)
         {
-            BusyAnswers++;
+            BusyAnswersTo.Add(scheduler.CurrentActor?.Name ?? "(no flow)");
             throw new RequestFailedException(503, "The server is busy (simulated).", "ServerBusy", null);
         }
     }

@@ -81,6 +81,9 @@ internal sealed class SimWorld : IDisposable
     private readonly List<(string Id, long Step)> _replayedAt = [];
     private readonly Dictionary<string, string?> _sweptAs = new(StringComparer.Ordinal);
     private readonly List<(string Email, long Started, long Returned)> _erasures = [];
+
+    /// <summary>The erasures that returned: whose, and the scheduler's step when each began and returned.</summary>
+    public IReadOnlyList<(string Email, long Started, long Returned)> Erasures => _erasures;
     private readonly List<string> _processingFailures = [];
 
     public SimWorld(SimPlan plan, int instances = 2)
