@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs Softr.Functions locally on its embedded defaults:
-#   Azurite (storage emulator)  127.0.0.1:10000-10002, in memory (--keep-data: kept in .azurite/)
+#   Azurite (storage emulator)  127.0.0.1:10000-10002, a process per service, in memory (--keep-data: kept in .azurite/)
 #   Softr sandbox               http://localhost:5080
 #   the function app            http://localhost:7071/api/...
 # Needs only the .NET 10 SDK and Node.js. Ctrl+C stops everything it started.
@@ -60,10 +60,15 @@ trap cleanup EXIT INT TERM
 if port_open 10001; then
   echo "Azurite: already running on 127.0.0.1:10001, using it."
 else
-  node_modules/.bin/azurite --silent "${storage[@]}" --skipApiVersionCheck --loose \
-    --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 > .run/azurite.log 2>&1 &
-  pids+=($!)
-  wait_for_port 10001 Azurite .run/azurite.log "${pids[-1]}"
+  # A process per service: Azurite is single-threaded Node.js, and one process serving blobs, queues and tables
+  # was the local run's limit under load (a core at 100%); three share the machine (docs/benchmarks.md).
+  for service in blob:10000 queue:10001 table:10002; do
+    name=${service%%:*}
+    node_modules/.bin/azurite-"$name" --silent "${storage[@]}" --skipApiVersionCheck --loose \
+      --"$name"Host 127.0.0.1 > ".run/azurite-$name.log" 2>&1 &
+    pids+=($!)
+    wait_for_port "${service##*:}" "Azurite ($name)" ".run/azurite-$name.log" "${pids[-1]}"
+  done
 fi
 
 # Started as built (not through `dotnet run`) so that the PID we hold is the app's own and a
@@ -85,7 +90,7 @@ cat <<BANNER
     API docs     http://localhost:7071/api/docs   (OpenAPI 3.1: http://localhost:7071/api/openapi.yaml)
     Sandbox      http://localhost:5080   (users you create: GET http://localhost:5080/sandbox/users)
     Storage      Azurite on 127.0.0.1:10000-10002 (${storage_note})
-    Logs         .run/ (sandbox.log, azurite.log, localhost.log)
+    Logs         .run/ (sandbox.log, azurite-{blob,queue,table}.log, localhost.log)
 
   Try it:
     curl -s http://localhost:7071/api/hooks/signup -H 'Content-Type: application/json' \\
