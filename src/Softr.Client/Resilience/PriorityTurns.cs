@@ -31,6 +31,15 @@ public sealed class PriorityTurns
         }
     }
 
+    /// <summary>How many callers of <paramref name="priority"/> wait for the turn (the holder not included).</summary>
+    public int WaitingOf(CallPriority priority)
+    {
+        lock (_gate)
+        {
+            return _line.CountOf(priority);
+        }
+    }
+
     /// <summary>Waits until it is <paramref name="order"/>'s turn. The caller then holds it until <see cref="Release"/>.</summary>
     /// <param name="order">The caller's priority and source.</param>
     /// <param name="cancellationToken">Gives up waiting; the caller then does not hold the turn.</param>

@@ -23,6 +23,9 @@ internal sealed class TurnLine<T> where T : class
     /// <summary>How many callers wait.</summary>
     public int Count => _lanes.Sum(lane => lane.Count);
 
+    /// <summary>How many callers of <paramref name="priority"/> wait.</summary>
+    public int CountOf(CallPriority priority) => _lanes[IndexOf(priority)].Count;
+
     /// <summary>Whether the caller holding the turn now was given it for the bulk floor (it is then not overtaken).</summary>
     public bool HolderByFloor { get; private set; }
 

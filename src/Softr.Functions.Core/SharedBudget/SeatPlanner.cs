@@ -5,9 +5,13 @@ namespace Softr.Functions.SharedBudget;
 /// what this instance should hold. Storage applies the plan (<see cref="TableRateBudget"/>); tests and the
 /// simulation run it on a fake clock without storage.
 /// <list type="bullet">
-/// <item><b>Fair share.</b> The live instances, sorted by id, split the seats evenly: each gets
-/// <c>seats / n</c>, and the first <c>seats % n</c> one more. The shares add up to exactly the seats, so
-/// no seat is left idle and no instance is left without one while there are at least as many seats as instances.</item>
+/// <item><b>Fair share, by what waits.</b> The live instances, sorted by id, each get one seat, and the rest in
+/// proportion to their weights (<see cref="WeightOf"/>: a waiting high call counts for a hundred bulk ones, a
+/// normal one for ten), by largest remainders, ties to the first in order. So the instance with a paying
+/// customer's call waiting gets most of the seats, while an instance draining an import keeps at least one. With
+/// equal weights this is the even split: <c>seats / n</c> each, the first <c>seats % n</c> one more. The shares add
+/// up to exactly the seats, so no seat is left idle and no instance is left without one while there are at least as
+/// many seats as instances.</item>
 /// <item><b>Home seats.</b> Instance number <c>r</c> in that order has a contiguous range of seats of its
 /// own. It keeps and claims those first, so instances that read the same members never claim the same
 /// seat, and a claim (conditional on the seat being as read) rarely loses a race.</item>
@@ -17,8 +21,19 @@ namespace Softr.Functions.SharedBudget;
 /// </summary>
 public static class SeatPlanner
 {
-    /// <summary>This instance's fair share among <paramref name="liveMembers"/> (it counts itself, listed or not).</summary>
-    public static int FairShare(int seats, IReadOnlyCollection<string> liveMembers, string me) => Home(seats, Sorted(liveMembers, me), me).Count;
+    /// <summary>What a waiting call of each priority weighs in the split (bulk 1, normal 10, high 100), as a normal turn outweighs bulk's floor of one in ten.</summary>
+    public const int BulkWeight = 1, NormalWeight = 10, HighWeight = 100;
+
+    /// <summary>An instance's weight in the split: 1, plus what its calls waiting for a turn weigh.</summary>
+    public static int WeightOf(int bulkWaiting, int normalWaiting, int highWaiting) =>
+        (int)Math.Min(int.MaxValue, 1L + ((long)bulkWaiting * BulkWeight) + ((long)normalWaiting * NormalWeight) + ((long)highWaiting * HighWeight));
+
+    /// <summary>This instance's fair share among <paramref name="liveMembers"/> of equal weight (it counts itself, listed or not).</summary>
+    public static int FairShare(int seats, IReadOnlyCollection<string> liveMembers, string me)
+    {
+        var sorted = Sorted(liveMembers, me);
+        return Dues(seats, sorted, _ => 1)[sorted.BinarySearch(me, StringComparer.Ordinal)].Due;
+    }
 
     /// <param name="liveMembers">The live instances as read, each with the time it joined.</param>
     /// <param name="me">This instance, with the time it joined.</param>
@@ -29,25 +44,28 @@ public static class SeatPlanner
         ArgumentNullException.ThrowIfNull(me);
         var members = liveMembers.Where(member => member.Id != me.Id).Append(me).ToList();
         var ids = Sorted([.. members.Select(member => member.Id)], me.Id);
-        var home = Home(seats, ids, me.Id);
-        var (each, extra) = (seats / ids.Count, seats % ids.Count);
+        var weightOf = members.GroupBy(member => member.Id, StringComparer.Ordinal).ToDictionary(group => group.Key, group => Math.Max(1, group.Last().Weight),
+            StringComparer.Ordinal);
+        var dues = Dues(seats, ids, id => weightOf[id]);
         var rankOf = ids.Select((id, rank) => (id, rank)).ToDictionary(entry => entry.id, entry => entry.rank, StringComparer.Ordinal);
+        var myRank = rankOf[me.Id];
+        var home = (Start: dues.Take(myRank).Sum(due => due.Due), Count: dues[myRank].Due);
         var held = views.Where(view => !view.IsFree(now)).GroupBy(view => view.Holder!, StringComparer.Ordinal)
             .ToDictionary(group => group.Key, group => group.Count(), StringComparer.Ordinal);
         var freeSeats = views.Where(view => view.IsFree(now)).Select(view => view.Index).ToList();
         // Those due a seat and holding none, longest-waiting first (with more instances than seats, the last in order are due none).
-        var seatless = members.Where(member => held.GetValueOrDefault(member.Id) == 0 && (each > 0 || rankOf[member.Id] < extra))
+        var seatless = members.Where(member => held.GetValueOrDefault(member.Id) == 0 && dues[rankOf[member.Id]].Due > 0)
             .OrderBy(member => member.Since).ThenBy(member => member.Id, StringComparer.Ordinal).ToList();
 
-        // While some are seatless and the free seats cannot seat them all, no one keeps more than the
-        // even floor: the one extra seat a stale view of the members can leave an instance goes back.
-        var share = seatless.Count > freeSeats.Count ? Math.Min(home.Count, Math.Max(1, each)) : home.Count;
+        // While some are seatless and the free seats cannot seat them all, no one keeps more than its
+        // floor: the one extra seat a stale view of the members can leave an instance goes back.
+        var share = seatless.Count > freeSeats.Count ? Math.Min(home.Count, Math.Max(1, dues[myRank].Floor)) : home.Count;
         // Home seats first, then the others onwards from home, round the ring: instances short of seats
         // each look from their own place, so they do not all race for the same few free ones.
         int Preference(int index) => (index - home.Start + seats) % seats;
         var mine = views.Where(view => view.IsHeldBy(me.Id, now)).Select(view => view.Index).OrderBy(Preference).ToList();
         var keep = mine.Take(share).ToList();
-        var shortfall = ids.Select((id, rank) => Math.Max(0, each + (rank < extra ? 1 : 0) - held.GetValueOrDefault(id))).Sum();
+        var shortfall = ids.Select((id, rank) => Math.Max(0, dues[rank].Due - held.GetValueOrDefault(id))).Sum();
         var claims = Claims(me, home.Count - keep.Count, freeSeats, seatless, shortfall, Preference);
         return new SeatPlan(home.Count, keep, mine.Skip(share).ToList(), claims);
     }
@@ -85,14 +103,41 @@ public static class SeatPlanner
         return claims;
     }
 
-    /// <summary>This instance's home range: where its seats start, and how many it is due.</summary>
-    private static (int Start, int Count) Home(int seats, List<string> sorted, string me)
+    /// <summary>
+    /// The seats each instance is due, in order, and its floor (what it is due before the remainders are handed out).
+    /// With at least as many seats as instances: one each, the rest in proportion to the weights, the seats left by
+    /// rounding down to the largest remainders (ties to the first in order). With fewer: one each to the first in order.
+    /// Every instance that reads the same members works out the same dues; its home range starts after those before it.
+    /// </summary>
+    private static (int Due, int Floor)[] Dues(int seats, List<string> sorted, Func<string, int> weightOf)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(seats);
-        var rank = sorted.BinarySearch(me, StringComparer.Ordinal);
-        var (each, extra) = (seats / sorted.Count, seats % sorted.Count);
-        var start = (rank * each) + Math.Min(rank, extra);
-        return (start, each + (rank < extra ? 1 : 0));
+        var dues = new (int Due, int Floor)[sorted.Count];
+        if (seats < sorted.Count)
+        {
+            for (var rank = 0; rank < seats; rank++)
+            {
+                dues[rank] = (1, 0);
+            }
+            return dues;
+        }
+        long rest = seats - sorted.Count;
+        var total = sorted.Sum(id => (long)weightOf(id));
+        var remainders = new long[sorted.Count];
+        var given = 0L;
+        for (var rank = 0; rank < sorted.Count; rank++)
+        {
+            var quota = rest * weightOf(sorted[rank]);
+            var floor = 1 + (int)(quota / total);
+            dues[rank] = (floor, floor);
+            remainders[rank] = quota % total;
+            given += quota / total;
+        }
+        foreach (var rank in Enumerable.Range(0, sorted.Count).OrderByDescending(rank => remainders[rank]).ThenBy(rank => rank).Take((int)(rest - given)))
+        {
+            dues[rank].Due++;
+        }
+        return dues;
     }
 
     /// <summary>The live instances, this one included, in the order every instance agrees on.</summary>

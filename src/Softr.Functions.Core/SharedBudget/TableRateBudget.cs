@@ -107,6 +107,7 @@ public sealed partial class TableRateBudget(TableServiceClient tables, IOptions<
         private const string Holder = "Holder";
         private const string Until = "Until";
         private const string Since = "Since";
+        private const string Weight = "Weight";
 
         private readonly PriorityTurns _turns = new();
         private readonly SeatPacing _pacing = new(perSecond / (double)seats, owner._time.GetUtcNow());
@@ -236,10 +237,13 @@ public sealed partial class TableRateBudget(TableServiceClient tables, IOptions<
             }
             await owner._ready.GetAsync(cancellationToken).ConfigureAwait(false);
             _since ??= now;
-            await owner._ready.Client.UpsertEntityAsync(new TableEntity(partition, MemberPrefix + owner._instance) { [Until] = now + MemberExpiry, [Since] = _since },
+            // What waits here now, so that every instance splits the seats by it: a paying customer's call outweighs an import.
+            var weight = SeatPlanner.WeightOf(_turns.WaitingOf(CallPriority.Bulk), _turns.WaitingOf(CallPriority.Normal), _turns.WaitingOf(CallPriority.High));
+            await owner._ready.Client.UpsertEntityAsync(
+                new TableEntity(partition, MemberPrefix + owner._instance) { [Until] = now + MemberExpiry, [Since] = _since, [Weight] = weight },
                 TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
 
-            var (rows, members, seatRows, plan) = await ReadAndPlanAsync(now, cancellationToken).ConfigureAwait(false);
+            var (rows, members, seatRows, plan) = await ReadAndPlanAsync(now, weight, cancellationToken).ConfigureAwait(false);
 
             // Keep the plan's seats, free the rest of ours: every write conditional on the seat being as read.
             var until = now + Lease;
@@ -252,7 +256,7 @@ public sealed partial class TableRateBudget(TableServiceClient tables, IOptions<
             if (claimed < plan.Claim.Count)
             {
                 // A claim lost a race (instances joining at once): read again and claim once more, rather than wait a tick.
-                var (_, _, freshRows, fresh) = await ReadAndPlanAsync(now, cancellationToken).ConfigureAwait(false);
+                var (_, _, freshRows, fresh) = await ReadAndPlanAsync(now, weight, cancellationToken).ConfigureAwait(false);
                 held += await ClaimAsync(fresh, freshRows, until, cancellationToken).ConfigureAwait(false);
             }
             await RemoveExpiredMembersAsync(rows, now, cancellationToken).ConfigureAwait(false);
@@ -263,7 +267,7 @@ public sealed partial class TableRateBudget(TableServiceClient tables, IOptions<
 
         /// <summary>The partition as it is now, and what <see cref="SeatPlanner"/> says this instance should hold.</summary>
         private async Task<(List<TableEntity> Rows, List<SeatMember> Members, List<TableEntity?> SeatRows, SeatPlan Plan)> ReadAndPlanAsync(DateTimeOffset now,
-            CancellationToken cancellationToken)
+            int weight, CancellationToken cancellationToken)
         {
             var rows = new List<TableEntity>();
             await foreach (var row in owner._ready.Client.QueryAsync<TableEntity>(entity => entity.PartitionKey == partition, cancellationToken: cancellationToken).ConfigureAwait(false))
@@ -271,11 +275,11 @@ public sealed partial class TableRateBudget(TableServiceClient tables, IOptions<
                 rows.Add(row);
             }
             var members = rows.Where(row => row.RowKey.StartsWith(MemberPrefix, StringComparison.Ordinal) && row.GetDateTimeOffset(Until) > now)
-                .Select(row => new SeatMember(row.RowKey[MemberPrefix.Length..], row.GetDateTimeOffset(Since) ?? now)).ToList();
+                .Select(row => new SeatMember(row.RowKey[MemberPrefix.Length..], row.GetDateTimeOffset(Since) ?? now, row.GetInt32(Weight) ?? 1)).ToList();
             var byKey = rows.ToDictionary(row => row.RowKey, StringComparer.Ordinal);
             var seatRows = Enumerable.Range(0, seats).Select(seat => byKey.GetValueOrDefault(SeatKey(seat))).ToList();
             var plan = SeatPlanner.Plan(seats, [.. seatRows.Select((row, seat) => new SeatView(seat, row?.GetString(Holder), row?.GetDateTimeOffset(Until)))],
-                members, new SeatMember(owner._instance, _since ?? now), now);
+                members, new SeatMember(owner._instance, _since ?? now, weight), now);
             return (rows, members, seatRows, plan);
         }
 

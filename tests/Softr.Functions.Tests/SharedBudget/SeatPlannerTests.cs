@@ -110,4 +110,30 @@ public sealed class SeatPlannerTests
     private static List<SeatMember> Joined(IEnumerable<string> ids) => [.. ids.Select(id => new SeatMember(id, Now))];
 
     private static List<string> Members(int count) => [.. Enumerable.Range(0, count).Select(index => $"instance-{index:D4}")];
+
+    /// <summary>
+    /// Issue #25: across instances, the seats follow what waits. An instance with normal calls waiting gets most of the
+    /// seats from one draining an import, and one with a high call waiting most of them from both; the import keeps one.
+    /// </summary>
+    [Fact]
+    public void TheSeatsFollowWhatWaits_NormalOverBulk_HighOverBoth_AndBulkKeepsASeat()
+    {
+        var now = new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero);
+        var free = Enumerable.Range(0, 30).Select(seat => new SeatView(seat, null, null)).ToList();
+        int ShareOf(string id, params SeatMember[] members) =>
+            SeatPlanner.Plan(30, free, members, members.Single(member => member.Id == id), now).FairShare;
+        var import = new SeatMember("a", now, SeatPlanner.WeightOf(bulkWaiting: 40, normalWaiting: 0, highWaiting: 0));
+        var signups = new SeatMember("b", now, SeatPlanner.WeightOf(bulkWaiting: 0, normalWaiting: 40, highWaiting: 0));
+        var payment = new SeatMember("c", now, SeatPlanner.WeightOf(bulkWaiting: 0, normalWaiting: 0, highWaiting: 5));
+
+        var twoWays = (Import: ShareOf("a", import, signups), Signups: ShareOf("b", import, signups));
+        var threeWays = (Import: ShareOf("a", import, signups, payment), Signups: ShareOf("b", import, signups, payment), Payment: ShareOf("c", import, signups, payment));
+
+        Assert.Equal(30, twoWays.Import + twoWays.Signups);
+        Assert.True(twoWays.Signups >= 25 && twoWays.Import >= 1, $"import {twoWays.Import}, signups {twoWays.Signups}");
+        Assert.Equal(30, threeWays.Import + threeWays.Signups + threeWays.Payment);
+        Assert.True(threeWays.Payment > threeWays.Signups && threeWays.Signups > threeWays.Import && threeWays.Import >= 1, threeWays.ToString());
+        // Nothing waiting anywhere: the even split, as before weights.
+        Assert.Equal(15, ShareOf("a", new SeatMember("a", now), new SeatMember("b", now)));
+    }
 }

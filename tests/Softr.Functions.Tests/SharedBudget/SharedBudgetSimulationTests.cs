@@ -93,9 +93,62 @@ public sealed class SharedBudgetSimulationTests
         Assert.True(sim.Alive.Max(instance => instance.Usable(sim.Now).Count) - sim.Alive.Min(instance => instance.Usable(sim.Now).Count) <= 1);
     }
 
+    /// <summary>
+    /// Issue #25: the seats are split by what waits at each instance (<see cref="SeatPlanner.WeightOf"/>). Weights that
+    /// change every tick (calls of every priority coming and going) never put a seat in two hands, every instance keeps a
+    /// seat, and once they hold still the seats settle on the weighted split: more weight, at least as many seats.
+    /// </summary>
+    [Theory]
+    [InlineData(200, 21)]
+    [InlineData(60, 22)]
+    public void WeightsThatChangeEveryTick_NeverPutASeatInTwoHands_AndSettleOnTheWeightedSplit(int seats, int seed)
+    {
+        var sim = new Simulation(seats, seed);
+        var weights = new Random(seed);
+        var problems = new List<string>();
+        for (var tick = 0; tick < 80; tick++)
+        {
+            if (tick < 5)
+            {
+                sim.Join(8); // 40 alive
+            }
+            if (tick < 50)
+            {
+                foreach (var instance in sim.Alive)
+                {
+                    instance.Weight = SeatPlanner.WeightOf(weights.Next(0, 40), weights.Next(0, 3) * weights.Next(0, 20), weights.Next(0, 8) == 0 ? 1 : 0);
+                }
+            }
+            sim.RunTick();
+
+            var inUse = sim.Alive.SelectMany(instance => instance.Usable(sim.Now)).ToList();
+            if (inUse.Count != inUse.Distinct().Count() || inUse.Count > seats)
+            {
+                problems.Add($"tick {tick}: {inUse.Count} seats in use, {inUse.Distinct().Count()} distinct, of {seats}");
+            }
+            if (tick >= 7 && sim.Alive.FirstOrDefault(instance => instance.Usable(sim.Now).Count == 0) is { } seatless)
+            {
+                problems.Add($"tick {tick}: an instance of weight {seatless.Weight} holds no seat");
+            }
+        }
+
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems.Take(20)));
+        Assert.Equal(seats, sim.Alive.Sum(instance => instance.Usable(sim.Now).Count));
+        var byWeight = sim.Alive.OrderBy(instance => instance.Weight).ToList();
+        Assert.True(byWeight[^1].Weight > byWeight[0].Weight, "the weights drawn were all equal");
+        for (var i = 1; i < byWeight.Count; i++)
+        {
+            Assert.True(byWeight[i].Weight == byWeight[i - 1].Weight || byWeight[i].Usable(sim.Now).Count >= byWeight[i - 1].Usable(sim.Now).Count,
+                $"weight {byWeight[i].Weight} holds {byWeight[i].Usable(sim.Now).Count} seats, weight {byWeight[i - 1].Weight} holds {byWeight[i - 1].Usable(sim.Now).Count}");
+        }
+    }
+
     private sealed class Instance(string id)
     {
         public string Id { get; } = id;
+
+        /// <summary>What waits at the instance, as its member row says (1 unless a test sets it).</summary>
+        public int Weight { get; set; } = 1;
 
         public HashSet<int> Held { get; } = [];
 
@@ -111,7 +164,7 @@ public sealed class SharedBudgetSimulationTests
     {
         private readonly Random _random = new(seed);
         private readonly Dictionary<int, Seat> _seats = [];
-        private readonly Dictionary<string, (DateTimeOffset Until, DateTimeOffset Since)> _members = [];
+        private readonly Dictionary<string, (DateTimeOffset Until, DateTimeOffset Since, int Weight)> _members = [];
         private long _etag;
 
         public DateTimeOffset Now { get; private set; } = new(2026, 11, 30, 12, 0, 0, TimeSpan.Zero);
@@ -152,7 +205,7 @@ public sealed class SharedBudgetSimulationTests
             var reads = new List<(Instance Instance, List<(SeatView View, long? ETag)> Seats, List<SeatMember> Members)>();
             foreach (var instance in Alive.OrderBy(_ => _random.Next()))
             {
-                _members[instance.Id] = (Now + TableRateBudget.MemberExpiry, _members.TryGetValue(instance.Id, out var member) ? member.Since : Now);
+                _members[instance.Id] = (Now + TableRateBudget.MemberExpiry, _members.TryGetValue(instance.Id, out var member) ? member.Since : Now, instance.Weight);
                 reads.Add((instance, Read(), LiveMembers()));
             }
             // Then everyone writes, in another order: conditional on each seat being as it was read. As
@@ -174,12 +227,13 @@ public sealed class SharedBudgetSimulationTests
             ? (new SeatView(seat, row.Holder, row.Until), (long?)row.ETag)
             : (new SeatView(seat, null, null), null))];
 
-        private List<SeatMember> LiveMembers() => [.. _members.Where(member => member.Value.Until > Now).Select(member => new SeatMember(member.Key, member.Value.Since))];
+        private List<SeatMember> LiveMembers() =>
+            [.. _members.Where(member => member.Value.Until > Now).Select(member => new SeatMember(member.Key, member.Value.Since, member.Value.Weight))];
 
         /// <summary>One instance's plan applied: the seats it holds after, and whether a claim lost a race.</summary>
         private (HashSet<int> Held, bool Lost) Apply(Instance instance, List<(SeatView View, long? ETag)> view, List<SeatMember> members, bool claimsOnly)
         {
-            var plan = SeatPlanner.Plan(seats, [.. view.Select(seat => seat.View)], members, new SeatMember(instance.Id, _members[instance.Id].Since), Now);
+            var plan = SeatPlanner.Plan(seats, [.. view.Select(seat => seat.View)], members, new SeatMember(instance.Id, _members[instance.Id].Since, instance.Weight), Now);
             var until = Now + TableRateBudget.Lease;
             var held = new HashSet<int>();
             var lost = false;
