@@ -26,7 +26,11 @@ public sealed class Azurite : IAsyncDisposable
 
     public string ConnectionString { get; }
 
-    public static async Task<Azurite> StartAsync()
+    /// <param name="processPerService">
+    /// Blobs, queues and tables each in a process of their own: Azurite is single-threaded, and under a benchmark's load
+    /// one process is the limit (as in <c>./run.sh</c>). The tests' loads are small, and one process each is enough.
+    /// </param>
+    public static async Task<Azurite> StartAsync(bool processPerService = false)
     {
         if (!File.Exists(Path.Combine(RepositoryRoot, "node_modules", "azurite", "package.json")))
         {
@@ -45,16 +49,22 @@ public sealed class Azurite : IAsyncDisposable
         };
         // Through a watchdog that stops Azurite when our end of its stdin closes, so that a crashed
         // test host leaves no Azurite behind.
+        // A table service on its own does not say which port it bound: it is given a free one (the race above, taken for benchmarks only).
+        var tablePort = processPerService ? Ports.Free().ToString(System.Globalization.CultureInfo.InvariantCulture) : "0";
         foreach (var argument in new[]
         {
             Path.Combine(RepositoryRoot, "scripts", "azurite-while-parent-lives.js"),
             "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--silent",
             "--blobHost", "127.0.0.1", "--blobPort", "0",
             "--queueHost", "127.0.0.1", "--queuePort", "0",
-            "--tableHost", "127.0.0.1", "--tablePort", "0",
+            "--tableHost", "127.0.0.1", "--tablePort", tablePort,
         })
         {
             start.ArgumentList.Add(argument);
+        }
+        if (processPerService)
+        {
+            start.ArgumentList.Add("--process-per-service");
         }
 
         var output = new StringBuilder();

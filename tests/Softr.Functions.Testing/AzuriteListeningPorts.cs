@@ -43,6 +43,9 @@ internal sealed partial class AzuriteListeningPorts
         return (await _blob.Task, await _queue.Task, await _table.Task);
     }
 
-    [GeneratedRegex(@"Azurite (?<service>Blob|Queue|Table) service is successfully listening at http://[^:]+:(?<port>\d+)")]
+    // Azurite says it one way ("is successfully listening at"), a blob or queue service started on its own another
+    // ("successfully listens on"), and a table service on its own only repeats the port it was given ("successfully
+    // started on"; port 0 says nothing, hence [1-9]).
+    [GeneratedRegex(@"Azurite (?<service>Blob|Queue|Table) service (?:is successfully listening at http://|successfully listens on http://|successfully started on )[^:\s]+:(?<port>[1-9]\d*)")]
     private static partial Regex Listening();
 }
