@@ -57,8 +57,15 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-if port_open 10001; then
-  echo "Azurite: already running on 127.0.0.1:10001, using it."
+open_storage_ports=0
+for port in 10000 10001 10002; do
+  if port_open "$port"; then open_storage_ports=$((open_storage_ports + 1)); fi
+done
+if [ "$open_storage_ports" -eq 3 ]; then
+  echo "Azurite: already running on 127.0.0.1:10000-10002, using it."
+elif [ "$open_storage_ports" -gt 0 ]; then
+  echo "Some of Azurite's ports (10000-10002) are in use, not all: stop what holds them (a leftover Azurite?) and try again." >&2
+  exit 1
 else
   # A process per service: Azurite is single-threaded Node.js, and one process serving blobs, queues and tables
   # was the local run's limit under load (a core at 100%); three share the machine (docs/benchmarks.md).

@@ -33,6 +33,18 @@ install() {
   fi
 }
 
+# What is running now (n8n, or ./run.sh), stopped whatever happens: set -e ends the script at the first failure.
+# TERM, not INT: a background job starts with SIGINT ignored, and run.sh traps TERM.
+running=""
+stop_running() {
+  if [ -n "$running" ]; then
+    kill -TERM "$running" 2>/dev/null || true
+    wait "$running" 2>/dev/null || true
+    running=""
+  fi
+}
+trap stop_running EXIT
+
 wait_for() { # url, seconds
   for _ in $(seq 1 "$2"); do
     if curl -s -o /dev/null "$1"; then return 0; fi
@@ -59,20 +71,20 @@ n8n_side() {
   node_modules/.bin/n8n import:workflow --input=webhook-workflow.json > /dev/null
   node_modules/.bin/n8n publish:workflow --id=benchSignup00001 > /dev/null
   node_modules/.bin/n8n start > "$here/.n8n.log" 2>&1 &
-  local pid=$!
+  running=$!
   wait_for http://localhost:5678/healthz 120
   sleep 2
   # One request first: the webhook is registered once n8n is up.
   curl -s -o /dev/null -X POST -H 'Content-Type: application/json' -d '{}' http://localhost:5678/webhook/signup || true
   read -r n8n_rps n8n_p99 n8n_errors n8n_non2xx < <(load http://localhost:5678/webhook/signup)
-  kill "$pid"; wait "$pid" 2>/dev/null || true
+  stop_running
   echo "n8n 2.8.4 (answers on receipt): ${n8n_rps} req/s, p99 ${n8n_p99} ms, ${n8n_errors} errors, ${n8n_non2xx} non-2xx"
 }
 
 ours_side() {
-  # exec: the pid is run.sh's own. TERM, not INT: a background job starts with SIGINT ignored, and run.sh traps TERM.
+  # exec: the pid is run.sh's own.
   (cd "$root" && exec ./run.sh > "$here/.run.log" 2>&1) &
-  local pid=$!
+  running=$!
   wait_for http://localhost:7071/api/health 300
   sleep 3
   read -r ours_rps ours_p99 ours_errors ours_non2xx < <(load http://localhost:7071/api/hooks/signup -H 'X-Webhook-Secret: local-dev-secret-change-me')
@@ -80,7 +92,7 @@ ours_side() {
   sleep 5
   local users
   users=$(curl -s http://localhost:5080/sandbox/users | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).length))')
-  kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
+  stop_running
   echo "./run.sh (signup hook, processing on): ${ours_rps} req/s, p99 ${ours_p99} ms, ${ours_errors} errors, ${ours_non2xx} non-2xx; ${users} Softr users made 5 s after the load"
 }
 

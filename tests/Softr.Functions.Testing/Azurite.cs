@@ -37,9 +37,9 @@ public sealed class Azurite : IAsyncDisposable
             throw new InvalidOperationException($"Azurite is not installed in {RepositoryRoot}node_modules. Run 'npm ci' in the repository root (./test.sh does).");
         }
 
-        // Port 0 for each service: Azurite binds a port the kernel picks and says which, so no other
-        // process can take a port between our choosing it and Azurite binding it (a CI run lost its
-        // table port that way: everything Azurite was asked for was refused).
+        // Port 0 for each service (but a table service on its own, below): Azurite binds a port the kernel
+        // picks and says which, so no other process can take a port between our choosing it and Azurite
+        // binding it (a CI run lost its table port that way: everything Azurite was asked for was refused).
         var start = new ProcessStartInfo("node")
         {
             RedirectStandardInput = true,

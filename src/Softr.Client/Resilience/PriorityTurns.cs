@@ -18,6 +18,8 @@ public sealed class PriorityTurns
     private readonly Lock _gate = new();
     private readonly TurnLine<TaskCompletionSource> _line = new();
     private bool _held;
+    // The holder's priority, once it knows it holds the turn (null in between): a holder waits for the budget too.
+    private CallPriority? _holder;
 
     /// <summary>How many callers wait for the turn (the holder not included).</summary>
     public int Waiting
@@ -31,12 +33,15 @@ public sealed class PriorityTurns
         }
     }
 
-    /// <summary>How many callers of <paramref name="priority"/> wait for the turn (the holder not included).</summary>
+    /// <summary>
+    /// How many callers of <paramref name="priority"/> wait: for the turn, or holding it for the budget to have room. A
+    /// lone caller holds the turn at once and waits as its holder, so it counts.
+    /// </summary>
     public int WaitingOf(CallPriority priority)
     {
         lock (_gate)
         {
-            return _line.CountOf(priority);
+            return _line.CountOf(priority) + (_holder == priority ? 1 : 0);
         }
     }
 
@@ -51,6 +56,7 @@ public sealed class PriorityTurns
             if (!_held)
             {
                 _held = true;
+                _holder = order.Priority;
                 _line.TakenWithoutWaiting();
                 return;
             }
@@ -82,6 +88,7 @@ public sealed class PriorityTurns
             granted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _line.AddFront(order, granted);
             next = _line.Next();
+            _holder = null;
         }
         next?.SetResult();
         await WaitForGrantAsync(order, granted, cancellationToken).ConfigureAwait(false);
@@ -96,6 +103,7 @@ public sealed class PriorityTurns
         {
             next = _line.Next();
             _held = next is not null;
+            _holder = null;
         }
         next?.SetResult();
     }
@@ -105,6 +113,10 @@ public sealed class PriorityTurns
         try
         {
             await granted.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            lock (_gate)
+            {
+                _holder = order.Priority;
+            }
         }
         catch (OperationCanceledException)
         {

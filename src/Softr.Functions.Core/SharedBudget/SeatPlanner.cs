@@ -21,8 +21,17 @@ namespace Softr.Functions.SharedBudget;
 /// </summary>
 public static class SeatPlanner
 {
-    /// <summary>What a waiting call of each priority weighs in the split (bulk 1, normal 10, high 100), as a normal turn outweighs bulk's floor of one in ten.</summary>
-    public const int BulkWeight = 1, NormalWeight = 10, HighWeight = 100;
+    /// <summary>What a waiting bulk call weighs in the split.</summary>
+    public const int BulkWeight = 1;
+
+    /// <summary>A waiting normal call weighs ten bulk ones: bulk's share across instances is then about its floor of one turn in ten within one.</summary>
+    public const int NormalWeight = 10;
+
+    /// <summary>
+    /// A waiting high call weighs ten normal ones: an instance's waiting calls are bounded by the attempts it runs at once
+    /// (tens), so one instance with a few paying customers' calls waiting outweighs one with a line of signups.
+    /// </summary>
+    public const int HighWeight = 100;
 
     /// <summary>An instance's weight in the split: 1, plus what its calls waiting for a turn weigh.</summary>
     public static int WeightOf(int bulkWaiting, int normalWaiting, int highWaiting) =>
@@ -58,7 +67,7 @@ public static class SeatPlanner
             .OrderBy(member => member.Since).ThenBy(member => member.Id, StringComparer.Ordinal).ToList();
 
         // While some are seatless and the free seats cannot seat them all, no one keeps more than its
-        // floor: the one extra seat a stale view of the members can leave an instance goes back.
+        // floor: the extra seats a stale view of the members (or of their weights) can leave an instance go back.
         var share = seatless.Count > freeSeats.Count ? Math.Min(home.Count, Math.Max(1, dues[myRank].Floor)) : home.Count;
         // Home seats first, then the others onwards from home, round the ring: instances short of seats
         // each look from their own place, so they do not all race for the same few free ones.

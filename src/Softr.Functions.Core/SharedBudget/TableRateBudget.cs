@@ -16,8 +16,8 @@ namespace Softr.Functions.SharedBudget;
 /// kind of call) is cut into <see cref="ProcessingOptions.BudgetSeats"/> seats of equal rate, kept as
 /// rows in Table storage. Once a second, each instance with work to do:
 /// <list type="number">
-/// <item>says it is alive (a member row), and reads the partition;</item>
-/// <item>works out what it should hold (<see cref="SeatPlanner"/>: an even split that adds up to the seats, home seats first);</item>
+/// <item>says it is alive, and what waits there (a member row with its weight), and reads the partition;</item>
+/// <item>works out what it should hold (<see cref="SeatPlanner"/>: a seat each, the rest by weight, adding up to the seats, home seats first);</item>
 /// <item>renews the seats it keeps and frees the rest, in transactions of at most 100 operations;</item>
 /// <item>claims free or expired seats up to its share, by ETag, so a seat has one holder at a time.</item>
 /// </list>

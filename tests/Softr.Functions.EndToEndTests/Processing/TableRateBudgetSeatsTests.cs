@@ -86,6 +86,60 @@ public sealed class TableRateBudgetSeatsTests : IAsyncLifetime
         Assert.InRange((await Task.WhenAll(line)).Count(granted => granted), 10, 14);
     }
 
+    /// <summary>
+    /// Issue #25: across instances the seats follow what waits, through the member rows in Table storage. An instance with
+    /// a line of normal calls waiting ends up with most of the seats from one with a few bulk calls waiting.
+    /// </summary>
+    [Fact]
+    public async Task AnInstanceWithNormalCallsWaiting_EndsUpWithMostSeats_FromOneDrainingBulk()
+    {
+        var key = new SoftrBudgetKey("00112233445566AA", SoftrCallKind.Write);
+        var tables = new TableServiceClient(_azurite.ConnectionString);
+        var options = Options.Create(new ProcessingOptions { BudgetSeats = 10, MaxBudgetWait = TimeSpan.FromSeconds(60) });
+        await using var signups = new TableRateBudget(tables, options, TimeProvider.System, NullLogger<TableRateBudget>.Instance);
+        await using var import = new TableRateBudget(tables, options, TimeProvider.System, NullLogger<TableRateBudget>.Instance);
+        using var stop = new CancellationTokenSource();
+        // Each keeps a line waiting at 2 calls a second in all: 20 normal calls at one, 3 bulk calls at the other.
+        async Task KeepWaiting(TableRateBudget instance, CallOrder order, int line) => await Task.WhenAll(Enumerable.Range(0, line).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await instance.AcquireAsync(key, 2, order, stop.Token);
+            }
+        })));
+        // The import first, alone: it takes every seat. Then the signups come, and the import, reading their weight, gives
+        // seats back (were the weights not read, it would keep the seven its own weight says are its).
+        var importing = KeepWaiting(import, new CallOrder(CallPriority.Bulk, "import"), 3);
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(20);
+        while (import.SeatsHeld(key) < 10 && DateTimeOffset.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+        Assert.Equal(10, import.SeatsHeld(key));
+        var running = Task.WhenAll(importing, KeepWaiting(signups, new CallOrder(CallPriority.Normal, "signup"), 20));
+
+        deadline = DateTimeOffset.UtcNow.AddSeconds(20);
+        while (!(signups.SeatsHeld(key) >= 8 && import.SeatsHeld(key) >= 1) && DateTimeOffset.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+        var held = (Signups: signups.SeatsHeld(key), Import: import.SeatsHeld(key));
+        // What each said waits there, as every instance reads it.
+        var weights = new List<int>();
+        await foreach (var row in tables.GetTableClient(Softr.Functions.Storage.TableNames.SoftrBudget).QueryAsync<TableEntity>(row => row.RowKey.CompareTo("member-") > 0 && row.RowKey.CompareTo("member.") < 0))
+        {
+            weights.Add(row.GetInt32("Weight") ?? 0);
+        }
+        await stop.CancelAsync();
+        await Record.ExceptionAsync(() => running);
+
+        // Weights 201 and 4: one seat each, and the other eight by weight, all to the signups (the import, reading the
+        // signups' weight, keeps no more than its one seat and the one it is giving back).
+        Assert.True(held.Signups >= 8 && held.Import is >= 1 and <= 2, $"signups hold {held.Signups} seats, the import {held.Import}");
+        Assert.Contains(weights, weight => weight >= 100);
+        Assert.Contains(weights, weight => weight is > 1 and < 10);
+    }
+
     [Fact]
     public async Task MemberRowsOfGoneInstances_AreRemoved()
     {

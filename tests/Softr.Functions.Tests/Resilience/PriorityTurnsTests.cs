@@ -33,6 +33,29 @@ public sealed class PriorityTurnsTests
         Assert.Equal(["high", "normal 0", "normal 1", "normal 2", "bulk 0", "bulk 1", "bulk 2"], granted);
     }
 
+    /// <summary>
+    /// What an instance says waits, for the split of the shared seats: a lone caller holds the turn at once and waits
+    /// for the budget as its holder, so it counts (found in review: a paying customer's lone call weighed nothing).
+    /// </summary>
+    [Fact]
+    public async Task WaitingOf_CountsTheHolder_AsWellAsTheLine()
+    {
+        var turns = new PriorityTurns();
+        await turns.TakeAsync(new CallOrder(CallPriority.High, "stripe"), CancellationToken.None);
+        var normal = turns.TakeAsync(new CallOrder(CallPriority.Normal, "signup"), CancellationToken.None).AsTask();
+
+        var whileHighHolds = (High: turns.WaitingOf(CallPriority.High), Normal: turns.WaitingOf(CallPriority.Normal));
+        turns.Release();
+        await normal;
+        var whileNormalHolds = (High: turns.WaitingOf(CallPriority.High), Normal: turns.WaitingOf(CallPriority.Normal));
+        turns.Release();
+
+        Assert.Equal((1, 1), whileHighHolds);
+        Assert.Equal((0, 1), whileNormalHolds);
+        Assert.Equal(0, turns.WaitingOf(CallPriority.Normal));
+        Assert.Equal(0, turns.WaitingOf(CallPriority.Bulk));
+    }
+
     [Fact]
     public async Task ACallerCancelledWhileWaiting_LeavesTheLine_AndTheOthersStillGo()
     {
