@@ -6,8 +6,8 @@ namespace Softr.Functions.SharedBudget;
 /// simulation run it on a fake clock without storage.
 /// <list type="bullet">
 /// <item><b>Fair share, by what waits.</b> The live instances, sorted by id, each get one seat, and the rest in
-/// proportion to their weights (<see cref="WeightOf"/>: a waiting high call counts for a hundred bulk ones, a
-/// normal one for ten), by largest remainders, ties to the first in order. So the instance with a paying
+/// proportion to their weights (<see cref="WeightOf"/>: 100 with a high call waiting, 10 with a normal one, else
+/// 1), by largest remainders, ties to the first in order. So the instance with a paying
 /// customer's call waiting gets most of the seats, while an instance draining an import keeps at least one. With
 /// equal weights this is the even split: <c>seats / n</c> each, the first <c>seats % n</c> one more. The shares add
 /// up to exactly the seats, so no seat is left idle and no instance is left without one while there are at least as
@@ -21,21 +21,23 @@ namespace Softr.Functions.SharedBudget;
 /// </summary>
 public static class SeatPlanner
 {
-    /// <summary>What a waiting bulk call weighs in the split.</summary>
+    /// <summary>The weight of an instance with only bulk calls waiting, or none.</summary>
     public const int BulkWeight = 1;
 
-    /// <summary>A waiting normal call weighs ten bulk ones: bulk's share across instances is then about its floor of one turn in ten within one.</summary>
+    /// <summary>With normal calls waiting: ten times bulk's, so bulk's share across instances is about its floor of one turn in ten within one.</summary>
     public const int NormalWeight = 10;
 
-    /// <summary>
-    /// A waiting high call weighs ten normal ones: an instance's waiting calls are bounded by the attempts it runs at once
-    /// (tens), so one instance with a few paying customers' calls waiting outweighs one with a line of signups.
-    /// </summary>
+    /// <summary>With a high call waiting: ten times normal's, so a paying customer's instance gets most of the seats.</summary>
     public const int HighWeight = 100;
 
-    /// <summary>An instance's weight in the split: 1, plus what its calls waiting for a turn weigh.</summary>
+    /// <summary>
+    /// An instance's weight in the split: by the highest priority it has waiting, not by how many. Counts change with every
+    /// call, and every change moved seats between instances, each idle until its new holder claimed it: three hosts
+    /// draining one lane lost about a tenth of the rate so (docs/benchmarks.md). The class changes only when a lane
+    /// starts or stops waiting.
+    /// </summary>
     public static int WeightOf(int bulkWaiting, int normalWaiting, int highWaiting) =>
-        (int)Math.Min(int.MaxValue, 1L + ((long)bulkWaiting * BulkWeight) + ((long)normalWaiting * NormalWeight) + ((long)highWaiting * HighWeight));
+        highWaiting > 0 ? HighWeight : normalWaiting > 0 ? NormalWeight : BulkWeight;
 
     /// <summary>This instance's fair share among <paramref name="liveMembers"/> of equal weight (it counts itself, listed or not).</summary>
     public static int FairShare(int seats, IReadOnlyCollection<string> liveMembers, string me)

@@ -41,6 +41,9 @@ public sealed partial class TableRateBudget(TableServiceClient tables, IOptions<
     internal static readonly TimeSpan MemberExpiry = TimeSpan.FromSeconds(5);
     internal static readonly TimeSpan IdleAfter = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long an instance keeps saying a weight it no longer sees, before the lower one (see Share.HeldWeight).</summary>
+    internal static readonly TimeSpan WeightHold = TimeSpan.FromSeconds(10);
+
     /// <summary>How long after expiry a member row of a gone instance is deleted.</summary>
     internal static readonly TimeSpan MemberRemovalAfter = TimeSpan.FromMinutes(1);
 
@@ -116,6 +119,9 @@ public sealed partial class TableRateBudget(TableServiceClient tables, IOptions<
         private DateTimeOffset _usableUntil;
         // When this instance first said it was alive: the longest-waiting get a seat first when seats are short.
         private DateTimeOffset? _since;
+        // The weight it says, and when it last saw that much wait (HeldWeight).
+        private int _weight = SeatPlanner.BulkWeight;
+        private DateTimeOffset _weightSeen;
 
         public Task Run { get; set; } = Task.CompletedTask;
 
@@ -186,6 +192,24 @@ public sealed partial class TableRateBudget(TableServiceClient tables, IOptions<
 
         private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
+        /// <summary>
+        /// The weight to say: a higher one at once, a lower one only once the higher has not been seen for
+        /// <see cref="WeightHold"/>. A lane that waits, is served, and waits again (a high event every few seconds) keeps
+        /// its seats rather than moving them at every tick.
+        /// </summary>
+        private int HeldWeight(DateTimeOffset now, int current)
+        {
+            if (current >= _weight || now - _weightSeen > WeightHold)
+            {
+                _weight = current;
+            }
+            if (current >= _weight)
+            {
+                _weightSeen = now;
+            }
+            return _weight;
+        }
+
         public async Task LoopAsync(CancellationToken stopping)
         {
             while (!stopping.IsCancellationRequested)
@@ -237,8 +261,9 @@ public sealed partial class TableRateBudget(TableServiceClient tables, IOptions<
             }
             await owner._ready.GetAsync(cancellationToken).ConfigureAwait(false);
             _since ??= now;
-            // What waits here now, so that every instance splits the seats by it: a paying customer's call outweighs an import.
-            var weight = SeatPlanner.WeightOf(_turns.WaitingOf(CallPriority.Bulk), _turns.WaitingOf(CallPriority.Normal), _turns.WaitingOf(CallPriority.High));
+            // What waits here, so that every instance splits the seats by it: a paying customer's call outweighs an import.
+            var weight = HeldWeight(now, SeatPlanner.WeightOf(_turns.WaitingOf(CallPriority.Bulk), _turns.WaitingOf(CallPriority.Normal),
+                _turns.WaitingOf(CallPriority.High)));
             await owner._ready.Client.UpsertEntityAsync(
                 new TableEntity(partition, MemberPrefix + owner._instance) { [Until] = now + MemberExpiry, [Since] = _since, [Weight] = weight },
                 TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);

@@ -133,11 +133,11 @@ public sealed class TableRateBudgetSeatsTests : IAsyncLifetime
         await stop.CancelAsync();
         await Record.ExceptionAsync(() => running);
 
-        // Weights 201 and 4: one seat each, and the other eight by weight, all to the signups (the import, reading the
-        // signups' weight, keeps no more than its one seat and the one it is giving back).
+        // Weights 10 and 1: one seat each, and of the other eight seven to the signups and, by the larger remainder, one to
+        // the import (the import, reading the signups' weight, keeps no more than those two).
         Assert.True(held.Signups >= 8 && held.Import is >= 1 and <= 2, $"signups hold {held.Signups} seats, the import {held.Import}");
-        Assert.Contains(weights, weight => weight >= 100);
-        Assert.Contains(weights, weight => weight is > 1 and < 10);
+        Assert.Contains(SeatPlanner.NormalWeight, weights);
+        Assert.Contains(SeatPlanner.BulkWeight, weights);
     }
 
     [Fact]
