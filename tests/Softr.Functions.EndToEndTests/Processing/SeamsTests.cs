@@ -237,9 +237,10 @@ public sealed class SeamsTests(ProcessingFixture fixture) : IClassFixture<Proces
 
         var first = await Harness.DeliverAsync(envelope);
         await Harness.SetFaultsAsync(new { });
-        // A fresh process takes its seats of the shared budget at its first call; on a loaded CI machine that took longer
-        // than the harness's one-second budget wait once, and the retry was deferred rather than run.
-        await Harness.RestartProcessAsync(new Dictionary<string, string?> { ["Processing:MaxBudgetWait"] = "00:00:10" });
+        // A fresh process takes its seats of the shared budget at its first call. Once in CI the retry was deferred at the
+        // harness's one-second budget wait: if the old process's release of its seats lost a race with its own last tick,
+        // they stay leased for TableRateBudget.Lease (10 s), and the new one waits for them. 30 s covers that.
+        await Harness.RestartProcessAsync(new Dictionary<string, string?> { ["Processing:MaxBudgetWait"] = "00:00:30" });
         var retried = await Harness.DeliverAsync(envelope, "message-2");
 
         Assert.Equal(ProcessingOutcome.RetryScheduled, first.Outcome);
