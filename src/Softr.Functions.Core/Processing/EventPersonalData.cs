@@ -41,8 +41,7 @@ public sealed class EventPersonalData(IPayloadStore payloads, PersonIndex person
         {
             // Indexed under a key the ring has since lost: an erasure could not find the event, but left its marker.
             var emails = unreadable is not null ? EmailAddresses.FindIn(unreadable) : PersonIndex.EmailsIn(loaded.Payload);
-            var indexedAs = progress.People.Split(',', StringSplitOptions.RemoveEmptyEntries);
-            if (await personIndex.ErasedUnderAnotherKeyAsync(emails, indexedAs, envelope.ReceivedAt, cancellationToken).ConfigureAwait(false) is { } erasedSince)
+            if (await personIndex.ErasedUnderAnotherKeyAsync(emails, progress.PersonKeys, envelope.ReceivedAt, cancellationToken).ConfigureAwait(false) is { } erasedSince)
             {
                 throw new EventErasedException(envelope.EventId, erasedSince);
             }

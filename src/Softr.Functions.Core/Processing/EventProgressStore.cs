@@ -56,6 +56,9 @@ public sealed record EventProgress(EventStatus? Status, ETag ETag, string? Lease
     /// <summary>The keys of the people its payload names, once indexed (empty: none); null until the event is indexed.</summary>
     public string? People { get; init; }
 
+    /// <summary><see cref="People"/> as a list: the keys the event was indexed under.</summary>
+    public IReadOnlyList<string> PersonKeys => string.IsNullOrEmpty(People) ? [] : People.Split(',');
+
     /// <summary>A retention sweep is deleting the event: it is leaving, and a replay refuses it.</summary>
     public bool Sweeping { get; init; }
 

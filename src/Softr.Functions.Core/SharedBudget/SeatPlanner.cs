@@ -36,7 +36,8 @@ public static class SeatPlanner
     /// draining one lane lost about a tenth of the rate so (docs/benchmarks.md). The class changes only when a lane
     /// starts or stops waiting.
     /// </summary>
-    public static int WeightOf(int bulkWaiting, int normalWaiting, int highWaiting) =>
+    /// <remarks>Bulk calls waiting weigh as nothing waiting: bulk is what the others leave.</remarks>
+    public static int WeightOf(int normalWaiting, int highWaiting) =>
         highWaiting > 0 ? HighWeight : normalWaiting > 0 ? NormalWeight : BulkWeight;
 
     /// <summary>This instance's fair share among <paramref name="liveMembers"/> of equal weight (it counts itself, listed or not).</summary>

@@ -262,7 +262,7 @@ public sealed partial class TableRateBudget(TableServiceClient tables, IOptions<
             await owner._ready.GetAsync(cancellationToken).ConfigureAwait(false);
             _since ??= now;
             // What waits here, so that every instance splits the seats by it: a paying customer's call outweighs an import.
-            var weight = HeldWeight(now, SeatPlanner.WeightOf(_turns.WaitingOf(CallPriority.Bulk), _turns.WaitingOf(CallPriority.Normal),
+            var weight = HeldWeight(now, SeatPlanner.WeightOf(_turns.WaitingOf(CallPriority.Normal),
                 _turns.WaitingOf(CallPriority.High)));
             await owner._ready.Client.UpsertEntityAsync(
                 new TableEntity(partition, MemberPrefix + owner._instance) { [Until] = now + MemberExpiry, [Since] = _since, [Weight] = weight },

@@ -122,9 +122,9 @@ public sealed class SeatPlannerTests
         var free = Enumerable.Range(0, 30).Select(seat => new SeatView(seat, null, null)).ToList();
         int ShareOf(string id, params SeatMember[] members) =>
             SeatPlanner.Plan(30, free, members, members.Single(member => member.Id == id), now).FairShare;
-        var import = new SeatMember("a", now, SeatPlanner.WeightOf(bulkWaiting: 40, normalWaiting: 0, highWaiting: 0));
-        var signups = new SeatMember("b", now, SeatPlanner.WeightOf(bulkWaiting: 0, normalWaiting: 40, highWaiting: 0));
-        var payment = new SeatMember("c", now, SeatPlanner.WeightOf(bulkWaiting: 0, normalWaiting: 0, highWaiting: 5));
+        var import = new SeatMember("a", now, SeatPlanner.WeightOf(normalWaiting: 0, highWaiting: 0));
+        var signups = new SeatMember("b", now, SeatPlanner.WeightOf(normalWaiting: 40, highWaiting: 0));
+        var payment = new SeatMember("c", now, SeatPlanner.WeightOf(normalWaiting: 0, highWaiting: 5));
 
         var twoWays = (Import: ShareOf("a", import, signups), Signups: ShareOf("b", import, signups));
         var threeWays = (Import: ShareOf("a", import, signups, payment), Signups: ShareOf("b", import, signups, payment), Payment: ShareOf("c", import, signups, payment));

@@ -116,7 +116,7 @@ public sealed class SharedBudgetSimulationTests
             {
                 foreach (var instance in sim.Alive)
                 {
-                    instance.Weight = SeatPlanner.WeightOf(weights.Next(0, 40), weights.Next(0, 3) * weights.Next(0, 20), weights.Next(0, 8) == 0 ? 1 : 0);
+                    instance.Weight = SeatPlanner.WeightOf(weights.Next(0, 3) * weights.Next(0, 20), weights.Next(0, 8) == 0 ? 1 : 0);
                 }
             }
             sim.RunTick();
