@@ -3,12 +3,16 @@ namespace Softr;
 /// <summary>
 /// Where the Softr APIs live, how to authenticate, and how hard to push. Bound from the <c>Softr</c>
 /// configuration section (app settings <c>Softr__ApiKey</c>, <c>Softr__Domain</c>, ...), and checked at start-up
-/// by <see cref="SoftrClientOptionsValidator"/>.
+/// by <see cref="SoftrClientOptionsValidator"/>. Its key and domain make the connection named <c>default</c>;
+/// <see cref="Connections"/> adds more apps.
 /// </summary>
 public sealed class SoftrClientOptions
 {
     /// <summary>The configuration section the options are bound from.</summary>
     public const string SectionName = "Softr";
+
+    /// <summary>The key, under <see cref="SectionName"/>, of the named connections.</summary>
+    public const string ConnectionsKey = "Connections";
 
     /// <summary>The personal access token sent as <c>Softr-Api-Key</c>. Never logged.</summary>
     public string ApiKey { get; set; } = "";
@@ -45,4 +49,11 @@ public sealed class SoftrClientOptions
 
     /// <summary>How long the circuit stays open once failures have broken it.</summary>
     public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// More Softr apps, by name (<c>Softr:Connections:{name}</c>), each with its own key and domain; the settings above
+    /// are the connection named <c>default</c>. Retries, timeouts and the circuit (the settings above) serve them all.
+    /// See <see cref="SoftrConnections"/>.
+    /// </summary>
+    public Dictionary<string, SoftrConnectionOptions> Connections { get; init; } = new(StringComparer.OrdinalIgnoreCase);
 }

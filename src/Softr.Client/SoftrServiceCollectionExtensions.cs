@@ -11,7 +11,8 @@ namespace Softr;
 public static class SoftrServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="ISoftrUsersClient"/> and <see cref="ISoftrDatabaseClient"/> with options from
+    /// Registers <see cref="ISoftrClients"/> (each connection's clients; see <see cref="SoftrConnections"/>), and
+    /// <see cref="ISoftrUsersClient"/> and <see cref="ISoftrDatabaseClient"/> for the default connection, with options from
     /// the <c>Softr</c> section, validated at start-up so that a missing key or domain stops the app with
     /// a message naming the setting, and with the pipeline described in <see cref="SoftrResiliencePipeline"/>.
     /// The HTTP client factory's request logging is removed: Softr's Users API puts emails in its URLs
@@ -25,17 +26,19 @@ public static class SoftrServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SoftrClientOptions>, SoftrClientOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SoftrRateLimiter>();
+        services.TryAddSingleton<SoftrConnections>();
+        services.TryAddSingleton<ISoftrClients, SoftrClients>();
 
-        services.AddHttpClient<ISoftrUsersClient, SoftrUsersClient>((provider, client) =>
-                Configure(client, provider.GetRequiredService<IOptions<SoftrClientOptions>>().Value.UsersApiBaseUrl))
+        services.AddHttpClient(SoftrClients.UsersClientName)
             .RemoveAllLoggers()
             .AddResilienceHandler("softr-users", ConfigurePipeline);
-
-        services.AddHttpClient<ISoftrDatabaseClient, SoftrDatabaseClient>((provider, client) =>
-                Configure(client, provider.GetRequiredService<IOptions<SoftrClientOptions>>().Value.DatabaseApiBaseUrl))
+        services.AddHttpClient(SoftrClients.DatabaseClientName)
             .RemoveAllLoggers()
             .AddResilienceHandler("softr-database", ConfigurePipeline);
 
+        // The default connection's clients, for code that serves one app.
+        services.TryAddTransient(provider => provider.GetRequiredService<ISoftrClients>().Users());
+        services.TryAddTransient(provider => provider.GetRequiredService<ISoftrClients>().Database());
         return services;
     }
 
@@ -45,12 +48,4 @@ public static class SoftrServiceCollectionExtensions
             context.ServiceProvider.GetRequiredService<IOptions<SoftrClientOptions>>().Value,
             context.ServiceProvider.GetRequiredService<SoftrRateLimiter>(),
             context.ServiceProvider.GetService<Random>());
-
-    private static void Configure(HttpClient client, Uri baseUrl)
-    {
-        // HttpClient resolves "users" against the base URL's last segment unless the base ends with '/'.
-        client.BaseAddress = baseUrl.AbsoluteUri.EndsWith('/') ? baseUrl : new Uri(baseUrl.AbsoluteUri + "/");
-        // The pipeline's total timeout governs; HttpClient's own 100 s would cut across it.
-        client.Timeout = Timeout.InfiniteTimeSpan;
-    }
 }

@@ -60,9 +60,8 @@ public static class FunctionsCoreServiceCollectionExtensions
         services.AddSingleton<WebhookIngestor>();
         services.AddOptions<ProcessingOptions>().BindConfiguration(ProcessingOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ProcessingOptions>, ProcessingOptionsValidator>();
-        // Transient: they hold the typed Softr clients, whose handlers the HTTP client factory rotates.
+        // Transient: they hold Softr clients, whose handlers the HTTP client factory rotates.
         services.AddSingleton<TableSchemaCache>();
-        services.AddTransient<RecordFields>();
         services.AddTransient<SoftrStepRunner>();
         services.AddTransient<PlanExecutor>();
         services.AddTransient<EventProcessor>();
@@ -104,7 +103,7 @@ public static class FunctionsCoreServiceCollectionExtensions
         // the running step's guard (started marks, lease renewal), then, innermost, the record for the timeline and the 429 share.
         services.AddTransient<StepCallGuardHandler>();
         services.AddTransient<SoftrCallRecorder>();
-        foreach (var client in new[] { nameof(Softr.Users.ISoftrUsersClient), nameof(Softr.Database.ISoftrDatabaseClient) })
+        foreach (var client in new[] { SoftrClients.UsersClientName, SoftrClients.DatabaseClientName })
         {
             services.AddHttpClient(client).AddHttpMessageHandler<StepCallGuardHandler>().AddHttpMessageHandler<SoftrCallRecorder>();
         }

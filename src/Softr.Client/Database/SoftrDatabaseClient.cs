@@ -1,7 +1,6 @@
 using System.Net;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Options;
 using Softr.Http;
 
 namespace Softr.Database;
@@ -10,7 +9,7 @@ namespace Softr.Database;
 /// Typed client for the Database API. Rate limiting, retries and timeouts are declared where the
 /// client is registered (<see cref="SoftrServiceCollectionExtensions"/>).
 /// </summary>
-public sealed class SoftrDatabaseClient(HttpClient httpClient, IOptionsMonitor<SoftrClientOptions> options) : ISoftrDatabaseClient
+public sealed class SoftrDatabaseClient(HttpClient httpClient, SoftrConnection connection) : ISoftrDatabaseClient
 {
     /// <summary>The largest page Softr serves.</summary>
     public const int MaxPageSize = 200;
@@ -181,7 +180,8 @@ public sealed class SoftrDatabaseClient(HttpClient httpClient, IOptionsMonitor<S
     private HttpRequestMessage Request(HttpMethod method, string path, SoftrOperation operation, HttpContent? content = null)
     {
         var message = SoftrHttp.Request(method, path, operation, content);
-        message.Headers.Add(SoftrHeaders.ApiKey, options.CurrentValue.ApiKey);
+        message.Options.Set(SoftrConnection.RequestOption, connection);
+        message.Headers.Add(SoftrHeaders.ApiKey, connection.ApiKey);
         return message;
     }
 

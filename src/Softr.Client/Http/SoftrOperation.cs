@@ -55,6 +55,11 @@ public sealed record SoftrOperation(string Name, SoftrCallKind Kind, RetrySafety
         ListDatabases, ListTables, GetTable, ListRecords, GetRecord, SearchRecords, CreateRecord, UpdateRecord, DeleteRecord,
     ];
 
+    private static readonly HashSet<SoftrOperation> UsersApiOperations = [CreateUser, DeleteUser, ActivateUser, DeactivateUser, InviteUser, GenerateMagicLink, SyncUsers];
+
+    /// <summary>Whether it is a Users Management API operation: those name the app by its domain (<c>Softr-Domain</c>).</summary>
+    public bool IsUsersApi => UsersApiOperations.Contains(this);
+
     /// <summary>
     /// The operation a request made by the Softr clients is for; null for any other request. For handlers
     /// added to the clients' pipelines (see the package README): a handler can tell a call that must not be

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
-using System.Text;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 using Softr.Http;
@@ -38,7 +36,11 @@ public sealed class SoftrRateLimiter(IOptions<SoftrClientOptions> options, TimeP
     {
         ArgumentNullException.ThrowIfNull(request);
         var key = KeyOf(request);
-        var perSecond = key.Kind == SoftrCallKind.Read ? options.Value.ReadsPerSecond : options.Value.WritesPerSecond;
+        // The connection's limits are its token's (connections that share a token agree on them: checked at start-up).
+        var connection = request.Options.TryGetValue(SoftrConnection.RequestOption, out var sender) ? sender : null;
+        var perSecond = key.Kind == SoftrCallKind.Read
+            ? connection?.ReadsPerSecond ?? options.Value.ReadsPerSecond
+            : connection?.WritesPerSecond ?? options.Value.WritesPerSecond;
         var budget = _budgets.GetOrAdd(key, static (_, state) => new PacedBudget(state.PerSecond, state.MaxQueued, state.Time),
             (PerSecond: perSecond, MaxQueued: options.Value.MaxQueuedCalls, Time: timeProvider));
 
@@ -53,12 +55,10 @@ public sealed class SoftrRateLimiter(IOptions<SoftrClientOptions> options, TimeP
         var kind = request.Options.TryGetValue(SoftrOperation.OptionsKey, out var operation)
             ? operation.Kind
             : request.Method == HttpMethod.Get ? SoftrCallKind.Read : SoftrCallKind.Write;
+        // The budget is the token's, whichever connection sends it. The key outlives the request: a fingerprint, not the token.
         var token = request.Headers.TryGetValues(SoftrHeaders.ApiKey, out var values) ? values.FirstOrDefault() ?? "" : "";
-        return new SoftrBudgetKey(Fingerprint(token), kind);
+        return new SoftrBudgetKey(SoftrConnection.FingerprintOf(token), kind);
     }
-
-    // The key outlives the request; keep a fingerprint of the token, not the token.
-    private static string Fingerprint(string token) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)), 0, 8);
 
     private sealed class Lease(bool acquired) : RateLimitLease
     {

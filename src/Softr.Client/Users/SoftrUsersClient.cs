@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Microsoft.Extensions.Options;
 using Softr.Http;
 
 namespace Softr.Users;
@@ -10,7 +9,7 @@ namespace Softr.Users;
 /// the client is registered (<see cref="SoftrServiceCollectionExtensions"/>); this class handles what
 /// Softr says.
 /// </summary>
-public sealed class SoftrUsersClient(HttpClient httpClient, IOptionsMonitor<SoftrClientOptions> options) : ISoftrUsersClient
+public sealed class SoftrUsersClient(HttpClient httpClient, SoftrConnection connection) : ISoftrUsersClient
 {
     /// <inheritdoc />
     public async Task<CreateUserResult> CreateUserAsync(CreateUserRequest request, CancellationToken cancellationToken = default)
@@ -139,10 +138,10 @@ public sealed class SoftrUsersClient(HttpClient httpClient, IOptionsMonitor<Soft
 
     private HttpRequestMessage Request(HttpMethod method, string path, SoftrOperation operation, HttpContent? content = null)
     {
-        var settings = options.CurrentValue;
         var message = SoftrHttp.Request(method, path, operation, content);
-        message.Headers.Add(SoftrHeaders.ApiKey, settings.ApiKey);
-        message.Headers.Add(SoftrHeaders.Domain, SoftrDomain.Normalize(settings.Domain));
+        message.Options.Set(SoftrConnection.RequestOption, connection);
+        message.Headers.Add(SoftrHeaders.ApiKey, connection.ApiKey);
+        message.Headers.Add(SoftrHeaders.Domain, connection.Domain);
         return message;
     }
 }

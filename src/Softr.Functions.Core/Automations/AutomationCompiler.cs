@@ -33,8 +33,9 @@ public static partial class AutomationCompiler
         if (!Compiled.TryGetValue(automations, out var compilation) || !ReferenceEquals(compilation.Hooks, hooks) || !ReferenceEquals(compilation.Configuration, configuration))
         {
             var found = new List<string>();
+            var connections = ConnectionsOf(configuration);
             List<CompiledAutomation> compiled = [.. automations.Automations.OrderBy(entry => entry.Key, StringComparer.Ordinal)
-                .Select(entry => Compile(entry.Key, entry.Value, hooks, setting => !string.IsNullOrEmpty(configuration[setting]), found,
+                .Select(entry => Compile(entry.Key, entry.Value, hooks, setting => !string.IsNullOrEmpty(configuration[setting]), connections, found,
                     HooksFile.FileOf(configuration, entry.Key) ?? HooksFile.FileName))
                 .OfType<CompiledAutomation>()];
             compilation = new Compilation(hooks, configuration, compiled, found);
@@ -44,10 +45,18 @@ public static partial class AutomationCompiler
         return [.. compilation.Automations];
     }
 
+    /// <summary>The Softr connections the configuration defines (its <c>Softr</c> section), by name.</summary>
+    public static IReadOnlyDictionary<string, SoftrConnection> ConnectionsOf(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return SoftrConnections.Resolve(configuration.GetSection(SoftrClientOptions.SectionName).Get<SoftrClientOptions>() ?? new SoftrClientOptions());
+    }
+
     /// <param name="isSettingSet">Whether an app setting a template reads (<c>settings.NAME</c>) has a value.</param>
+    /// <param name="connections">The Softr connections defined, by name (<see cref="ConnectionsOf"/>).</param>
     /// <param name="file">The file that defines it, for the problems' messages (hooks.json or a drop-in).</param>
     public static CompiledAutomation? Compile(string name, AutomationDefinition definition, WebhooksOptions hooks, Func<string, bool> isSettingSet,
-        List<string> problems, string file = HooksFile.FileName)
+        IReadOnlyDictionary<string, SoftrConnection> connections, List<string> problems, string file = HooksFile.FileName)
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(hooks);
@@ -83,12 +92,15 @@ public static partial class AutomationCompiler
             problems.Add($"{where}: Steps is empty; an automation needs at least one step.");
         }
 
+        var connection = ConnectionNamed(where, definition.Connection, connections, problems);
+
         var steps = new List<CompiledStep>();
         for (var i = 0; i < definition.Steps.Count; i++)
         {
-            if (CompileStep(where, i + 1, definition.Steps[i], steps, isSettingSet, problems) is { } step)
+            if (CompileStep(where, i + 1, definition.Steps[i], steps, isSettingSet, problems) is { } step
+                && StepConnection(where, step, definition.Steps[i].Connection, connection, connections, problems) is { } stepConnection)
             {
-                steps.Add(step);
+                steps.Add(stepConnection);
             }
         }
 
@@ -102,7 +114,60 @@ public static partial class AutomationCompiler
             Steps = steps,
             Disabled = definition.Disabled,
             Priority = priority,
+            Connection = connection?.Name ?? SoftrConnection.DefaultName,
         };
+    }
+
+    /// <summary>The connection <paramref name="name"/> names (absent: the default); null, with the problem added, when none has that name.</summary>
+    private static SoftrConnection? ConnectionNamed(string where, string? name, IReadOnlyDictionary<string, SoftrConnection> connections, List<string> problems)
+    {
+        var wanted = string.IsNullOrWhiteSpace(name) ? SoftrConnection.DefaultName : name;
+        if (connections.TryGetValue(wanted, out var connection))
+        {
+            return connection;
+        }
+        problems.Add($"{where}: Connection '{wanted}' is not defined under {SoftrClientOptions.SectionName}:{SoftrClientOptions.ConnectionsKey}; defined: {string.Join(", ", connections.Keys.Order(StringComparer.Ordinal))}.");
+        return null;
+    }
+
+    /// <summary>The step with the connection it calls (its own, else its automation's); null, with the problem added, when none has that name.</summary>
+    private static CompiledStep? StepConnection(string automation, CompiledStep step, string? own, SoftrConnection? automationConnection,
+        IReadOnlyDictionary<string, SoftrConnection> connections, List<string> problems)
+    {
+        var connection = own is null ? automationConnection : ConnectionNamed($"{automation}, {step}", own, connections, problems);
+        return connection is null ? null : new CompiledStep
+        {
+            Number = step.Number, Id = step.Id, Action = step.Action, Inputs = step.Inputs, Fields = step.Fields, Connection = connection.Name,
+        };
+    }
+
+    /// <summary>
+    /// Each step whose connection cannot serve it, in words naming the file, the automation, the step and the setting to set:
+    /// no key to call Softr with, or a Users API action on a connection without the domain that names the app. Asked at
+    /// start-up (<see cref="AutomationsOptionsValidator"/>), not when compiling: the door's hook catalog needs no Softr key.
+    /// </summary>
+    public static IEnumerable<string> UnservedSteps(IEnumerable<CompiledAutomation> automations, IReadOnlyDictionary<string, SoftrConnection> connections,
+        Func<string, string> fileOf)
+    {
+        ArgumentNullException.ThrowIfNull(automations);
+        ArgumentNullException.ThrowIfNull(connections);
+        ArgumentNullException.ThrowIfNull(fileOf);
+        foreach (var automation in automations.Where(automation => !automation.Disabled))
+        {
+            foreach (var step in automation.Steps)
+            {
+                var where = $"{fileOf(automation.Name)}, automation '{automation.Name}', {step}";
+                var connection = connections[step.Connection];
+                if (string.IsNullOrWhiteSpace(connection.ApiKey))
+                {
+                    yield return $"{where}: connection '{connection.Name}' has no key to call Softr with; set {connection.ApiKeySetting} (app setting {connection.ApiKeySetting.Replace(":", "__", StringComparison.Ordinal)}).";
+                }
+                if (step.Action.UsesUsersApi && !connection.HasDomain)
+                {
+                    yield return $"{where}: {step.Action.Name} calls the Users API, which names the app by its domain, and connection '{connection.Name}' has none; set {connection.DomainSetting}.";
+                }
+            }
+        }
     }
 
     private static CompiledStep? CompileStep(string automation, int number, StepDefinition definition, IReadOnlyList<CompiledStep> earlier,

@@ -27,6 +27,12 @@ public sealed class AutomationDefinition
     public bool Disabled { get; set; }
 
     /// <summary>
+    /// The Softr connection its steps call (<c>Softr:Connections:{name}</c>): which app, with which token. Absent: <c>default</c>,
+    /// the <c>Softr</c> section's own key and domain. A step may name another.
+    /// </summary>
+    public string? Connection { get; set; }
+
+    /// <summary>
     /// <c>high</c>, <c>normal</c> or <c>bulk</c>; absent leaves the hook's. An event takes the highest priority of its
     /// hook and the automations it matches, so a hook that carries every Stripe event can put paid checkouts first.
     /// </summary>
@@ -50,6 +56,9 @@ public sealed class StepDefinition
 
     /// <summary>For record actions: the record's fields by field name (or ID), each mapped like an input.</summary>
     public Dictionary<string, string> Fields { get; init; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The Softr connection this step calls, when not its automation's.</summary>
+    public string? Connection { get; set; }
 }
 
 /// <summary>

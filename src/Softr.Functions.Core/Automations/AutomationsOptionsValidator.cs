@@ -8,7 +8,7 @@ namespace Softr.Functions.Automations;
 /// <summary>
 /// Checks every automation when the app starts: unknown actions, required inputs nothing maps,
 /// templates that do not parse, settings that are not set, references to results no earlier step
-/// gives. The app refuses to start, and each message names the file, the automation, the step and the problem.
+/// gives, Softr connections that are not defined or cannot serve a step (no key; a Users API step without a domain). The app refuses to start, and each message names the file, the automation, the step and the problem.
 /// </summary>
 public sealed class AutomationsOptionsValidator : AbstractValidator<AutomationsOptions>, IValidateOptions<AutomationsOptions>
 {
@@ -17,7 +17,9 @@ public sealed class AutomationsOptionsValidator : AbstractValidator<AutomationsO
         RuleFor(options => options).Custom((options, context) =>
         {
             var problems = new List<string>();
-            AutomationCompiler.CompileAll(options, hooks.Value, configuration, problems);
+            var compiled = AutomationCompiler.CompileAll(options, hooks.Value, configuration, problems);
+            problems.AddRange(AutomationCompiler.UnservedSteps(compiled, AutomationCompiler.ConnectionsOf(configuration),
+                name => Hosting.HooksFile.FileOf(configuration, name) ?? Hosting.HooksFile.FileName));
             problems.ForEach(problem => context.AddFailure(AutomationsOptions.SectionName, problem));
         });
     }

@@ -25,6 +25,9 @@ public abstract class SoftrAction
     /// <summary>Which of Softr's budgets the call spends: a write when any of its operations writes.</summary>
     public ActionKind Kind => _kind ??= Operations.Any(operation => operation.Kind == SoftrCallKind.Write) ? ActionKind.Write : ActionKind.Read;
 
+    /// <summary>Whether it calls the Users API, which needs its connection's domain.</summary>
+    public bool UsesUsersApi => Operations.Any(operation => operation.IsUsersApi);
+
     /// <summary>What it does, in a sentence (the README's table and the dry run).</summary>
     public abstract string Description { get; }
 

@@ -88,10 +88,11 @@ public sealed partial class PlanExecutor(
         }
         var unplanned = evaluation.Automations.Where(outcome => outcome.Status is OutcomeStatus.MissingInput or OutcomeStatus.MappingFailed).ToList();
         var planned = plan.Planned.ToList();
-        if (planned.Count > 0 && secretSettings.SoftrApiKeyUnresolved)
+        if (planned.SelectMany(run => run.Steps).Select(step => step.Step.Connection).Distinct(StringComparer.OrdinalIgnoreCase)
+                .Select(secretSettings.UnresolvedSoftrKeyOf).FirstOrDefault(setting => setting is not null) is { } unresolved)
         {
             // The reference's text is no key: nothing is sent with it, and the event waits until App Service resolves it.
-            throw new NotConfiguredException($"{Hosting.SecretSettingsAudit.SoftrApiKeySetting} holds a Key Vault reference App Service could not resolve");
+            throw new NotConfiguredException($"{unresolved} holds a Key Vault reference App Service could not resolve");
         }
         var summary = new StringBuilder();
         (StepRecord Record, string? Secrets)? lastStep = null;
@@ -216,7 +217,7 @@ public sealed partial class PlanExecutor(
             return rendered;
         }
 
-        var call = new StepCall(step.Action, Values(planned.Inputs, step.Inputs), Values(planned.Fields, step.Fields));
+        var call = new StepCall(step.Action, Values(planned.Inputs, step.Inputs), Values(planned.Fields, step.Fields), step.Connection);
         var missing = step.Action.Required.FirstOrDefault(required => !call.Inputs.ContainsKey(required));
         return missing is null
             ? call

@@ -11,9 +11,11 @@ namespace Softr.Functions.Processing;
 /// Turns a step's mapped fields (names or IDs, rendered as text) into what the Database API takes:
 /// values keyed by field ID and typed by the field (numbers, booleans, select choice IDs). Softr's own
 /// docs say writes take field IDs only, so names are resolved here against the table's schema, which
-/// is cached for <see cref="ProcessingOptions.SchemaCacheDuration"/>: one read per table, not per event.
+/// is cached for <see cref="ProcessingOptions.SchemaCacheDuration"/>: one read per table, not per event. Made for one
+/// connection's database client: a table's id means something only to the token that reaches it, so the cache is keyed by
+/// <paramref name="tokenFingerprint"/> too.
 /// </summary>
-public sealed class RecordFields(ISoftrDatabaseClient database, TableSchemaCache schemas, IOptions<ProcessingOptions> options, TimeProvider time)
+public sealed class RecordFields(ISoftrDatabaseClient database, string tokenFingerprint, TableSchemaCache schemas, IOptions<ProcessingOptions> options, TimeProvider time)
 {
     private static readonly HashSet<string> NumberTypes = new(StringComparer.Ordinal) { "NUMBER", "CURRENCY", "PERCENT", "RATING", "DURATION" };
 
@@ -80,7 +82,7 @@ public sealed class RecordFields(ISoftrDatabaseClient database, TableSchemaCache
 
     private async Task<SoftrTable> SchemaAsync(string databaseId, string tableId, CancellationToken cancellationToken)
     {
-        var key = (databaseId, tableId);
+        var key = (tokenFingerprint, databaseId, tableId);
         var now = time.GetUtcNow();
         if (schemas.Entries.TryGetValue(key, out var cached) && now - cached.FetchedAt < options.Value.SchemaCacheDuration)
         {
@@ -125,5 +127,5 @@ public sealed class RecordFields(ISoftrDatabaseClient database, TableSchemaCache
 /// <summary>Table schemas fetched by <see cref="RecordFields"/>, kept for the life of the process (a singleton).</summary>
 public sealed class TableSchemaCache
 {
-    internal ConcurrentDictionary<(string Database, string Table), (SoftrTable Table, DateTimeOffset FetchedAt)> Entries { get; } = new();
+    internal ConcurrentDictionary<(string Token, string Database, string Table), (SoftrTable Table, DateTimeOffset FetchedAt)> Entries { get; } = new();
 }

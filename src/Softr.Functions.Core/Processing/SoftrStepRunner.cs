@@ -1,15 +1,15 @@
-using Softr.Database;
+using Microsoft.Extensions.Options;
 using Softr.Functions.Automations;
-using Softr.Users;
 
 namespace Softr.Functions.Processing;
 
 /// <summary>
 /// Runs one step's call: checks every rendered value against its action's input rules (so that a
 /// replay, an old message or a value from an earlier step cannot send an ill-formed value either), then
-/// hands the call to the action. What each action does is in its own class (<c>Automations/Actions</c>).
+/// hands the call to the action, with the clients of the Softr connection the step calls. What each action
+/// does is in its own class (<c>Automations/Actions</c>).
 /// </summary>
-public sealed class SoftrStepRunner(ISoftrUsersClient users, ISoftrDatabaseClient database, RecordFields recordFields, KeyLocks locks)
+public sealed class SoftrStepRunner(ISoftrClients clients, TableSchemaCache schemas, IOptions<ProcessingOptions> options, TimeProvider time, KeyLocks locks)
 {
     /// <exception cref="PermanentFailureException">Cause <see cref="FailureCauses.InvalidInput"/>: a value breaks its rule; nothing was sent.</exception>
     public async Task<Dictionary<string, string?>> RunAsync(StepCall call, CancellationToken cancellationToken)
@@ -21,6 +21,9 @@ public sealed class SoftrStepRunner(ISoftrUsersClient users, ISoftrDatabaseClien
         {
             throw new PermanentFailureException(FailureCauses.InvalidInput, string.Join("; ", errors));
         }
-        return await action.RunAsync(call, new StepContext(users, database, recordFields, locks), cancellationToken).ConfigureAwait(false);
+        var connection = clients.Connections.Get(call.Connection);
+        var database = clients.Database(connection.Name);
+        var context = new StepContext(clients.Users(connection.Name), database, new RecordFields(database, connection.TokenFingerprint, schemas, options, time), locks);
+        return await action.RunAsync(call, context, cancellationToken).ConfigureAwait(false);
     }
 }

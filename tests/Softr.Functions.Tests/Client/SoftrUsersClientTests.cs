@@ -63,6 +63,6 @@ public sealed class SoftrUsersClientTests(SandboxHost sandbox) : IClassFixture<S
     private SoftrUsersClient Client(string apiKey = SandboxHost.ApiKey, string domain = SandboxHost.Domain)
     {
         var http = new HttpClient(sandbox.CreateHandler()) { BaseAddress = new Uri("http://sandbox/v1/api/") };
-        return new SoftrUsersClient(http, new StaticOptionsMonitor<SoftrClientOptions>(new SoftrClientOptions { ApiKey = apiKey, Domain = domain }));
+        return new SoftrUsersClient(http, SoftrConnections.Resolve(new SoftrClientOptions { ApiKey = apiKey, Domain = domain })[SoftrConnection.DefaultName]);
     }
 }

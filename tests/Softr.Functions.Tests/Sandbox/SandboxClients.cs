@@ -10,7 +10,7 @@ internal sealed class SandboxClients
     public SandboxClients(SandboxHost sandbox, string apiKey = SandboxHost.ApiKey, string domain = SandboxHost.Domain)
     {
         Recorder = new RecordingHandler(sandbox.CreateHandler());
-        var options = new StaticOptionsMonitor<SoftrClientOptions>(new SoftrClientOptions { ApiKey = apiKey, Domain = domain });
+        var options = SoftrConnections.Resolve(new SoftrClientOptions { ApiKey = apiKey, Domain = domain })[SoftrConnection.DefaultName];
         Users = new SoftrUsersClient(new HttpClient(Recorder, disposeHandler: false) { BaseAddress = new Uri("http://sandbox/v1/api/") }, options);
         Database = new SoftrDatabaseClient(new HttpClient(Recorder, disposeHandler: false) { BaseAddress = new Uri("http://sandbox/api/v1/") }, options);
     }

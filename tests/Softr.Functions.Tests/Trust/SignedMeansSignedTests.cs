@@ -57,21 +57,27 @@ public sealed class SignedMeansSignedTests
             ["SIGNUP_HOOK_SECRET"] = UnresolvedReference,
             ["Softr:ApiKey"] = " @microsoft.keyvault(SecretUri=https://kv-x.vault.azure.net/secrets/softr)",
             ["GOOD_SECRET"] = "a-real-secret-0123456789",
+            ["Softr:Connections:client-b:ApiKey"] = UnresolvedReference,
+            ["Softr:Connections:client-c:ApiKey"] = "a-real-softr-key",
         }).Build();
         var hooks = new WebhooksOptions();
         hooks.Hooks["signup"] = new HookDefinition { SecretSettings = { "SIGNUP_HOOK_SECRET" } };
         hooks.Hooks["other"] = new HookDefinition { SecretSettings = { "GOOD_SECRET" } };
-        var audit = new SecretSettingsAudit(configuration, new StaticOptionsMonitor<WebhooksOptions>(hooks));
+        var connections = new SoftrConnections(new StaticOptionsMonitor<SoftrClientOptions>(configuration.GetSection("Softr").Get<SoftrClientOptions>()!));
+        var audit = new SecretSettingsAudit(configuration, new StaticOptionsMonitor<WebhooksOptions>(hooks), connections);
         var logs = new ListLogger<UnresolvedSecretsLogger>();
 
         var health = await new SecretsHealthCheck(audit).CheckHealthAsync(new HealthCheckContext());
         await new UnresolvedSecretsLogger(audit, logs).StartAsync(CancellationToken.None);
 
         Assert.Equal(HealthStatus.Unhealthy, health.Status);
-        Assert.Equal("unresolved Key Vault reference in: SIGNUP_HOOK_SECRET, Softr:ApiKey", health.Description);
-        Assert.Equal(["SIGNUP_HOOK_SECRET", "Softr:ApiKey"], logs.Entries.Where(entry => entry.Level == LogLevel.Error).Select(entry => entry.State["Setting"]));
+        Assert.Equal("unresolved Key Vault reference in: SIGNUP_HOOK_SECRET, Softr:ApiKey, Softr:Connections:client-b:ApiKey", health.Description);
+        Assert.Equal(["SIGNUP_HOOK_SECRET", "Softr:ApiKey", "Softr:Connections:client-b:ApiKey"],
+            logs.Entries.Where(entry => entry.Level == LogLevel.Error).Select(entry => entry.State["Setting"]));
         Assert.DoesNotContain(logs.Entries, entry => entry.Message.Contains("VaultName", StringComparison.OrdinalIgnoreCase) || entry.Message.Contains("vault.azure.net", StringComparison.Ordinal));
         Assert.True(audit.SoftrApiKeyUnresolved);
+        Assert.Equal("Softr:Connections:client-b:ApiKey", audit.UnresolvedSoftrKeyOf("client-b"));
+        Assert.Null(audit.UnresolvedSoftrKeyOf("client-c"));
     }
 
     [Fact]

@@ -30,7 +30,13 @@ public sealed class HookCatalogTests
         }
         """;
 
-    private static readonly Dictionary<string, string?> Secrets = new() { ["SIGNUP_SECRET"] = "a-signup-secret-of-length", ["STRIPE_SECRET"] = "whsec_test" };
+    private static readonly Dictionary<string, string?> Secrets = new()
+    {
+        ["SIGNUP_SECRET"] = "a-signup-secret-of-length",
+        ["STRIPE_SECRET"] = "whsec_test",
+        ["Softr:ApiKey"] = "test-softr-key",
+        ["Softr:Domain"] = "portal.example.com",
+    };
 
     [Theory]
     [InlineData("signup")]

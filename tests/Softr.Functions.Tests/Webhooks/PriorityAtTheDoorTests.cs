@@ -134,7 +134,7 @@ public sealed class PriorityAtTheDoorTests
             Hook = Shop,
             Priority = "urgent",
             Steps = { new StepDefinition { Action = "user.invite", Inputs = { ["email"] = "{{ payload.email }}" } } },
-        }, hooks, _ => true, problems);
+        }, hooks, _ => true, SoftrConnections.Resolve(new SoftrClientOptions { ApiKey = "key", Domain = "app.example.com" }), problems);
 
         Assert.Equal(["hooks.json, automation 'paid-order': Priority 'urgent' is not a priority; use one of: high, normal, bulk."], problems);
     }
