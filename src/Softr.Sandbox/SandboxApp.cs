@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.Configuration.Memory;
-using Microsoft.Extensions.Options;
 using Softr.Sandbox.Calls;
 using Softr.Sandbox.Database;
 using Softr.Sandbox.Faults;
@@ -38,8 +37,14 @@ public static class SandboxApp
         });
         builder.Services.AddOptions<SandboxOptions>().BindConfiguration(SandboxOptions.SectionName);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<SandboxUsers>();
-        builder.Services.AddSingleton<SandboxDatabases>();
+        builder.Services.AddSingleton<SandboxApps>();
+        // Per request: the users of the app the request's domain names, and the databases of the token it sends (the
+        // authentication in front has checked the pair). Without those headers (inspection), the default app's.
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddScoped(provider => provider.GetRequiredService<SandboxApps>().UsersOf(
+            HeaderOf(provider, SoftrApi.DomainHeader) ?? provider.GetRequiredService<SandboxApps>().Default.Domain));
+        builder.Services.AddScoped(provider => provider.GetRequiredService<SandboxApps>().DatabasesOf(
+            HeaderOf(provider, SoftrApi.ApiKeyHeader) ?? provider.GetRequiredService<SandboxApps>().Default.ApiKey));
         builder.Services.AddSingleton<SandboxSeed>();
         builder.Services.AddSingleton<SoftrRateLimits>();
         builder.Services.AddSingleton<FaultInjector>();
@@ -49,7 +54,7 @@ public static class SandboxApp
         configure?.Invoke(builder);
 
         var app = builder.Build();
-        app.Services.GetRequiredService<SandboxSeed>().Load(app.Services.GetRequiredService<IOptions<SandboxOptions>>().Value.SeedFile);
+        app.Services.GetRequiredService<SandboxSeed>().Load();
 
         app.UseStatusCodePages(WriteSoftrStatusBody);
         app.UseRouting();
@@ -62,6 +67,9 @@ public static class SandboxApp
         app.MapSandboxInspection();
         return app;
     }
+
+    private static string? HeaderOf(IServiceProvider provider, string header) =>
+        provider.GetRequiredService<IHttpContextAccessor>().HttpContext?.Request.Headers[header].ToString() is { Length: > 0 } value ? value : null;
 
     /// <summary>
     /// Softr answers routing failures with a JSON body; ASP.NET Core's own 404/405 have none. Match

@@ -1,8 +1,5 @@
-using Microsoft.Extensions.Options;
 using Softr.Sandbox.Calls;
-using Softr.Sandbox.Database;
 using Softr.Sandbox.Faults;
-using Softr.Sandbox.Users;
 
 namespace Softr.Sandbox;
 
@@ -18,17 +15,21 @@ public static class SandboxInspection
     public static IEndpointRouteBuilder MapSandboxInspection(this IEndpointRouteBuilder routes)
     {
         var sandbox = routes.MapGroup(BasePath);
-        sandbox.MapGet("/users", (SandboxUsers users) => Results.Ok(users.All()));
-        sandbox.MapGet("/users/{email}", (string email, SandboxUsers users) =>
-            users.Find(email) is { } user ? Results.Ok(user) : Results.NotFound());
-        sandbox.MapGet("/databases", (SandboxDatabases databases) => Results.Ok(databases.All().Select(database => new
+        // Every app's users, each with the domain of its app ("app"); ?app= a name or a domain for one app's.
+        sandbox.MapGet("/users", (string? app, SandboxApps apps) => Results.Ok(AppsNamed(apps, app).SelectMany(one => apps.UsersOf(one.Domain).All())));
+        sandbox.MapGet("/users/{email}", (string email, string? app, SandboxApps apps) =>
+            AppsNamed(apps, app).Select(one => apps.UsersOf(one.Domain).Find(email)).FirstOrDefault(user => user is not null) is { } user
+                ? Results.Ok(user)
+                : Results.NotFound());
+        sandbox.MapGet("/apps", (SandboxApps apps) => Results.Ok(apps.All.Select(app => new { app.Name, app.Domain, Users = apps.UsersOf(app.Domain).All().Count })));
+        sandbox.MapGet("/databases", (string? app, SandboxApps apps) => Results.Ok(apps.DatabasesOf(AppsNamed(apps, app).First().ApiKey).All().Select(database => new
         {
             database.Id,
             database.Name,
             Tables = database.Tables.Select(table => new { table.Id, table.Name, Records = table.Records().Count }),
         })));
-        sandbox.MapGet("/databases/{databaseId}/tables/{tableId}/records", (string databaseId, string tableId, SandboxDatabases databases) =>
-            databases.FindTable(databaseId, tableId) is { } table ? Results.Ok(table.Records()) : Results.NotFound());
+        sandbox.MapGet("/databases/{databaseId}/tables/{tableId}/records", (string databaseId, string tableId, string? app, SandboxApps apps) =>
+            apps.DatabasesOf(AppsNamed(apps, app).First().ApiKey).FindTable(databaseId, tableId) is { } table ? Results.Ok(table.Records()) : Results.NotFound());
 
         sandbox.MapGet("/calls", (CallLog calls) => Results.Ok(calls.Summary()));
         sandbox.MapDelete("/calls", (CallLog calls) =>
@@ -62,9 +63,9 @@ public static class SandboxInspection
         });
 
         // Back to the seed: users, databases, call counts, faults and caps.
-        sandbox.MapPost("/reset", (SandboxSeed seed, IOptions<SandboxOptions> options, CallLog calls, FaultInjector faults, SandboxQuotas quota) =>
+        sandbox.MapPost("/reset", (SandboxSeed seed, CallLog calls, FaultInjector faults, SandboxQuotas quota) =>
         {
-            seed.Load(options.Value.SeedFile);
+            seed.Load();
             calls.Clear();
             faults.Reset();
             quota.Reset();
@@ -72,4 +73,9 @@ public static class SandboxInspection
         });
         return routes;
     }
+
+    /// <summary>The app named <paramref name="app"/> (by name or domain), or every app when none is named; an unknown one gives none.</summary>
+    private static IEnumerable<EmulatedApp> AppsNamed(SandboxApps apps, string? app) => string.IsNullOrEmpty(app)
+        ? apps.All
+        : apps.All.Where(one => string.Equals(one.Name, app, StringComparison.OrdinalIgnoreCase) || string.Equals(one.Domain, app, StringComparison.OrdinalIgnoreCase));
 }

@@ -1,6 +1,6 @@
 namespace Softr.Sandbox;
 
-/// <summary>The Softr token and app the sandbox accepts, its rate limits and its seed data.</summary>
+/// <summary>The Softr token and app the sandbox accepts (and any more apps), its rate limits and its seed data.</summary>
 public sealed class SandboxOptions
 {
     public const string SectionName = "Sandbox";
@@ -23,4 +23,7 @@ public sealed class SandboxOptions
 
     /// <summary>A JSON file of users, databases, tables and records to start with; empty for the built-in seed.</summary>
     public string? SeedFile { get; set; }
+
+    /// <summary>More apps, by name, each with its own domain (and users) and token (and databases); the settings above are the app named <c>default</c>.</summary>
+    public Dictionary<string, SandboxAppOptions> Apps { get; init; } = new(StringComparer.OrdinalIgnoreCase);
 }

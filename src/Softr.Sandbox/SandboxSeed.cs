@@ -5,13 +5,23 @@ using Softr.Sandbox.Users;
 namespace Softr.Sandbox;
 
 /// <summary>
-/// Loads the sandbox's starting data: <c>Sandbox:SeedFile</c> when set, else the built-in
-/// <c>seed.json</c> (a client portal with Customers and Orders, and two users), so that a newcomer's
-/// local run has something real to look at.
+/// Loads the sandbox's starting data, for each app: its seed file (<c>Sandbox:SeedFile</c>, or the app's own) when set,
+/// else the built-in <c>seed.json</c> (a client portal with Customers and Orders, and two users), so that a newcomer's
+/// local run has something real to look at. Users go to the app's domain; databases to its token, once per token.
 /// </summary>
-public sealed class SandboxSeed(SandboxUsers users, SandboxDatabases databases, TimeProvider time)
+public sealed class SandboxSeed(SandboxApps apps, TimeProvider time)
 {
-    public void Load(string? seedFile)
+    /// <summary>Every app back to its seed.</summary>
+    public void Load()
+    {
+        var seeded = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var app in apps.All)
+        {
+            Load(app.SeedFile, apps.UsersOf(app.Domain), seeded.Add(app.ApiKey) ? apps.DatabasesOf(app.ApiKey) : null);
+        }
+    }
+
+    private void Load(string? seedFile, SandboxUsers users, SandboxDatabases? databases)
     {
         var json = seedFile is { Length: > 0 }
             ? File.ReadAllText(seedFile)
@@ -26,7 +36,7 @@ public sealed class SandboxSeed(SandboxUsers users, SandboxDatabases databases, 
                 Required(user, "full_name"), Required(user, "email"), user["status"]?.GetValue<string>() ?? SandboxUser.Active, null, now, now));
         }
 
-        databases.Replace([.. (seed["databases"] as JsonArray ?? []).OfType<JsonObject>().Select(database =>
+        databases?.Replace([.. (seed["databases"] as JsonArray ?? []).OfType<JsonObject>().Select(database =>
             new SandboxDatabase(Required(database, "id"), Required(database, "name"),
                 [.. (database["tables"] as JsonArray ?? []).OfType<JsonObject>().Select(table => Table(table, now))]))]);
     }

@@ -23,6 +23,10 @@ public sealed record SandboxUser(
     [JsonPropertyName("magicLinks")]
     public int MagicLinks { get; init; }
 
+    /// <summary>The domain of the app the user belongs to (not part of Softr's answer).</summary>
+    [JsonPropertyName("app")]
+    public string? App { get; init; }
+
     /// <summary>Syncs that named this user (not part of Softr's answer).</summary>
     [JsonPropertyName("syncs")]
     public int Syncs { get; init; }

@@ -2,9 +2,12 @@ using System.Collections.Concurrent;
 
 namespace Softr.Sandbox.Users;
 
-/// <summary>The users of the one emulated Softr app, keyed case-insensitively by email as Softr does.</summary>
-public sealed class SandboxUsers(TimeProvider timeProvider)
+/// <summary>The users of one emulated Softr app (its <paramref name="domain"/>), keyed case-insensitively by email as Softr does.</summary>
+public sealed class SandboxUsers(string domain, TimeProvider timeProvider)
 {
+    /// <summary>The app's domain, which each of its users carries for inspection.</summary>
+    public string Domain => domain;
+
     private readonly ConcurrentDictionary<string, SandboxUser> _users = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Adds the user unless the email is taken; atomic, so concurrent creates make one user.</summary>
@@ -14,12 +17,13 @@ public sealed class SandboxUsers(TimeProvider timeProvider)
         var candidate = new SandboxUser(fullName, email, SandboxUser.Active, withMagicLink ? NewMagicLink() : null, now, now)
         {
             MagicLinks = withMagicLink ? 1 : 0,
+            App = domain,
         };
         user = _users.GetOrAdd(email, candidate);
         return ReferenceEquals(user, candidate);
     }
 
-    public void Seed(SandboxUser user) => _users[user.Email] = user;
+    public void Seed(SandboxUser user) => _users[user.Email] = user with { App = domain };
 
     public SandboxUser? Find(string email) => _users.GetValueOrDefault(email);
 
