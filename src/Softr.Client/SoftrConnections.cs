@@ -14,6 +14,12 @@ public sealed class SoftrConnections(IOptionsMonitor<SoftrClientOptions> options
 {
     private static readonly ConditionalWeakTable<SoftrClientOptions, IReadOnlyDictionary<string, SoftrConnection>> Resolved = new();
 
+    /// <summary>The connections of options that do not change, for code that builds its clients without dependency injection.</summary>
+    public SoftrConnections(SoftrClientOptions options)
+        : this(new Fixed(options ?? throw new ArgumentNullException(nameof(options))))
+    {
+    }
+
     /// <summary>Every connection, <c>default</c> first, then by name.</summary>
     public IReadOnlyList<SoftrConnection> All => [.. ByName.Values.OrderBy(connection => connection.Name == SoftrConnection.DefaultName ? 0 : 1)
         .ThenBy(connection => connection.Name, StringComparer.OrdinalIgnoreCase)];
@@ -31,6 +37,15 @@ public sealed class SoftrConnections(IOptionsMonitor<SoftrClientOptions> options
         : throw new KeyNotFoundException($"No Softr connection is named '{name}'; defined: {string.Join(", ", ByName.Keys)}.");
 
     private IReadOnlyDictionary<string, SoftrConnection> ByName => Resolved.GetValue(options.CurrentValue, Resolve);
+
+    private sealed class Fixed(SoftrClientOptions value) : IOptionsMonitor<SoftrClientOptions>
+    {
+        public SoftrClientOptions CurrentValue => value;
+
+        public SoftrClientOptions Get(string? name) => value;
+
+        public IDisposable? OnChange(Action<SoftrClientOptions, string?> listener) => null;
+    }
 
     /// <summary>The connections <paramref name="settings"/> define, by name (case-insensitive).</summary>
     public static IReadOnlyDictionary<string, SoftrConnection> Resolve(SoftrClientOptions settings)

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
 using Softr.Functions.Health;
 using Softr.Functions.Testing;
 
@@ -61,13 +60,35 @@ public sealed class HealthTests(RunningSystem system) : IClassFixture<RunningSys
     public async Task SoftrCheck_IsUnhealthy_WhenNothingAnswers()
     {
         var closed = new Uri($"http://127.0.0.1:{Ports.Free()}/v1/api/");
-        var check = new SoftrHealthCheck(new PlainClientFactory(), Options.Create(new SoftrClientOptions { UsersApiBaseUrl = closed, DatabaseApiBaseUrl = closed }));
+        var check = new SoftrHealthCheck(new PlainClientFactory(), Connections(new SoftrClientOptions { UsersApiBaseUrl = closed, DatabaseApiBaseUrl = closed }));
 
         var result = await check.CheckHealthAsync(new HealthCheckContext());
 
         Assert.Equal(HealthStatus.Unhealthy, result.Status);
         Assert.Equal("127.0.0.1 unreachable", result.Description);
     }
+
+    /// <summary>Each connection is probed on its own hosts: one portal's host down names that portal, and the other stays reachable.</summary>
+    [Fact]
+    public async Task SoftrCheck_ProbesEachConnection_AndNamesTheOneWhoseHostIsDown()
+    {
+        var closed = new Uri($"http://127.0.0.1:{Ports.Free()}/api/v1/");
+        var options = new SoftrClientOptions
+        {
+            UsersApiBaseUrl = new Uri(system.Sandbox.BaseAddress!, "v1/api/"),
+            DatabaseApiBaseUrl = new Uri(system.Sandbox.BaseAddress!, "api/v1/"),
+        };
+        options.Connections["portal-b"] = new SoftrConnectionOptions { ApiKey = "b", DatabaseApiBaseUrl = closed };
+        var check = new SoftrHealthCheck(new PlainClientFactory(), Connections(options));
+
+        var result = await check.CheckHealthAsync(new HealthCheckContext());
+
+        Assert.Equal(HealthStatus.Unhealthy, result.Status);
+        Assert.Equal("portal-b: 127.0.0.1 unreachable", result.Description);
+        Assert.Equal(new Dictionary<string, string> { ["default"] = "reachable", ["portal-b"] = "127.0.0.1 unreachable" }, result.Data["connections"]);
+    }
+
+    private static SoftrConnections Connections(SoftrClientOptions options) => new(options);
 
     private sealed class PlainClientFactory : IHttpClientFactory
     {

@@ -75,6 +75,9 @@ public abstract class SystemUnderTest : IAsyncLifetime
     /// <summary>A setting this system adds to the host's configuration (null when it adds none by that name).</summary>
     public string? Setting(string name) => ExtraSettings().FirstOrDefault(setting => setting.Key == name).Value;
 
+    /// <summary>More <c>--Sandbox:...</c> arguments a subclass wants (more apps, say).</summary>
+    protected virtual IEnumerable<string> ExtraSandboxArguments() => [];
+
     /// <summary>A sandbox seed file (databases and tables) a subclass wants; null for the sandbox's own.</summary>
     protected virtual string? SandboxSeedFile => null;
 
@@ -94,7 +97,7 @@ public abstract class SystemUnderTest : IAsyncLifetime
 
         _sandbox = SandboxApp.Build(
             ["--urls=http://127.0.0.1:0", $"--Sandbox:ApiKey={SoftrApiKey}", $"--Sandbox:Domain={SoftrDomain}",
-             .. SandboxSeedFile is null ? Array.Empty<string>() : [$"--Sandbox:SeedFile={SandboxSeedFile}"]],
+             .. SandboxSeedFile is null ? Array.Empty<string>() : [$"--Sandbox:SeedFile={SandboxSeedFile}"], .. ExtraSandboxArguments()],
             builder => builder.Logging.ClearProviders());
         await _sandbox.StartAsync();
         Sandbox.BaseAddress = new Uri(_sandbox.Urls.Single());

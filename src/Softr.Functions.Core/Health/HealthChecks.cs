@@ -2,7 +2,6 @@ using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
 using Softr.Functions.Events;
 using Softr.Functions.Storage;
 
@@ -56,10 +55,12 @@ public sealed class StorageHealthCheck(QueueServiceClient queues, TableServiceCl
 }
 
 /// <summary>
-/// Softr's two hosts are reachable: any HTTP answer to an unauthenticated request proves DNS, TLS and
-/// the route, and costs none of the token's rate budget (the key is not sent).
+/// Each Softr connection's two hosts are reachable: any HTTP answer to an unauthenticated request proves DNS, TLS and
+/// the route, and costs none of the token's rate budget (the key is not sent). Each host is probed once however many
+/// connections use it; the answer's data gives every connection's result by name, and the description names those
+/// that fail. A key that is missing or unresolved is the secrets check's to name.
 /// </summary>
-public sealed class SoftrHealthCheck(IHttpClientFactory httpClients, IOptions<SoftrClientOptions> options) : IHealthCheck
+public sealed class SoftrHealthCheck(IHttpClientFactory httpClients, SoftrConnections connections) : IHealthCheck
 {
     public const string ClientName = "softr-health";
 
@@ -73,19 +74,35 @@ public sealed class SoftrHealthCheck(IHttpClientFactory httpClients, IOptions<So
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         using var client = httpClients.CreateClient(ClientName);
-        foreach (var url in new[] { options.Value.UsersApiBaseUrl, options.Value.DatabaseApiBaseUrl })
+        var all = connections.All;
+        var unreachable = new Dictionary<Uri, bool>();
+        foreach (var url in all.SelectMany(connection => new[] { connection.UsersApiBaseUrl, connection.DatabaseApiBaseUrl }).Distinct())
         {
-            try
-            {
-                using var request = new HttpRequestMessage(HttpMethod.Get, url);
-                request.Options.Set(ProbeOption, true);
-                using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
-            {
-                return HealthCheckResult.Unhealthy($"{url.Host} unreachable");
-            }
+            unreachable[url] = !await AnswersAsync(client, url, cancellationToken).ConfigureAwait(false);
         }
-        return HealthCheckResult.Healthy();
+        var results = all.ToDictionary(connection => connection.Name, connection =>
+            new[] { connection.UsersApiBaseUrl, connection.DatabaseApiBaseUrl }.FirstOrDefault(url => unreachable[url]) is { } down
+                ? $"{down.Host} unreachable"
+                : "reachable");
+        var data = new Dictionary<string, object> { ["connections"] = results };
+        var failing = results.Where(result => result.Value != "reachable").ToList();
+        return failing.Count == 0
+            ? HealthCheckResult.Healthy(data: data)
+            : HealthCheckResult.Unhealthy(all.Count == 1 ? failing[0].Value : string.Join("; ", failing.Select(result => $"{result.Key}: {result.Value}")), data: data);
+    }
+
+    private static async Task<bool> AnswersAsync(HttpClient client, Uri url, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            request.Options.Set(ProbeOption, true);
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+        {
+            return false;
+        }
     }
 }

@@ -18,10 +18,18 @@ public sealed record ErasureReport(
     [property: JsonPropertyName("deadLetters")] int DeadLetters,
     [property: JsonPropertyName("payloads")] int Payloads)
 {
-    /// <summary>With <c>"softr": true</c>: what became of the person's Softr user (<c>deleted</c>, <c>not found</c>, or why it could not be deleted).</summary>
+    /// <summary>
+    /// With <c>"softr": true</c>: what became of the person's Softr user (<c>deleted</c>, <c>not found</c>, or why it could not be
+    /// deleted). With several Softr apps, each app's, as <c>{connection}: {outcome}</c> joined by <c>; </c> (see <see cref="SoftrUsers"/>).
+    /// </summary>
     [JsonPropertyName("softrUser")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? SoftrUser { get; init; }
+
+    /// <summary>With <c>"softr": true</c>: the outcome in each Softr app (connection) that has a domain, by connection name.</summary>
+    [JsonPropertyName("softrUsers")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, string>? SoftrUsers { get; init; }
 
     /// <summary>
     /// How many of the person index's older keys the key ring could not open: the events indexed under them were not
@@ -47,10 +55,11 @@ public sealed record ErasureReport(
 /// may already have on the wire (at most <see cref="SoftrClientOptions.AttemptTimeout"/>): its next call finds the
 /// tombstone and does not leave, and once the erasure answers, nothing more reaches Softr about the person.</item>
 /// </list>
-/// With <c>softr</c>, the person's Softr user is deleted too; otherwise what Softr holds is not touched.
+/// With <c>softr</c>, the person's Softr user is deleted too, in every Softr app this deployment serves (each connection
+/// with a domain: a person may have been onboarded to more than one portal); otherwise what Softr holds is not touched.
 /// </summary>
 public sealed partial class PersonEraser(PersonIndex index, TableServiceClient tables, IPayloadStore payloads, DeadLetterStore deadLetters, EventIndex eventIndex,
-    EventProgressStore progressStore, ISoftrUsersClient softrUsers, IOptions<SoftrClientOptions> softrOptions, TimeProvider time, ILogger<PersonEraser> logger)
+    EventProgressStore progressStore, ISoftrClients softr, IOptions<SoftrClientOptions> softrOptions, TimeProvider time, ILogger<PersonEraser> logger)
 {
     /// <summary>The longest an erasure waits for calls on the wire (an HTTP front end gives up on a request after about 230 s).</summary>
     public static readonly TimeSpan MaxWaitForCallsOnTheWire = TimeSpan.FromMinutes(1);
@@ -92,7 +101,7 @@ public sealed partial class PersonEraser(PersonIndex index, TableServiceClient t
             }
             await payloads.DeleteAsync(blob, cancellationToken).ConfigureAwait(false);
         }
-        string? softrUser = null;
+        IReadOnlyDictionary<string, string>? softrUsers = null;
         if (!dryRun)
         {
             await index.ForgetAsync(keys, ids, cancellationToken).ConfigureAwait(false);
@@ -103,7 +112,7 @@ public sealed partial class PersonEraser(PersonIndex index, TableServiceClient t
             }
             if (deleteSoftrUser)
             {
-                softrUser = await DeleteSoftrUserAsync(email.Trim(), cancellationToken).ConfigureAwait(false);
+                softrUsers = await DeleteSoftrUsersAsync(email.Trim(), cancellationToken).ConfigureAwait(false);
             }
             SoftrTelemetry.Erasures.Add(1);
             LogErased(ids.Count, LogText.MaskEmails(email));
@@ -112,7 +121,12 @@ public sealed partial class PersonEraser(PersonIndex index, TableServiceClient t
         {
             LogIncomplete(keysNotOpened);
         }
-        return new ErasureReport(LogText.MaskEmails(email), dryRun, ids, letters, blobs) { SoftrUser = softrUser, KeysNotOpened = keysNotOpened };
+        return new ErasureReport(LogText.MaskEmails(email), dryRun, ids, letters, blobs)
+        {
+            SoftrUser = softrUsers is null ? null : softrUsers.Count == 1 ? softrUsers.Values.Single() : string.Join("; ", softrUsers.Select(app => $"{app.Key}: {app.Value}")),
+            SoftrUsers = softrUsers,
+            KeysNotOpened = keysNotOpened,
+        };
     }
 
     /// <summary>
@@ -160,11 +174,26 @@ public sealed partial class PersonEraser(PersonIndex index, TableServiceClient t
         return Task.Delay(wait, time, cancellationToken);
     }
 
-    private async Task<string> DeleteSoftrUserAsync(string email, CancellationToken cancellationToken)
+    /// <summary>The user deleted in every app that has a domain (the Users API names the app by it), each app's outcome by connection.</summary>
+    private async Task<IReadOnlyDictionary<string, string>> DeleteSoftrUsersAsync(string email, CancellationToken cancellationToken)
     {
+        var outcomes = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var connection in softr.Connections.All.Where(connection => connection.HasDomain))
+        {
+            outcomes[connection.Name] = await DeleteSoftrUserAsync(connection, email, cancellationToken).ConfigureAwait(false);
+        }
+        return outcomes;
+    }
+
+    private async Task<string> DeleteSoftrUserAsync(SoftrConnection connection, string email, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(connection.ApiKey) || Hosting.KeyVaultReferences.IsUnresolved(connection.ApiKey))
+        {
+            return $"not deleted: {connection.ApiKeySetting} holds no usable key; delete the user in Softr";
+        }
         try
         {
-            return await softrUsers.DeleteUserAsync(email, cancellationToken).ConfigureAwait(false) == DeleteUserOutcome.Deleted ? "deleted" : "not found";
+            return await softr.Users(connection.Name).DeleteUserAsync(email, cancellationToken).ConfigureAwait(false) == DeleteUserOutcome.Deleted ? "deleted" : "not found";
         }
         catch (SoftrApiException failed)
         {

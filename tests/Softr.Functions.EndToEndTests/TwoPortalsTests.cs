@@ -1,0 +1,93 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Softr.Functions.EndToEndTests;
+
+/// <summary>
+/// One deployment, two Softr apps: the default connection (the system's usual portal) and <c>portal-b</c>, another app on a
+/// token of its own, whose hook's automation names it.
+/// </summary>
+public sealed class TwoPortalsSystem : SystemUnderTest
+{
+    public const string PortalBHook = "portal-b-signup";
+    public const string PortalBKey = "e2e-portal-b-key-0123456789";
+    public const string PortalBDomain = "portal-b.softr.app";
+
+    protected override IEnumerable<string> ExtraSandboxArguments() =>
+        [$"--Sandbox:Apps:portal-b:ApiKey={PortalBKey}", $"--Sandbox:Apps:portal-b:Domain={PortalBDomain}"];
+
+    protected override IEnumerable<KeyValuePair<string, string?>> ExtraSettings() => new Dictionary<string, string?>
+    {
+        ["Softr:Connections:portal-b:ApiKey"] = PortalBKey,
+        ["Softr:Connections:portal-b:Domain"] = PortalBDomain,
+        [$"Webhooks:Hooks:{PortalBHook}:SecretSettings:0"] = "E2E_HOOK_SECRET",
+        [$"Webhooks:Hooks:{PortalBHook}:Schema"] = "signup",
+        ["Automations:portal-b-signup:Hook"] = PortalBHook,
+        ["Automations:portal-b-signup:Connection"] = "portal-b",
+        ["Automations:portal-b-signup:Steps:0:Action"] = "user.create",
+        ["Automations:portal-b-signup:Steps:0:Inputs:email"] = "{{ payload.email }}",
+        ["Automations:portal-b-signup:Steps:0:Inputs:fullName"] = "{{ payload.full_name }}",
+        ["Automations:portal-b-signup:Steps:1:Action"] = "record.create",
+        ["Automations:portal-b-signup:Steps:1:Inputs:database"] = "db_portal",
+        ["Automations:portal-b-signup:Steps:1:Inputs:table"] = "tbl_customers",
+        ["Automations:portal-b-signup:Steps:1:Fields:Email"] = "{{ payload.email }}",
+        ["Automations:portal-b-signup:Steps:1:Fields:Full name"] = "{{ payload.full_name }}",
+    };
+}
+
+/// <summary>Each portal gets its own users and records, through the real queue listener, and erasure and health reach both.</summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class TwoPortalsTests(TwoPortalsSystem system) : IClassFixture<TwoPortalsSystem>
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task EachPortal_GetsItsOwnUsersAndRecords_AndAnErasureWithSoftr_DeletesThePersonInEveryPortal()
+    {
+        using var toDefault = await system.PostWebhookAsync("""{"email":"grace@portal-a.example","full_name":"Grace Hopper"}""");
+        using var toB = await system.PostWebhookAsync("""{"email":"ada@portal-b.example","full_name":"Ada Lovelace"}""", hook: TwoPortalsSystem.PortalBHook);
+        Assert.Equal(HttpStatusCode.OK, toDefault.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, toB.StatusCode);
+        foreach (var accepted in new[] { toDefault, toB })
+        {
+            var statusUrl = (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("statusUrl").GetString()!;
+            Assert.True(await SystemUnderTest.EventuallyAsync(async () => (await system.EventAsync(statusUrl)).GetProperty("status").GetString() == "Succeeded", Patience),
+                $"{statusUrl} did not succeed: {(await system.EventAsync(statusUrl)).GetRawText()}");
+        }
+
+        var users = await system.SandboxUsersAsync();
+        Assert.Equal([SystemUnderTest.SoftrDomain], AppsOf(users, "grace@portal-a.example"));
+        Assert.Equal([TwoPortalsSystem.PortalBDomain], AppsOf(users, "ada@portal-b.example"));
+        Assert.Contains("ada@portal-b.example", await CustomerEmailsAsync("portal-b"));
+        Assert.DoesNotContain("ada@portal-b.example", await CustomerEmailsAsync("default"));
+
+        using var erased = await system.Host.PostAsJsonAsync("/api/manage/erase", new { email = "ada@portal-b.example", softr = true });
+        var report = await erased.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("deleted", report.GetProperty("softrUsers").GetProperty("portal-b").GetString());
+        Assert.Equal("not found", report.GetProperty("softrUsers").GetProperty("default").GetString());
+        Assert.Equal("default: not found; portal-b: deleted", report.GetProperty("softrUser").GetString());
+        Assert.Empty(AppsOf(await system.SandboxUsersAsync(), "ada@portal-b.example"));
+    }
+
+    [Fact]
+    public async Task Health_ProbesEachConnection_WithoutShowingAKey()
+    {
+        using var response = await system.Anonymous.GetAsync("/api/health");
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        var connections = body.GetProperty("checks").GetProperty("softr").GetProperty("data").GetProperty("connections");
+        Assert.Equal("reachable", connections.GetProperty("default").GetString());
+        Assert.Equal("reachable", connections.GetProperty("portal-b").GetString());
+        Assert.DoesNotContain(TwoPortalsSystem.PortalBKey, body.GetRawText(), StringComparison.Ordinal);
+    }
+
+    private static List<string?> AppsOf(IEnumerable<JsonElement> users, string email) =>
+        [.. users.Where(user => user.GetProperty("email").GetString() == email).Select(user => user.GetProperty("app").GetString())];
+
+    private async Task<List<string?>> CustomerEmailsAsync(string app)
+    {
+        var records = await system.Sandbox.GetFromJsonAsync<JsonElement[]>($"/sandbox/databases/db_portal/tables/tbl_customers/records?app={app}");
+        return [.. records!.Select(record => record.GetProperty("fields").TryGetProperty("fEmail", out var email) ? email.GetString() : null)];
+    }
+}
