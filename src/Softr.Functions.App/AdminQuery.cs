@@ -13,6 +13,10 @@ internal static class AdminQuery
     /// <summary>The parameter's text; null when absent or empty.</summary>
     public static string? Text(HttpRequest request, string name) => request.Query[name].ToString() is { Length: > 0 } value ? value : null;
 
+    /// <summary><c>?connection=</c> as the hooks that call that Softr connection (none for a name no hook calls); null when absent.</summary>
+    public static IReadOnlyList<string>? HooksOfConnection(HttpRequest request, Webhooks.HookCatalog catalog) =>
+        Text(request, "connection") is { } connection ? catalog.HooksCalling(connection) : null;
+
     /// <summary>The <c>from</c> and <c>to</c> bounds (ISO 8601, UTC when no offset is given).</summary>
     public static bool TryReadTimes(HttpRequest request, out DateTimeOffset? from, out DateTimeOffset? to, out IActionResult problem)
     {

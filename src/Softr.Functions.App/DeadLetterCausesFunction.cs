@@ -6,10 +6,10 @@ using Softr.Functions.Processing;
 namespace Softr.Functions.App;
 
 /// <summary>
-/// <c>GET /api/manage/dead-letters/causes?hook=&amp;from=&amp;to=</c>: the dead letters grouped by cause,
+/// <c>GET /api/manage/dead-letters/causes?hook=&amp;connection=&amp;from=&amp;to=</c>: the dead letters grouped by cause,
 /// most first, each with its count, its hooks and its latest time (<see cref="DeadLetterCause"/>). Admin-level.
 /// </summary>
-public sealed class DeadLetterCausesFunction(DeadLetterStore deadLetters)
+public sealed class DeadLetterCausesFunction(DeadLetterStore deadLetters, Webhooks.HookCatalog catalog)
 {
     public const string Name = "DeadLetterCauses";
 
@@ -23,7 +23,7 @@ public sealed class DeadLetterCausesFunction(DeadLetterStore deadLetters)
         {
             return problem;
         }
-        var filter = new DeadLetterFilter(Hook: AdminQuery.Text(request, "hook"), From: from, To: to);
+        var filter = new DeadLetterFilter(Hook: AdminQuery.Text(request, "hook"), From: from, To: to, Hooks: AdminQuery.HooksOfConnection(request, catalog));
         return new OkObjectResult(await deadLetters.CountByCauseAsync(filter, cancellationToken));
     }
 }

@@ -82,6 +82,54 @@ public sealed class TwoPortalsTests(TwoPortalsSystem system) : IClassFixture<Two
         Assert.DoesNotContain(TwoPortalsSystem.PortalBKey, body.GetRawText(), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// What an operator sees per app: the hooks' and steps' connections, each connection's calls, and dead letters filtered
+    /// by connection (portal-b's user cap reached: its event is dead-lettered, and only the portal-b filter finds it).
+    /// </summary>
+    [Fact]
+    public async Task TheConsolesReads_ShowEachConnection_AndFilterDeadLettersByIt()
+    {
+        var hooks = await system.Host.GetFromJsonAsync<JsonElement[]>("/api/manage/hooks");
+        var portalB = hooks!.Single(hook => hook.GetProperty("name").GetString() == TwoPortalsSystem.PortalBHook);
+        Assert.Equal(["portal-b"], portalB.GetProperty("connections").EnumerateArray().Select(name => name.GetString()));
+        Assert.All(portalB.GetProperty("automations")[0].GetProperty("steps").EnumerateArray(), step => Assert.Equal("portal-b", step.GetProperty("connection").GetString()));
+        Assert.Equal(["default"], hooks!.Single(hook => hook.GetProperty("name").GetString() == SystemUnderTest.Hook).GetProperty("connections").EnumerateArray().Select(name => name.GetString()));
+
+        using (var cap = await system.Sandbox.PutAsJsonAsync("/sandbox/quota", new { maxUsers = 0 }))
+        {
+            cap.EnsureSuccessStatusCode();
+        }
+        string eventId;
+        try
+        {
+            using var accepted = await system.PostWebhookAsync("""{"email":"capped@portal-b.example","full_name":"Capped"}""", hook: TwoPortalsSystem.PortalBHook);
+            eventId = (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+            Assert.True(await SystemUnderTest.EventuallyAsync(async () => (await system.EventAsync(eventId)).GetProperty("status").GetString() == "DeadLettered", Patience),
+                "the capped event was not dead-lettered");
+        }
+        finally
+        {
+            using var uncapped = await system.Sandbox.DeleteAsync("/sandbox/quota");
+        }
+
+        Assert.Contains(await DeadLetterIdsAsync("portal-b"), id => id == eventId);
+        Assert.DoesNotContain(await DeadLetterIdsAsync("default"), id => id == eventId);
+        Assert.Empty(await DeadLetterIdsAsync("no-such-connection"));
+
+        JsonElement connections = default;
+        Assert.True(await SystemUnderTest.EventuallyAsync(async () =>
+        {
+            connections = (await system.Host.GetFromJsonAsync<JsonElement>("/api/manage/overview?hours=1")).GetProperty("softr").GetProperty("connections");
+            return connections.EnumerateArray().Any(connection => connection.GetProperty("name").GetString() == "portal-b" && connection.GetProperty("calls").GetInt64() > 0);
+        }, Patience), $"portal-b's calls were never counted: {connections}");
+        Assert.Equal(["default", "portal-b"], connections.EnumerateArray().Select(connection => connection.GetProperty("name").GetString()));
+        Assert.Equal(TwoPortalsSystem.PortalBDomain, connections[1].GetProperty("domain").GetString());
+    }
+
+    private async Task<List<string?>> DeadLetterIdsAsync(string connection) =>
+        [.. (await system.Host.GetFromJsonAsync<JsonElement>($"/api/manage/dead-letters?connection={connection}")).GetProperty("items").EnumerateArray()
+            .Select(letter => letter.GetProperty("eventId").GetString())];
+
     private static List<string?> AppsOf(IEnumerable<JsonElement> users, string email) =>
         [.. users.Where(user => user.GetProperty("email").GetString() == email).Select(user => user.GetProperty("app").GetString())];
 

@@ -111,7 +111,17 @@
           h("div", { className: "card", id: "softr-429" }, h("div", { className: "figure" }, `${(softr.throttledShare * 100).toFixed(1)}%`),
             h("div", { className: "label" }, "of Softr calls answered 429"), h("div", { className: "muted" }, `${number(softr.throttled)} of ${number(softr.calls)} calls`)),
           h("div", { className: "card" }, h("div", { className: "figure" }, number(softr.budgetWaits)),
-            h("div", { className: "label" }, "waits for the shared budget"), h("div", { className: "muted" }, `${softr.budgetWaitSeconds} s in all`)))),
+            h("div", { className: "label" }, "waits for the shared budget"), h("div", { className: "muted" }, `${softr.budgetWaitSeconds} s in all`))),
+        // Each Softr app on its own: a flood on one token shows here without hiding behind the app-wide share.
+        table("Per Softr app (connection), last 24 hours; waits are the token's, shared by the apps on it",
+          [["Connection"], ["Domain"], ["Calls", 1], ["Answered 429", 1], ["Budget waits", 1], ["Dead letters"]],
+          softr.connections.map(connection => h("tr", { "data-connection": connection.name },
+            td(connection.name + (connection.sharesBudgetWith.length ? ` (token shared with ${connection.sharesBudgetWith.join(", ")})` : "")),
+            td(connection.domain || "none (databases only)", "hide-narrow"), td(number(connection.calls), "num"),
+            td(`${number(connection.throttled)} (${(connection.throttledShare * 100).toFixed(1)}%)`, "num"),
+            td(`${number(connection.budgetWaits)} (${connection.budgetWaitSeconds} s)`, "num"),
+            td(h("a", { href: "#dead-letters" + query({ connection: connection.name }) }, "see")))),
+          "No Softr connection is configured.")),
       h("section", { "aria-labelledby": "dead-title" }, h("h2", { id: "dead-title" }, "Dead letters by cause"),
         table("Dead-lettered in the last 24 hours", [["Cause"], ["Count", 1], ["Hooks"]],
           overview.deadLetters.map(cause => h("tr", {}, td(h("a", { href: `#dead-letters/${encodeURIComponent(cause.cause)}` }, cause.cause)), td(number(cause.count), "num"), td(cause.hooks.join(", ")))),
@@ -258,8 +268,8 @@
   };
 
   async function showDeadLetters(cause, params) {
-    const filter = { cause, hook: params.hook };
-    const [causes, page] = await Promise.all([api("manage/dead-letters/causes" + query({ hook: params.hook })), api("manage/dead-letters" + query({ ...filter, limit: 100, next: params.next }))]);
+    const filter = { cause, hook: params.hook, connection: params.connection };
+    const [causes, page] = await Promise.all([api("manage/dead-letters/causes" + query({ hook: params.hook, connection: params.connection })), api("manage/dead-letters" + query({ ...filter, limit: 100, next: params.next }))]);
     const preview = h("p", { id: "replay-preview", role: "status" });
     const replayAll = h("button", { type: "button", className: "primary", id: "replay-all", disabled: true, onclick: async () => {
       replayAll.disabled = true;
@@ -269,15 +279,16 @@
     } }, "Replay them");
     const dryRun = h("button", { type: "button", id: "dry-run", onclick: async () => {
       const report = await api("manage/dead-letters/replay" + query({ ...filter, dryRun: true }), { method: "POST" });
-      preview.textContent = `A replay would take ${number(report.matched)} dead letter${report.matched === 1 ? "" : "s"}${cause ? ` with cause ${cause}` : ""}${params.hook ? ` on ${params.hook}` : ""}.`;
+      preview.textContent = `A replay would take ${number(report.matched)} dead letter${report.matched === 1 ? "" : "s"}${cause ? ` with cause ${cause}` : ""}${params.hook ? ` on ${params.hook}` : ""}${params.connection ? ` calling ${params.connection}` : ""}.`;
       replayAll.textContent = `Replay ${number(report.matched)}`;
       replayAll.disabled = report.matched === 0;
     } }, "Preview the replay (dry run)");
     render(cause ? `Dead letters: ${cause}` : "Dead letters",
       table("Dead letters by cause", [["Cause"], ["Count", 1], ["Hooks"], ["Latest"]],
-        causes.map(group => h("tr", { "data-cause": group.cause }, td(h("a", { href: `#dead-letters/${encodeURIComponent(group.cause)}`, "aria-current": group.cause === cause ? "true" : null }, group.cause)),
+        causes.map(group => h("tr", { "data-cause": group.cause }, td(h("a", { href: `#dead-letters/${encodeURIComponent(group.cause)}` + query({ connection: params.connection }), "aria-current": group.cause === cause ? "true" : null }, group.cause)),
           td(number(group.count), "num"), td(group.hooks.join(", ")), td(time(group.latest)))), "No dead letters."),
-      cause ? h("p", {}, h("a", { href: "#dead-letters" }, "All causes")) : null,
+      params.connection ? h("p", { id: "connection-filter" }, `Only the hooks that call the Softr connection ${params.connection}. `, h("a", { href: "#dead-letters" }, "Every connection")) : null,
+      cause ? h("p", {}, h("a", { href: "#dead-letters" + query({ connection: params.connection }) }, "All causes")) : null,
       cause && advice[cause] ? h("p", { className: "advice", id: "cause-advice" }, advice[cause]) : null,
       h("div", { className: "panel" }, h("p", {}, "Fix the cause first (a setting, Softr, the data), then replay. Steps that succeeded before are not done again."), dryRun, " ", replayAll, preview),
       table(cause ? `Dead letters with cause ${cause}, oldest first` : "Dead letters, oldest first", [["Dead-lettered"], ["Hook"], ["Cause"], ["Detail"], ["Event"]],
@@ -314,12 +325,13 @@
           h("dt", {}, "Sender"), h("dd", {}, hook.sender),
           h("dt", {}, "Priority"), h("dd", { "data-priority": hook.priority }, `${hook.priority} (queue ${hook.queue}, overflow ${hook.queue}-overflow)`),
           h("dt", {}, "Events"), h("dd", {}, hook.events.length ? hook.events.join(", ") : "every type"),
+          h("dt", {}, "Softr apps"), h("dd", { "data-connections": hook.connections.join(",") }, hook.connections.length ? hook.connections.join(", ") : "none (no automation)"),
           h("dt", {}, "Last event"), h("dd", {}, hook.lastEvent ? [eventLink(hook.lastEvent.eventId), ` ${hook.lastEvent.status}, ${time(hook.lastEvent.receivedAt)}`] : "none processed yet")),
         hook.automations.length === 0 ? h("p", { className: "muted" }, "No automation on this hook.") :
           hook.automations.map(automation => h("div", {}, h("h3", {}, automation.name + (automation.disabled ? " (disabled)" : "")
               + (automation.priority ? ` (priority ${automation.priority}: an event it matches takes the higher of this and the hook's)` : "")),
             automation.description ? h("p", {}, automation.description) : null,
-            h("ol", {}, automation.steps.map(step => h("li", {}, h("code", {}, step.action), " ", h("span", { className: "muted" },
+            h("ol", {}, automation.steps.map(step => h("li", { "data-connection": step.connection }, h("code", {}, step.action), ` on ${step.connection} `, h("span", { className: "muted" },
               Object.entries({ ...step.inputs, ...step.fields }).map(([name, template]) => `${name} ← ${template}`).join(" · "))))))))),
       form);
   }

@@ -24,6 +24,15 @@ public static class ActivityCounters
     public const string BudgetWaits = "budget-waits";
     public const string BudgetWaitMilliseconds = "budget-wait-ms";
 
+    /// <summary>
+    /// An app-wide counter kept for one Softr connection (<c>softr-calls@portal-b</c>) or one token's budget
+    /// (<c>budget-waits@token:{fingerprint}</c>), beside the app-wide total.
+    /// </summary>
+    public static string Of(string counter, string connectionOrToken) => $"{counter}@{connectionOrToken}";
+
+    /// <summary>What <see cref="Of"/> names a token's budget by: its fingerprint, never the token.</summary>
+    public static string Token(string fingerprint) => $"token:{fingerprint}";
+
     /// <summary>Adds <paramref name="counters"/> into <paramref name="hook"/>'s totals in <paramref name="totals"/>.</summary>
     public static void AddInto(IDictionary<string, Dictionary<string, long>> totals, string hook, IReadOnlyDictionary<string, long> counters)
     {

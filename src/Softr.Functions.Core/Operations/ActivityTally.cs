@@ -96,7 +96,7 @@ public sealed class ActivityTally : IDisposable
 
     private void OnMeasurement<T>(string instrument, T value, ReadOnlySpan<KeyValuePair<string, object?>> tags) where T : struct
     {
-        string? hook = null, outcome = null;
+        string? hook = null, outcome = null, connection = null, token = null;
         var status = 0;
         foreach (var tag in tags)
         {
@@ -110,6 +110,12 @@ public sealed class ActivityTally : IDisposable
                     break;
                 case "status" when tag.Value is int code:
                     status = code;
+                    break;
+                case SoftrTelemetry.ConnectionTag:
+                    connection = tag.Value as string;
+                    break;
+                case SoftrTelemetry.TokenTag:
+                    token = tag.Value as string;
                     break;
             }
         }
@@ -132,17 +138,27 @@ public sealed class ActivityTally : IDisposable
                 Count(hook ?? "", ActivityCounters.DeadLettered);
                 break;
             case SoftrTelemetryInstruments.SoftrCalls:
-                Count(ActivityCounters.AppWide, ActivityCounters.SoftrCalls);
+                CountAppWide(ActivityCounters.SoftrCalls, connection);
                 if (status == 429)
                 {
-                    Count(ActivityCounters.AppWide, ActivityCounters.SoftrThrottled);
+                    CountAppWide(ActivityCounters.SoftrThrottled, connection);
                 }
                 break;
             // Every call asks the budget; a wait is one that was not granted at once.
             case SoftrTelemetryInstruments.BudgetWait when Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture) is var seconds && seconds >= NoticeableWaitSeconds:
-                Count(ActivityCounters.AppWide, ActivityCounters.BudgetWaits);
-                Count(ActivityCounters.AppWide, ActivityCounters.BudgetWaitMilliseconds, (long)(seconds * 1000));
+                CountAppWide(ActivityCounters.BudgetWaits, token is null ? null : ActivityCounters.Token(token));
+                CountAppWide(ActivityCounters.BudgetWaitMilliseconds, token is null ? null : ActivityCounters.Token(token), (long)(seconds * 1000));
                 break;
+        }
+    }
+
+    /// <summary>An app-wide count, and the same count kept for the connection or token it belongs to, when it names one.</summary>
+    private void CountAppWide(string counter, string? of, long by = 1)
+    {
+        Count(ActivityCounters.AppWide, counter, by);
+        if (of is not null)
+        {
+            Count(ActivityCounters.AppWide, ActivityCounters.Of(counter, of), by);
         }
     }
 

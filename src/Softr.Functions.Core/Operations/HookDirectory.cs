@@ -17,7 +17,12 @@ public sealed record HookInfo(
     [property: JsonPropertyName("priority")] string Priority,
     [property: JsonPropertyName("queue")] string Queue,
     [property: JsonPropertyName("automations")] IReadOnlyList<AutomationInfo> Automations,
-    [property: JsonPropertyName("lastEvent")] EventSummary? LastEvent);
+    [property: JsonPropertyName("lastEvent")] EventSummary? LastEvent)
+{
+    /// <summary>The Softr connections (apps) its automations' steps call, each once, in order.</summary>
+    [JsonPropertyName("connections")]
+    public IReadOnlyList<string> Connections => [.. Automations.SelectMany(automation => automation.Steps).Select(step => step.Connection).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal)];
+}
 
 /// <summary>An automation and its steps, as declared (templates, never app-setting values).</summary>
 public sealed record AutomationInfo(
@@ -26,6 +31,7 @@ public sealed record AutomationInfo(
     [property: JsonPropertyName("events")] IReadOnlyList<string> Events,
     [property: JsonPropertyName("disabled")] bool Disabled,
     [property: JsonPropertyName("priority")] string? Priority,
+    [property: JsonPropertyName("connection")] string Connection,
     [property: JsonPropertyName("steps")] IReadOnlyList<AutomationStepInfo> Steps);
 
 /// <summary>One declared step: its id, its action and the names of the inputs and fields it maps.</summary>
@@ -33,7 +39,8 @@ public sealed record AutomationStepInfo(
     [property: JsonPropertyName("id")] string Id,
     [property: JsonPropertyName("action")] string Action,
     [property: JsonPropertyName("inputs")] IReadOnlyDictionary<string, string> Inputs,
-    [property: JsonPropertyName("fields")] IReadOnlyDictionary<string, string> Fields);
+    [property: JsonPropertyName("fields")] IReadOnlyDictionary<string, string> Fields,
+    [property: JsonPropertyName("connection")] string Connection);
 
 /// <summary>
 /// The hooks and automations as configured (hooks.json and app settings), for <c>GET /api/manage/hooks</c>.
@@ -67,6 +74,9 @@ public sealed class HookDirectory(IOptions<WebhooksOptions> hooks, IOptions<Auto
         [.. automations.Value.Automations.Where(automation => string.Equals(automation.Value.Hook, hook, StringComparison.OrdinalIgnoreCase))
             .OrderBy(automation => automation.Key, StringComparer.Ordinal)
             .Select(automation => new AutomationInfo(automation.Key, automation.Value.Description, automation.Value.Events, automation.Value.Disabled,
-                automation.Value.Priority is null ? null : LaneOf(automation.Value.Priority).Name,
-                [.. automation.Value.Steps.Select((step, i) => new AutomationStepInfo(step.Id ?? $"step{i + 1}", step.Action, step.Inputs, step.Fields))]))];
+                automation.Value.Priority is null ? null : LaneOf(automation.Value.Priority).Name, ConnectionOf(automation.Value.Connection),
+                [.. automation.Value.Steps.Select((step, i) => new AutomationStepInfo(step.Id ?? $"step{i + 1}", step.Action, step.Inputs, step.Fields,
+                    ConnectionOf(step.Connection ?? automation.Value.Connection)))]))];
+
+    private static string ConnectionOf(string? named) => string.IsNullOrWhiteSpace(named) ? SoftrConnection.DefaultName : named;
 }

@@ -47,4 +47,9 @@ public sealed record SoftrActivity(
     [property: JsonPropertyName("throttled")] long Throttled,
     [property: JsonPropertyName("throttledShare")] double ThrottledShare,
     [property: JsonPropertyName("budgetWaits")] long BudgetWaits,
-    [property: JsonPropertyName("budgetWaitSeconds")] double BudgetWaitSeconds);
+    [property: JsonPropertyName("budgetWaitSeconds")] double BudgetWaitSeconds)
+{
+    /// <summary>The same for each Softr connection (app), in the order of <see cref="SoftrConnections.All"/>.</summary>
+    [JsonPropertyName("connections")]
+    public IReadOnlyList<ConnectionActivity> Connections { get; init; } = [];
+}

@@ -8,7 +8,7 @@ namespace Softr.Functions.Operations;
 
 /// <summary>Puts the <see cref="Overview"/> together: the activity rows summed, the queues read now, the dead letters counted by cause.</summary>
 public sealed class OverviewReader(ActivityStore activity, DeadLetterStore deadLetters, QueueServiceClient queues, IOptions<WebhooksOptions> hooks,
-    IOptions<SoftrClientOptions> softr, TimeProvider time)
+    IOptions<SoftrClientOptions> softr, SoftrConnections connections, TimeProvider time)
 {
     /// <summary>The outcomes the per-minute plot shows, in its order.</summary>
     public static readonly IReadOnlyList<string> PlottedOutcomes = ["accepted", "refused", "duplicate", "succeeded", "retried", "dead-lettered"];
@@ -22,7 +22,7 @@ public sealed class OverviewReader(ActivityStore activity, DeadLetterStore deadL
         var snapshots = await Task.WhenAll(queueNames.Select(name => QueueSnapshot.TakeAsync(queues.GetQueueClient(name), time.GetUtcNow(), cancellationToken))).ConfigureAwait(false);
         var causes = await deadLetters.CountByCauseAsync(new DeadLetterFilter(From: from), cancellationToken).ConfigureAwait(false);
         return new Overview(from, to, Hooks(minutes, hooks.Value.Hooks.Keys), Series(minutes, from, to), snapshots,
-            LaneSnapshot.Of(snapshots, softr.Value.WritesPerSecond), Softr(minutes), causes);
+            LaneSnapshot.Of(snapshots, softr.Value.WritesPerSecond), Softr(minutes, connections.All), causes);
     }
 
     /// <summary>Every configured hook (a quiet one shows zeros), and any other name deliveries came to (an unknown hook, refused).</summary>
@@ -74,13 +74,24 @@ public sealed class OverviewReader(ActivityStore activity, DeadLetterStore deadL
         return new MinuteSeries(axis, series.ToDictionary(entry => entry.Key, entry => (IReadOnlyList<long>)entry.Value, StringComparer.Ordinal));
     }
 
-    private static SoftrActivity Softr(IReadOnlyList<ActivityMinute> minutes)
+    private static SoftrActivity Softr(IReadOnlyList<ActivityMinute> minutes, IReadOnlyList<SoftrConnection> connections)
     {
         var app = minutes.Select(minute => minute.Counts.GetValueOrDefault(ActivityCounters.AppWide)).OfType<IReadOnlyDictionary<string, long>>().ToList();
         long Sum(string counter) => app.Sum(counters => counters.GetValueOrDefault(counter));
+        static double Share(long part, long whole) => whole == 0 ? 0 : Math.Round((double)part / whole, 4);
         var calls = Sum(ActivityCounters.SoftrCalls);
         var throttled = Sum(ActivityCounters.SoftrThrottled);
-        return new SoftrActivity(calls, throttled, calls == 0 ? 0 : Math.Round((double)throttled / calls, 4),
-            Sum(ActivityCounters.BudgetWaits), Math.Round(Sum(ActivityCounters.BudgetWaitMilliseconds) / 1000.0, 1));
+        return new SoftrActivity(calls, throttled, Share(throttled, calls),
+            Sum(ActivityCounters.BudgetWaits), Math.Round(Sum(ActivityCounters.BudgetWaitMilliseconds) / 1000.0, 1))
+        {
+            Connections = [.. connections.Select(connection =>
+            {
+                var (ownCalls, ownThrottled) = (Sum(ActivityCounters.Of(ActivityCounters.SoftrCalls, connection.Name)), Sum(ActivityCounters.Of(ActivityCounters.SoftrThrottled, connection.Name)));
+                var token = ActivityCounters.Token(connection.TokenFingerprint);
+                return new ConnectionActivity(connection.Name, connection.Domain, ownCalls, ownThrottled, Share(ownThrottled, ownCalls),
+                    Sum(ActivityCounters.Of(ActivityCounters.BudgetWaits, token)), Math.Round(Sum(ActivityCounters.Of(ActivityCounters.BudgetWaitMilliseconds, token)) / 1000.0, 1),
+                    [.. connections.Where(other => other != connection && other.TokenFingerprint == connection.TokenFingerprint).Select(other => other.Name)]);
+            })],
+        };
     }
 }

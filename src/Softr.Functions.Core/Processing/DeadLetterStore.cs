@@ -37,7 +37,9 @@ public sealed record DeadLetterCause(
     [property: JsonPropertyName("latest")] DateTimeOffset Latest);
 
 /// <summary>Which dead letters a bulk replay or a listing takes; every part optional.</summary>
-public sealed record DeadLetterFilter(string? Cause = null, string? Hook = null, DateTimeOffset? From = null, DateTimeOffset? To = null);
+/// <param name="Hooks">Any of these hooks (a Softr connection's: <see cref="Webhooks.HookCatalog.HooksCalling"/>); empty matches nothing.</param>
+public sealed record DeadLetterFilter(string? Cause = null, string? Hook = null, DateTimeOffset? From = null, DateTimeOffset? To = null,
+    IReadOnlyList<string>? Hooks = null);
 
 /// <summary>One page of dead letters, oldest first, and where the next page starts (null after the last).</summary>
 public sealed record DeadLetterPage(
@@ -230,6 +232,11 @@ public sealed class DeadLetterStore(TableServiceClient tables)
         if (filter.Hook is { } hook)
         {
             clauses.Add(TableClient.CreateQueryFilter($"Hook eq {hook}"));
+        }
+        if (filter.Hooks is { } hooks)
+        {
+            // Every letter names its hook, so "Hook eq ''" matches none: what a connection no hook calls should find.
+            clauses.Add("(" + string.Join(" or ", hooks.DefaultIfEmpty("").Select(one => TableClient.CreateQueryFilter($"Hook eq {one}"))) + ")");
         }
         return string.Join(" and ", clauses);
     }

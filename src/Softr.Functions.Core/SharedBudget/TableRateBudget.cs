@@ -69,7 +69,8 @@ public sealed partial class TableRateBudget(TableServiceClient tables, IOptions<
         var granted = await share.WaitAsync(order, _time.GetUtcNow() + options.Value.MaxBudgetWait, cancellationToken).ConfigureAwait(false);
         Telemetry.SoftrTelemetry.BudgetWait.Record(_time.GetElapsedTime(started).TotalSeconds,
             new KeyValuePair<string, object?>("kind", key.Kind.ToString()), new KeyValuePair<string, object?>("granted", granted),
-            new KeyValuePair<string, object?>("priority", order.Priority.ToString().ToLowerInvariant()));
+            new KeyValuePair<string, object?>("priority", order.Priority.ToString().ToLowerInvariant()),
+            new KeyValuePair<string, object?>(Telemetry.SoftrTelemetry.TokenTag, key.TokenFingerprint));
         return granted;
     }
 

@@ -63,6 +63,11 @@ public sealed partial class HookCatalog
     /// <summary>The hook named <paramref name="name"/> in any case (a URL segment, an envelope's hook); null when there is none.</summary>
     public ResolvedHook? Find(string name) => _byName.GetValueOrDefault(name);
 
+    /// <summary>The hooks whose automations have a step that calls <paramref name="connection"/> (by name, in any case).</summary>
+    public IReadOnlyList<string> HooksCalling(string connection) =>
+        [.. All.Where(hook => hook.Automations.Any(automation => automation.Steps.Any(step => string.Equals(step.Connection, connection, StringComparison.OrdinalIgnoreCase))))
+            .Select(hook => hook.Name)];
+
     /// <summary>Whether a setting's value must never be shown: its name says it is a secret.</summary>
     public static bool IsSecretSetting(string name) => SecretName().IsMatch(name);
 
