@@ -81,6 +81,9 @@ public sealed class ConsoleBrowserTests(RunningSystem system) : IClassFixture<Ru
 
         // The overview counts what happened (instances write their counts every second here).
         await page.GotoAsync($"{session.ConsoleUrl}#hooks");
+        // Which Softr app each hook, and each of its steps, calls.
+        await Expect(page.Locator($"section[data-hook='{SystemUnderTest.OnboardHook}'] dd[data-connections]")).ToHaveTextAsync("default");
+        await Expect(page.Locator($"section[data-hook='{SystemUnderTest.OnboardHook}'] li[data-connection='default']")).ToHaveCountAsync(2);
         await page.GotoAsync($"{session.ConsoleUrl}#overview");
         var onboard = page.Locator($"tr[data-hook='{SystemUnderTest.OnboardHook}']");
         await Expect(onboard).ToBeVisibleAsync();
@@ -97,6 +100,12 @@ public sealed class ConsoleBrowserTests(RunningSystem system) : IClassFixture<Ru
             await Expect(page.Locator($".card[data-lane='{lane}']")).ToContainTextAsync($"waiting in the {lane} lane");
         }
         await Expect(page.Locator("#softr-429")).ToContainTextAsync("of Softr calls answered 429");
+        // Each Softr app's own calls and waits, and a way to its dead letters.
+        var connection = page.Locator("tr[data-connection='default']");
+        await Expect(connection).ToContainTextAsync(SystemUnderTest.SoftrDomain);
+        await connection.GetByRole(AriaRole.Link, new() { Name = "see" }).ClickAsync();
+        await Expect(page.Locator("#connection-filter")).ToContainTextAsync("Softr connection default");
+        await page.GotoAsync($"{session.ConsoleUrl}#overview");
         var overview = await system.Host.GetFromJsonAsync<JsonElement>("/api/manage/overview");
         await session.ScreenshotAsync("console-overview");
 
