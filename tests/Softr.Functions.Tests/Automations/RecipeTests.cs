@@ -18,6 +18,35 @@ public sealed class RecipeTests
     [MemberData(nameof(Recipes))]
     public void Recipe_PassesStartUpValidation(string recipe) => Assert.Empty(AutomationHarness.FromRecipe(recipe).Problems);
 
+    /// <summary>
+    /// Every recipe names its connection (<c>default</c>), and an app setting points it at another Softr app without editing the
+    /// file: each of its steps then calls that app. A connection the setting names that is not defined stops the start.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Recipes))]
+    public void Recipe_RunsOnTheConnectionItsSettingNames(string recipe)
+    {
+        var automations = AutomationHarness.FromRecipe(recipe).Options.Automations.Keys.ToList();
+        var settings = new Dictionary<string, string?>(AutomationHarness.RecipeSettings)
+        {
+            ["Softr:Connections:portal-b:ApiKey"] = "portal-b-token",
+            ["Softr:Connections:portal-b:Domain"] = "portal-b.example.com",
+        };
+        foreach (var automation in automations)
+        {
+            settings[$"Automations:{automation}:Connection"] = "portal-b";
+        }
+
+        var harness = AutomationHarness.FromFile(Softr.Functions.Testing.Recipes.Path(recipe), settings);
+
+        Assert.Empty(harness.Problems);
+        Assert.All(harness.Catalog().All.SelectMany(hook => hook.Automations).SelectMany(automation => automation.Steps), step => Assert.Equal("portal-b", step.Connection));
+        Assert.All(automations, automation => Assert.Equal("default", AutomationHarness.FromRecipe(recipe).Options.Automations[automation].Connection));
+        settings.Remove("Softr:Connections:portal-b:ApiKey");
+        settings.Remove("Softr:Connections:portal-b:Domain");
+        Assert.Contains(AutomationHarness.FromFile(Softr.Functions.Testing.Recipes.Path(recipe), settings).Problems, problem => problem.Contains("Connection 'portal-b' is not defined", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void EveryRecipeInTheIssueShips() => Assert.Equal(
         ["generic-json", "hubspot-contact", "lemonsqueezy-order", "paddle-transaction", "pipedrive-deal-won", "softr-button", "stripe-checkout-paid",
