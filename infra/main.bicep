@@ -19,6 +19,10 @@ param softrApiKey string
 param softrDomain string
 
 @secure()
+@description('More Softr apps, as JSON: {"portal-b": {"apiKey": "...", "domain": "portal-b.softr.app"}}. Each key goes to Key Vault (secret softr-connection-{name}); the app reads it through a Key Vault reference as Softr__Connections__{name}__ApiKey. Empty: one app.')
+param softrConnections string = ''
+
+@secure()
 @description('Each hook\'s signing secrets, by the app setting name hooks.json gives them (e.g. {"SIGNUP_HOOK_SECRET": "..."}). Each goes to Key Vault.')
 param hookSecrets object = {}
 
@@ -69,6 +73,7 @@ module resources 'resources.bicep' = {
     tags: tags
     softrApiKey: softrApiKey
     softrDomain: softrDomain
+    softrConnections: softrConnections
     hookSecrets: hookSecrets
     maximumInstanceCount: maximumInstanceCount
     alertEmail: alertEmail

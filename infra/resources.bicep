@@ -7,6 +7,8 @@ param tags object
 param softrApiKey string
 param softrDomain string
 @secure()
+param softrConnections string
+@secure()
 param hookSecrets object
 param maximumInstanceCount int
 param alertEmail string
@@ -195,6 +197,25 @@ resource softrApiKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   properties: { value: softrApiKey }
 }
 
+// Each more Softr app's key in a secret of its own; connection names take letters, digits, '-' and '_', secret names no '_'.
+var connections = items(json(empty(softrConnections) ? '{}' : softrConnections))
+
+resource softrConnectionSecrets 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = [for connection in connections: {
+  parent: vault
+  name: 'softr-connection-${toLower(replace(connection.key, '_', '-'))}'
+  properties: { value: connection.value.apiKey }
+}]
+
+var softrConnectionKeySettings = [for connection in connections: {
+  name: 'Softr__Connections__${connection.key}__ApiKey'
+  value: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=softr-connection-${toLower(replace(connection.key, '_', '-'))})'
+}]
+
+var softrConnectionDomainSettings = [for connection in connections: {
+  name: 'Softr__Connections__${connection.key}__Domain'
+  value: connection.value.?domain ?? ''
+}]
+
 // Payload blobs past retention are deleted by the storage service too, should the app's daily sweep not run.
 resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05-01' = {
   parent: storage
@@ -291,10 +312,10 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'DataProtection__KeyVaultSecretName', value: dataProtectionKekSecret.name }
         // Every instance can hold a seat of the shared budget (README, "One Softr budget for every instance").
         { name: 'Processing__BudgetSeats', value: string(maximumInstanceCount) }
-      ], hookSecretSettings)
+      ], hookSecretSettings, softrConnectionKeySettings, softrConnectionDomainSettings)
     }
   }
-  dependsOn: [storageRoles, vaultRole, insightsRole, hookSecretSecrets]
+  dependsOn: [storageRoles, vaultRole, insightsRole, hookSecretSecrets, softrConnectionSecrets]
 }
 
 // Basic publishing credentials (a user name and password for FTP and for the SCM site, Kudu) are off:

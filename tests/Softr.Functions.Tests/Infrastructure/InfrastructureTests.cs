@@ -52,6 +52,29 @@ public sealed partial class InfrastructureTests
         Assert.Equal("[parameters('networkDefaultAction')]", NetworkRule("Microsoft.KeyVault/vaults"));
     }
 
+    /// <summary>
+    /// Issue #26: each more Softr app's key becomes a Key Vault secret of its own, and the app reads it through a Key Vault
+    /// reference (so an unresolved one fails closed, like every other secret); its domain is a plain setting.
+    /// </summary>
+    [Fact]
+    public void EachMoreSoftrAppsKey_GoesToKeyVault_AndTheAppReadsItByReference()
+    {
+        var build = Bicep("build", Path.Combine(Infra, "resources.bicep"), "--stdout");
+        using var template = JsonDocument.Parse(build.Output);
+        var variables = template.RootElement.GetProperty("variables");
+        var copies = variables.GetProperty("copy").EnumerateArray().ToDictionary(copy => copy.GetProperty("name").GetString()!, copy => copy.GetProperty("input"));
+        var all = template.RootElement.GetProperty("resources");
+        var resources = all.ValueKind == JsonValueKind.Array ? all.EnumerateArray().ToList() : all.EnumerateObject().Select(resource => resource.Value).ToList();
+
+        Assert.StartsWith("[format('@Microsoft.KeyVault(VaultName={0};SecretName=softr-connection-{1})'", copies["softrConnectionKeySettings"].GetProperty("value").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Softr__Connections__{0}__ApiKey", copies["softrConnectionKeySettings"].GetProperty("name").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Softr__Connections__{0}__Domain", copies["softrConnectionDomainSettings"].GetProperty("name").GetString(), StringComparison.Ordinal);
+        var secret = resources.Single(resource => resource.GetProperty("type").GetString() == "Microsoft.KeyVault/vaults/secrets"
+            && resource.GetProperty("name").GetString()!.Contains("softr-connection-", StringComparison.Ordinal));
+        Assert.Contains("apiKey", secret.GetProperty("properties").GetProperty("value").GetString(), StringComparison.Ordinal);
+        Assert.Contains("\"softrConnections\"", File.ReadAllText(Path.Combine(Infra, "main.parameters.json")), StringComparison.Ordinal);
+    }
+
     /// <summary>Issue #15: the console can be put behind an Entra sign-in, which must let senders and probes through.</summary>
     [Fact]
     public void TheOptionalEntraSignIn_IsOffByDefault_AndLetsSendersProbesAndTheStatusApiThrough()
