@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Softr.Functions.Storage;
@@ -46,16 +45,16 @@ Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
 foreach (var result in results)
 {
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"| {result.Name} | {result.Latencies.Count} | {Percentile(result.Latencies, 0.50):0.0} s | {Percentile(result.Latencies, 0.99):0.0} s | {result.Latencies.DefaultIfEmpty().Max():0.0} s | {result.Drain.TotalSeconds:0} s | {result.BacklogRate:0.0} | {result.AllRate:0.0} | {100 * result.AllRate / limit:0.0}% | {100.0 * result.Throttled / Math.Max(1, result.Calls):0.00}% | {result.Lost} | {result.Twice} | {result.Failed} |"));
+        $"| {result.Name} | {result.Latencies.Count} | {LocalRunDoor.Percentile(result.Latencies, 0.50):0.0} s | {LocalRunDoor.Percentile(result.Latencies, 0.99):0.0} s | {result.Latencies.DefaultIfEmpty().Max():0.0} s | {result.Drain.TotalSeconds:0} s | {result.BacklogRate:0.0} | {result.AllRate:0.0} | {100 * result.AllRate / limit:0.0}% | {100.0 * result.Throttled / Math.Max(1, result.Calls):0.00}% | {result.Lost} | {result.Twice} | {result.Failed} |"));
 }
 if (results.Count == 4)
 {
     var (high, trickle, highBaseline, trickleBaseline) = (results[0], results[1], results[2], results[3]);
     Console.WriteLine();
-    Goal("high events' p99 from POST to Softr user <= 5 s", Percentile(high.Latencies, 0.99) <= 5, $"{Percentile(high.Latencies, 0.99):0.0} s (baseline {Percentile(highBaseline.Latencies, 0.99):0.0} s)");
+    Goal("high events' p99 from POST to Softr user <= 5 s", LocalRunDoor.Percentile(high.Latencies, 0.99) <= 5, $"{LocalRunDoor.Percentile(high.Latencies, 0.99):0.0} s (baseline {LocalRunDoor.Percentile(highBaseline.Latencies, 0.99):0.0} s)");
     Goal("the drain stays >= 95% of L", high.AllRate >= 0.95 * limit, $"{100 * high.AllRate / limit:0.0}% of L");
     Goal("<= 1% of calls answered 429", high.Throttled <= 0.01 * high.Calls, $"{100.0 * high.Throttled / Math.Max(1, high.Calls):0.00}%");
-    Goal("the trickle's p99 <= 15 s", Percentile(trickle.Latencies, 0.99) <= 15, $"{Percentile(trickle.Latencies, 0.99):0.0} s (baseline {Percentile(trickleBaseline.Latencies, 0.99):0.0} s)");
+    Goal("the trickle's p99 <= 15 s", LocalRunDoor.Percentile(trickle.Latencies, 0.99) <= 15, $"{LocalRunDoor.Percentile(trickle.Latencies, 0.99):0.0} s (baseline {LocalRunDoor.Percentile(trickleBaseline.Latencies, 0.99):0.0} s)");
     Goal("nothing lost, nothing done twice", results.All(result => result.Lost == 0 && result.Twice == 0 && result.Failed == 0), string.Join(", ", results.Select(result => $"{result.Lost}/{result.Twice}/{result.Failed}")));
 }
 
@@ -88,7 +87,7 @@ async Task<Result> RunAsync(Scenario scenario)
     }
     await using var host = DotnetProcess.Start(Path.Combine(AppContext.BaseDirectory, "Softr.Functions.LocalHost.dll"), settings, $"--urls=http://127.0.0.1:{port}");
     using var door = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
-    await UntilUpAsync(door, host);
+    await LocalRunDoor.UntilUpAsync(door, host);
 
     // The backlog, through the door, 16 at a time.
     var posting = Stopwatch.StartNew();
@@ -97,11 +96,11 @@ async Task<Result> RunAsync(Scenario scenario)
     {
         for (var i = Interlocked.Increment(ref next); i < backlog; i = Interlocked.Increment(ref next))
         {
-            await PostAsync(door, "import", $"import-{i:D6}@example.com");
+            await LocalRunDoor.PostAsync(door, "import", secret, $"import-{i:D6}@example.com");
         }
     }));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{scenario.Name}: {backlog} posted in {posting.Elapsed.TotalSeconds:0} s ({Interlocked.Exchange(ref Resent.Count, 0)} answered 503 and sent again); the second hook's events start"));
+        $"{scenario.Name}: {backlog} posted in {posting.Elapsed.TotalSeconds:0} s ({LocalRunDoor.TakeResent()} answered 503 and sent again); the second hook's events start"));
 
     // The second hook's events, one every few seconds, until the backlog has drained.
     var sent = new ConcurrentDictionary<string, DateTimeOffset>();
@@ -114,12 +113,12 @@ async Task<Result> RunAsync(Scenario scenario)
             var email = $"{scenario.Hook}-{n:D5}@example.com";
             sent[email] = DateTimeOffset.UtcNow;
             // Not awaited here: the next one goes on time, however long this one's answer takes.
-            posts.Add(PostAsync(door, scenario.Hook, email));
+            posts.Add(LocalRunDoor.PostAsync(door, scenario.Hook, secret, email));
             await Task.Delay(scenario.Every);
         }
     });
     var watch = Stopwatch.StartNew();
-    while (watch.Elapsed < TimeSpan.FromHours(2) && await CreatedAsync(softr) < backlog)
+    while (watch.Elapsed < TimeSpan.FromHours(2) && await LocalRunDoor.CreatedAsync(softr) < backlog)
     {
         await Task.Delay(TimeSpan.FromSeconds(2));
     }
@@ -140,7 +139,7 @@ async Task<Result> RunAsync(Scenario scenario)
     // The last of the second hook's events, at its own pace now.
     var wanted = backlog + sent.Count - failed;
     var settle = Stopwatch.StartNew();
-    while (settle.Elapsed < TimeSpan.FromMinutes(2) && await CreatedAsync(softr) < wanted)
+    while (settle.Elapsed < TimeSpan.FromMinutes(2) && await LocalRunDoor.CreatedAsync(softr) < wanted)
     {
         await Task.Delay(500);
     }
@@ -161,7 +160,7 @@ async Task<Result> RunAsync(Scenario scenario)
     var result = new Result(scenario.Name, latencies, drain, (imported.Count - 1) / Math.Max(0.001, drain.TotalSeconds), (during - 1) / Math.Max(0.001, drain.TotalSeconds),
         total, Count("429"), wanted - users.Count, Count("200") - users.Count, failed);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{scenario.Name}: backlog drained in {drain.TotalSeconds:0} s ({result.BacklogRate:0.0}/s), {latencies.Count} events on '{scenario.Hook}', p99 {Percentile(latencies, 0.99):0.0} s, {result.Throttled} x 429 of {total}"));
+        $"{scenario.Name}: backlog drained in {drain.TotalSeconds:0} s ({result.BacklogRate:0.0}/s), {latencies.Count} events on '{scenario.Hook}', p99 {LocalRunDoor.Percentile(latencies, 0.99):0.0} s, {result.Throttled} x 429 of {total}"));
     await sandbox.DisposeAsync();
     return result;
 
@@ -174,58 +173,6 @@ async Task<Result> RunAsync(Scenario scenario)
         new($"Automations:{name}:Steps:0:Inputs:email", "{{ payload.email }}"),
         new($"Automations:{name}:Steps:0:Inputs:fullName", "{{ payload.name }}"),
     ];
-}
-
-// As a sender does: a 503 (storage did not take the event in time; nothing was queued) is sent again a little later.
-static async Task PostAsync(HttpClient door, string hook, string email)
-{
-    for (var attempt = 1; ; attempt++)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/hooks/{hook}")
-        {
-            Content = new StringContent(JsonSerializer.Serialize(new { email, name = email.Split('@')[0] }), Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Add("X-Webhook-Secret", secret);
-        using var response = await door.SendAsync(request);
-        if (response.StatusCode != System.Net.HttpStatusCode.ServiceUnavailable || attempt == 10)
-        {
-            response.EnsureSuccessStatusCode();
-            return;
-        }
-        Interlocked.Increment(ref Resent.Count);
-        await Task.Delay(TimeSpan.FromSeconds(attempt));
-    }
-}
-
-static async Task<int> CreatedAsync(HttpClient softr)
-{
-    var calls = await softr.GetFromJsonAsync<JsonElement>("/sandbox/calls");
-    return calls.GetProperty("byOperation").TryGetProperty("createUser", out var createUser) && createUser.TryGetProperty("200", out var ok) ? ok.GetInt32() : 0;
-}
-
-static async Task UntilUpAsync(HttpClient door, DotnetProcess host)
-{
-    for (var attempt = 0; attempt < 600; attempt++)
-    {
-        try
-        {
-            using var health = await door.GetAsync("/api/health");
-            return;
-        }
-        catch (HttpRequestException)
-        {
-            await Task.Delay(100);
-        }
-    }
-    throw new InvalidOperationException("The local host did not start: " + host.Output());
-}
-
-static double Percentile(IReadOnlyList<double> sorted, double p) => sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
-
-/// <summary>Deliveries the door answered 503 and the benchmark sent again.</summary>
-internal static class Resent
-{
-    public static int Count;
 }
 
 internal sealed record Scenario(string Name, bool Lanes, string Hook, string Priority, TimeSpan Every);
