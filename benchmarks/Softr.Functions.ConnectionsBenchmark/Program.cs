@@ -154,6 +154,12 @@ async Task<Result> RunAsync(Scenario scenario)
     var imported = users.Where(user => user.Email.StartsWith("import-", StringComparison.Ordinal)).Select(user => user.Created).Order().ToList();
     var created = users.Where(user => sent.ContainsKey(user.Email)).ToDictionary(user => user.Email, user => user.Created, StringComparer.Ordinal);
     var latencies = sent.Where(one => created.ContainsKey(one.Key)).Select(one => (created[one.Key] - one.Value).TotalSeconds).Order().ToList();
+    // The tail, with when each was sent: a tail at the start is a cold path, one spread out is something that recurs.
+    var first = sent.Values.DefaultIfEmpty().Min();
+    foreach (var slow in sent.Where(one => created.ContainsKey(one.Key)).OrderByDescending(one => created[one.Key] - one.Value).Take(5))
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  slow: {slow.Key} sent at +{(slow.Value - first).TotalSeconds:0} s, took {(created[slow.Key] - slow.Value).TotalSeconds:0.0} s"));
+    }
     var calls = await softr.GetFromJsonAsync<JsonElement>("/sandbox/calls");
     var createUser = calls.GetProperty("byOperation").GetProperty("createUser");
     int Count(string status) => createUser.TryGetProperty(status, out var count) ? count.GetInt32() : 0;

@@ -34,6 +34,27 @@ public sealed class ActivityTallyTests
         Assert.Equal(1, counts[ActivityCounters.DeadLettered]);
     }
 
+    /// <summary>Softr's calls and 429s are kept per connection, and budget waits per token, beside the app-wide totals.</summary>
+    [Fact]
+    public void SoftrCalls_AreCountedPerConnection_AndBudgetWaitsPerToken_BesideTheAppWideTotals()
+    {
+        // Names of its own: other tests in this process record on the same (static) instruments.
+        var (connection, token) = ("conn-" + Guid.NewGuid().ToString("N")[..8], Guid.NewGuid().ToString("N")[..16]);
+        using var tally = new ActivityTally(_time);
+
+        SoftrTelemetry.SoftrCalls.Add(1, new("status", 200), new(SoftrTelemetry.ConnectionTag, connection));
+        SoftrTelemetry.SoftrCalls.Add(1, new("status", 429), new(SoftrTelemetry.ConnectionTag, connection));
+        SoftrTelemetry.BudgetWait.Record(0.5, new(SoftrTelemetry.TokenTag, token));
+        SoftrTelemetry.BudgetWait.Record(0.001, new(SoftrTelemetry.TokenTag, token)); // granted at once: not a wait
+        var counts = tally.TakeChanged().Single().Counts[ActivityCounters.AppWide];
+
+        Assert.Equal(2, counts[ActivityCounters.Of(ActivityCounters.SoftrCalls, connection)]);
+        Assert.Equal(1, counts[ActivityCounters.Of(ActivityCounters.SoftrThrottled, connection)]);
+        Assert.Equal(1, counts[ActivityCounters.Of(ActivityCounters.BudgetWaits, ActivityCounters.Token(token))]);
+        Assert.Equal(500, counts[ActivityCounters.Of(ActivityCounters.BudgetWaitMilliseconds, ActivityCounters.Token(token))]);
+        Assert.True(counts[ActivityCounters.SoftrCalls] >= 2 && counts[ActivityCounters.BudgetWaits] >= 1);
+    }
+
     [Fact]
     public void OnlyChangedMinutesAreTaken_AWriteThatFailedIsTakenAgain_AndPastMinutesAreForgotten()
     {
