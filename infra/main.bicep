@@ -19,7 +19,7 @@ param softrApiKey string
 param softrDomain string
 
 @secure()
-@description('More Softr apps, as JSON: {"portal-b": {"apiKey": "...", "domain": "portal-b.softr.app"}}. Each key goes to Key Vault (secret softr-connection-{name}); the app reads it through a Key Vault reference as Softr__Connections__{name}__ApiKey. Empty: one app.')
+@description('More Softr apps, as base64 of JSON: {"portal_b": {"apiKey": "...", "domain": "portal-b.softr.app"}} (names of letters, digits and _: they go into app setting names). Each key goes to Key Vault (secret softr-connection-{name}); the app reads it through a Key Vault reference as Softr__Connections__{name}__ApiKey. Empty: one app.')
 param softrConnections string = ''
 
 @secure()

@@ -198,7 +198,8 @@ resource softrApiKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
 }
 
 // Each more Softr app's key in a secret of its own; connection names take letters, digits, '-' and '_', secret names no '_'.
-var connections = items(json(empty(softrConnections) ? '{}' : softrConnections))
+// Base64 of the JSON: azd puts the variable into main.parameters.json as plain text, and JSON's quotes would break the file.
+var connections = items(json(empty(softrConnections) ? '{}' : base64ToString(softrConnections)))
 
 resource softrConnectionSecrets 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = [for connection in connections: {
   parent: vault

@@ -94,13 +94,23 @@ async Task<Result> RunAsync(Scenario scenario)
     // Portal A's backlog, through the door, 16 at a time.
     var posting = Stopwatch.StartNew();
     var next = -1;
-    await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
+    try
     {
-        for (var i = Interlocked.Increment(ref next); i < backlog; i = Interlocked.Increment(ref next))
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
         {
-            await LocalRunDoor.PostAsync(door, "import", secret, $"import-{i:D6}@example.com");
-        }
-    }));
+            for (var i = Interlocked.Increment(ref next); i < backlog; i = Interlocked.Increment(ref next))
+            {
+                await LocalRunDoor.PostAsync(door, "import", secret, $"import-{i:D6}@example.com");
+            }
+        }));
+    }
+    catch (HttpRequestException refused)
+    {
+        // The door must never answer 5xx but 503: say what the host logged before it did.
+        Console.WriteLine($"The door refused a delivery ({refused.Message}); the host's last output:");
+        Console.WriteLine(string.Join('\n', host.Output().Split('\n').TakeLast(60)));
+        throw;
+    }
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"{scenario.Name}: {backlog} posted in {posting.Elapsed.TotalSeconds:0} s ({LocalRunDoor.TakeResent()} answered 503 and sent again); portal B's events start"));
 

@@ -38,13 +38,11 @@ public static class SandboxApp
         builder.Services.AddOptions<SandboxOptions>().BindConfiguration(SandboxOptions.SectionName);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SandboxApps>();
-        // Per request: the users of the app the request's domain names, and the databases of the token it sends (the
-        // authentication in front has checked the pair). Without those headers (inspection), the default app's.
+        // Per request: the users of the app the request's domain names, and the databases of the token it sends, as sent
+        // (the authentication in front has checked the pair; inspection reads SandboxApps itself).
         builder.Services.AddHttpContextAccessor();
-        builder.Services.AddScoped(provider => provider.GetRequiredService<SandboxApps>().UsersOf(
-            HeaderOf(provider, SoftrApi.DomainHeader) ?? provider.GetRequiredService<SandboxApps>().Default.Domain));
-        builder.Services.AddScoped(provider => provider.GetRequiredService<SandboxApps>().DatabasesOf(
-            HeaderOf(provider, SoftrApi.ApiKeyHeader) ?? provider.GetRequiredService<SandboxApps>().Default.ApiKey));
+        builder.Services.AddScoped(provider => provider.GetRequiredService<SandboxApps>().UsersOf(HeaderOf(provider, SoftrApi.DomainHeader)));
+        builder.Services.AddScoped(provider => provider.GetRequiredService<SandboxApps>().DatabasesOf(HeaderOf(provider, SoftrApi.ApiKeyHeader)));
         builder.Services.AddSingleton<SandboxSeed>();
         builder.Services.AddSingleton<SoftrRateLimits>();
         builder.Services.AddSingleton<FaultInjector>();
@@ -68,8 +66,8 @@ public static class SandboxApp
         return app;
     }
 
-    private static string? HeaderOf(IServiceProvider provider, string header) =>
-        provider.GetRequiredService<IHttpContextAccessor>().HttpContext?.Request.Headers[header].ToString() is { Length: > 0 } value ? value : null;
+    private static string HeaderOf(IServiceProvider provider, string header) =>
+        provider.GetRequiredService<IHttpContextAccessor>().HttpContext?.Request.Headers[header].ToString() ?? "";
 
     /// <summary>
     /// Softr answers routing failures with a JSON body; ASP.NET Core's own 404/405 have none. Match

@@ -37,7 +37,7 @@ public sealed class SandboxApps(IOptions<SandboxOptions> options, TimeProvider t
     {
         var presented = SHA256.HashData(Encoding.UTF8.GetBytes(token));
         var accepted = false;
-        foreach (var app in All)
+        foreach (var app in All.Where(app => app.ApiKey.Length > 0))
         {
             var keyMatches = CryptographicOperations.FixedTimeEquals(presented, SHA256.HashData(Encoding.UTF8.GetBytes(app.ApiKey)));
             accepted |= keyMatches && (domain is null || string.Equals(domain.Trim(), app.Domain, StringComparison.OrdinalIgnoreCase));
@@ -45,7 +45,16 @@ public sealed class SandboxApps(IOptions<SandboxOptions> options, TimeProvider t
         return accepted;
     }
 
-    private static List<EmulatedApp> Read(SandboxOptions settings) =>
+    /// <exception cref="InvalidOperationException">Another app without a key or a domain: it would let requests without them through.</exception>
+    private static List<EmulatedApp> Read(SandboxOptions settings)
+    {
+        var empty = settings.Apps.Where(entry => string.IsNullOrWhiteSpace(entry.Value.ApiKey) || string.IsNullOrWhiteSpace(entry.Value.Domain)).Select(entry => entry.Key).ToList();
+        return empty.Count > 0
+            ? throw new InvalidOperationException($"Sandbox:Apps: {string.Join(", ", empty)} need an ApiKey and a Domain each.")
+            : Apps(settings);
+    }
+
+    private static List<EmulatedApp> Apps(SandboxOptions settings) =>
     [
         new EmulatedApp(EmulatedApp.DefaultName, settings.ApiKey, settings.Domain, settings.SeedFile),
         .. settings.Apps.Where(entry => !string.Equals(entry.Key, EmulatedApp.DefaultName, StringComparison.OrdinalIgnoreCase))

@@ -22,14 +22,14 @@ public static class SandboxInspection
                 ? Results.Ok(user)
                 : Results.NotFound());
         sandbox.MapGet("/apps", (SandboxApps apps) => Results.Ok(apps.All.Select(app => new { app.Name, app.Domain, Users = apps.UsersOf(app.Domain).All().Count })));
-        sandbox.MapGet("/databases", (string? app, SandboxApps apps) => Results.Ok(apps.DatabasesOf(AppsNamed(apps, app).First().ApiKey).All().Select(database => new
+        sandbox.MapGet("/databases", (string? app, SandboxApps apps) => AppsNamed(apps, app).FirstOrDefault() is not { } one ? Results.NotFound() : Results.Ok(apps.DatabasesOf(one.ApiKey).All().Select(database => new
         {
             database.Id,
             database.Name,
             Tables = database.Tables.Select(table => new { table.Id, table.Name, Records = table.Records().Count }),
         })));
         sandbox.MapGet("/databases/{databaseId}/tables/{tableId}/records", (string databaseId, string tableId, string? app, SandboxApps apps) =>
-            apps.DatabasesOf(AppsNamed(apps, app).First().ApiKey).FindTable(databaseId, tableId) is { } table ? Results.Ok(table.Records()) : Results.NotFound());
+            AppsNamed(apps, app).FirstOrDefault() is { } one && apps.DatabasesOf(one.ApiKey).FindTable(databaseId, tableId) is { } table ? Results.Ok(table.Records()) : Results.NotFound());
 
         sandbox.MapGet("/calls", (CallLog calls) => Results.Ok(calls.Summary()));
         sandbox.MapDelete("/calls", (CallLog calls) =>

@@ -79,13 +79,15 @@ public sealed class HealthTests(RunningSystem system) : IClassFixture<RunningSys
             DatabaseApiBaseUrl = new Uri(system.Sandbox.BaseAddress!, "api/v1/"),
         };
         options.Connections["portal-b"] = new SoftrConnectionOptions { ApiKey = "b", DatabaseApiBaseUrl = closed };
+        options.Connections["staged"] = new SoftrConnectionOptions();
         var check = new SoftrHealthCheck(new PlainClientFactory(), Connections(options));
 
         var result = await check.CheckHealthAsync(new HealthCheckContext());
 
         Assert.Equal(HealthStatus.Unhealthy, result.Status);
         Assert.Equal("portal-b: 127.0.0.1 unreachable", result.Description);
-        Assert.Equal(new Dictionary<string, string> { ["default"] = "reachable", ["portal-b"] = "127.0.0.1 unreachable" }, result.Data["connections"]);
+        Assert.Equal(new Dictionary<string, string> { ["default"] = "reachable; no key", ["portal-b"] = "127.0.0.1 unreachable", ["staged"] = "reachable; no key" },
+            result.Data["connections"]);
     }
 
     private static SoftrConnections Connections(SoftrClientOptions options) => new(options);

@@ -15,9 +15,6 @@ public static class Recipes
         ["PIPEDRIVE_WEBHOOK_PASSWORD"] = "user:pipedrive-password",
         ["SOFTR_BUTTON_SECRET"] = "softr-button-secret-0123456789",
         ["ZAPIER_HOOK_SECRET"] = "zapier-hook-secret-0123456789",
-        // The default Softr connection, which start-up requires of every automation that does not name another.
-        ["Softr:ApiKey"] = "recipe-test-softr-key",
-        ["Softr:Domain"] = "portal.example.com",
         ["SOFTR_DATABASE_ID"] = "db_portal",
         ["SOFTR_CUSTOMERS_TABLE_ID"] = "tbl_customers",
         ["SOFTR_APPLICATIONS_TABLE_ID"] = "tbl_applications",

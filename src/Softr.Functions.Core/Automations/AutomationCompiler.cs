@@ -134,7 +134,8 @@ public static partial class AutomationCompiler
     private static CompiledStep? StepConnection(string automation, CompiledStep step, string? own, SoftrConnection? automationConnection,
         IReadOnlyDictionary<string, SoftrConnection> connections, List<string> problems)
     {
-        var connection = own is null ? automationConnection : ConnectionNamed($"{automation}, {step}", own, connections, problems);
+        // A blank override (an app setting emptied to clear it) leaves the automation's, never the default's.
+        var connection = string.IsNullOrWhiteSpace(own) ? automationConnection : ConnectionNamed($"{automation}, {step}", own, connections, problems);
         return connection is null ? null : new CompiledStep
         {
             Number = step.Number, Id = step.Id, Action = step.Action, Inputs = step.Inputs, Fields = step.Fields, Connection = connection.Name,

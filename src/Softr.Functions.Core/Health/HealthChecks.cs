@@ -84,8 +84,13 @@ public sealed class SoftrHealthCheck(IHttpClientFactory httpClients, SoftrConnec
             new[] { connection.UsersApiBaseUrl, connection.DatabaseApiBaseUrl }.FirstOrDefault(url => unreachable[url]) is { } down
                 ? $"{down.Host} unreachable"
                 : "reachable");
-        var data = new Dictionary<string, object> { ["connections"] = results };
         var failing = results.Where(result => result.Value != "reachable").ToList();
+        // Said, not failed on: a connection without a usable key is the secrets check's (unresolved) or start-up's (used and empty) to refuse.
+        foreach (var connection in all.Where(connection => connection.ApiKey.Length == 0 || Hosting.KeyVaultReferences.IsUnresolved(connection.ApiKey)))
+        {
+            results[connection.Name] += connection.ApiKey.Length == 0 ? "; no key" : "; key unresolved (Key Vault reference)";
+        }
+        var data = new Dictionary<string, object> { ["connections"] = results };
         return failing.Count == 0
             ? HealthCheckResult.Healthy(data: data)
             : HealthCheckResult.Unhealthy(all.Count == 1 ? failing[0].Value : string.Join("; ", failing.Select(result => $"{result.Key}: {result.Value}")), data: data);

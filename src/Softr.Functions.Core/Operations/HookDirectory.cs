@@ -76,7 +76,7 @@ public sealed class HookDirectory(IOptions<WebhooksOptions> hooks, IOptions<Auto
             .Select(automation => new AutomationInfo(automation.Key, automation.Value.Description, automation.Value.Events, automation.Value.Disabled,
                 automation.Value.Priority is null ? null : LaneOf(automation.Value.Priority).Name, ConnectionOf(automation.Value.Connection),
                 [.. automation.Value.Steps.Select((step, i) => new AutomationStepInfo(step.Id ?? $"step{i + 1}", step.Action, step.Inputs, step.Fields,
-                    ConnectionOf(step.Connection ?? automation.Value.Connection)))]))];
+                    ConnectionOf(string.IsNullOrWhiteSpace(step.Connection) ? automation.Value.Connection : step.Connection)))]))];
 
     private static string ConnectionOf(string? named) => string.IsNullOrWhiteSpace(named) ? SoftrConnection.DefaultName : named;
 }

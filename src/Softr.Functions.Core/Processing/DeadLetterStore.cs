@@ -135,8 +135,8 @@ public sealed class DeadLetterStore(TableServiceClient tables)
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         await _ready.GetAsync(cancellationToken).ConfigureAwait(false);
         // One more than asked tells whether there is a next page.
-        var (items, next) = await PageCursor.ReadAsync(_ready.Client.QueryAsync<TableEntity>(Query(filter, after), maxPerPage: Math.Min(limit + 1, MaxPageSize),
-            select: Listed, cancellationToken: cancellationToken), limit, Read).ConfigureAwait(false);
+        var (items, next) = await PageCursor.ReadAsync(OfHooks(_ready.Client.QueryAsync<TableEntity>(Query(filter, after), maxPerPage: Math.Min(limit + 1, MaxPageSize),
+            select: Listed, cancellationToken: cancellationToken), filter), limit, Read).ConfigureAwait(false);
         return new DeadLetterPage(items, next);
     }
 
@@ -150,8 +150,8 @@ public sealed class DeadLetterStore(TableServiceClient tables)
         ArgumentNullException.ThrowIfNull(filter);
         await _ready.GetAsync(cancellationToken).ConfigureAwait(false);
         var causes = new Dictionary<string, (int Count, SortedSet<string> Hooks, DateTimeOffset Latest)>(StringComparer.Ordinal);
-        await foreach (var row in _ready.Client.QueryAsync<TableEntity>(Query(filter, after: null), maxPerPage: MaxPageSize,
-            select: [nameof(DeadLetter.Cause), nameof(DeadLetter.Hook), nameof(DeadLetter.DeadLetteredAt)], cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in OfHooks(_ready.Client.QueryAsync<TableEntity>(Query(filter, after: null), maxPerPage: MaxPageSize,
+            select: [nameof(DeadLetter.Cause), nameof(DeadLetter.Hook), nameof(DeadLetter.DeadLetteredAt)], cancellationToken: cancellationToken), filter).ConfigureAwait(false))
         {
             var cause = row.GetString(nameof(DeadLetter.Cause)) ?? "";
             var at = row.GetDateTimeOffset(nameof(DeadLetter.DeadLetteredAt)) ?? DateTimeOffset.MinValue;
@@ -233,13 +233,18 @@ public sealed class DeadLetterStore(TableServiceClient tables)
         {
             clauses.Add(TableClient.CreateQueryFilter($"Hook eq {hook}"));
         }
-        if (filter.Hooks is { } hooks)
-        {
-            // Every letter names its hook, so "Hook eq ''" matches none: what a connection no hook calls should find.
-            clauses.Add("(" + string.Join(" or ", hooks.DefaultIfEmpty("").Select(one => TableClient.CreateQueryFilter($"Hook eq {one}"))) + ")");
-        }
         return string.Join(" and ", clauses);
     }
+
+    /// <summary>
+    /// The rows of <see cref="DeadLetterFilter.Hooks"/>' hooks, when it names any, taken here rather than by the table service:
+    /// a filter holds at most 15 comparisons, and a Softr connection may be called by more hooks than that leaves room for.
+    /// The rows are read in key order either way, so a page's cursor still follows its last row.
+    /// </summary>
+    private static IAsyncEnumerable<TableEntity> OfHooks(IAsyncEnumerable<TableEntity> rows, DeadLetterFilter filter) =>
+        filter.Hooks is { } hooks
+            ? rows.Where(row => hooks.Contains(row.GetString(nameof(DeadLetter.Hook)) ?? "", StringComparer.Ordinal))
+            : rows;
 
     private static TableEntity Columns(TableEntity row, DeadLetter letter)
     {

@@ -60,13 +60,13 @@ public static class SoftrTelemetry
     /// <summary>Seconds from receipt to success: the queue's lag as events experience it.</summary>
     public static Histogram<double> EventAge { get; } = Meter.CreateHistogram<double>("softr.event.age", "s", "Seconds from receipt to success");
 
-    /// <summary>Seconds a Softr call waited for the shared budget.</summary>
     /// <summary>The tag naming a Softr connection (its configured name) on <c>softr.calls</c>.</summary>
     public const string ConnectionTag = "connection";
 
     /// <summary>The tag naming a Softr token's budget on <c>softr.budget.wait</c>: its fingerprint (a hash), never the token.</summary>
     public const string TokenTag = "token";
 
+    /// <summary>Seconds a Softr call waited for the shared budget.</summary>
     public static Histogram<double> BudgetWait { get; } = Meter.CreateHistogram<double>(SoftrTelemetryInstruments.BudgetWait, "s", "Seconds a Softr call waited for shared budget");
 
     /// <summary>Our sources and meter, and the ASP.NET Core and HttpClient instrumentation (the Softr calls); exporters are the host's.</summary>

@@ -35,10 +35,18 @@ internal sealed class AutomationHarness
     public static AutomationHarness FromRecipe(string recipe) => FromFile(Recipes.Path(recipe));
 
     public static AutomationHarness FromFile(string path, IReadOnlyDictionary<string, string?>? settings = null) =>
-        new(new ConfigurationBuilder().AddJsonFile(path).AddInMemoryCollection(settings ?? RecipeSettings).Build());
+        new(new ConfigurationBuilder().AddInMemoryCollection(DefaultConnection).AddJsonFile(path).AddInMemoryCollection(settings ?? RecipeSettings).Build());
 
     public static AutomationHarness FromJson(string json, IReadOnlyDictionary<string, string?>? settings = null) =>
-        new(new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(json))).AddInMemoryCollection(settings ?? RecipeSettings).Build());
+        new(new ConfigurationBuilder().AddInMemoryCollection(DefaultConnection).AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(json)))
+            .AddInMemoryCollection(settings ?? RecipeSettings).Build());
+
+    /// <summary>The default Softr connection, under everything else: start-up requires one for every automation that names no other, as the app always has.</summary>
+    private static readonly Dictionary<string, string?> DefaultConnection = new()
+    {
+        ["Softr:ApiKey"] = "harness-softr-key",
+        ["Softr:Domain"] = "portal.example.com",
+    };
 
     /// <summary>The hooks resolved as the app resolves them at start-up.</summary>
     public HookCatalog Catalog()

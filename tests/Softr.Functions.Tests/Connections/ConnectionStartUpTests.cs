@@ -65,6 +65,20 @@ public sealed class ConnectionStartUpTests
         Assert.Equal(["client-b", "default"], automation.Steps.Select(step => step.Connection));
     }
 
+    /// <summary>A step's override emptied (an app setting set to nothing, to clear it) leaves the automation's connection, not the default's.</summary>
+    [Fact]
+    public void ABlankStepConnection_LeavesTheAutomations()
+    {
+        var settings = Settings();
+        settings["Automations:onboard:Steps:0:Connection"] = "";
+        var harness = AutomationHarness.FromJson($$"""
+            { {{Hooks}}, "Automations": { "onboard": { "Hook": "shop", "Connection": "client-b", "Steps": [ {{Invite}} ] } } }
+            """, settings);
+
+        Assert.Empty(harness.Problems);
+        Assert.Equal("client-b", Assert.Single(Assert.Single(harness.Catalog().Find("shop")!.Automations).Steps).Connection);
+    }
+
     [Fact]
     public void AConfigurationWithoutConnections_RunsEveryAutomationOnTheDefault_AsBefore()
     {

@@ -72,7 +72,11 @@ public sealed partial class InfrastructureTests
         var secret = resources.Single(resource => resource.GetProperty("type").GetString() == "Microsoft.KeyVault/vaults/secrets"
             && resource.GetProperty("name").GetString()!.Contains("softr-connection-", StringComparison.Ordinal));
         Assert.Contains("apiKey", secret.GetProperty("properties").GetProperty("value").GetString(), StringComparison.Ordinal);
-        Assert.Contains("\"softrConnections\"", File.ReadAllText(Path.Combine(Infra, "main.parameters.json")), StringComparison.Ordinal);
+        // azd substitutes the variable as plain text: the documented value (base64 of the JSON) must leave the file valid JSON.
+        var documented = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("""{"portal_b": {"apiKey": "k\"ey", "domain": "portal-b.softr.app"}}"""));
+        using var parameters = JsonDocument.Parse(File.ReadAllText(Path.Combine(Infra, "main.parameters.json")).Replace("${SOFTR_CONNECTIONS=}", documented, StringComparison.Ordinal));
+        Assert.Equal(documented, parameters.RootElement.GetProperty("parameters").GetProperty("softrConnections").GetProperty("value").GetString());
+        Assert.Contains("base64ToString(parameters('softrConnections'))", build.Output, StringComparison.Ordinal);
     }
 
     /// <summary>Issue #15: the console can be put behind an Entra sign-in, which must let senders and probes through.</summary>

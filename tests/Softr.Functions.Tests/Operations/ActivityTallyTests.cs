@@ -44,8 +44,8 @@ public sealed class ActivityTallyTests
 
         SoftrTelemetry.SoftrCalls.Add(1, new("status", 200), new(SoftrTelemetry.ConnectionTag, connection));
         SoftrTelemetry.SoftrCalls.Add(1, new("status", 429), new(SoftrTelemetry.ConnectionTag, connection));
-        SoftrTelemetry.BudgetWait.Record(0.5, new(SoftrTelemetry.TokenTag, token));
-        SoftrTelemetry.BudgetWait.Record(0.001, new(SoftrTelemetry.TokenTag, token)); // granted at once: not a wait
+        SoftrTelemetry.BudgetWait.Record(0.5, new KeyValuePair<string, object?>(SoftrTelemetry.TokenTag, token));
+        SoftrTelemetry.BudgetWait.Record(0.001, new KeyValuePair<string, object?>(SoftrTelemetry.TokenTag, token)); // granted at once: not a wait
         var counts = tally.TakeChanged().Single().Counts[ActivityCounters.AppWide];
 
         Assert.Equal(2, counts[ActivityCounters.Of(ActivityCounters.SoftrCalls, connection)]);

@@ -1,22 +1,9 @@
+using Microsoft.AspNetCore.TestHost;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 
 namespace Softr.Functions.Tests.Sandbox;
-
-/// <summary>Three apps: the default, a second portal on a token of its own, and a third portal in the default's workspace (its token).</summary>
-public sealed class MultiAppSandboxHost : SandboxHost
-{
-    public const string PortalBKey = "portal-b-key";
-    public const string PortalBDomain = "portal-b.softr.app";
-    public const string SiblingDomain = "sibling.softr.app";
-
-    protected override IEnumerable<string> ExtraArguments() =>
-    [
-        $"--Sandbox:Apps:portal-b:ApiKey={PortalBKey}", $"--Sandbox:Apps:portal-b:Domain={PortalBDomain}",
-        $"--Sandbox:Apps:sibling:ApiKey={ApiKey}", $"--Sandbox:Apps:sibling:Domain={SiblingDomain}",
-    ];
-}
 
 /// <summary>
 /// The sandbox keeps apps apart as Softr does: users belong to a domain, databases to a token, and a token used
@@ -72,6 +59,24 @@ public sealed class MultiAppSandboxTests(MultiAppSandboxHost sandbox) : IClassFi
         Assert.Equal(1, await Count(MultiAppSandboxHost.PortalBKey) - await Count(SandboxHost.ApiKey));
         var sibling = await sandbox.CreateClient().GetFromJsonAsync<JsonElement[]>("/sandbox/databases/db_portal/tables/tbl_customers/records?app=sibling");
         Assert.Equal(await Count(SandboxHost.ApiKey), sibling!.Length);
+    }
+
+    /// <summary>Another app without a key would let requests without one through; without a domain, reach no users. Either stops the sandbox.</summary>
+    [Theory]
+    [InlineData("--Sandbox:Apps:x:Domain=x.softr.app")]
+    [InlineData("--Sandbox:Apps:x:ApiKey=x-key")]
+    public void AnotherAppWithoutAKeyOrADomain_StopsTheSandbox(string only) =>
+        Assert.Contains("Sandbox:Apps: x need an ApiKey and a Domain each.",
+            Assert.Throws<InvalidOperationException>(() => Softr.Sandbox.SandboxApp.Build([only], builder => builder.WebHost.UseTestServer())).Message, StringComparison.Ordinal);
+
+    [Fact]
+    public async Task ARequestWithoutAKey_IsRefused_AndInspectionOfAnUnknownAppIsNotFound()
+    {
+        using var noKey = await sandbox.CreateClient().GetAsync("/api/v1/databases");
+        using var unknown = await sandbox.CreateClient().GetAsync("/sandbox/databases?app=nope");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, noKey.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
     }
 
     private async Task<int> Count(string token)
