@@ -347,6 +347,11 @@ public sealed class ProcessingFailureTests(ProcessingFixture fixture) : IClassFi
         return (partition, seats);
     }
 
+    /// <summary>
+    /// Frees the seats, and waits until this process's budget has taken one again at its next tick: the harness waits a
+    /// second at most for budget, a tick is a second, and on a busy machine a delivery right after the freeing could
+    /// still find none (a CI run deferred it once more).
+    /// </summary>
     private async Task FreeSeatsAsync(string partition, List<string> seats)
     {
         var budget = new TableClient(Harness.StorageConnectionString, TableNames.SoftrBudget);
@@ -354,6 +359,10 @@ public sealed class ProcessingFailureTests(ProcessingFixture fixture) : IClassFi
         {
             await budget.DeleteEntityAsync(partition, seat);
         }
+        var key = new Softr.Resilience.SoftrBudgetKey(SoftrConnection.FingerprintOf(ProcessingHarness.ApiKey), Softr.Http.SoftrCallKind.Write);
+        var shared = Assert.IsType<Softr.Functions.SharedBudget.TableRateBudget>(Harness.Get<Softr.Resilience.ISharedRateBudget>());
+        Assert.True(await SystemUnderTest.EventuallyAsync(() => Task.FromResult(shared.SeatsHeld(key) > 0), TimeSpan.FromSeconds(30)),
+            "this process's budget never took a freed seat");
     }
 
     [Fact]
