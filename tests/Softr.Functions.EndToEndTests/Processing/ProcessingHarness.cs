@@ -70,7 +70,9 @@ public sealed class ProcessingHarness : IAsyncDisposable
             ["Softr:AttemptTimeout"] = "00:00:01",
             ["Processing:RetryBaseDelay"] = "00:00:00",
             ["Processing:BusyRetryDelay"] = "00:00:00",
-            ["Processing:MaxBudgetWait"] = "00:00:01",
+            // Short, so that the tests of a budget that never comes defer quickly; longer than a seat tick (1 s) and its storage
+            // round trips, so that a fresh budget's first call is not deferred on a busy machine (two CI runs were, at 1 s).
+            ["Processing:MaxBudgetWait"] = "00:00:03",
         }).AddInMemoryCollection(settings).Build();
 
         return new ProcessingHarness(azurite, sandbox, BuildServices(configuration), configuration, sandboxClient);

@@ -230,7 +230,8 @@ public sealed class SeamsTests(ProcessingFixture fixture) : IClassFixture<Proces
     [Fact]
     public async Task ATotalTimeoutWhileWaitingOut429s_IsARetry_NotAnUnknownOutcome()
     {
-        await Harness.RestartProcessAsync(new Dictionary<string, string?> { ["Softr:TotalTimeout"] = "00:00:02" });
+        // A budget wait shorter than the call's whole time, as start-up requires.
+        await Harness.RestartProcessAsync(new Dictionary<string, string?> { ["Softr:TotalTimeout"] = "00:00:02", ["Processing:MaxBudgetWait"] = "00:00:01" });
         await Harness.SoftrPostAsync("/v1/api/users", new { full_name = "Invited After Waiting", email = "invited-after-waiting@example.com" });
         var envelope = Harness.Envelope(ProcessingFixture.TestHook, JsonSerializer.Serialize(new { kind = "invite", email = "invited-after-waiting@example.com" }));
         await Harness.SetFaultsAsync(new { rateLimitBurst = 1000, retryAfterSeconds = 5, operations = new[] { "inviteUser" } });
