@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
@@ -93,16 +92,9 @@ async Task<Result> RunAsync(Scenario scenario)
 
     // Portal A's backlog, through the door, 16 at a time.
     var posting = Stopwatch.StartNew();
-    var next = -1;
     try
     {
-        await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
-        {
-            for (var i = Interlocked.Increment(ref next); i < backlog; i = Interlocked.Increment(ref next))
-            {
-                await LocalRunDoor.PostAsync(door, "import", secret, $"import-{i:D6}@example.com");
-            }
-        }));
+        await LocalRunDoor.PostBacklogAsync(door, "import", secret, backlog, i => $"import-{i:D6}@example.com");
     }
     catch (HttpRequestException refused)
     {
@@ -114,46 +106,11 @@ async Task<Result> RunAsync(Scenario scenario)
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"{scenario.Name}: {backlog} posted in {posting.Elapsed.TotalSeconds:0} s ({LocalRunDoor.TakeResent()} answered 503 and sent again); portal B's events start"));
 
-    // Portal B's events, one a second, until A's backlog has drained.
-    var sent = new ConcurrentDictionary<string, DateTimeOffset>();
-    var posts = new ConcurrentBag<Task>();
-    var drained = false;
-    var portalB = Task.Run(async () =>
-    {
-        for (var n = 0; !Volatile.Read(ref drained); n++)
-        {
-            var email = $"portal-b-{n:D5}@example.com";
-            sent[email] = DateTimeOffset.UtcNow;
-            // Not awaited here: the next one goes on time, however long this one's answer takes.
-            posts.Add(LocalRunDoor.PostAsync(door, "portal-b", secret, email));
-            await Task.Delay(TimeSpan.FromSeconds(1));
-        }
-    });
-    var watch = Stopwatch.StartNew();
-    while (watch.Elapsed < TimeSpan.FromHours(1) && await ImportedAsync(softr) < backlog)
-    {
-        await Task.Delay(TimeSpan.FromSeconds(2));
-    }
-    Volatile.Write(ref drained, true);
-    await portalB;
-    var failed = 0;
-    foreach (var post in posts)
-    {
-        try
-        {
-            await post;
-        }
-        catch (HttpRequestException)
-        {
-            failed++; // the door did not take it (after ten tries): reported, and left out of the latencies
-        }
-    }
-    var wanted = backlog + sent.Count - failed;
-    var settle = Stopwatch.StartNew();
-    while (settle.Elapsed < TimeSpan.FromMinutes(2) && await LocalRunDoor.CreatedAsync(softr) < wanted)
-    {
-        await Task.Delay(500);
-    }
+    // Portal B's events, one a second, until A's backlog has drained; then the last of them, at their own pace.
+    var (sent, failed) = await LocalRunDoor.TrickleUntilAsync(door, "portal-b", secret, TimeSpan.FromSeconds(1), n => $"portal-b-{n:D5}@example.com",
+        async () => await ImportedAsync(softr) >= backlog);
+    var wanted = backlog + sent.Count;
+    await LocalRunDoor.UntilAsync(async () => await LocalRunDoor.CreatedAsync(softr) >= wanted, TimeSpan.FromMilliseconds(500), TimeSpan.FromMinutes(2));
 
     // Each user where it belongs: the imports in portal A, portal B's events in portal B.
     var users = (await softr.GetFromJsonAsync<JsonElement[]>("/sandbox/users"))!

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
@@ -91,58 +90,15 @@ async Task<Result> RunAsync(Scenario scenario)
 
     // The backlog, through the door, 16 at a time.
     var posting = Stopwatch.StartNew();
-    var next = -1;
-    await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
-    {
-        for (var i = Interlocked.Increment(ref next); i < backlog; i = Interlocked.Increment(ref next))
-        {
-            await LocalRunDoor.PostAsync(door, "import", secret, $"import-{i:D6}@example.com");
-        }
-    }));
+    await LocalRunDoor.PostBacklogAsync(door, "import", secret, backlog, i => $"import-{i:D6}@example.com");
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"{scenario.Name}: {backlog} posted in {posting.Elapsed.TotalSeconds:0} s ({LocalRunDoor.TakeResent()} answered 503 and sent again); the second hook's events start"));
 
-    // The second hook's events, one every few seconds, until the backlog has drained.
-    var sent = new ConcurrentDictionary<string, DateTimeOffset>();
-    var posts = new ConcurrentBag<Task>();
-    var drained = false;
-    var others = Task.Run(async () =>
-    {
-        for (var n = 0; !Volatile.Read(ref drained); n++)
-        {
-            var email = $"{scenario.Hook}-{n:D5}@example.com";
-            sent[email] = DateTimeOffset.UtcNow;
-            // Not awaited here: the next one goes on time, however long this one's answer takes.
-            posts.Add(LocalRunDoor.PostAsync(door, scenario.Hook, secret, email));
-            await Task.Delay(scenario.Every);
-        }
-    });
-    var watch = Stopwatch.StartNew();
-    while (watch.Elapsed < TimeSpan.FromHours(2) && await LocalRunDoor.CreatedAsync(softr) < backlog)
-    {
-        await Task.Delay(TimeSpan.FromSeconds(2));
-    }
-    Volatile.Write(ref drained, true);
-    await others;
-    var failed = 0;
-    foreach (var post in posts)
-    {
-        try
-        {
-            await post;
-        }
-        catch (HttpRequestException)
-        {
-            failed++; // the door did not take it (after ten tries): reported, and left out of the latencies
-        }
-    }
-    // The last of the second hook's events, at its own pace now.
-    var wanted = backlog + sent.Count - failed;
-    var settle = Stopwatch.StartNew();
-    while (settle.Elapsed < TimeSpan.FromMinutes(2) && await LocalRunDoor.CreatedAsync(softr) < wanted)
-    {
-        await Task.Delay(500);
-    }
+    // The second hook's events, one every few seconds, until the backlog has drained; then the last of them, at their own pace.
+    var (sent, failed) = await LocalRunDoor.TrickleUntilAsync(door, scenario.Hook, secret, scenario.Every, n => $"{scenario.Hook}-{n:D5}@example.com",
+        async () => await LocalRunDoor.CreatedAsync(softr) >= backlog);
+    var wanted = backlog + sent.Count;
+    await LocalRunDoor.UntilAsync(async () => await LocalRunDoor.CreatedAsync(softr) >= wanted, TimeSpan.FromMilliseconds(500), TimeSpan.FromMinutes(2));
 
     // This run's users (the sandbox seeds a few of its own).
     var users = (await softr.GetFromJsonAsync<JsonElement[]>("/sandbox/users"))!

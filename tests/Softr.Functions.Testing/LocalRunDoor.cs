@@ -36,6 +36,72 @@ public static class LocalRunDoor
         }
     }
 
+    /// <summary>Posts <paramref name="count"/> events to <paramref name="hook"/>, <paramref name="concurrency"/> at a time: a backlog through the door.</summary>
+    public static Task PostBacklogAsync(HttpClient door, string hook, string secret, int count, Func<int, string> emailOf, int concurrency = 16)
+    {
+        ArgumentNullException.ThrowIfNull(emailOf);
+        var next = -1;
+        return Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            for (var i = Interlocked.Increment(ref next); i < count; i = Interlocked.Increment(ref next))
+            {
+                await PostAsync(door, hook, secret, emailOf(i)).ConfigureAwait(false);
+            }
+        }));
+    }
+
+    /// <summary>
+    /// Posts an event to <paramref name="hook"/> every <paramref name="every"/> (each on time, however long the last one's answer
+    /// takes) until <paramref name="done"/> says so, asked every 2 s, an hour at most. Gives when each was sent, by e-mail, and
+    /// how many the door never took (after ten tries), which are left out of the sent.
+    /// </summary>
+    public static async Task<(IReadOnlyDictionary<string, DateTimeOffset> Sent, int Refused)> TrickleUntilAsync(HttpClient door, string hook, string secret,
+        TimeSpan every, Func<int, string> emailOf, Func<Task<bool>> done)
+    {
+        ArgumentNullException.ThrowIfNull(emailOf);
+        var sent = new System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        var posts = new System.Collections.Concurrent.ConcurrentDictionary<string, Task>(StringComparer.Ordinal);
+        using var stop = new CancellationTokenSource();
+        var trickle = Task.Run(async () =>
+        {
+            for (var n = 0; !stop.IsCancellationRequested; n++)
+            {
+                var email = emailOf(n);
+                sent[email] = DateTimeOffset.UtcNow;
+                posts[email] = PostAsync(door, hook, secret, email);
+                await Task.Delay(every).ConfigureAwait(false);
+            }
+        });
+        await UntilAsync(done, TimeSpan.FromSeconds(2), TimeSpan.FromHours(1)).ConfigureAwait(false);
+        await stop.CancelAsync().ConfigureAwait(false);
+        await trickle.ConfigureAwait(false);
+        var refused = 0;
+        foreach (var (email, post) in posts)
+        {
+            try
+            {
+                await post.ConfigureAwait(false);
+            }
+            catch (HttpRequestException)
+            {
+                refused++;
+                sent.TryRemove(email, out _);
+            }
+        }
+        return (sent, refused);
+    }
+
+    /// <summary>Asks <paramref name="done"/> every <paramref name="poll"/> until it says so or <paramref name="longest"/> has passed.</summary>
+    public static async Task UntilAsync(Func<Task<bool>> done, TimeSpan poll, TimeSpan longest)
+    {
+        ArgumentNullException.ThrowIfNull(done);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (watch.Elapsed < longest && !await done().ConfigureAwait(false))
+        {
+            await Task.Delay(poll).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>How many deliveries were sent again since the last call.</summary>
     public static int TakeResent() => Interlocked.Exchange(ref _resent, 0);
 
