@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using Softr.Functions.App;
 using Softr.Functions.LocalHost;
 using Softr.Functions.Storage;
 using Softr.Functions.Testing;
@@ -282,13 +283,25 @@ public abstract class SystemUnderTest : IAsyncLifetime
 public sealed class RunningSystem : SystemUnderTest;
 
 /// <summary>
-/// The system with the queue function switched off (the Functions/WebJobs setting
-/// <c>AzureWebJobs.{name}.Disabled</c>), so a test can look at exactly what ingestion put on the queue.
+/// The system with every lane's queue function switched off (the Functions/WebJobs setting
+/// <c>AzureWebJobs.{name}.Disabled</c>), so a test can look at exactly what ingestion put on the queues.
 /// </summary>
+/// <remarks>
+/// All six, not only the normal lane's: deliveries past a hook's burst go to its lane's overflow queue, and a
+/// running overflow listener took one of twenty concurrent deliveries off the queue before a test counted it
+/// (a CI failure, "Expected 21, Actual 20").
+/// </remarks>
 public sealed class IngestionOnlySystem : SystemUnderTest
 {
+    private static readonly string[] ProcessingFunctions =
+    [
+        ProcessEventFunction.HighName, ProcessEventFunction.HighOverflowName,
+        ProcessEventFunction.Name, ProcessEventFunction.OverflowName,
+        ProcessEventFunction.BulkName, ProcessEventFunction.BulkOverflowName,
+    ];
+
     protected override IEnumerable<KeyValuePair<string, string?>> ExtraSettings() =>
-        [new("AzureWebJobs.ProcessEvent.Disabled", "true")];
+        ProcessingFunctions.Select(name => new KeyValuePair<string, string?>($"AzureWebJobs.{name}.Disabled", "true"));
 }
 
 [CollectionDefinition(Name, DisableParallelization = true)]
