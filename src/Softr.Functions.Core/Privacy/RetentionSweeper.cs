@@ -108,28 +108,38 @@ public sealed partial class RetentionSweeper(TableServiceClient tables, BlobServ
             {
                 continue;
             }
+            // In this order, so that a sweep cut short anywhere leaves nothing an erasure cannot reach: first the rows that hold
+            // the payload and the steps; then the indexes, the person index among them (an erasure finds the event through it
+            // until those rows are gone); the summary last (it holds no address, and the next sweep finds the event by it).
+            var rows = new List<TableEntity>();
+            await foreach (var row in table.QueryAsync<TableEntity>(entity => entity.PartitionKey == eventId, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken)
+                .ConfigureAwait(false))
+            {
+                if (row.RowKey != EventRows.SummaryRow)
+                {
+                    rows.Add(row);
+                }
+            }
+            await DeleteAsync(table, rows, cancellationToken).ConfigureAwait(false);
             var receivedAt = summary.GetDateTimeOffset(EventRows.ReceivedAt) ?? DateTimeOffset.MinValue;
             await index.RemoveAsync(eventId, receivedAt, cancellationToken).ConfigureAwait(false);
             if (summary.GetString(EventRows.People) is { Length: > 0 } named && EventRows.StatusOf(summary) != EventStatus.Erased)
             {
                 await people.ForgetAsync(named.Split(','), [eventId], cancellationToken).ConfigureAwait(false);
             }
-            var rows = new List<TableEntity>();
-            await foreach (var row in table.QueryAsync<TableEntity>(entity => entity.PartitionKey == eventId, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken)
-                .ConfigureAwait(false))
-            {
-                rows.Add(row);
-            }
-            // The summary last: a sweep cut short leaves the summary, so the next one finds the event again.
-            var ordered = rows.OrderBy(row => row.RowKey == EventRows.SummaryRow).ToList();
-            foreach (var batch in ordered.Chunk(MaxTransaction))
-            {
-                await table.SubmitTransactionAsync(batch.Select(row => new TableTransactionAction(TableTransactionActionType.Delete, row, ETag.All)), cancellationToken)
-                    .ConfigureAwait(false);
-            }
+            await DeleteAsync(table, [summary], cancellationToken).ConfigureAwait(false);
             swept++;
         }
         return swept;
+    }
+
+    private static async Task DeleteAsync(TableClient table, IReadOnlyList<TableEntity> rows, CancellationToken cancellationToken)
+    {
+        foreach (var batch in rows.Chunk(MaxTransaction))
+        {
+            await table.SubmitTransactionAsync(batch.Select(row => new TableTransactionAction(TableTransactionActionType.Delete, row, ETag.All)), cancellationToken)
+                .ConfigureAwait(false);
+        }
     }
 
     private async Task<int> SweepPayloadsAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)

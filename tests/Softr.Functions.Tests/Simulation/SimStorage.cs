@@ -27,6 +27,9 @@ internal sealed class SimStorage(SimScheduler scheduler, SimClock clock, Random 
     /// <summary>A scripted fault: a transaction this returns true for acts, then its answer is lost (once; then it is cleared).</summary>
     public Func<string, IReadOnlyList<Azure.Data.Tables.TableTransactionAction>, bool>? LoseAnswerOnce { get; set; }
 
+    /// <summary>A scripted fault: an operation is answered busy (503) before it acts when this returns true for its flow's name.</summary>
+    public Func<string, bool>? RefuseFor { get; set; }
+
     /// <summary>After a transaction acted: whether the scripted fault takes its answer.</summary>
     public void AfterTransaction(string table, IReadOnlyList<Azure.Data.Tables.TableTransactionAction> actions)
     {
@@ -48,6 +51,10 @@ internal sealed class SimStorage(SimScheduler scheduler, SimClock clock, Random 
         {
             throw new AggregateException("Retry failed after 3 tries (simulated outage).",
                 new TaskCanceledException("The operation was cancelled because it exceeded the configured timeout."));
+        }
+        if (RefuseFor is { } refuse && refuse(scheduler.CurrentActor?.Name ?? "(no flow)"))
+        {
+            throw new RequestFailedException(503, "The server is busy (scripted).", "ServerBusy", null);
         }
         if (BusyRate > 0 && random.NextDouble() < BusyRate)
         {
