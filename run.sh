@@ -69,9 +69,10 @@ elif [ "$open_storage_ports" -gt 0 ]; then
 else
   # A process per service: Azurite is single-threaded Node.js, and one process serving blobs, queues and tables
   # was the local run's limit under load (a core at 100%); three share the machine (docs/benchmarks.md).
+  # The queue service sweeps every ten minutes, not every minute (scripts/azurite-queue-sweep.js says why).
   for service in blob:10000 queue:10001 table:10002; do
     name=${service%%:*}
-    node_modules/.bin/azurite-"$name" --silent "${storage[@]}" --skipApiVersionCheck --loose \
+    node --require ./scripts/azurite-queue-sweep.js node_modules/azurite/dist/src/"$name"/main.js --silent "${storage[@]}" --skipApiVersionCheck --loose \
       --"$name"Host 127.0.0.1 > ".run/azurite-$name.log" 2>&1 &
     pids+=($!)
     wait_for_port "${service##*:}" "Azurite ($name)" ".run/azurite-$name.log" "${pids[-1]}"

@@ -15,7 +15,9 @@ const own = (service) => args.flatMap((arg, i) => new RegExp(`^--${service}(Host
 const children = perService
   ? ['blob', 'queue', 'table'].map((service) => [require.resolve(`azurite/dist/src/${service}/main.js`), ...common, ...own(service)])
   : [[require.resolve('azurite/dist/src/azurite.js'), ...args]];
-const running = children.map((argv) => spawn(process.execPath, argv, { stdio: ['ignore', 'inherit', 'inherit'] }));
+// Every service starts with the queue sweep's interval set (azurite-queue-sweep.js); the blob and table services ignore it.
+const preload = ['--require', require.resolve('./azurite-queue-sweep.js')];
+const running = children.map((argv) => spawn(process.execPath, [...preload, ...argv], { stdio: ['ignore', 'inherit', 'inherit'] }));
 const stop = () => running.forEach((child) => child.kill('SIGKILL'));
 
 process.stdin.on('end', stop);

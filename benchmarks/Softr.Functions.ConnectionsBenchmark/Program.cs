@@ -16,6 +16,8 @@ using Softr.Sandbox;
 //   1. the two apps on tokens of their own: two budgets, as Softr counts them;
 //   2. the baseline: the same two apps in one workspace, one token, so one budget (Softr counts it so too).
 // Usage: dotnet run -c Release --project benchmarks/Softr.Functions.ConnectionsBenchmark -- [backlog] [L]
+// CONNECTIONS_ONLY=<part of a scenario's name> runs that one; CONNECTIONS_HOST_LOG=<folder> keeps each host's log there, at
+// Information with timestamps (what each event did, and when), to find where a slow event waited.
 var backlog = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5_000;
 var limit = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 30;
 const string keyA = "portal-a-key-0123456789";
@@ -82,6 +84,15 @@ async Task<Result> RunAsync(Scenario scenario)
         ["LocalHost:MasterKey"] = "connections-master-key-0123456789",
         ["CONNECTIONS_SECRET"] = secret,
     };
+    var hostLog = Environment.GetEnvironmentVariable("CONNECTIONS_HOST_LOG") is { Length: > 0 } folder ? Path.Combine(folder, $"{(scenario.SharedToken ? "one-token" : "two-tokens")}.log") : null;
+    if (hostLog is not null)
+    {
+        settings["Logging:LogLevel:Default"] = "Information";
+        settings["Logging:LogLevel:Azure"] = "Warning";
+        settings["Logging:Console:FormatterName"] = "simple";
+        settings["Logging:Console:FormatterOptions:SingleLine"] = "true";
+        settings["Logging:Console:FormatterOptions:TimestampFormat"] = "HH:mm:ss.fff ";
+    }
     foreach (var (key, value) in Hook("import", "default").Concat(Hook("portal-b", "portal-b")))
     {
         settings[key] = value;
@@ -137,6 +148,10 @@ async Task<Result> RunAsync(Scenario scenario)
         total, Count("429"), wanted - users.Count + misplaced, Count("200") - users.Count, failed);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"{scenario.Name}: A's backlog drained in {drain.TotalSeconds:0} s ({result.BacklogRate:0.0}/s), {latencies.Count} portal-B events, p99 {LocalRunDoor.Percentile(latencies, 0.99):0.0} s, {result.Throttled} x 429 of {total}, {misplaced} in the wrong app"));
+    if (hostLog is not null)
+    {
+        await File.WriteAllTextAsync(hostLog, host.Output());
+    }
     await sandbox.DisposeAsync();
     return result;
 

@@ -79,7 +79,8 @@ public sealed class TableDeliveryClaims(TableServiceClient tables) : IDeliveryCl
                 await _ready.Client.DeleteEntityAsync(hook, RowKey(key), row.Value.ETag, cancellationToken).ConfigureAwait(false);
             }
         }
-        catch (Exception exception) when (exception is RequestFailedException or AggregateException or HttpRequestException)
+        catch (Exception exception) when (exception is RequestFailedException or AggregateException or HttpRequestException
+            || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             // Storage is failing already (that is why the event was not queued). The claim then stands: the
             // sender's retry is answered as a repeat of an id that was never queued, and is queued under it.
