@@ -87,6 +87,7 @@ async Task<Result> RunAsync(Scenario scenario)
     var hostLog = Environment.GetEnvironmentVariable("CONNECTIONS_HOST_LOG") is { Length: > 0 } folder ? Path.Combine(folder, $"{(scenario.SharedToken ? "one-token" : "two-tokens")}.log") : null;
     if (hostLog is not null)
     {
+        Directory.CreateDirectory(Path.GetDirectoryName(hostLog)!);
         settings["Logging:LogLevel:Default"] = "Information";
         settings["Logging:LogLevel:Azure"] = "Warning";
         settings["Logging:Console:FormatterName"] = "simple";
@@ -98,6 +99,23 @@ async Task<Result> RunAsync(Scenario scenario)
         settings[key] = value;
     }
     await using var host = DotnetProcess.Start(Path.Combine(AppContext.BaseDirectory, "Softr.Functions.LocalHost.dll"), settings, $"--urls=http://127.0.0.1:{port}");
+    try
+    {
+        return await MeasureAsync(scenario, host, softr, port);
+    }
+    finally
+    {
+        // Kept whatever happened: a run that failed is the one whose log is wanted.
+        if (hostLog is not null)
+        {
+            await File.WriteAllTextAsync(hostLog, host.Output());
+        }
+        await sandbox.DisposeAsync();
+    }
+}
+
+async Task<Result> MeasureAsync(Scenario scenario, DotnetProcess host, HttpClient softr, int port)
+{
     using var door = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
     await LocalRunDoor.UntilUpAsync(door, host);
 
@@ -148,23 +166,18 @@ async Task<Result> RunAsync(Scenario scenario)
         total, Count("429"), wanted - users.Count + misplaced, Count("200") - users.Count, failed);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"{scenario.Name}: A's backlog drained in {drain.TotalSeconds:0} s ({result.BacklogRate:0.0}/s), {latencies.Count} portal-B events, p99 {LocalRunDoor.Percentile(latencies, 0.99):0.0} s, {result.Throttled} x 429 of {total}, {misplaced} in the wrong app"));
-    if (hostLog is not null)
-    {
-        await File.WriteAllTextAsync(hostLog, host.Output());
-    }
-    await sandbox.DisposeAsync();
     return result;
-
-    IEnumerable<KeyValuePair<string, string?>> Hook(string name, string connection) =>
-    [
-        new($"Webhooks:Hooks:{name}:SecretSettings:0", "CONNECTIONS_SECRET"),
-        new($"Automations:{name}:Hook", name),
-        new($"Automations:{name}:Connection", connection),
-        new($"Automations:{name}:Steps:0:Action", "user.create"),
-        new($"Automations:{name}:Steps:0:Inputs:email", "{{ payload.email }}"),
-        new($"Automations:{name}:Steps:0:Inputs:fullName", "{{ payload.name }}"),
-    ];
 }
+
+IEnumerable<KeyValuePair<string, string?>> Hook(string name, string connection) =>
+[
+    new($"Webhooks:Hooks:{name}:SecretSettings:0", "CONNECTIONS_SECRET"),
+    new($"Automations:{name}:Hook", name),
+    new($"Automations:{name}:Connection", connection),
+    new($"Automations:{name}:Steps:0:Action", "user.create"),
+    new($"Automations:{name}:Steps:0:Inputs:email", "{{ payload.email }}"),
+    new($"Automations:{name}:Steps:0:Inputs:fullName", "{{ payload.name }}"),
+];
 
 static async Task<int> ImportedAsync(HttpClient softr) =>
     (await softr.GetFromJsonAsync<JsonElement[]>("/sandbox/users?app=default"))!.Count(user => user.GetProperty("email").GetString()!.StartsWith("import-", StringComparison.Ordinal));

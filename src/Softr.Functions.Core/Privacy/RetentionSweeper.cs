@@ -37,11 +37,11 @@ public sealed record RetentionReport(
 /// are kept whatever their age: they are still someone's work. A dead-lettered event whose letter is still
 /// kept is kept too (a replay reads which steps succeeded from it). An event is taken first, by marking its
 /// summary conditional on the summary the sweep read, so a replay that got there first keeps it and one that
-/// comes after refuses it. A sweep that stops half-way leaves only whole events behind, and the next one
-/// goes on. Run daily by the function app's timer, and by the local host.
+/// comes after refuses it. A sweep that stops half-way leaves what an erasure can still find (see
+/// <see cref="SweepEventsAsync"/>), and the next one goes on. Run daily by the function app's timer, and by the local host.
 /// </summary>
-public sealed partial class RetentionSweeper(TableServiceClient tables, BlobServiceClient blobs, DeadLetterStore deadLetters, EventIndex index, PersonIndex people,
-    Operations.ActivityStore activity, IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionSweeper> logger)
+public sealed partial class RetentionSweeper(TableServiceClient tables, BlobServiceClient blobs, IPayloadStore payloads, DeadLetterStore deadLetters, EventIndex index,
+    PersonIndex people, Operations.ActivityStore activity, IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionSweeper> logger)
 {
     private const int MaxTransaction = 100;
 
@@ -98,19 +98,21 @@ public sealed partial class RetentionSweeper(TableServiceClient tables, BlobServ
             {
                 continue; // its dead letter is kept, and a replay of it needs its steps
             }
+            ETag taken;
             try
             {
                 // Taken on the summary as it was read: if a replay changed it since, the event is live again and stays.
-                await table.UpdateEntityAsync(new TableEntity(eventId, EventRows.SummaryRow) { [EventRows.Sweeping] = time.GetUtcNow() }, summary.ETag,
-                    TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+                taken = (await table.UpdateEntityAsync(new TableEntity(eventId, EventRows.SummaryRow) { [EventRows.Sweeping] = time.GetUtcNow() }, summary.ETag,
+                    TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false)).Headers.ETag ?? ETag.All;
             }
             catch (RequestFailedException changed) when (changed.Status is 412 or 404)
             {
                 continue;
             }
-            // In this order, so that a sweep cut short anywhere leaves nothing an erasure cannot reach: first the rows that hold
-            // the payload and the steps; then the indexes, the person index among them (an erasure finds the event through it
-            // until those rows are gone); the summary last (it holds no address, and the next sweep finds the event by it).
+            // In this order, so that a sweep cut short anywhere leaves nothing that an erasure cannot reach: first what can hold
+            // the person's address (the step and history rows, and the payload blob); then the indexes, the person index among
+            // them (an erasure finds the event through it until that is gone); the summary last (it holds no address, and the
+            // next sweep finds the event by it).
             var rows = new List<TableEntity>();
             await foreach (var row in table.QueryAsync<TableEntity>(entity => entity.PartitionKey == eventId, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken)
                 .ConfigureAwait(false))
@@ -120,25 +122,58 @@ public sealed partial class RetentionSweeper(TableServiceClient tables, BlobServ
                     rows.Add(row);
                 }
             }
-            await DeleteAsync(table, rows, cancellationToken).ConfigureAwait(false);
+            await DeleteRowsAsync(table, rows, cancellationToken).ConfigureAwait(false);
+            // A dead letter kept would have kept the event (above), so no replay can want the payload any more.
+            await payloads.DeleteAsync(BlobPayloadStore.NameOf(eventId), cancellationToken).ConfigureAwait(false);
             var receivedAt = summary.GetDateTimeOffset(EventRows.ReceivedAt) ?? DateTimeOffset.MinValue;
             await index.RemoveAsync(eventId, receivedAt, cancellationToken).ConfigureAwait(false);
             if (summary.GetString(EventRows.People) is { Length: > 0 } named && EventRows.StatusOf(summary) != EventStatus.Erased)
             {
                 await people.ForgetAsync(named.Split(','), [eventId], cancellationToken).ConfigureAwait(false);
             }
-            await DeleteAsync(table, [summary], cancellationToken).ConfigureAwait(false);
+            try
+            {
+                // As the sweep left it: an erasure's tombstone written since stays, for the tombstones' own period.
+                await table.DeleteEntityAsync(eventId, EventRows.SummaryRow, taken, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestFailedException changed) when (changed.Status is 412 or 404)
+            {
+                continue;
+            }
             swept++;
         }
         return swept;
     }
 
-    private static async Task DeleteAsync(TableClient table, IReadOnlyList<TableEntity> rows, CancellationToken cancellationToken)
+    /// <summary>Deletes the rows a transaction at a time; a row another flow (an erasure) deleted meanwhile is already gone, not a failure.</summary>
+    private static async Task DeleteRowsAsync(TableClient table, IReadOnlyList<TableEntity> rows, CancellationToken cancellationToken)
     {
         foreach (var batch in rows.Chunk(MaxTransaction))
         {
-            await table.SubmitTransactionAsync(batch.Select(row => new TableTransactionAction(TableTransactionActionType.Delete, row, ETag.All)), cancellationToken)
-                .ConfigureAwait(false);
+            try
+            {
+                await table.SubmitTransactionAsync(batch.Select(row => new TableTransactionAction(TableTransactionActionType.Delete, row, ETag.All)), cancellationToken)
+                    .ConfigureAwait(false);
+            }
+            catch (RequestFailedException gone) when (gone.Status == 404)
+            {
+                foreach (var row in batch)
+                {
+                    await DeleteIfThereAsync(table, row, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    private static async Task DeleteIfThereAsync(TableClient table, TableEntity row, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException gone) when (gone.Status == 404)
+        {
+            // Deleted meanwhile.
         }
     }
 

@@ -75,17 +75,20 @@ internal sealed class SimWorld : IDisposable
 
     // What happened, for the checks.
     private readonly Dictionary<string, (long Step, int Event)> _accepted = new(StringComparer.Ordinal);
-    /// <summary>When the door first queued each id: an answer can be lost after the message is stored, so this may come with no acceptance.</summary>
-    private readonly Dictionary<string, long> _queuedByTheDoor = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Each id the door queued, with its plan event and the time it was received as the door first queued it (the time an
+    /// erasure is measured against). Not the accepted ones only: an answer can be lost after the message was stored.
+    /// </summary>
+    private readonly Dictionary<string, (int Event, DateTimeOffset ReceivedAt)> _queuedByTheDoor = new(StringComparer.Ordinal);
     private readonly Dictionary<int, DateTimeOffset> _firstPosted = [];
     private readonly Dictionary<string, int> _leftDeadLetters = new(StringComparer.Ordinal);
     private readonly List<(string Id, long Step)> _outcomeUnknownAt = [];
     private readonly List<(string Id, long Step)> _replayedAt = [];
     private readonly Dictionary<string, string?> _sweptAs = new(StringComparer.Ordinal);
-    private readonly List<(string Email, long Started, long Returned)> _erasures = [];
+    private readonly List<(string Email, long Started, long Returned, DateTimeOffset StartedAt)> _erasures = [];
 
     /// <summary>The erasures that returned: whose, and the scheduler's step when each began and returned.</summary>
-    public IReadOnlyList<(string Email, long Started, long Returned)> Erasures => _erasures;
+    public IReadOnlyList<(string Email, long Started, long Returned, DateTimeOffset StartedAt)> Erasures => _erasures;
     private readonly List<string> _processingFailures = [];
 
     public SimWorld(SimPlan plan, int instances = 2)
@@ -157,6 +160,9 @@ internal sealed class SimWorld : IDisposable
         CorrelationId = id,
         Payload = JsonSerializer.SerializeToElement(new { email = EmailOf(0), full_name = "Person 0", order = OrderOf(0) }),
     };
+
+    /// <summary>Whether the door queued <paramref name="id"/> and never answered a delivery with it (its answers were lost).</summary>
+    public bool QueuedButNeverAccepted(string id) => _queuedByTheDoor.ContainsKey(id) && !_accepted.ContainsKey(id);
 
     /// <summary>The id the door gave a plan's event when it accepted it, if it did.</summary>
     public string? AcceptedIdOf(int @event) => _accepted.FirstOrDefault(accepted => accepted.Value.Event == @event).Key;
@@ -402,7 +408,8 @@ internal sealed class SimWorld : IDisposable
         var actor = _scheduler.CurrentActor;
         if (actor?.Name.StartsWith("post:", StringComparison.Ordinal) ?? false)
         {
-            _queuedByTheDoor.TryAdd(EventEnvelopeSerializer.Deserialize(body).EventId, _scheduler.Step);
+            var queued = EventEnvelopeSerializer.Deserialize(body);
+            _queuedByTheDoor.TryAdd(queued.EventId, (int.Parse(actor.Name["post:".Length..], CultureInfo.InvariantCulture), queued.ReceivedAt));
             return;
         }
         var from = _running.FirstOrDefault(running => running.Actor == actor);
@@ -498,8 +505,8 @@ internal sealed class SimWorld : IDisposable
                 }
                 break;
             case EraseOp erase:
-                var started = _scheduler.Step;
-                Operator($"erase:{erase.Person}", _ => EraseAsync(EmailOf(erase.Person), erase.Softr, started));
+                var (started, startedAt) = (_scheduler.Step, _clock.Now);
+                Operator($"erase:{erase.Person}", _ => EraseAsync(EmailOf(erase.Person), erase.Softr, started, startedAt));
                 break;
             case SweepOp:
                 Operator("sweep", _ => Any().GetRequiredService<RetentionSweeper>().SweepAsync(CancellationToken.None));
@@ -622,11 +629,11 @@ internal sealed class SimWorld : IDisposable
     }
 
     /// <summary>An erasure (its operator calls again until it goes through); the checks take its first start and its return.</summary>
-    private async Task EraseAsync(string email, bool inSoftr, long started)
+    private async Task EraseAsync(string email, bool inSoftr, long started, DateTimeOffset startedAt)
     {
         var report = await Any().GetRequiredService<PersonEraser>().EraseAsync(email, dryRun: false, CancellationToken.None, deleteSoftrUser: inSoftr).ConfigureAwait(false);
         Note($"erased {email}: events {string.Join(",", report.Events)}");
-        _erasures.Add((email, started, _scheduler.Step));
+        _erasures.Add((email, started, _scheduler.Step, startedAt));
     }
 
     /// <summary>Watches the events table's summaries: replays (a dead letter taken back), outcome-unknown dead letters, sweeps.</summary>
@@ -726,15 +733,15 @@ internal sealed class SimWorld : IDisposable
         }
 
         // Erased means erased: once an erasure returned, nothing reaches Softr about that person for events received before it began.
-        foreach (var (email, started, returned) in _erasures)
+        foreach (var (email, _, returned, startedAt) in _erasures)
         {
             foreach (var request in _softr.Requests.Where(request => request.Step > returned && string.Equals(request.Email, email, StringComparison.OrdinalIgnoreCase)
                 && !(request.Actor?.StartsWith("erase:", StringComparison.Ordinal) ?? false)))
             {
-                // Newer: the door first took it after the erasure began. Taken means queued, not answered: the answer of a
-                // delivery whose message was stored can be lost, and its sender then gives up or sends it again later
-                // (past the window of the door's claims, as a new event).
-                var newer = request.Tag is string id && FirstTaken(id) > started;
+                // Newer: received after the erasure began, as the door dated it when it queued it. That is the door's time, not
+                // when the sender first sent it: a copy past the window of the door's claims is a new event; a repeat within it
+                // carries the first one's time.
+                var newer = request.Tag is string id && _queuedByTheDoor.TryGetValue(id, out var queued) && queued.ReceivedAt > startedAt;
                 if (!newer)
                 {
                     _violations.Add($"{request.Operation} for {email} at step {request.Step}, after its erasure returned (step {returned}), from {request.Actor} ({request.Tag})");
@@ -744,10 +751,10 @@ internal sealed class SimWorld : IDisposable
 
         // Erased means erased at rest too: once an erasure has returned, no row and no payload blob of an event received
         // before it began holds the person's address (a copy kept for ever in events-poison-poison waits for an operator).
-        foreach (var (email, started, _) in _erasures)
+        foreach (var (email, _, _, startedAt) in _erasures)
         {
-            foreach (var (id, _) in _accepted.Where(accepted => accepted.Value.Step < started && EmailOf(_plan.PersonOf(accepted.Value.Event)) == email
-                && !kept.Contains(accepted.Key)))
+            foreach (var (id, _) in _queuedByTheDoor.Where(queued => queued.Value.ReceivedAt <= startedAt && EmailOf(_plan.PersonOf(queued.Value.Event)) == email
+                && !kept.Contains(queued.Key)))
             {
                 if (HeldAtRest(id, email) is { } where)
                 {
@@ -779,10 +786,6 @@ internal sealed class SimWorld : IDisposable
     }
 
     /// <summary>Where an event's stored rows or payload blob still hold an address, if anywhere.</summary>
-    /// <summary>When the door first queued the event (an accepted one's queueing was always seen), if it ever did.</summary>
-    private long? FirstTaken(string id) =>
-        _queuedByTheDoor.TryGetValue(id, out var queued) ? queued : _accepted.TryGetValue(id, out var accepted) ? accepted.Step : null;
-
     private string? HeldAtRest(string id, string email)
     {
         foreach (var table in new[] { TableNames.Events, TableNames.DeadLetters, TableNames.EventIndex, TableNames.Activity })
