@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Azure;
 using Azure.Data.Tables;
 using Softr.Functions.Storage;
 
@@ -76,11 +75,8 @@ public sealed class ActivityStore(TableServiceClient tables)
         {
             old.Add(row);
         }
-        foreach (var chunk in old.GroupBy(row => row.PartitionKey).SelectMany(day => day.Chunk(100)))
-        {
-            await _ready.Client.SubmitTransactionAsync(chunk.Select(row => new TableTransactionAction(TableTransactionActionType.Delete, row, ETag.All)), cancellationToken)
-                .ConfigureAwait(false);
-        }
+        // Two sweeps at once (the timer on two instances) delete the same rows: one gone already is no failure.
+        await TableRowDeletion.DeleteAsync(_ready.Client, old, cancellationToken).ConfigureAwait(false);
         return old.Count;
     }
 

@@ -43,8 +43,6 @@ public sealed record RetentionReport(
 public sealed partial class RetentionSweeper(TableServiceClient tables, BlobServiceClient blobs, IPayloadStore payloads, DeadLetterStore deadLetters, EventIndex index,
     PersonIndex people, Operations.ActivityStore activity, IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionSweeper> logger)
 {
-    private const int MaxTransaction = 100;
-
     public async Task<RetentionReport> SweepAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -113,16 +111,7 @@ public sealed partial class RetentionSweeper(TableServiceClient tables, BlobServ
             // the person's address (the step and history rows, and the payload blob); then the indexes, the person index among
             // them (an erasure finds the event through it until that is gone); the summary last (it holds no address, and the
             // next sweep finds the event by it).
-            var rows = new List<TableEntity>();
-            await foreach (var row in table.QueryAsync<TableEntity>(entity => entity.PartitionKey == eventId, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken)
-                .ConfigureAwait(false))
-            {
-                if (row.RowKey != EventRows.SummaryRow)
-                {
-                    rows.Add(row);
-                }
-            }
-            await DeleteRowsAsync(table, rows, cancellationToken).ConfigureAwait(false);
+            await TableRowDeletion.DeletePartitionAsync(table, eventId, keep: EventRows.SummaryRow, cancellationToken).ConfigureAwait(false);
             // A dead letter kept would have kept the event (above), so no replay can want the payload any more.
             await payloads.DeleteAsync(BlobPayloadStore.NameOf(eventId), cancellationToken).ConfigureAwait(false);
             var receivedAt = summary.GetDateTimeOffset(EventRows.ReceivedAt) ?? DateTimeOffset.MinValue;
@@ -143,38 +132,6 @@ public sealed partial class RetentionSweeper(TableServiceClient tables, BlobServ
             swept++;
         }
         return swept;
-    }
-
-    /// <summary>Deletes the rows a transaction at a time; a row another flow (an erasure) deleted meanwhile is already gone, not a failure.</summary>
-    private static async Task DeleteRowsAsync(TableClient table, IReadOnlyList<TableEntity> rows, CancellationToken cancellationToken)
-    {
-        foreach (var batch in rows.Chunk(MaxTransaction))
-        {
-            try
-            {
-                await table.SubmitTransactionAsync(batch.Select(row => new TableTransactionAction(TableTransactionActionType.Delete, row, ETag.All)), cancellationToken)
-                    .ConfigureAwait(false);
-            }
-            catch (RequestFailedException gone) when (gone.Status == 404)
-            {
-                foreach (var row in batch)
-                {
-                    await DeleteIfThereAsync(table, row, cancellationToken).ConfigureAwait(false);
-                }
-            }
-        }
-    }
-
-    private static async Task DeleteIfThereAsync(TableClient table, TableEntity row, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken).ConfigureAwait(false);
-        }
-        catch (RequestFailedException gone) when (gone.Status == 404)
-        {
-            // Deleted meanwhile.
-        }
     }
 
     private async Task<int> SweepPayloadsAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)

@@ -310,7 +310,10 @@ public sealed class EventProgressStore(TableServiceClient tables, IOptions<Proce
     /// attempt holds it; without (an erasure), whatever holds it: that attempt's next write finds it gone.
     /// </summary>
     /// <exception cref="LeaseLostException">With a lease: another attempt holds the event now.</exception>
-    /// <param name="unchangedSince">Without a lease (an erasure): the summary as the caller read it; the write fails with 412 if it changed since.</param>
+    /// <param name="unchangedSince">
+    /// Without a lease (an erasure): the summary as the caller read it; the write fails with 412 if it changed since, and
+    /// does nothing if the summary is gone (the event was swept meanwhile).
+    /// </param>
     public async Task TombstoneAsync(string eventId, string hook, string type, DateTimeOffset receivedAt, string? person, EventLease? lease,
         CancellationToken cancellationToken, ETag? unchangedSince = null)
     {
@@ -318,7 +321,14 @@ public sealed class EventProgressStore(TableServiceClient tables, IOptions<Proce
         var tombstone = EventRows.Tombstone(eventId, hook, type, receivedAt, person, timeProvider.GetUtcNow());
         if (lease is null && unchangedSince is { } etag)
         {
-            await _ready.Client.UpdateEntityAsync(tombstone, etag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await _ready.Client.UpdateEntityAsync(tombstone, etag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestFailedException gone) when (gone.Status == 404)
+            {
+                return; // a retention sweep took the event since it was read; it deletes the summary last, so the rest is gone too
+            }
         }
         else if (lease is null)
         {
@@ -328,17 +338,8 @@ public sealed class EventProgressStore(TableServiceClient tables, IOptions<Proce
         {
             await SubmitHeldAsync(lease, [new(TableTransactionActionType.UpdateReplace, tombstone, lease.ETag)], cancellationToken).ConfigureAwait(false);
         }
-        var rows = new List<TableEntity>();
-        await foreach (var row in _ready.Client.QueryAsync<TableEntity>(entity => entity.PartitionKey == eventId && entity.RowKey != EventRows.SummaryRow,
-            select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            rows.Add(row);
-        }
-        foreach (var batch in rows.Chunk(100))
-        {
-            await _ready.Client.SubmitTransactionAsync(batch.Select(row => new TableTransactionAction(TableTransactionActionType.Delete, row, ETag.All)), cancellationToken)
-                .ConfigureAwait(false);
-        }
+        // A retention sweep may be deleting the same rows: one it deleted first is gone, as wanted.
+        await TableRowDeletion.DeletePartitionAsync(_ready.Client, eventId, keep: EventRows.SummaryRow, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -30,6 +30,12 @@ internal sealed class SimStorage(SimScheduler scheduler, SimClock clock, Random 
     /// <summary>A scripted fault: an operation is answered busy (503) before it acts when this returns true for its flow's name.</summary>
     public Func<string, bool>? RefuseFor { get; set; }
 
+    /// <summary>
+    /// A scripted pause: awaited before each operation with its flow's name, so a test can hold one flow at a chosen
+    /// operation (waiting on the simulated clock) while another runs, and so play one precise interleaving.
+    /// </summary>
+    public Func<string, Task>? BeforeOperation { get; set; }
+
     /// <summary>After a transaction acted: whether the scripted fault takes its answer.</summary>
     public void AfterTransaction(string table, IReadOnlyList<Azure.Data.Tables.TableTransactionAction> actions)
     {
@@ -45,6 +51,10 @@ internal sealed class SimStorage(SimScheduler scheduler, SimClock clock, Random 
     /// <summary>Before an operation: the scheduler may run another flow first; then the operation may fail.</summary>
     public async Task BeforeAsync(CancellationToken cancellationToken)
     {
+        if (BeforeOperation is { } pause)
+        {
+            await pause(scheduler.CurrentActor?.Name ?? "(no flow)").ConfigureAwait(false);
+        }
         await scheduler.YieldAsync(cancellationToken).ConfigureAwait(false);
         Operations++;
         if (clock.Now < OutageUntil)

@@ -33,7 +33,7 @@ internal sealed class SimTables(SimStorage storage) : TableServiceClient
 /// <summary>
 /// One table in memory, with Table storage's rules: rows ordered by partition and row key; writes
 /// conditional on an ETag (412 when it changed, 404 when the row is gone, 409 for an insert of a row
-/// that exists); a transaction is one partition's, all or nothing, and names the action that failed;
+/// that exists); a transaction is one partition's, at most 100 actions, all or nothing, and names the action that failed;
 /// a <c>$select</c> returns only the columns it names.
 /// </summary>
 internal sealed class SimTable(SimTables account, string name, SimStorage storage) : TableClient
@@ -102,6 +102,10 @@ internal sealed class SimTable(SimTables account, string name, SimStorage storag
         if (actions.Select(action => action.Entity.PartitionKey).Distinct().Count() > 1)
         {
             throw new RequestFailedException(400, "All actions of a transaction must be in one partition.", "CommandsInBatchActOnDifferentPartitions", null);
+        }
+        if (actions.Count > 100)
+        {
+            throw new RequestFailedException(400, "A transaction holds at most 100 actions.", "InvalidInput", null);
         }
         var answers = Apply(actions, transaction: true);
         storage.AfterTransaction(name, actions);

@@ -309,6 +309,132 @@ public sealed class SimulationFindingsTests
         Assert.True(broken.Count == 0, string.Join("\n", broken));
     }
 
+    /// <summary>
+    /// Left open by the last finding's review, and found by this test: a retention sweep and an erasure over one event, each
+    /// deleting what the other may be deleting. Here the two are interleaved at every pair of points: the sweep runs to its
+    /// operation k and waits; the erasure runs to its operation j and waits; the sweep ends; the erasure ends. Neither may
+    /// fail, no row may hold the address, and a sweep past the tombstones' period leaves nothing of the event. It found two
+    /// ways for the erasure to fail (its operator had to run it again):
+    /// - the sweep took the whole event between the erasure's read of the summary and its tombstone (k 1, j 14): the
+    ///   tombstone's conditional write met no summary (404). The event is gone, which is what the erasure wanted;
+    /// - the sweep deleted the step rows the erasure had listed (k 5, j 16): the erasure's plain transaction failed whole
+    ///   (404). Both now delete through <see cref="TableRowDeletion"/>, where a row already gone is no failure.
+    /// </summary>
+    [Fact]
+    public void ASweepAndAnErasure_InterleavedAtAnyPoint_BothEnd_AndLeaveNothing()
+    {
+        var email = SimWorld.EmailOf(0);
+        var (pairs, rowsUnderTheErasure) = (0, 0);
+        for (var k = 1; ; k++)
+        {
+            var sweepHeldAtAll = false;
+            for (var j = 1; ; j++)
+            {
+                using var world = new SimWorld(new SimPlan(7, 1, SimRates.None, [new DeliverOp(TimeSpan.Zero, 0)]));
+                Assert.Empty(world.Run());
+                var id = world.AcceptedIdOf(0)!;
+                var clock = world.Services.GetRequiredService<TimeProvider>();
+                var (sweepOps, erasureOps, sweepHeld, erasureHeld, sweepDone, erasureDone) = (0, 0, false, false, false, false);
+                var (stepRowsWhenTheErasureWaited, tombstonedWhenTheErasureWaited) = (0, false);
+                Exception? sweepFault = null, erasureFault = null;
+                world.Storage.BeforeOperation = async flow =>
+                {
+                    if (flow == "sweep" && ++sweepOps == k)
+                    {
+                        sweepHeld = true;
+                        while (!erasureHeld && !erasureDone)
+                        {
+                            await Task.Delay(Second, clock);
+                        }
+                    }
+                    else if (flow == "erasure" && ++erasureOps == j)
+                    {
+                        erasureHeld = true;
+                        stepRowsWhenTheErasureWaited = StepRowsOf(world, id);
+                        tombstonedWhenTheErasureWaited = world.RowsOf(TableNames.Events).Any(row => (string?)row.GetValueOrDefault("PartitionKey") == id
+                            && (string?)row.GetValueOrDefault("RowKey") == EventRows.SummaryRow
+                            && (string?)row.GetValueOrDefault(EventRows.Status) == nameof(EventStatus.Erased));
+                        while (!sweepDone)
+                        {
+                            await Task.Delay(Second, clock);
+                        }
+                    }
+                };
+
+                world.Script(async services =>
+                {
+                    await Task.Delay(TimeSpan.FromDays(40), clock); // past every retention period
+                    world.Spawn("sweep", async () =>
+                    {
+                        try
+                        {
+                            await services.GetRequiredService<RetentionSweeper>().SweepAsync(default);
+                        }
+                        catch (Exception failed)
+                        {
+                            sweepFault = failed;
+                        }
+                        sweepDone = true;
+                    });
+                    world.Spawn("erasure", async () =>
+                    {
+                        while (!sweepHeld && !sweepDone)
+                        {
+                            await Task.Delay(Second, clock);
+                        }
+                        try
+                        {
+                            await services.GetRequiredService<PersonEraser>().EraseAsync(email, dryRun: false, default);
+                        }
+                        catch (Exception failed)
+                        {
+                            erasureFault = failed;
+                        }
+                        erasureDone = true;
+                    });
+                    while (!sweepDone || !erasureDone)
+                    {
+                        await Task.Delay(Second, clock);
+                    }
+                });
+
+                sweepHeldAtAll |= sweepHeld;
+                if (!sweepHeld || !erasureHeld)
+                {
+                    break; // k or j lies past its flow's last operation: every j for this k was played
+                }
+                pairs++;
+                if (stepRowsWhenTheErasureWaited > 0 && tombstonedWhenTheErasureWaited)
+                {
+                    rowsUnderTheErasure++; // the erasure waited between its tombstone and its delete of the rows, while the sweep ran
+                }
+                Assert.True(sweepFault is null, $"sweep held at {k}, erasure at {j}: the sweep failed: {sweepFault}");
+                Assert.True(erasureFault is null, $"sweep held at {k}, erasure at {j}: the erasure failed: {erasureFault}");
+                Assert.True(HeldAt(world, email).Count == 0, $"sweep held at {k}, erasure at {j}: the address is left in {string.Join("; ", HeldAt(world, email))}");
+
+                world.Storage.BeforeOperation = null;
+                world.Script(async services =>
+                {
+                    await Task.Delay(TimeSpan.FromDays(40), clock);
+                    await services.GetRequiredService<RetentionSweeper>().SweepAsync(default);
+                });
+                Assert.Empty(new[] { TableNames.Events, TableNames.EventIndex, TableNames.PersonIndex }
+                    .SelectMany(table => world.RowsOf(table).Where(row => $"{row.GetValueOrDefault("PartitionKey")}/{row.GetValueOrDefault("RowKey")}".Contains(id, StringComparison.Ordinal))
+                        .Select(row => $"sweep held at {k}, erasure at {j}: {table} {row.GetValueOrDefault("PartitionKey")} / {row.GetValueOrDefault("RowKey")}")));
+            }
+            if (!sweepHeldAtAll)
+            {
+                break;
+            }
+        }
+        Assert.True(pairs >= 50, $"only {pairs} interleavings were played");
+        Assert.True(rowsUnderTheErasure > 0, "in no interleaving did the sweep run while the erasure waited between its tombstone and its delete of the rows");
+    }
+
+    private static int StepRowsOf(SimWorld world, string id) =>
+        world.RowsOf(TableNames.Events).Count(row => (string?)row.GetValueOrDefault("PartitionKey") == id
+            && ((string?)row.GetValueOrDefault("RowKey"))?.StartsWith(EventRows.StepRowPrefix, StringComparison.Ordinal) == true);
+
     /// <summary>The rows (table, partition / row) of the tables an erasure clears whose values hold <paramref name="email"/>.</summary>
     private static List<string> HeldAt(SimWorld world, string email) =>
         [.. new[] { TableNames.Events, TableNames.DeadLetters, TableNames.EventIndex, TableNames.Activity }
