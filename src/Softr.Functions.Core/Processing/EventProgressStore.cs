@@ -343,17 +343,21 @@ public sealed class EventProgressStore(TableServiceClient tables, IOptions<Proce
     }
 
     /// <summary>
-    /// A step's record written by an attempt that lost the event: only while the event is not erased (the
-    /// write is conditional on the summary as read, so an erasure between the read and the write wins).
+    /// A step's record written by an attempt that lost the event: only while the event is neither erased nor
+    /// being swept (the write is conditional on the summary as read, so an erasure or a sweep's mark between
+    /// the read and the write wins).
     /// </summary>
     private async Task RecordFactAsync(string eventId, TableEntity stepRow, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            var summary = await _ready.Client.GetEntityIfExistsAsync<TableEntity>(eventId, EventRows.SummaryRow, [EventRows.Status], cancellationToken).ConfigureAwait(false);
-            if (!summary.HasValue || EventRows.StatusOf(summary.Value!) == EventStatus.Erased)
+            var summary = await _ready.Client.GetEntityIfExistsAsync<TableEntity>(eventId, EventRows.SummaryRow, [EventRows.Status, EventRows.Sweeping], cancellationToken)
+                .ConfigureAwait(false);
+            if (!summary.HasValue || EventRows.StatusOf(summary.Value!) == EventStatus.Erased || summary.Value!.GetDateTimeOffset(EventRows.Sweeping) is not null)
             {
-                return; // erased (or gone): nothing of the event may come back
+                // Erased, gone, or being swept (finished long ago; no attempt will come to read it): nothing of the event may come
+                // back, and a row written after the sweep listed the event's rows would outlive it.
+                return;
             }
             try
             {

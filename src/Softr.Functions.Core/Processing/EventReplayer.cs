@@ -31,7 +31,7 @@ public sealed record ReplayReport(
 /// of two replays at once, one wins, and the other sees it taken and only makes sure it is queued. The
 /// event goes back on the queue before it leaves the dead-letter index: a replay interrupted between the
 /// two is listed still, and replaying it again queues a harmless copy. An erased event, or one a
-/// retention sweep is deleting, is not replayed.
+/// retention sweep is deleting or has deleted, is not replayed.
 /// </summary>
 public sealed partial class EventReplayer(DeadLetterStore deadLetters, EventProgressStore progressStore, IEventQueue queue, StepSecrets secrets,
     ILogger<EventReplayer> logger)
@@ -92,6 +92,11 @@ public sealed partial class EventReplayer(DeadLetterStore deadLetters, EventProg
                 case EventStatus.Erased:
                     await deadLetters.RemoveAsync(letter.EventId, letter.ETag, cancellationToken).ConfigureAwait(false);
                     return Item("not replayed: the person's data was erased");
+                case null:
+                    // A retention sweep took the event since the letter was read (it deletes the letter first, the summary last).
+                    // Queued again, it would start from nothing: the steps that succeeded would run again, and the payload may be gone.
+                    await deadLetters.RemoveAsync(letter.EventId, letter.ETag, cancellationToken).ConfigureAwait(false);
+                    return Item("not replayed: retention deleted the event");
                 case EventStatus.DeadLettered when progress.Sweeping:
                     return Item("not replayed: retention is deleting the event");
                 case EventStatus.Succeeded:

@@ -333,94 +333,29 @@ public sealed class SimulationFindingsTests
                 using var world = new SimWorld(new SimPlan(7, 1, SimRates.None, [new DeliverOp(TimeSpan.Zero, 0)]));
                 Assert.Empty(world.Run());
                 var id = world.AcceptedIdOf(0)!;
-                var clock = world.Services.GetRequiredService<TimeProvider>();
-                var (sweepOps, erasureOps, sweepHeld, erasureHeld, sweepDone, erasureDone) = (0, 0, false, false, false, false);
-                var (stepRowsWhenTheErasureWaited, tombstonedWhenTheErasureWaited) = (0, false);
-                Exception? sweepFault = null, erasureFault = null;
-                world.Storage.BeforeOperation = async flow =>
-                {
-                    if (flow == "sweep" && ++sweepOps == k)
+                var (stepRowsWhenTheErasureWaited, tombstonedWhenTheErasureWaited, stepRowsWhenItWentOn) = (0, false, 0);
+                var played = Interleave(world, k, j, "erasure",
+                    services => services.GetRequiredService<PersonEraser>().EraseAsync(email, dryRun: false, default),
+                    whenHeld: () =>
                     {
-                        sweepHeld = true;
-                        while (!erasureHeld && !erasureDone)
-                        {
-                            await Task.Delay(Second, clock);
-                        }
-                    }
-                    else if (flow == "erasure" && ++erasureOps == j)
-                    {
-                        erasureHeld = true;
                         stepRowsWhenTheErasureWaited = StepRowsOf(world, id);
-                        tombstonedWhenTheErasureWaited = world.RowsOf(TableNames.Events).Any(row => (string?)row.GetValueOrDefault("PartitionKey") == id
-                            && (string?)row.GetValueOrDefault("RowKey") == EventRows.SummaryRow
-                            && (string?)row.GetValueOrDefault(EventRows.Status) == nameof(EventStatus.Erased));
-                        while (!sweepDone)
-                        {
-                            await Task.Delay(Second, clock);
-                        }
-                    }
-                };
-
-                world.Script(async services =>
-                {
-                    await Task.Delay(TimeSpan.FromDays(40), clock); // past every retention period
-                    world.Spawn("sweep", async () =>
-                    {
-                        try
-                        {
-                            await services.GetRequiredService<RetentionSweeper>().SweepAsync(default);
-                        }
-                        catch (Exception failed)
-                        {
-                            sweepFault = failed;
-                        }
-                        sweepDone = true;
-                    });
-                    world.Spawn("erasure", async () =>
-                    {
-                        while (!sweepHeld && !sweepDone)
-                        {
-                            await Task.Delay(Second, clock);
-                        }
-                        try
-                        {
-                            await services.GetRequiredService<PersonEraser>().EraseAsync(email, dryRun: false, default);
-                        }
-                        catch (Exception failed)
-                        {
-                            erasureFault = failed;
-                        }
-                        erasureDone = true;
-                    });
-                    while (!sweepDone || !erasureDone)
-                    {
-                        await Task.Delay(Second, clock);
-                    }
-                });
-
-                sweepHeldAtAll |= sweepHeld;
-                if (!sweepHeld || !erasureHeld)
+                        tombstonedWhenTheErasureWaited = SummaryOf(world, id) is { } summary && (string?)summary.GetValueOrDefault(EventRows.Status) == nameof(EventStatus.Erased);
+                    },
+                    whenResumed: () => stepRowsWhenItWentOn = StepRowsOf(world, id));
+                sweepHeldAtAll |= played.SweepHeld;
+                if (!played.SweepHeld || !played.OtherHeld)
                 {
                     break; // k or j lies past its flow's last operation: every j for this k was played
                 }
                 pairs++;
-                if (stepRowsWhenTheErasureWaited > 0 && tombstonedWhenTheErasureWaited)
+                if (stepRowsWhenTheErasureWaited > 0 && tombstonedWhenTheErasureWaited && stepRowsWhenItWentOn == 0)
                 {
-                    rowsUnderTheErasure++; // the erasure waited between its tombstone and its delete of the rows, while the sweep ran
+                    rowsUnderTheErasure++; // the erasure waited between its tombstone and its delete of the rows, and the sweep took them
                 }
-                Assert.True(sweepFault is null, $"sweep held at {k}, erasure at {j}: the sweep failed: {sweepFault}");
-                Assert.True(erasureFault is null, $"sweep held at {k}, erasure at {j}: the erasure failed: {erasureFault}");
+                Assert.True(played.SweepFault is null, $"sweep held at {k}, erasure at {j}: the sweep failed: {played.SweepFault}");
+                Assert.True(played.OtherFault is null, $"sweep held at {k}, erasure at {j}: the erasure failed: {played.OtherFault}");
                 Assert.True(HeldAt(world, email).Count == 0, $"sweep held at {k}, erasure at {j}: the address is left in {string.Join("; ", HeldAt(world, email))}");
-
-                world.Storage.BeforeOperation = null;
-                world.Script(async services =>
-                {
-                    await Task.Delay(TimeSpan.FromDays(40), clock);
-                    await services.GetRequiredService<RetentionSweeper>().SweepAsync(default);
-                });
-                Assert.Empty(new[] { TableNames.Events, TableNames.EventIndex, TableNames.PersonIndex }
-                    .SelectMany(table => world.RowsOf(table).Where(row => $"{row.GetValueOrDefault("PartitionKey")}/{row.GetValueOrDefault("RowKey")}".Contains(id, StringComparison.Ordinal))
-                        .Select(row => $"sweep held at {k}, erasure at {j}: {table} {row.GetValueOrDefault("PartitionKey")} / {row.GetValueOrDefault("RowKey")}")));
+                AssertNothingLeftAfterTheNextSweep(world, id, $"sweep held at {k}, erasure at {j}");
             }
             if (!sweepHeldAtAll)
             {
@@ -428,8 +363,169 @@ public sealed class SimulationFindingsTests
             }
         }
         Assert.True(pairs >= 50, $"only {pairs} interleavings were played");
-        Assert.True(rowsUnderTheErasure > 0, "in no interleaving did the sweep run while the erasure waited between its tombstone and its delete of the rows");
+        Assert.True(rowsUnderTheErasure > 0, "in no interleaving did the sweep take the rows while the erasure waited between its tombstone and its delete of them");
     }
+
+    /// <summary>
+    /// Left open by the last finding's review: a replay that read a dead letter just before a retention sweep deleted the
+    /// letter and its event found no summary, took that for "another replay took it", and queued the event again. It came
+    /// back from nothing: its steps' records were gone, so the steps that had succeeded would run again, and its payload
+    /// might be gone too. A replay now refuses an event that is gone. Here a replay and a sweep are interleaved at every
+    /// pair of points (as above): the replay may win (the sweep then keeps the live event) or lose, and either way the
+    /// event may not come back once swept, nor a step run twice. Before the fix it failed at k 1, j 2: the replay had read
+    /// the letter, the sweep took letter and event, and the event came back and ran its steps again.
+    /// </summary>
+    [Fact]
+    public void ASweepAndAReplay_InterleavedAtAnyPoint_NeverBringBackASweptEvent()
+    {
+        var (pairs, sweptUnderTheReplay) = (0, 0);
+        for (var k = 1; ; k++)
+        {
+            var sweepHeldAtAll = false;
+            for (var j = 1; ; j++)
+            {
+                // An event dead-lettered as poison: its attempt's process died, and the runtime gave up on its message.
+                using var world = new SimWorld(new SimPlan(7, 1, SimRates.None, []));
+                var envelope = SimWorld.Envelope("evt_dead_lettered", world.Now);
+                var id = envelope.EventId;
+                world.Script(async services =>
+                {
+                    var progress = services.GetRequiredService<EventProgressStore>();
+                    Assert.NotNull(await progress.BeginAttemptAsync(envelope, await progress.ReadAsync(id, default), "msg-1", "attempt 5", default));
+                    await services.GetRequiredService<PoisonEventHandler>().HandleAsync(EventEnvelopeSerializer.Serialize(envelope), "poison-1", default);
+                });
+                Assert.Equal(nameof(EventStatus.DeadLettered), SummaryOf(world, id)?.GetValueOrDefault(EventRows.Status));
+                var callsBefore = world.Softr.Sent.Count;
+                ReplayItem? item = null;
+                var (letterWhenTheReplayWaited, sweptWhenItWentOn) = (false, false);
+                var played = Interleave(world, k, j, "replay",
+                    async services => item = await services.GetRequiredService<EventReplayer>().ReplayAsync(id, dryRun: false, default),
+                    whenHeld: () => letterWhenTheReplayWaited = world.RowsOf(TableNames.DeadLetters).Any(row => (string?)row.GetValueOrDefault("RowKey") == id),
+                    whenResumed: () => sweptWhenItWentOn = SummaryOf(world, id) is null);
+                sweepHeldAtAll |= played.SweepHeld;
+                if (!played.SweepHeld || !played.OtherHeld)
+                {
+                    break;
+                }
+                pairs++;
+                var at = $"sweep held at {k}, replay at {j}";
+                Assert.True(played.SweepFault is null, $"{at}: the sweep failed: {played.SweepFault}");
+                Assert.True(played.OtherFault is null, $"{at}: the replay failed: {played.OtherFault}");
+                if (!sweptWhenItWentOn)
+                {
+                    continue; // the replay took the event first (the sweep keeps it), or it had not yet read the letter the sweep deleted
+                }
+                if (letterWhenTheReplayWaited)
+                {
+                    sweptUnderTheReplay++; // the replay had read the letter, and the sweep took the event before it went on
+                }
+                // Whatever the replay queued has run by now: a swept event stays swept, and no call went for it after the sweep.
+                Assert.True(item?.Result != "replayed", $"{at}: the replay queued an event the sweep had taken");
+                Assert.True(world.RowsOf(TableNames.Events).All(row => (string?)row.GetValueOrDefault("PartitionKey") != id),
+                    $"{at}: the swept event came back: {string.Join("; ", world.RowsOf(TableNames.Events).Where(row => (string?)row.GetValueOrDefault("PartitionKey") == id).Select(row => row.GetValueOrDefault("RowKey")))}");
+                Assert.Equal(callsBefore, world.Softr.Sent.Count);
+            }
+            if (!sweepHeldAtAll)
+            {
+                break;
+            }
+        }
+        Assert.True(pairs >= 20, $"only {pairs} interleavings were played");
+        Assert.True(sweptUnderTheReplay > 0, "in no interleaving did the sweep take the event after the replay had read its letter");
+    }
+
+    private sealed record Interleaving(bool SweepHeld, bool OtherHeld, Exception? SweepFault, Exception? OtherFault);
+
+    /// <summary>
+    /// Plays a retention sweep (40 days on, past every retention period) and <paramref name="other"/> in one precise
+    /// interleaving: the sweep runs to its storage operation <paramref name="k"/> and waits; the other flow starts, runs to
+    /// its operation <paramref name="j"/> and waits (<paramref name="whenHeld"/> then looks at the world); the sweep ends
+    /// (<paramref name="whenResumed"/> looks again); the other ends. Then ten quiet minutes, so that whatever was queued is processed. A flow that ends before its
+    /// operation is not held (its Held is false).
+    /// </summary>
+    private static Interleaving Interleave(SimWorld world, int k, int j, string name, Func<IServiceProvider, Task> other, Action whenHeld, Action? whenResumed = null)
+    {
+        var clock = world.Services.GetRequiredService<TimeProvider>();
+        var (sweepOps, otherOps, sweepHeld, otherHeld, sweepDone, otherDone) = (0, 0, false, false, false, false);
+        Exception? sweepFault = null, otherFault = null;
+        world.Storage.BeforeOperation = async flow =>
+        {
+            if (flow == "sweep" && ++sweepOps == k)
+            {
+                sweepHeld = true;
+                while (!otherHeld && !otherDone)
+                {
+                    await Task.Delay(Second, clock);
+                }
+            }
+            else if (flow == name && ++otherOps == j)
+            {
+                otherHeld = true;
+                whenHeld();
+                while (!sweepDone)
+                {
+                    await Task.Delay(Second, clock);
+                }
+                whenResumed?.Invoke();
+            }
+        };
+        world.Script(async services =>
+        {
+            await Task.Delay(TimeSpan.FromDays(40), clock);
+            world.Spawn("sweep", async () =>
+            {
+                try
+                {
+                    await services.GetRequiredService<RetentionSweeper>().SweepAsync(default);
+                }
+                catch (Exception failed)
+                {
+                    sweepFault = failed;
+                }
+                sweepDone = true;
+            });
+            world.Spawn(name, async () =>
+            {
+                while (!sweepHeld && !sweepDone)
+                {
+                    await Task.Delay(Second, clock);
+                }
+                try
+                {
+                    await other(services);
+                }
+                catch (Exception failed)
+                {
+                    otherFault = failed;
+                }
+                otherDone = true;
+            });
+            while (!sweepDone || !otherDone)
+            {
+                await Task.Delay(Second, clock);
+            }
+            await Task.Delay(TimeSpan.FromMinutes(10), clock);
+        });
+        world.Storage.BeforeOperation = null;
+        return new Interleaving(sweepHeld, otherHeld, sweepFault, otherFault);
+    }
+
+    /// <summary>A sweep past the tombstones' period leaves no row of the event in the events, event index or person index tables.</summary>
+    private static void AssertNothingLeftAfterTheNextSweep(SimWorld world, string id, string at)
+    {
+        var clock = world.Services.GetRequiredService<TimeProvider>();
+        world.Script(async services =>
+        {
+            await Task.Delay(TimeSpan.FromDays(40), clock);
+            await services.GetRequiredService<RetentionSweeper>().SweepAsync(default);
+        });
+        Assert.Empty(new[] { TableNames.Events, TableNames.EventIndex, TableNames.PersonIndex }
+            .SelectMany(table => world.RowsOf(table).Where(row => $"{row.GetValueOrDefault("PartitionKey")}/{row.GetValueOrDefault("RowKey")}".Contains(id, StringComparison.Ordinal))
+                .Select(row => $"{at}: {table} {row.GetValueOrDefault("PartitionKey")} / {row.GetValueOrDefault("RowKey")}")));
+    }
+
+    private static IReadOnlyDictionary<string, object?>? SummaryOf(SimWorld world, string id) =>
+        world.RowsOf(TableNames.Events).FirstOrDefault(row => (string?)row.GetValueOrDefault("PartitionKey") == id && (string?)row.GetValueOrDefault("RowKey") == EventRows.SummaryRow);
 
     private static int StepRowsOf(SimWorld world, string id) =>
         world.RowsOf(TableNames.Events).Count(row => (string?)row.GetValueOrDefault("PartitionKey") == id
