@@ -69,10 +69,11 @@ elif [ "$open_storage_ports" -gt 0 ]; then
 else
   # A process per service: Azurite is single-threaded Node.js, and one process serving blobs, queues and tables
   # was the local run's limit under load (a core at 100%); three share the machine (docs/benchmarks.md).
-  # The queue service sweeps every ten minutes, not every minute (scripts/azurite-queue-sweep.js says why).
+  # The queue service sweeps every ten minutes, not every minute, and the table service looks rows up by their keys
+  # (scripts/azurite-queue-sweep.js and scripts/azurite-table-index.js say why; each acts only in its own service).
   for service in blob:10000 queue:10001 table:10002; do
     name=${service%%:*}
-    node --require ./scripts/azurite-queue-sweep.js node_modules/azurite/dist/src/"$name"/main.js --silent "${storage[@]}" --skipApiVersionCheck --loose \
+    node --require ./scripts/azurite-queue-sweep.js --require ./scripts/azurite-table-index.js node_modules/azurite/dist/src/"$name"/main.js --silent "${storage[@]}" --skipApiVersionCheck --loose \
       --"$name"Host 127.0.0.1 > ".run/azurite-$name.log" 2>&1 &
     pids+=($!)
     wait_for_port "${service##*:}" "Azurite ($name)" ".run/azurite-$name.log" "${pids[-1]}"

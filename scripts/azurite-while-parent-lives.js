@@ -15,8 +15,9 @@ const own = (service) => args.flatMap((arg, i) => new RegExp(`^--${service}(Host
 const children = perService
   ? ['blob', 'queue', 'table'].map((service) => [require.resolve(`azurite/dist/src/${service}/main.js`), ...common, ...own(service)])
   : [[require.resolve('azurite/dist/src/azurite.js'), ...args]];
-// Every service starts with the queue sweep's interval set (azurite-queue-sweep.js); the blob and table services ignore it.
-const preload = ['--require', require.resolve('./azurite-queue-sweep.js')];
+// Every service starts with the queue sweep's interval set (azurite-queue-sweep.js) and the table service's lookups by
+// key (azurite-table-index.js); each script acts only in its own service.
+const preload = ['--require', require.resolve('./azurite-queue-sweep.js'), '--require', require.resolve('./azurite-table-index.js')];
 const running = children.map((argv) => spawn(process.execPath, [...preload, ...argv], { stdio: ['ignore', 'inherit', 'inherit'] }));
 const stop = () => running.forEach((child) => child.kill('SIGKILL'));
 

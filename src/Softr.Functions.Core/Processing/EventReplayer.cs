@@ -92,10 +92,10 @@ public sealed partial class EventReplayer(DeadLetterStore deadLetters, EventProg
                 case EventStatus.Erased:
                     await deadLetters.RemoveAsync(letter.EventId, letter.ETag, cancellationToken).ConfigureAwait(false);
                     return Item("not replayed: the person's data was erased");
-                case null:
-                    // A retention sweep took the event since the letter was read (it deletes the letter first, the summary last).
-                    // Queued again, it would start from nothing: the steps that succeeded would run again, and the payload may be gone.
-                    await deadLetters.RemoveAsync(letter.EventId, letter.ETag, cancellationToken).ConfigureAwait(false);
+                case null when await deadLetters.GetAsync(letter.EventId, cancellationToken).ConfigureAwait(false) is null:
+                    // No event and no letter: a retention sweep took both since the letter was read (it takes an event only once
+                    // its letter is gone). Queued again, the event would start from nothing: the steps that succeeded would run
+                    // again, and the payload may be gone.
                     return Item("not replayed: retention deleted the event");
                 case EventStatus.DeadLettered when progress.Sweeping:
                     return Item("not replayed: retention is deleting the event");
