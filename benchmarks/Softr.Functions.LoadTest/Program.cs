@@ -52,7 +52,7 @@ if (args.Length > 2)
     return;
 }
 
-await using var azurite = await Azurite.StartAsync();
+await using var azurite = await Azurite.StartAsync(checkTableLookups: false);
 var host = LocalHostApp.Build(["--urls=http://127.0.0.1:0"], builder =>
 {
     builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>

@@ -75,7 +75,7 @@ public sealed class ActivityStore(TableServiceClient tables)
         {
             old.Add(row);
         }
-        // Two sweeps at once (the timer on two instances) delete the same rows: one gone already is no failure.
+        // A sweep run by hand beside the timer's deletes the same rows: one gone already is no failure.
         await TableRowDeletion.DeleteAsync(_ready.Client, old, cancellationToken).ConfigureAwait(false);
         return old.Count;
     }

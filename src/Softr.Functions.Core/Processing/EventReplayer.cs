@@ -38,6 +38,9 @@ public sealed partial class EventReplayer(DeadLetterStore deadLetters, EventProg
 {
     private const string Replayed = "replayed";
 
+    /// <summary>What a replay says of an event whose letter and record went while it looked at them.</summary>
+    public const string GoneMeanwhile = "not replayed: the event and its letter are gone (retention, an erasure or another replay took them)";
+
     public async Task<ReplayItem?> ReplayAsync(string eventId, bool dryRun, CancellationToken cancellationToken)
     {
         var letter = await deadLetters.GetAsync(eventId, cancellationToken).ConfigureAwait(false);
@@ -93,10 +96,10 @@ public sealed partial class EventReplayer(DeadLetterStore deadLetters, EventProg
                     await deadLetters.RemoveAsync(letter.EventId, letter.ETag, cancellationToken).ConfigureAwait(false);
                     return Item("not replayed: the person's data was erased");
                 case null when await deadLetters.GetAsync(letter.EventId, cancellationToken).ConfigureAwait(false) is null:
-                    // No event and no letter: a retention sweep took both since the letter was read (it takes an event only once
-                    // its letter is gone). Queued again, the event would start from nothing: the steps that succeeded would run
-                    // again, and the payload may be gone.
-                    return Item("not replayed: retention deleted the event");
+                    // No event and no letter since the letter was read: a retention sweep took both (it takes an event only once
+                    // its letter is gone), or an erasure or another replay took the letter. Queued again, a swept event would
+                    // start from nothing: the steps that succeeded would run again, and the payload may be gone.
+                    return Item(GoneMeanwhile);
                 case EventStatus.DeadLettered when progress.Sweeping:
                     return Item("not replayed: retention is deleting the event");
                 case EventStatus.Succeeded:

@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using Azure.Data.Tables.Models;
 
 namespace Softr.Functions.Storage;
 
@@ -27,7 +28,7 @@ public static class TableRowDeletion
                 await table.SubmitTransactionAsync(batch.Select(row => new TableTransactionAction(TableTransactionActionType.Delete, row, ETag.All)), cancellationToken)
                     .ConfigureAwait(false);
             }
-            catch (RequestFailedException gone) when (gone.Status == 404)
+            catch (RequestFailedException gone) when (IsRowGone(gone))
             {
                 foreach (var row in batch)
                 {
@@ -59,9 +60,12 @@ public static class TableRowDeletion
         {
             await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken).ConfigureAwait(false);
         }
-        catch (RequestFailedException gone) when (gone.Status == 404)
+        catch (RequestFailedException gone) when (IsRowGone(gone))
         {
             // Deleted meanwhile by another flow.
         }
     }
+
+    /// <summary>A 404 for a row, not for the table: a table that is not there is a fault to report, not work done.</summary>
+    private static bool IsRowGone(RequestFailedException failed) => failed.Status == 404 && failed.ErrorCode != TableErrorCode.TableNotFound.ToString();
 }
