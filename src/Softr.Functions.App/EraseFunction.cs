@@ -24,13 +24,19 @@ public sealed class EraseFunction(PersonEraser eraser)
         ArgumentNullException.ThrowIfNull(request);
         string? email = null;
         var deleteSoftrUser = false;
+        List<string>? inApps = null;
         try
         {
             using var body = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
             if (body.RootElement.ValueKind == JsonValueKind.Object)
             {
                 email = body.RootElement.TryGetProperty("email", out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-                deleteSoftrUser = body.RootElement.TryGetProperty("softr", out var softr) && softr.ValueKind == JsonValueKind.True;
+                // "softr": true deletes the user in every app; a list of connection names, in those only.
+                if (body.RootElement.TryGetProperty("softr", out var softr) && softr.ValueKind is JsonValueKind.True or JsonValueKind.Array)
+                {
+                    deleteSoftrUser = true;
+                    inApps = softr.ValueKind == JsonValueKind.Array ? [.. softr.EnumerateArray().Select(app => app.ValueKind == JsonValueKind.String ? app.GetString()! : app.GetRawText())] : null;
+                }
             }
         }
         catch (JsonException)
@@ -42,6 +48,11 @@ public sealed class EraseFunction(PersonEraser eraser)
         {
             return WebhookResponses.Problem(ApiProblems.EraseNeedsEmail());
         }
-        return new OkObjectResult(await eraser.EraseAsync(email, AdminQuery.IsDryRun(request), cancellationToken, deleteSoftrUser));
+        var unknown = inApps?.Except(eraser.SoftrApps, StringComparer.OrdinalIgnoreCase).ToList() ?? [];
+        if (inApps is { Count: 0 } || unknown.Count > 0)
+        {
+            return WebhookResponses.Problem(ApiProblems.EraseUnknownApps(unknown, eraser.SoftrApps));
+        }
+        return new OkObjectResult(await eraser.EraseAsync(email, AdminQuery.IsDryRun(request), cancellationToken, deleteSoftrUser, inApps));
     }
 }

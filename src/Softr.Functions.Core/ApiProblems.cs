@@ -33,6 +33,13 @@ public static class ApiProblems
     public static ProblemDetails BadCursor() =>
         Create(StatusCodes.Status400BadRequest, "bad-cursor", "Bad cursor", "'next' must be the value a previous page gave, unchanged.");
 
+    /// <param name="unknown">The names that are no connection with a domain; empty when the list named none.</param>
+    /// <param name="apps">The connections whose apps an erasure can reach (those with a domain).</param>
+    public static ProblemDetails EraseUnknownApps(IReadOnlyCollection<string> unknown, IEnumerable<string> apps) =>
+        Create(StatusCodes.Status400BadRequest, "erase-unknown-app", "No such Softr app",
+            (unknown.Count == 0 ? "'softr' is an empty list" : $"'softr' names {string.Join(", ", unknown.Select(name => $"'{name}'"))}, not a connection with a domain")
+            + $". Send true for every app, or a list of some of: {string.Join(", ", apps)}.");
+
     public static ProblemDetails EraseNeedsEmail() =>
         Create(StatusCodes.Status400BadRequest, "erase-needs-email", "E-mail required", "Send {\"email\": \"...\"}: the address whose data is to be erased.");
 

@@ -80,7 +80,9 @@ public static class FunctionsCoreServiceCollectionExtensions
         services.AddSoftrPrivacy();
         services.AddSingleton<KeyLocks>();
 
-        services.AddHttpClient(SoftrHealthCheck.ClientName, client => client.Timeout = TimeSpan.FromSeconds(5));
+        // The key probe sends a key: no HttpClient logger, which would print headers at Trace.
+        services.AddHttpClient(SoftrHealthCheck.ClientName, client => client.Timeout = TimeSpan.FromSeconds(5)).RemoveAllLoggers();
+        services.AddSingleton<SoftrKeyProbe>();
         services.AddHealthChecks()
             .AddCheck<StorageHealthCheck>("storage")
             .AddCheck<SoftrHealthCheck>("softr")

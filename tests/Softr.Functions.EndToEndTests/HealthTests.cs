@@ -60,7 +60,7 @@ public sealed class HealthTests(RunningSystem system) : IClassFixture<RunningSys
     public async Task SoftrCheck_IsUnhealthy_WhenNothingAnswers()
     {
         var closed = new Uri($"http://127.0.0.1:{Ports.Free()}/v1/api/");
-        var check = new SoftrHealthCheck(new PlainClientFactory(), Connections(new SoftrClientOptions { UsersApiBaseUrl = closed, DatabaseApiBaseUrl = closed }));
+        var check = Check(Connections(new SoftrClientOptions { UsersApiBaseUrl = closed, DatabaseApiBaseUrl = closed }));
 
         var result = await check.CheckHealthAsync(new HealthCheckContext());
 
@@ -80,7 +80,7 @@ public sealed class HealthTests(RunningSystem system) : IClassFixture<RunningSys
         };
         options.Connections["portal-b"] = new SoftrConnectionOptions { ApiKey = "b", DatabaseApiBaseUrl = closed };
         options.Connections["staged"] = new SoftrConnectionOptions();
-        var check = new SoftrHealthCheck(new PlainClientFactory(), Connections(options));
+        var check = Check(Connections(options));
 
         var result = await check.CheckHealthAsync(new HealthCheckContext());
 
@@ -89,6 +89,33 @@ public sealed class HealthTests(RunningSystem system) : IClassFixture<RunningSys
         Assert.Equal(new Dictionary<string, string> { ["default"] = "reachable; no key", ["portal-b"] = "127.0.0.1 unreachable", ["staged"] = "reachable; no key" },
             result.Data["connections"]);
     }
+
+    /// <summary>
+    /// Each connection's key is put to Softr (the sandbox here, which answers a key it does not know 401 as Softr does): a
+    /// portal whose key Softr refuses is named, the one whose key it takes is not, and neither key is in the answer.
+    /// </summary>
+    [Fact]
+    public async Task SoftrCheck_PutsEachConnectionsKeyToSoftr_AndNamesTheOneItRefuses()
+    {
+        var options = new SoftrClientOptions
+        {
+            ApiKey = SystemUnderTest.SoftrApiKey,
+            Domain = "demo.softr.app",
+            UsersApiBaseUrl = new Uri(system.Sandbox.BaseAddress!, "v1/api/"),
+            DatabaseApiBaseUrl = new Uri(system.Sandbox.BaseAddress!, "api/v1/"),
+        };
+        options.Connections["portal_b"] = new SoftrConnectionOptions { ApiKey = "pat_revoked_portal_b_key", Domain = "portal-b.softr.app" };
+
+        var result = await Check(Connections(options)).CheckHealthAsync(new HealthCheckContext());
+
+        Assert.Equal(HealthStatus.Unhealthy, result.Status);
+        Assert.Equal("portal_b: reachable; key refused", result.Description);
+        Assert.Equal(new Dictionary<string, string> { ["default"] = "reachable; key accepted", ["portal_b"] = "reachable; key refused" }, result.Data["connections"]);
+        Assert.DoesNotContain("pat_revoked_portal_b_key", JsonSerializer.Serialize(result.Data), StringComparison.Ordinal);
+    }
+
+    private static SoftrHealthCheck Check(SoftrConnections connections) =>
+        new(new PlainClientFactory(), connections, new SoftrKeyProbe(new PlainClientFactory(), TimeProvider.System));
 
     private static SoftrConnections Connections(SoftrClientOptions options) => new(options);
 

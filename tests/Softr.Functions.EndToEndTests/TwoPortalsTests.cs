@@ -38,6 +38,36 @@ public sealed class TwoPortalsTests(TwoPortalsSystem system) : IClassFixture<Two
         Assert.Empty(AppsOf(await system.SandboxUsersAsync(), "ada@portal-b.example"));
     }
 
+    /// <summary>
+    /// A person onboarded to both portals, whose erasure one portal's owner asked for: the erasure names that app, and the
+    /// user is deleted there only. A list naming an app that is not a connection with a domain is refused, and nothing is erased.
+    /// </summary>
+    [Fact]
+    public async Task AnErasureNamingOneApp_DeletesThePersonsUserThereOnly()
+    {
+        const string email = "lin@both.example";
+        foreach (var hook in new[] { SystemUnderTest.Hook, TwoPortalsSystem.PortalBHook })
+        {
+            using var accepted = await system.PostWebhookAsync($$"""{"email":"{{email}}","full_name":"Lin Both"}""", hook: hook);
+            var statusUrl = (await accepted.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>()).GetProperty("statusUrl").GetString()!;
+            Assert.True(await SystemUnderTest.EventuallyAsync(async () => (await system.EventAsync(statusUrl)).GetProperty("status").GetString() == "Succeeded", Patience),
+                $"{statusUrl} did not succeed: {(await system.EventAsync(statusUrl)).GetRawText()}");
+        }
+        Assert.Equal([SystemUnderTest.SoftrDomain, TwoPortalsSystem.PortalBDomain], AppsOf(await system.SandboxUsersAsync(), email).Order(StringComparer.Ordinal));
+
+        using var refused = await system.Host.PostAsJsonAsync("/api/manage/erase", new { email, softr = new[] { "portal-b", "portal-c" } });
+        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
+        using var erased = await system.Host.PostAsJsonAsync("/api/manage/erase", new { email, softr = new[] { "portal-b" } });
+        var report = await erased.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal("urn:softr-functions:problem:erase-unknown-app", problem.GetProperty("type").GetString());
+        Assert.Contains("'portal-c'", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(2, report.GetProperty("events").GetArrayLength()); // found, so the refused request erased nothing
+        Assert.Equal("""{"portal-b":"deleted"}""", report.GetProperty("softrUsers").GetRawText());
+        Assert.Equal([SystemUnderTest.SoftrDomain], AppsOf(await system.SandboxUsersAsync(), email));
+    }
+
     [Fact]
     public async Task Health_ProbesEachConnection_WithoutShowingAKey()
     {
@@ -45,8 +75,8 @@ public sealed class TwoPortalsTests(TwoPortalsSystem system) : IClassFixture<Two
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
 
         var connections = body.GetProperty("checks").GetProperty("softr").GetProperty("data").GetProperty("connections");
-        Assert.Equal("reachable", connections.GetProperty("default").GetString());
-        Assert.Equal("reachable", connections.GetProperty("portal-b").GetString());
+        Assert.Equal("reachable; key accepted", connections.GetProperty("default").GetString());
+        Assert.Equal("reachable; key accepted", connections.GetProperty("portal-b").GetString());
         Assert.DoesNotContain(TwoPortalsSystem.PortalBKey, body.GetRawText(), StringComparison.Ordinal);
     }
 

@@ -121,6 +121,11 @@ public static partial class AutomationCompiler
     /// <summary>The connection <paramref name="name"/> names (absent: the default); null, with the problem added, when none has that name.</summary>
     private static SoftrConnection? ConnectionNamed(string where, string? name, IReadOnlyDictionary<string, SoftrConnection> connections, List<string> problems)
     {
+        if (ConnectionSetting.Problem(where, name) is { } unresolved)
+        {
+            problems.Add(unresolved);
+            return null;
+        }
         var wanted = string.IsNullOrWhiteSpace(name) ? SoftrConnection.DefaultName : name;
         if (connections.TryGetValue(wanted, out var connection))
         {

@@ -28,7 +28,8 @@ public sealed class AutomationDefinition
 
     /// <summary>
     /// The Softr connection its steps call (<c>Softr:Connections:{name}</c>): which app, with which token. Absent: <c>default</c>,
-    /// the <c>Softr</c> section's own key and domain. A step may name another.
+    /// the <c>Softr</c> section's own key and domain. A step may name another. Either may read an app setting,
+    /// <c>{{ settings.NAME | default: 'default' }}</c> (<see cref="ConnectionSetting"/>).
     /// </summary>
     public string? Connection { get; set; }
 
@@ -107,10 +108,22 @@ public sealed class AutomationsOptions
 
     public Dictionary<string, AutomationDefinition> Automations { get; init; } = new(StringComparer.Ordinal);
 
-    /// <summary>Reads the section from configuration (hooks.json, then app settings on top).</summary>
+    /// <summary>
+    /// Reads the section from configuration (hooks.json, then app settings on top), with each <c>Connection</c> that reads an
+    /// app setting resolved (<see cref="ConnectionSetting"/>).
+    /// </summary>
     public void BindFrom(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         configuration.GetSection(SectionName).Bind(Automations);
+        string? Setting(string name) => configuration[name];
+        foreach (var automation in Automations.Values)
+        {
+            automation.Connection = ConnectionSetting.Resolve(automation.Connection, Setting);
+            foreach (var step in automation.Steps)
+            {
+                step.Connection = ConnectionSetting.Resolve(step.Connection, Setting);
+            }
+        }
     }
 }

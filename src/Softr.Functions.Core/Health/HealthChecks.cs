@@ -55,12 +55,13 @@ public sealed class StorageHealthCheck(QueueServiceClient queues, TableServiceCl
 }
 
 /// <summary>
-/// Each Softr connection's two hosts are reachable: any HTTP answer to an unauthenticated request proves DNS, TLS and
-/// the route, and costs none of the token's rate budget (the key is not sent). Each host is probed once however many
-/// connections use it; the answer's data gives every connection's result by name, and the description names those
-/// that fail. A key that is missing or unresolved is the secrets check's to name.
+/// Each Softr connection's two hosts are reachable, and Softr takes its key. Reachable: any HTTP answer to an unauthenticated
+/// request proves DNS, TLS and the route, and costs none of the token's rate budget (the key is not sent); each host is probed
+/// once however many connections use it. The key: <see cref="SoftrKeyProbe"/>, one read per token every few minutes. The
+/// answer's data gives every connection's result by name, and the description names those that fail. A key that is missing
+/// or unresolved is the secrets check's to name.
 /// </summary>
-public sealed class SoftrHealthCheck(IHttpClientFactory httpClients, SoftrConnections connections) : IHealthCheck
+public sealed class SoftrHealthCheck(IHttpClientFactory httpClients, SoftrConnections connections, SoftrKeyProbe keys) : IHealthCheck
 {
     public const string ClientName = "softr-health";
 
@@ -80,20 +81,34 @@ public sealed class SoftrHealthCheck(IHttpClientFactory httpClients, SoftrConnec
         {
             unreachable[url] = !await AnswersAsync(client, url, cancellationToken).ConfigureAwait(false);
         }
-        var results = all.ToDictionary(connection => connection.Name, connection =>
-            new[] { connection.UsersApiBaseUrl, connection.DatabaseApiBaseUrl }.FirstOrDefault(url => unreachable[url]) is { } down
-                ? $"{down.Host} unreachable"
-                : "reachable");
-        var failing = results.Where(result => result.Value != "reachable").ToList();
-        // Said, not failed on: a connection without a usable key is the secrets check's (unresolved) or start-up's (used and empty) to refuse.
-        foreach (var connection in all.Where(connection => connection.ApiKey.Length == 0 || Hosting.KeyVaultReferences.IsUnresolved(connection.ApiKey)))
+        var results = new Dictionary<string, string>(StringComparer.Ordinal);
+        var failing = new List<string>();
+        foreach (var connection in all)
         {
-            results[connection.Name] += connection.ApiKey.Length == 0 ? "; no key" : "; key unresolved (Key Vault reference)";
+            if (new[] { connection.UsersApiBaseUrl, connection.DatabaseApiBaseUrl }.FirstOrDefault(url => unreachable[url]) is { } down)
+            {
+                results[connection.Name] = $"{down.Host} unreachable";
+                failing.Add(connection.Name);
+            }
+            else if (connection.ApiKey.Length == 0 || Hosting.KeyVaultReferences.IsUnresolved(connection.ApiKey))
+            {
+                // Said, not failed on: a connection without a usable key is the secrets check's (unresolved) or start-up's (used and empty) to refuse.
+                results[connection.Name] = connection.ApiKey.Length == 0 ? "reachable; no key" : "reachable; key unresolved (Key Vault reference)";
+            }
+            else
+            {
+                var key = await keys.CheckAsync(connection, cancellationToken).ConfigureAwait(false);
+                results[connection.Name] = $"reachable; {key}";
+                if (key == SoftrKeyProbe.Refused)
+                {
+                    failing.Add(connection.Name);
+                }
+            }
         }
         var data = new Dictionary<string, object> { ["connections"] = results };
         return failing.Count == 0
             ? HealthCheckResult.Healthy(data: data)
-            : HealthCheckResult.Unhealthy(all.Count == 1 ? failing[0].Value : string.Join("; ", failing.Select(result => $"{result.Key}: {result.Value}")), data: data);
+            : HealthCheckResult.Unhealthy(all.Count == 1 ? results[failing[0]] : string.Join("; ", failing.Select(name => $"{name}: {results[name]}")), data: data);
     }
 
     private static async Task<bool> AnswersAsync(HttpClient client, Uri url, CancellationToken cancellationToken)

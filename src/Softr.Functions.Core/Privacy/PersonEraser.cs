@@ -56,7 +56,8 @@ public sealed record ErasureReport(
 /// tombstone and does not leave, and once the erasure answers, nothing more reaches Softr about the person.</item>
 /// </list>
 /// With <c>softr</c>, the person's Softr user is deleted too, in every Softr app this deployment serves (each connection
-/// with a domain: a person may have been onboarded to more than one portal); otherwise what Softr holds is not touched.
+/// with a domain: a person may have been onboarded to more than one portal), or in the apps the request names; otherwise
+/// what Softr holds is not touched. Our own rows of the person are erased whatever apps are named: they are one store.
 /// </summary>
 public sealed partial class PersonEraser(PersonIndex index, TableServiceClient tables, IPayloadStore payloads, DeadLetterStore deadLetters, EventIndex eventIndex,
     EventProgressStore progressStore, ISoftrClients softr, IOptions<SoftrClientOptions> softrOptions, TimeProvider time, ILogger<PersonEraser> logger)
@@ -67,7 +68,9 @@ public sealed partial class PersonEraser(PersonIndex index, TableServiceClient t
     private const int MaxTombstoneTries = 5;
     private readonly ReadyTable _events = new(tables, TableNames.Events);
 
-    public async Task<ErasureReport> EraseAsync(string email, bool dryRun, CancellationToken cancellationToken, bool deleteSoftrUser = false)
+    /// <param name="deleteSoftrUser">Also delete the person's Softr user: in every app with a domain, or only in <paramref name="inApps"/>.</param>
+    /// <param name="inApps">The connections whose apps the user is deleted from (each one of <see cref="SoftrApps"/>); null: all of them.</param>
+    public async Task<ErasureReport> EraseAsync(string email, bool dryRun, CancellationToken cancellationToken, bool deleteSoftrUser = false, IReadOnlyCollection<string>? inApps = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(email);
         // Under the current key, and any older key the ring opens again (PersonIndex: a key it could not open is kept, not lost).
@@ -112,7 +115,7 @@ public sealed partial class PersonEraser(PersonIndex index, TableServiceClient t
             }
             if (deleteSoftrUser)
             {
-                softrUsers = await DeleteSoftrUsersAsync(email.Trim(), cancellationToken).ConfigureAwait(false);
+                softrUsers = await DeleteSoftrUsersAsync(email.Trim(), inApps, cancellationToken).ConfigureAwait(false);
             }
             SoftrTelemetry.Erasures.Add(1);
             LogErased(ids.Count, LogText.MaskEmails(email));
@@ -174,11 +177,19 @@ public sealed partial class PersonEraser(PersonIndex index, TableServiceClient t
         return Task.Delay(wait, time, cancellationToken);
     }
 
-    /// <summary>The user deleted in every app that has a domain (the Users API names the app by it), each app's outcome by connection.</summary>
-    private async Task<IReadOnlyDictionary<string, string>> DeleteSoftrUsersAsync(string email, CancellationToken cancellationToken)
+    /// <summary>
+    /// The connections whose Softr apps an erasure can delete a user from: those with a domain, which the Users API names the
+    /// app by. An agency's portals may belong to different clients, each answering its own people's requests, so an erasure may
+    /// name some of them.
+    /// </summary>
+    public IReadOnlyList<string> SoftrApps => [.. softr.Connections.All.Where(connection => connection.HasDomain).Select(connection => connection.Name)];
+
+    /// <summary>The user deleted in every app that has a domain, or in those named, each app's outcome by connection.</summary>
+    private async Task<IReadOnlyDictionary<string, string>> DeleteSoftrUsersAsync(string email, IReadOnlyCollection<string>? inApps, CancellationToken cancellationToken)
     {
         var outcomes = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var connection in softr.Connections.All.Where(connection => connection.HasDomain))
+        foreach (var connection in softr.Connections.All.Where(connection => connection.HasDomain
+            && (inApps is null || inApps.Contains(connection.Name, StringComparer.OrdinalIgnoreCase))))
         {
             outcomes[connection.Name] = await DeleteSoftrUserAsync(connection, email, cancellationToken).ConfigureAwait(false);
         }

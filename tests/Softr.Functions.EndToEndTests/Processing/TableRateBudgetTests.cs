@@ -57,4 +57,62 @@ public sealed class TableRateBudgetTests : IAsyncLifetime
             await instance.DisposeAsync();
         }
     }
+
+    /// <summary>
+    /// Issue #26: a budget is a token's. Two instances flooding portal A's token split its seats between them; a third
+    /// instance calling on portal B's token holds all of B's seats, none taken by A's flood, and is granted calls.
+    /// </summary>
+    [Fact]
+    public async Task AFloodOnOneToken_TakesNoSeatOfAnother()
+    {
+        const int perSecond = 30;
+        var portalA = new SoftrBudgetKey("AAAAAAAAAAAAAAAA", SoftrCallKind.Write);
+        var portalB = new SoftrBudgetKey("BBBBBBBBBBBBBBBB", SoftrCallKind.Write);
+        var tables = new TableServiceClient(_azurite.ConnectionString);
+        var options = new ProcessingOptions();
+        var instances = Enumerable.Range(0, 3).Select(_ => new TableRateBudget(tables, Options.Create(options), TimeProvider.System, NullLogger<TableRateBudget>.Instance)).ToList();
+        var (floodingA, onB) = (instances.Take(2).ToList(), instances[2]);
+        var grantedOnB = 0;
+        using var stop = new CancellationTokenSource();
+
+        var callers = floodingA.SelectMany(instance => Enumerable.Range(0, 8).Select(_ => CallUntilStoppedAsync(instance, portalA, () => { })))
+            .Concat(Enumerable.Range(0, 2).Select(_ => CallUntilStoppedAsync(onB, portalB, () => Interlocked.Increment(ref grantedOnB))))
+            .ToList();
+        // Seats are claimed and split over a few of the budgets' ticks: wait for the split to settle, or give up.
+        var settled = await SystemUnderTest.EventuallyAsync(() => Task.FromResult(
+            onB.SeatsHeld(portalB) == options.BudgetSeats && floodingA.All(instance => instance.SeatsHeld(portalA) >= 1) && Volatile.Read(ref grantedOnB) > 0),
+            TimeSpan.FromSeconds(30));
+        var (seatsOfA, seatsOfB) = (floodingA.Select(instance => instance.SeatsHeld(portalA)).ToList(), onB.SeatsHeld(portalB));
+        var (aOnB, bOnA) = (onB.SeatsHeld(portalA), floodingA.Sum(instance => instance.SeatsHeld(portalB)));
+        await stop.CancelAsync();
+        await Task.WhenAll(callers);
+
+        Assert.True(settled, $"not settled in 30 s: portal B's only instance holds {seatsOfB} of its token's {options.BudgetSeats} seats and was granted {grantedOnB} calls; A's instances hold {string.Join(" and ", seatsOfA)}");
+        // B's token is B's alone: all its seats are with its one caller, while A's flood splits A's seats, never more than A has.
+        Assert.Equal(options.BudgetSeats, seatsOfB);
+        Assert.InRange(seatsOfA.Sum(), 2, options.BudgetSeats);
+        Assert.Equal((0, 0), (aOnB, bOnA));
+        foreach (var instance in instances)
+        {
+            await instance.DisposeAsync();
+        }
+
+        async Task CallUntilStoppedAsync(TableRateBudget instance, SoftrBudgetKey key, Action granted)
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    if (await instance.AcquireAsync(key, perSecond, CallOrder.Unmarked, stop.Token))
+                    {
+                        granted();
+                    }
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    return;
+                }
+            }
+        }
+    }
 }

@@ -19,32 +19,56 @@ public sealed class RecipeTests
     public void Recipe_PassesStartUpValidation(string recipe) => Assert.Empty(AutomationHarness.FromRecipe(recipe).Problems);
 
     /// <summary>
-    /// Every recipe names its connection (<c>default</c>), and an app setting points it at another Softr app without editing the
-    /// file: each of its steps then calls that app. A connection the setting names that is not defined stops the start.
+    /// Every recipe reads its connection from a setting of its own (<c>{RECIPE}_CONNECTION</c>, unset: <c>default</c>), a name
+    /// App Service accepts (it refuses <c>Automations__stripe-checkout-paid__Connection</c>): set, every step of the recipe
+    /// calls that app. A connection the setting names that is not defined stops the start.
     /// </summary>
     [Theory]
     [MemberData(nameof(Recipes))]
     public void Recipe_RunsOnTheConnectionItsSettingNames(string recipe)
     {
-        var automations = AutomationHarness.FromRecipe(recipe).Options.Automations.Keys.ToList();
+        var setting = recipe.ToUpperInvariant().Replace('-', '_') + "_CONNECTION";
+        using var file = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Softr.Functions.Testing.Recipes.Path(recipe)));
+        Assert.All(file.RootElement.GetProperty("Automations").EnumerateObject(),
+            automation => Assert.Equal($"{{{{ settings.{setting} | default: 'default' }}}}", automation.Value.GetProperty("Connection").GetString()));
         var settings = new Dictionary<string, string?>(AutomationHarness.RecipeSettings)
         {
-            ["Softr:Connections:portal-b:ApiKey"] = "portal-b-token",
-            ["Softr:Connections:portal-b:Domain"] = "portal-b.example.com",
+            ["Softr:Connections:portal_b:ApiKey"] = "portal-b-token",
+            ["Softr:Connections:portal_b:Domain"] = "portal-b.example.com",
+            [setting] = "portal_b",
         };
-        foreach (var automation in automations)
-        {
-            settings[$"Automations:{automation}:Connection"] = "portal-b";
-        }
 
         var harness = AutomationHarness.FromFile(Softr.Functions.Testing.Recipes.Path(recipe), settings);
 
         Assert.Empty(harness.Problems);
-        Assert.All(harness.Catalog().All.SelectMany(hook => hook.Automations).SelectMany(automation => automation.Steps), step => Assert.Equal("portal-b", step.Connection));
-        Assert.All(automations, automation => Assert.Equal("default", AutomationHarness.FromRecipe(recipe).Options.Automations[automation].Connection));
-        settings.Remove("Softr:Connections:portal-b:ApiKey");
-        settings.Remove("Softr:Connections:portal-b:Domain");
-        Assert.Contains(AutomationHarness.FromFile(Softr.Functions.Testing.Recipes.Path(recipe), settings).Problems, problem => problem.Contains("Connection 'portal-b' is not defined", StringComparison.Ordinal));
+        Assert.All(harness.Catalog().All.SelectMany(hook => hook.Automations).SelectMany(automation => automation.Steps), step => Assert.Equal("portal_b", step.Connection));
+        Assert.All(AutomationHarness.FromRecipe(recipe).Catalog().All.SelectMany(hook => hook.Automations).SelectMany(automation => automation.Steps),
+            step => Assert.Equal("default", step.Connection));
+        settings.Remove("Softr:Connections:portal_b:ApiKey");
+        settings.Remove("Softr:Connections:portal_b:Domain");
+        Assert.Contains(AutomationHarness.FromFile(Softr.Functions.Testing.Recipes.Path(recipe), settings).Problems, problem => problem.Contains("Connection 'portal_b' is not defined", StringComparison.Ordinal));
+    }
+
+    /// <summary>The README's two portals, locally: the drop-in for the second portal's sign-ups calls portal B, and only once portal B is defined.</summary>
+    [Fact]
+    public void TheSecondPortalsDropIn_CreatesItsUsersInPortalB()
+    {
+        var path = Path.Combine(TestPaths.RepositoryRoot, "docs", "examples", "portal-b-signup.json");
+        var portalB = new Dictionary<string, string?>
+        {
+            ["SIGNUP_HOOK_SECRET"] = "local-dev-secret-change-me",
+            ["Softr:Connections:portal_b:ApiKey"] = "portal-b-key",
+            ["Softr:Connections:portal_b:Domain"] = "portal-b.softr.app",
+        };
+
+        var harness = AutomationHarness.FromFile(path, portalB);
+        var compiled = Assert.Single(Assert.Single(harness.Catalog().Find("portal-b-signup")!.Automations).Steps);
+        var planned = Assert.Single(Single(harness.Evaluate("portal-b-signup", "", """{"email":" Grace@Example.com ","full_name":"Grace Hopper"}""")).Steps);
+
+        Assert.Equal(("user.create", "portal_b"), (compiled.Action.Name, compiled.Connection));
+        Assert.Equal("grace@example.com", planned.Inputs["email"].Value);
+        Assert.Contains(AutomationHarness.FromFile(path, new Dictionary<string, string?> { ["SIGNUP_HOOK_SECRET"] = "x" }).Problems,
+            problem => problem.Contains("Connection 'portal_b' is not defined", StringComparison.Ordinal));
     }
 
     [Fact]

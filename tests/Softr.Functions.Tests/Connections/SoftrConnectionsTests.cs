@@ -63,7 +63,25 @@ public sealed class SoftrConnectionsTests
 
         Assert.Equal("b", connection.ToString());
         Assert.Equal("b", $"{connection}");
-        Assert.DoesNotContain("pat_secret_token", connection.TokenFingerprint, StringComparison.Ordinal);
+    }
+
+    /// <summary>The fingerprint names a token in budgets and metrics: one per token, whatever the connection, and never the token.</summary>
+    [Fact]
+    public void ATokensFingerprint_IsTheSameForEveryConnectionOnIt_AndDiffersBetweenTokens()
+    {
+        var connections = Resolve(new()
+        {
+            ["Softr:ApiKey"] = "pat_token_one",
+            ["Softr:Domain"] = "a.example.com",
+            ["Softr:Connections:b:ApiKey"] = "pat_token_one",
+            ["Softr:Connections:b:Domain"] = "b.example.com",
+            ["Softr:Connections:c:ApiKey"] = "pat_token_two",
+            ["Softr:Connections:c:Domain"] = "c.example.com",
+        });
+
+        Assert.Equal(connections["default"].TokenFingerprint, connections["b"].TokenFingerprint);
+        Assert.NotEqual(connections["b"].TokenFingerprint, connections["c"].TokenFingerprint);
+        Assert.Matches("^[0-9A-F]{16}$", connections["c"].TokenFingerprint);
     }
 
     [Theory]

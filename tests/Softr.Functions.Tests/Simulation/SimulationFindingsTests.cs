@@ -447,6 +447,76 @@ public sealed class SimulationFindingsTests
         Assert.True(sweptUnderTheReplay > 0, "in no interleaving did the replay find the event and its letter gone after it had read the letter");
     }
 
+    /// <summary>
+    /// An attempt whose process stalled past its lease (another attempt has since finished the event) still records the
+    /// step it made, as a fact, but not on an event a retention sweep has begun to take: the sweep listed the event's rows
+    /// before, and a row written after would outlive the event. Played at every pair of points of the two.
+    /// </summary>
+    [Fact]
+    public void ASweepAndAStalledAttemptsStepRecord_InterleavedAtAnyPoint_LeaveNothingOfASweptEvent()
+    {
+        var (pairs, refusedWhileSweeping) = (0, 0);
+        for (var k = 1; ; k++)
+        {
+            var sweepHeldAtAll = false;
+            for (var j = 1; ; j++)
+            {
+                using var world = new SimWorld(new SimPlan(8, 1, SimRates.None, []));
+                var envelope = SimWorld.Envelope("evt_stalled_attempt", world.Now);
+                var id = envelope.EventId;
+                var clock = world.Services.GetRequiredService<TimeProvider>();
+                var leaseDuration = world.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ProcessingOptions>>().Value.LeaseDuration;
+                EventLease? stalled = null;
+                world.Script(async services =>
+                {
+                    var progress = services.GetRequiredService<EventProgressStore>();
+                    stalled = await progress.BeginAttemptAsync(envelope, await progress.ReadAsync(id, default), "msg-1", "attempt 1", default);
+                    await Task.Delay(leaseDuration + Second, clock);
+                    var second = await progress.BeginAttemptAsync(envelope, await progress.ReadAsync(id, default), "msg-2", "attempt 2", default);
+                    Assert.NotNull(second);
+                    await progress.FinishAttemptAsync(envelope, EventStatus.Succeeded, null, "done", second!, plan: null, default);
+                });
+                Assert.NotNull(stalled);
+                Assert.Equal(nameof(EventStatus.Succeeded), SummaryOf(world, id)?.GetValueOrDefault(EventRows.Status));
+                var step = new StepRecord("welcome", "invite", "invite-user", StepState.Succeeded, world.Now, new Dictionary<string, string?>());
+                var sweepingWhenItRecorded = false;
+                var played = Interleave(world, k, j, "stalled attempt",
+                    services => services.GetRequiredService<EventProgressStore>().RecordStepAsync(stalled!, step, sealedSecrets: null, default),
+                    whenHeld: () => sweepingWhenItRecorded = SummaryOf(world, id)?.GetValueOrDefault(EventRows.Sweeping) is not null);
+                sweepHeldAtAll |= played.SweepHeld;
+                if (!played.SweepHeld)
+                {
+                    break;
+                }
+                pairs++;
+                var at = $"sweep held at {k}, stalled attempt at {j}";
+                Assert.True(played.SweepFault is null, $"{at}: the sweep failed: {played.SweepFault}");
+                Assert.True(played.OtherFault is LeaseLostException, $"{at}: the stalled attempt was not told it lost the event: {played.OtherFault}");
+                if (SummaryOf(world, id) is null)
+                {
+                    // Swept: nothing of the event is left, the stalled attempt's record included.
+                    Assert.True(StepRowsOf(world, id) == 0, $"{at}: the stalled attempt's step record outlived the swept event");
+                    refusedWhileSweeping += sweepingWhenItRecorded ? 1 : 0;
+                }
+                else
+                {
+                    // The record came first and changed the summary: the sweep leaves the event to the next one.
+                    Assert.Equal(1, StepRowsOf(world, id));
+                }
+                if (!played.OtherHeld)
+                {
+                    break;
+                }
+            }
+            if (!sweepHeldAtAll)
+            {
+                break;
+            }
+        }
+        Assert.True(pairs >= 10, $"only {pairs} interleavings were played");
+        Assert.True(refusedWhileSweeping > 0, "in no interleaving did the stalled attempt come to an event the sweep had marked");
+    }
+
     private sealed record Interleaving(bool SweepHeld, bool OtherHeld, Exception? SweepFault, Exception? OtherFault);
 
     /// <summary>
