@@ -197,7 +197,8 @@ resource softrApiKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   properties: { value: softrApiKey }
 }
 
-// Each more Softr app's key in a secret of its own; connection names take letters, digits, '-' and '_', secret names no '_'.
+// Each more Softr app's key in a secret of its own. Connection names: letters, digits and '_' (they go into app setting
+// names, which App Service on Linux limits to letters, digits, '.' and '_'); secret names take no '_', so it becomes '-'.
 // Base64 of the JSON: azd puts the variable into main.parameters.json as plain text, and JSON's quotes would break the file.
 var connections = items(json(empty(softrConnections) ? '{}' : base64ToString(softrConnections)))
 

@@ -9,8 +9,9 @@ namespace Softr.Functions.App;
 /// <summary>
 /// <c>POST /api/manage/erase</c> with <c>{"email": "...", "softr": false}</c>: erases every event, dead letter
 /// and payload blob holding that person's e-mail, leaving tombstones that drop any late copy, and answers with
-/// what it deleted; <c>"softr": true</c> deletes their Softr user too; <c>?dryRun=true</c> lists without
-/// deleting. Admin-level (the master key). The answer to a data-subject request (README, "Data and privacy").
+/// what it deleted; <c>"softr": true</c> deletes their Softr user too, in every Softr app served, and a list of
+/// connection names in those only (<see cref="EraseRequest"/>); <c>?dryRun=true</c> lists without deleting.
+/// Admin-level (the master key). The answer to a data-subject request (README, "Data and privacy").
 /// </summary>
 public sealed class EraseFunction(PersonEraser eraser)
 {
@@ -22,37 +23,21 @@ public sealed class EraseFunction(PersonEraser eraser)
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        string? email = null;
-        var deleteSoftrUser = false;
-        List<string>? inApps = null;
+        JsonElement body = default;
         try
         {
-            using var body = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
-            if (body.RootElement.ValueKind == JsonValueKind.Object)
-            {
-                email = body.RootElement.TryGetProperty("email", out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-                // "softr": true deletes the user in every app; a list of connection names, in those only.
-                if (body.RootElement.TryGetProperty("softr", out var softr) && softr.ValueKind is JsonValueKind.True or JsonValueKind.Array)
-                {
-                    deleteSoftrUser = true;
-                    inApps = softr.ValueKind == JsonValueKind.Array ? [.. softr.EnumerateArray().Select(app => app.ValueKind == JsonValueKind.String ? app.GetString()! : app.GetRawText())] : null;
-                }
-            }
+            using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
+            body = document.RootElement.Clone();
         }
         catch (JsonException)
         {
-            // Answered below.
+            // Not JSON: no address, answered as one.
         }
-        // The one e-mail rule, as the index found the address: what it could not have indexed cannot be erased by it.
-        if (string.IsNullOrWhiteSpace(email) || !EmailAddresses.IsRecognised(email))
+        var (erase, problem) = EraseRequest.Read(body, eraser.SoftrApps);
+        if (erase is null)
         {
-            return WebhookResponses.Problem(ApiProblems.EraseNeedsEmail());
+            return WebhookResponses.Problem(problem!);
         }
-        var unknown = inApps?.Except(eraser.SoftrApps, StringComparer.OrdinalIgnoreCase).ToList() ?? [];
-        if (inApps is { Count: 0 } || unknown.Count > 0)
-        {
-            return WebhookResponses.Problem(ApiProblems.EraseUnknownApps(unknown, eraser.SoftrApps));
-        }
-        return new OkObjectResult(await eraser.EraseAsync(email, AdminQuery.IsDryRun(request), cancellationToken, deleteSoftrUser, inApps));
+        return new OkObjectResult(await eraser.EraseAsync(erase.Email, AdminQuery.IsDryRun(request), cancellationToken, erase.DeleteSoftrUser, erase.InApps));
     }
 }

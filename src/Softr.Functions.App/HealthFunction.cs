@@ -7,7 +7,9 @@ namespace Softr.Functions.App;
 
 /// <summary>
 /// <c>GET /api/health</c>, for probes (anonymous: a probe carries no key, and the answer holds no
-/// secret): 200 when storage and Softr's hosts answer, 503 naming what does not.
+/// secret): 200 when storage and Softr's hosts answer and Softr takes the keys, 503 naming what does not. Degraded (one
+/// Softr app's key refused while another works) answers 200 with <c>"status": "Degraded"</c>: the deployment is up, and a
+/// probe that restarts or fails over on a 503 would only take the other apps down too.
 /// </summary>
 public sealed class HealthFunction(HealthCheckService health)
 {
@@ -29,6 +31,6 @@ public sealed class HealthFunction(HealthCheckService health)
                 data = entry.Value.Data.Count == 0 ? null : entry.Value.Data,
             }),
         };
-        return new ObjectResult(body) { StatusCode = report.Status == HealthStatus.Healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable };
+        return new ObjectResult(body) { StatusCode = report.Status == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK };
     }
 }

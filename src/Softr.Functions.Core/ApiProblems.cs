@@ -33,12 +33,12 @@ public static class ApiProblems
     public static ProblemDetails BadCursor() =>
         Create(StatusCodes.Status400BadRequest, "bad-cursor", "Bad cursor", "'next' must be the value a previous page gave, unchanged.");
 
-    /// <param name="unknown">The names that are no connection with a domain; empty when the list named none.</param>
+    /// <param name="what">What is wrong with it, after "'softr' ".</param>
     /// <param name="apps">The connections whose apps an erasure can reach (those with a domain).</param>
-    public static ProblemDetails EraseUnknownApps(IReadOnlyCollection<string> unknown, IEnumerable<string> apps) =>
-        Create(StatusCodes.Status400BadRequest, "erase-unknown-app", "No such Softr app",
-            (unknown.Count == 0 ? "'softr' is an empty list" : $"'softr' names {string.Join(", ", unknown.Select(name => $"'{name}'"))}, not a connection with a domain")
-            + $". Send true for every app, or a list of some of: {string.Join(", ", apps)}.");
+    public static ProblemDetails EraseBadSoftr(string what, IReadOnlyCollection<string> apps) =>
+        Create(StatusCodes.Status400BadRequest, "erase-bad-softr", "Bad 'softr'",
+            $"'softr' {what}. Send true to delete the person's user in every Softr app, or a list of some of: "
+            + (apps.Count == 0 ? "(none: no connection has a domain)." : string.Join(", ", apps) + "."));
 
     public static ProblemDetails EraseNeedsEmail() =>
         Create(StatusCodes.Status400BadRequest, "erase-needs-email", "E-mail required", "Send {\"email\": \"...\"}: the address whose data is to be erased.");

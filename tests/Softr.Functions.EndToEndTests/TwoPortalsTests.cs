@@ -57,11 +57,16 @@ public sealed class TwoPortalsTests(TwoPortalsSystem system) : IClassFixture<Two
 
         using var refused = await system.Host.PostAsJsonAsync("/api/manage/erase", new { email, softr = new[] { "portal-b", "portal-c" } });
         var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
+        using var listed = await system.Host.PostAsJsonAsync("/api/manage/erase?dryRun=true", new { email, softr = new[] { "portal-b" } });
+        var dryRun = await listed.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
+        var usersAfterTheDryRun = AppsOf(await system.SandboxUsersAsync(), email).Count;
         using var erased = await system.Host.PostAsJsonAsync("/api/manage/erase", new { email, softr = new[] { "portal-b" } });
         var report = await erased.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
 
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
-        Assert.Equal("urn:softr-functions:problem:erase-unknown-app", problem.GetProperty("type").GetString());
+        Assert.Equal("urn:softr-functions:problem:erase-bad-softr", problem.GetProperty("type").GetString());
+        Assert.Equal("""{"portal-b":"would be deleted (dry run)"}""", dryRun.GetProperty("softrUsers").GetRawText());
+        Assert.Equal(2, usersAfterTheDryRun);
         Assert.Contains("'portal-c'", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(2, report.GetProperty("events").GetArrayLength()); // found, so the refused request erased nothing
         Assert.Equal("""{"portal-b":"deleted"}""", report.GetProperty("softrUsers").GetRawText());

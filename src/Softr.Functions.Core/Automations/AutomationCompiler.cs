@@ -92,13 +92,13 @@ public static partial class AutomationCompiler
             problems.Add($"{where}: Steps is empty; an automation needs at least one step.");
         }
 
-        var connection = ConnectionNamed(where, definition.Connection, connections, problems);
+        var connection = ConnectionNamed(where, definition.Connection, definition.ConnectionFromSetting, connections, problems);
 
         var steps = new List<CompiledStep>();
         for (var i = 0; i < definition.Steps.Count; i++)
         {
             if (CompileStep(where, i + 1, definition.Steps[i], steps, isSettingSet, problems) is { } step
-                && StepConnection(where, step, definition.Steps[i].Connection, connection, connections, problems) is { } stepConnection)
+                && StepConnection(where, step, definition.Steps[i], connection, connections, problems) is { } stepConnection)
             {
                 steps.Add(stepConnection);
             }
@@ -119,7 +119,9 @@ public static partial class AutomationCompiler
     }
 
     /// <summary>The connection <paramref name="name"/> names (absent: the default); null, with the problem added, when none has that name.</summary>
-    private static SoftrConnection? ConnectionNamed(string where, string? name, IReadOnlyDictionary<string, SoftrConnection> connections, List<string> problems)
+    /// <param name="fromSetting">The app setting the name was read from, if it was: the one to fix when the name is wrong.</param>
+    private static SoftrConnection? ConnectionNamed(string where, string? name, string? fromSetting, IReadOnlyDictionary<string, SoftrConnection> connections,
+        List<string> problems)
     {
         if (ConnectionSetting.Problem(where, name) is { } unresolved)
         {
@@ -131,16 +133,19 @@ public static partial class AutomationCompiler
         {
             return connection;
         }
-        problems.Add($"{where}: Connection '{wanted}' is not defined under {SoftrClientOptions.SectionName}:{SoftrClientOptions.ConnectionsKey}; defined: {string.Join(", ", connections.Keys.Order(StringComparer.Ordinal))}.");
+        var source = fromSetting is null ? "" : $" (from app setting {fromSetting})";
+        problems.Add($"{where}: Connection '{wanted}'{source} is not defined under {SoftrClientOptions.SectionName}:{SoftrClientOptions.ConnectionsKey}; defined: {string.Join(", ", connections.Keys.Order(StringComparer.Ordinal))}.");
         return null;
     }
 
     /// <summary>The step with the connection it calls (its own, else its automation's); null, with the problem added, when none has that name.</summary>
-    private static CompiledStep? StepConnection(string automation, CompiledStep step, string? own, SoftrConnection? automationConnection,
+    private static CompiledStep? StepConnection(string automation, CompiledStep step, StepDefinition own, SoftrConnection? automationConnection,
         IReadOnlyDictionary<string, SoftrConnection> connections, List<string> problems)
     {
-        // A blank override (an app setting emptied to clear it) leaves the automation's, never the default's.
-        var connection = string.IsNullOrWhiteSpace(own) ? automationConnection : ConnectionNamed($"{automation}, {step}", own, connections, problems);
+        // A blank override (an app setting emptied to clear it, or a setting's empty default) leaves the automation's, never the default's.
+        var connection = string.IsNullOrWhiteSpace(own.Connection)
+            ? automationConnection
+            : ConnectionNamed($"{automation}, {step}", own.Connection, own.ConnectionFromSetting, connections, problems);
         return connection is null ? null : new CompiledStep
         {
             Number = step.Number, Id = step.Id, Action = step.Action, Inputs = step.Inputs, Fields = step.Fields, Connection = connection.Name,

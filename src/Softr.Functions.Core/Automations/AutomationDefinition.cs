@@ -33,6 +33,9 @@ public sealed class AutomationDefinition
     /// </summary>
     public string? Connection { get; set; }
 
+    /// <summary>The app setting <see cref="Connection"/> was read from, if it was (set as the automations are bound; never bound itself).</summary>
+    public string? ConnectionFromSetting { get; internal set; }
+
     /// <summary>
     /// <c>high</c>, <c>normal</c> or <c>bulk</c>; absent leaves the hook's. An event takes the highest priority of its
     /// hook and the automations it matches, so a hook that carries every Stripe event can put paid checkouts first.
@@ -58,8 +61,11 @@ public sealed class StepDefinition
     /// <summary>For record actions: the record's fields by field name (or ID), each mapped like an input.</summary>
     public Dictionary<string, string> Fields { get; init; } = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>The Softr connection this step calls, when not its automation's.</summary>
+    /// <summary>The Softr connection this step calls, when not its automation's; it may read an app setting, as the automation's may.</summary>
     public string? Connection { get; set; }
+
+    /// <summary>The app setting <see cref="Connection"/> was read from, if it was (set as the automations are bound; never bound itself).</summary>
+    public string? ConnectionFromSetting { get; internal set; }
 }
 
 /// <summary>
@@ -119,10 +125,10 @@ public sealed class AutomationsOptions
         string? Setting(string name) => configuration[name];
         foreach (var automation in Automations.Values)
         {
-            automation.Connection = ConnectionSetting.Resolve(automation.Connection, Setting);
+            (automation.Connection, automation.ConnectionFromSetting) = ConnectionSetting.Resolve(automation.Connection, Setting);
             foreach (var step in automation.Steps)
             {
-                step.Connection = ConnectionSetting.Resolve(step.Connection, Setting);
+                (step.Connection, step.ConnectionFromSetting) = ConnectionSetting.Resolve(step.Connection, Setting);
             }
         }
     }

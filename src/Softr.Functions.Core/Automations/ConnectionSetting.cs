@@ -16,22 +16,23 @@ public static partial class ConnectionSetting
 
     /// <summary>
     /// The connection <paramref name="text"/> names: itself when it is a name; when it reads a setting, the setting's value,
-    /// else its default. Left as it is when it reads an unset setting with no default, or is a template of another form:
-    /// start-up then refuses it (<see cref="Problem"/>).
+    /// else its default, with the setting's name (for start-up's messages). Left as it is when it reads an unset setting with no
+    /// default, or is a template of another form: start-up then refuses it (<see cref="Problem"/>).
     /// </summary>
-    public static string? Resolve(string? text, Func<string, string?> setting)
+    public static (string? Name, string? Setting) Resolve(string? text, Func<string, string?> setting)
     {
         ArgumentNullException.ThrowIfNull(setting);
         if (text is null || Reference().Match(text.Trim()) is not { Success: true } reference)
         {
-            return text;
+            return (text, null);
         }
-        var value = setting(reference.Groups["setting"].Value);
+        var name = reference.Groups["setting"].Value;
+        var value = setting(name);
         if (!string.IsNullOrWhiteSpace(value))
         {
-            return value.Trim();
+            return (value.Trim(), name);
         }
-        return reference.Groups["fallback"].Success ? reference.Groups["fallback"].Value : text;
+        return (reference.Groups["fallback"].Success ? reference.Groups["fallback"].Value.Trim() : text, name);
     }
 
     /// <summary>Why <paramref name="text"/>, as it is after <see cref="Resolve"/>, is no connection's name; null when it may be one.</summary>
@@ -43,6 +44,6 @@ public static partial class ConnectionSetting
         }
         return Reference().Match(text.Trim()) is { Success: true } reference
             ? $"{where}: Connection reads the app setting {reference.Groups["setting"].Value}, which is not set; set it to a connection's name, or give a default ({{{{ settings.{reference.Groups["setting"].Value} | default: 'default' }}}})."
-            : $"{where}: Connection '{text}' is neither a connection's name nor {{{{ settings.NAME }}}} (optionally with | default: 'name'); a connection is chosen at start, not per event.";
+            : $"{where}: Connection '{text}' is neither a connection's name nor {{{{ settings.NAME }}}} (optionally with | default: 'name', in single quotes); a connection is chosen at start, not per event.";
     }
 }

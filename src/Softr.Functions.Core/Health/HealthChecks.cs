@@ -57,9 +57,10 @@ public sealed class StorageHealthCheck(QueueServiceClient queues, TableServiceCl
 /// <summary>
 /// Each Softr connection's two hosts are reachable, and Softr takes its key. Reachable: any HTTP answer to an unauthenticated
 /// request proves DNS, TLS and the route, and costs none of the token's rate budget (the key is not sent); each host is probed
-/// once however many connections use it. The key: <see cref="SoftrKeyProbe"/>, one read per token every few minutes. The
-/// answer's data gives every connection's result by name, and the description names those that fail. A key that is missing
-/// or unresolved is the secrets check's to name.
+/// once however many connections use it. The key: <see cref="SoftrKeyProbe"/>, a read per token every few minutes. The
+/// answer's data gives every connection's result by name, and the description names those that fail. A host down is
+/// unhealthy; a refused key is degraded while another connection still works (one portal's key must not mark the
+/// others down), unhealthy when none does. A key that is missing or unresolved is the secrets check's to name.
 /// </summary>
 public sealed class SoftrHealthCheck(IHttpClientFactory httpClients, SoftrConnections connections, SoftrKeyProbe keys) : IHealthCheck
 {
@@ -76,39 +77,36 @@ public sealed class SoftrHealthCheck(IHttpClientFactory httpClients, SoftrConnec
     {
         using var client = httpClients.CreateClient(ClientName);
         var all = connections.All;
-        var unreachable = new Dictionary<Uri, bool>();
-        foreach (var url in all.SelectMany(connection => new[] { connection.UsersApiBaseUrl, connection.DatabaseApiBaseUrl }).Distinct())
-        {
-            unreachable[url] = !await AnswersAsync(client, url, cancellationToken).ConfigureAwait(false);
-        }
-        var results = new Dictionary<string, string>(StringComparer.Ordinal);
-        var failing = new List<string>();
-        foreach (var connection in all)
-        {
-            if (new[] { connection.UsersApiBaseUrl, connection.DatabaseApiBaseUrl }.FirstOrDefault(url => unreachable[url]) is { } down)
-            {
-                results[connection.Name] = $"{down.Host} unreachable";
-                failing.Add(connection.Name);
-            }
-            else if (connection.ApiKey.Length == 0 || Hosting.KeyVaultReferences.IsUnresolved(connection.ApiKey))
-            {
-                // Said, not failed on: a connection without a usable key is the secrets check's (unresolved) or start-up's (used and empty) to refuse.
-                results[connection.Name] = connection.ApiKey.Length == 0 ? "reachable; no key" : "reachable; key unresolved (Key Vault reference)";
-            }
-            else
-            {
-                var key = await keys.CheckAsync(connection, cancellationToken).ConfigureAwait(false);
-                results[connection.Name] = $"reachable; {key}";
-                if (key == SoftrKeyProbe.Refused)
-                {
-                    failing.Add(connection.Name);
-                }
-            }
-        }
+        var urls = all.SelectMany(connection => new[] { connection.UsersApiBaseUrl, connection.DatabaseApiBaseUrl }).Distinct().ToList();
+        var answers = await Task.WhenAll(urls.Select(url => AnswersAsync(client, url, cancellationToken))).ConfigureAwait(false);
+        var unreachable = urls.Zip(answers).Where(pair => !pair.Second).Select(pair => pair.First).ToHashSet();
+        var checks = await Task.WhenAll(all.Select(connection => CheckAsync(connection, unreachable, cancellationToken))).ConfigureAwait(false);
+
+        var results = checks.ToDictionary(check => check.Name, check => check.Result, StringComparer.Ordinal);
         var data = new Dictionary<string, object> { ["connections"] = results };
-        return failing.Count == 0
-            ? HealthCheckResult.Healthy(data: data)
-            : HealthCheckResult.Unhealthy(all.Count == 1 ? results[failing[0]] : string.Join("; ", failing.Select(name => $"{name}: {results[name]}")), data: data);
+        var failing = checks.Where(check => check.Status != HealthStatus.Healthy).ToList();
+        if (failing.Count == 0)
+        {
+            return HealthCheckResult.Healthy(data: data);
+        }
+        var description = all.Count == 1 ? failing[0].Result : string.Join("; ", failing.Select(check => $"{check.Name}: {check.Result}"));
+        var down = failing.Any(check => check.Status == HealthStatus.Unhealthy) || failing.Count == all.Count;
+        return down ? HealthCheckResult.Unhealthy(description, data: data) : HealthCheckResult.Degraded(description, data: data);
+    }
+
+    private async Task<(string Name, string Result, HealthStatus Status)> CheckAsync(SoftrConnection connection, HashSet<Uri> unreachable, CancellationToken cancellationToken)
+    {
+        if (new[] { connection.UsersApiBaseUrl, connection.DatabaseApiBaseUrl }.FirstOrDefault(unreachable.Contains) is { } down)
+        {
+            return (connection.Name, $"{down.Host} unreachable", HealthStatus.Unhealthy);
+        }
+        if (connection.ApiKey.Length == 0 || Hosting.KeyVaultReferences.IsUnresolved(connection.ApiKey))
+        {
+            // Said, not failed on: a connection without a usable key is the secrets check's (unresolved) or start-up's (used and empty) to refuse.
+            return (connection.Name, connection.ApiKey.Length == 0 ? "reachable; no key" : "reachable; key unresolved (Key Vault reference)", HealthStatus.Healthy);
+        }
+        var key = await keys.CheckAsync(connection, cancellationToken).ConfigureAwait(false);
+        return (connection.Name, $"reachable; {key}", key == SoftrKeyProbe.Refused ? HealthStatus.Degraded : HealthStatus.Healthy);
     }
 
     private static async Task<bool> AnswersAsync(HttpClient client, Uri url, CancellationToken cancellationToken)

@@ -24,7 +24,10 @@ public sealed record HookInfo(
     public IReadOnlyList<string> Connections => [.. Automations.SelectMany(automation => automation.Steps).Select(step => step.Connection).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal)];
 }
 
-/// <summary>An automation and its steps, as declared (templates, never app-setting values).</summary>
+/// <summary>
+/// An automation and its steps, as declared (templates, never app-setting values), but for each connection: the name a
+/// <c>{{ settings.NAME }}</c> reference resolved to at start, since that is the app its steps call.
+/// </summary>
 public sealed record AutomationInfo(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("description")] string? Description,

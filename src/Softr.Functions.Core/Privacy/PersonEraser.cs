@@ -62,6 +62,9 @@ public sealed record ErasureReport(
 public sealed partial class PersonEraser(PersonIndex index, TableServiceClient tables, IPayloadStore payloads, DeadLetterStore deadLetters, EventIndex eventIndex,
     EventProgressStore progressStore, ISoftrClients softr, IOptions<SoftrClientOptions> softrOptions, TimeProvider time, ILogger<PersonEraser> logger)
 {
+    /// <summary>A dry run's outcome for each Softr app the erasure would ask to delete the user.</summary>
+    public const string WouldBeDeleted = "would be deleted (dry run)";
+
     /// <summary>The longest an erasure waits for calls on the wire (an HTTP front end gives up on a request after about 230 s).</summary>
     public static readonly TimeSpan MaxWaitForCallsOnTheWire = TimeSpan.FromMinutes(1);
 
@@ -119,6 +122,11 @@ public sealed partial class PersonEraser(PersonIndex index, TableServiceClient t
             }
             SoftrTelemetry.Erasures.Add(1);
             LogErased(ids.Count, LogText.MaskEmails(email));
+        }
+        else if (deleteSoftrUser)
+        {
+            // What the erasure would ask of Softr: the apps in scope, none of them asked now.
+            softrUsers = new SortedDictionary<string, string>(AppsInScope(inApps).ToDictionary(connection => connection.Name, _ => WouldBeDeleted), StringComparer.Ordinal);
         }
         if (keysNotOpened > 0)
         {
@@ -184,12 +192,15 @@ public sealed partial class PersonEraser(PersonIndex index, TableServiceClient t
     /// </summary>
     public IReadOnlyList<string> SoftrApps => [.. softr.Connections.All.Where(connection => connection.HasDomain).Select(connection => connection.Name)];
 
+    /// <summary>The connections with a domain, or those of them <paramref name="inApps"/> names.</summary>
+    private IEnumerable<SoftrConnection> AppsInScope(IReadOnlyCollection<string>? inApps) =>
+        softr.Connections.All.Where(connection => connection.HasDomain && (inApps is null || inApps.Contains(connection.Name, StringComparer.OrdinalIgnoreCase)));
+
     /// <summary>The user deleted in every app that has a domain, or in those named, each app's outcome by connection.</summary>
     private async Task<IReadOnlyDictionary<string, string>> DeleteSoftrUsersAsync(string email, IReadOnlyCollection<string>? inApps, CancellationToken cancellationToken)
     {
         var outcomes = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var connection in softr.Connections.All.Where(connection => connection.HasDomain
-            && (inApps is null || inApps.Contains(connection.Name, StringComparer.OrdinalIgnoreCase))))
+        foreach (var connection in AppsInScope(inApps))
         {
             outcomes[connection.Name] = await DeleteSoftrUserAsync(connection, email, cancellationToken).ConfigureAwait(false);
         }

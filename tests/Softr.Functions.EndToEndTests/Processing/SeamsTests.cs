@@ -296,7 +296,8 @@ public sealed class SeamsTests(ProcessingFixture fixture) : IClassFixture<Proces
             StringComparison.Ordinal), dedupeKey: "lost-ring");
         // The link is made and sealed; the upsert that needs it fails and is retried later.
         await Harness.SetFaultsAsync(new { errorRate = 1.0, errorStatus = 503, operations = new[] { "searchRecords" } });
-        Assert.Equal(ProcessingOutcome.RetryScheduled, (await Harness.DeliverAsync(envelope)).Outcome);
+        var first = await Harness.DeliverAsync(envelope);
+        Assert.True(first.Outcome == ProcessingOutcome.RetryScheduled, $"{first.Outcome}: {first.Detail}"); // seen once in CI as Deferred: the detail will say why
         await Harness.SetFaultsAsync(new { });
         await LoseTheKeyRingAsync();
 

@@ -83,7 +83,6 @@ public sealed class TableRateBudgetTests : IAsyncLifetime
             onB.SeatsHeld(portalB) == options.BudgetSeats && floodingA.All(instance => instance.SeatsHeld(portalA) >= 1) && Volatile.Read(ref grantedOnB) > 0),
             TimeSpan.FromSeconds(30));
         var (seatsOfA, seatsOfB) = (floodingA.Select(instance => instance.SeatsHeld(portalA)).ToList(), onB.SeatsHeld(portalB));
-        var (aOnB, bOnA) = (onB.SeatsHeld(portalA), floodingA.Sum(instance => instance.SeatsHeld(portalB)));
         await stop.CancelAsync();
         await Task.WhenAll(callers);
 
@@ -91,7 +90,6 @@ public sealed class TableRateBudgetTests : IAsyncLifetime
         // B's token is B's alone: all its seats are with its one caller, while A's flood splits A's seats, never more than A has.
         Assert.Equal(options.BudgetSeats, seatsOfB);
         Assert.InRange(seatsOfA.Sum(), 2, options.BudgetSeats);
-        Assert.Equal((0, 0), (aOnB, bOnA));
         foreach (var instance in instances)
         {
             await instance.DisposeAsync();

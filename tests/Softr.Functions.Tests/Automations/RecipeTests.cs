@@ -46,7 +46,8 @@ public sealed class RecipeTests
             step => Assert.Equal("default", step.Connection));
         settings.Remove("Softr:Connections:portal_b:ApiKey");
         settings.Remove("Softr:Connections:portal_b:Domain");
-        Assert.Contains(AutomationHarness.FromFile(Softr.Functions.Testing.Recipes.Path(recipe), settings).Problems, problem => problem.Contains("Connection 'portal_b' is not defined", StringComparison.Ordinal));
+        Assert.Contains(AutomationHarness.FromFile(Softr.Functions.Testing.Recipes.Path(recipe), settings).Problems,
+            problem => problem.Contains($"Connection 'portal_b' (from app setting {setting}) is not defined", StringComparison.Ordinal));
     }
 
     /// <summary>The README's two portals, locally: the drop-in for the second portal's sign-ups calls portal B, and only once portal B is defined.</summary>

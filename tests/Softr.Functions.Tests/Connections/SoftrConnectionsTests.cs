@@ -147,6 +147,63 @@ public sealed class SoftrConnectionsTests
         Assert.True(shared.IsAcquired);
     }
 
+    /// <summary>
+    /// Priority lanes apply within each token's budget: on portal A's spent token a paying customer's call goes before the
+    /// import's that waited longer, and portal B's call, on a token of its own, waits for neither.
+    /// </summary>
+    [Fact]
+    public async Task PriorityLanes_OrderTheCallsOfEachToken_AndAnotherTokenWaitsForNone()
+    {
+        var connections = Resolve(new()
+        {
+            ["Softr:ApiKey"] = "token-a",
+            ["Softr:WritesPerSecond"] = "1",
+            ["Softr:Connections:portal_b:ApiKey"] = "token-b",
+        });
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var limiter = new SoftrRateLimiter(Options.Create(new SoftrClientOptions { WritesPerSecond = 1 }), time);
+        var granted = new List<string>();
+        using (var spent = await limiter.AcquireAsync(Write(connections["default"]), CancellationToken.None))
+        {
+            Assert.True(spent.IsAcquired); // portal A's token has no budget left this second
+        }
+
+        var waits = new List<Task>
+        {
+            Acquire(connections["default"], new CallOrder(CallPriority.Bulk, "import"), "A bulk 1"),
+            Acquire(connections["default"], new CallOrder(CallPriority.Bulk, "import"), "A bulk 2"),
+        };
+        await Task.Delay(50);
+        waits.Add(Acquire(connections["default"], new CallOrder(CallPriority.High, "stripe"), "A high"));
+        waits.Add(Acquire(connections["portal_b"], new CallOrder(CallPriority.Bulk, "import"), "B bulk"));
+        await Task.Delay(50);
+        var beforeASecondPassed = granted.ToList();
+        for (var second = 0; second < 30 && waits.Any(wait => !wait.IsCompleted); second++)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(25);
+        }
+        await Task.WhenAll(waits);
+
+        Assert.Equal(["B bulk"], beforeASecondPassed);
+        Assert.Equal(["B bulk", "A high", "A bulk 1", "A bulk 2"], granted);
+
+        async Task Acquire(SoftrConnection connection, CallOrder order, string name)
+        {
+            Task<System.Threading.RateLimiting.RateLimitLease> waiting;
+            using (CallOrder.Begin(order))
+            {
+                waiting = limiter.AcquireAsync(Write(connection), CancellationToken.None).AsTask();
+            }
+            using var lease = await waiting;
+            Assert.True(lease.IsAcquired);
+            lock (granted)
+            {
+                granted.Add(name);
+            }
+        }
+    }
+
     private static HttpRequestMessage Write(SoftrConnection connection)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "x");

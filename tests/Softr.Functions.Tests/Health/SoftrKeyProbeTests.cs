@@ -39,7 +39,7 @@ public sealed class SoftrKeyProbeTests
     }
 
     [Fact]
-    public async Task ABusyOrSilentSoftr_LeavesTheKeyUnchecked_AndIsAskedAgainNextTime()
+    public async Task ABusyOrSilentSoftr_LeavesTheKeyUnchecked_AndIsAskedAgainAfterAMinute()
     {
         var probe = new SoftrKeyProbe(_softr, _time);
         var connection = Connection("a", "pat_good");
@@ -47,11 +47,59 @@ public sealed class SoftrKeyProbeTests
 
         var busy = await probe.CheckAsync(connection, default);
         _softr.Answers = _ => null;
+        var withinTheMinute = await probe.CheckAsync(connection, default);
+        _time.Advance(SoftrKeyProbe.RetryInterval);
         var silent = await probe.CheckAsync(connection, default);
+        _softr.Answers = _ => HttpStatusCode.OK;
+        _time.Advance(SoftrKeyProbe.RetryInterval);
+        var answered = await probe.CheckAsync(connection, default);
 
         Assert.Equal("key not checked (Softr answered 429)", busy);
+        Assert.Equal(busy, withinTheMinute);
         Assert.Equal("key not checked (no answer)", silent);
-        Assert.Equal(2, _softr.Asked);
+        Assert.Equal(SoftrKeyProbe.Accepted, answered);
+        Assert.Equal(3, _softr.Asked);
+    }
+
+    /// <summary>Health is anonymous: however many ask at once, and however often within the interval, Softr is asked once.</summary>
+    [Fact]
+    public async Task ManyProbesAtOnce_ShareOneRead_AndARefusalStandsForTheInterval()
+    {
+        var probe = new SoftrKeyProbe(_softr, _time);
+        var connection = Connection("b", "pat_revoked");
+        var release = new TaskCompletionSource();
+        _softr.Hold = release.Task;
+
+        var waiting = Enumerable.Range(0, 20).Select(_ => probe.CheckAsync(connection, default)).ToList();
+        release.SetResult();
+        var verdicts = await Task.WhenAll(waiting);
+        _time.Advance(SoftrKeyProbe.Interval - TimeSpan.FromSeconds(1));
+        var later = await probe.CheckAsync(connection, default);
+
+        Assert.All(verdicts, verdict => Assert.Equal(SoftrKeyProbe.Refused, verdict));
+        Assert.Equal(SoftrKeyProbe.Refused, later);
+        Assert.Equal(1, _softr.Asked);
+    }
+
+    /// <summary>A caller that gives up stops waiting, and the read goes on for the others.</summary>
+    [Fact]
+    public async Task ACallerWhoGivesUp_IsToldSo_AndTheReadGoesOnForTheOthers()
+    {
+        var probe = new SoftrKeyProbe(_softr, _time);
+        var connection = Connection("a", "pat_good");
+        var release = new TaskCompletionSource();
+        _softr.Hold = release.Task;
+        using var giveUp = new CancellationTokenSource();
+
+        var impatient = probe.CheckAsync(connection, giveUp.Token);
+        var patient = probe.CheckAsync(connection, default);
+        await giveUp.CancelAsync();
+        var stopped = await Record.ExceptionAsync(() => impatient);
+        release.SetResult();
+
+        Assert.IsAssignableFrom<OperationCanceledException>(stopped);
+        Assert.Equal(SoftrKeyProbe.Accepted, await patient);
+        Assert.Equal(1, _softr.Asked);
     }
 
     private static SoftrConnection Connection(string name, string key) => new()
@@ -70,21 +118,27 @@ public sealed class SoftrKeyProbeTests
     /// <summary>Softr's Database API as far as the probe sees it: by default <c>pat_good</c> is taken and any other key refused.</summary>
     private sealed class Softr : HttpMessageHandler, IHttpClientFactory
     {
-        public int Asked { get; private set; }
+        public int Asked => Volatile.Read(ref _asked);
 
         public string? LastUrl { get; private set; }
 
         /// <summary>The answer to a request carrying a key; null: no answer at all (the connection fails).</summary>
         public Func<string?, HttpStatusCode?> Answers { get; set; } = key => key == "pat_good" ? HttpStatusCode.OK : HttpStatusCode.Unauthorized;
 
+        /// <summary>When set, every answer waits for it (a slow Softr).</summary>
+        public Task Hold { get; set; } = Task.CompletedTask;
+
         public HttpClient CreateClient(string name) => new(this, disposeHandler: false);
 
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            Asked++;
+            Interlocked.Increment(ref _asked);
             LastUrl = request.RequestUri!.ToString();
+            await Hold;
             var key = request.Headers.TryGetValues(SoftrHeaders.ApiKey, out var values) ? values.Single() : null;
-            return Answers(key) is { } status ? Task.FromResult(new HttpResponseMessage(status)) : throw new HttpRequestException("connection refused");
+            return Answers(key) is { } status ? new HttpResponseMessage(status) : throw new HttpRequestException("connection refused");
         }
+
+        private int _asked;
     }
 }
