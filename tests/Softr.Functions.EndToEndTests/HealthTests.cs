@@ -93,25 +93,35 @@ public sealed class HealthTests(RunningSystem system) : IClassFixture<RunningSys
     /// <summary>
     /// Each connection's key is put to Softr (the sandbox here, which answers a key it does not know 401 as Softr does): a
     /// portal whose key Softr refuses is named, the one whose key it takes is not, and neither key is in the answer.
+    /// When no key is taken, health is down.
     /// </summary>
     [Fact]
     public async Task SoftrCheck_PutsEachConnectionsKeyToSoftr_AndNamesTheOneItRefuses()
     {
-        var options = new SoftrClientOptions
+        SoftrClientOptions Options(string defaultKey)
         {
-            ApiKey = SystemUnderTest.SoftrApiKey,
-            Domain = "demo.softr.app",
-            UsersApiBaseUrl = new Uri(system.Sandbox.BaseAddress!, "v1/api/"),
-            DatabaseApiBaseUrl = new Uri(system.Sandbox.BaseAddress!, "api/v1/"),
-        };
-        options.Connections["portal_b"] = new SoftrConnectionOptions { ApiKey = "pat_revoked_portal_b_key", Domain = "portal-b.softr.app" };
+            var options = new SoftrClientOptions
+            {
+                ApiKey = defaultKey,
+                Domain = "demo.softr.app",
+                UsersApiBaseUrl = new Uri(system.Sandbox.BaseAddress!, "v1/api/"),
+                DatabaseApiBaseUrl = new Uri(system.Sandbox.BaseAddress!, "api/v1/"),
+            };
+            options.Connections["portal_b"] = new SoftrConnectionOptions { ApiKey = "pat_revoked_portal_b_key", Domain = "portal-b.softr.app" };
+            return options;
+        }
 
-        var result = await Check(Connections(options)).CheckHealthAsync(new HealthCheckContext());
+        var result = await Check(Connections(Options(SystemUnderTest.SoftrApiKey))).CheckHealthAsync(new HealthCheckContext());
+        var noneTaken = await Check(Connections(Options("pat_revoked_default_key"))).CheckHealthAsync(new HealthCheckContext());
 
-        Assert.Equal(HealthStatus.Unhealthy, result.Status);
+        // One portal's key refused while another works: degraded (answered 200), not down.
+        Assert.Equal(HealthStatus.Degraded, result.Status);
         Assert.Equal("portal_b: reachable; key refused", result.Description);
         Assert.Equal(new Dictionary<string, string> { ["default"] = "reachable; key accepted", ["portal_b"] = "reachable; key refused" }, result.Data["connections"]);
         Assert.DoesNotContain("pat_revoked_portal_b_key", JsonSerializer.Serialize(result.Data), StringComparison.Ordinal);
+        // No key taken: nothing can be done, and health is down.
+        Assert.Equal(HealthStatus.Unhealthy, noneTaken.Status);
+        Assert.Equal("default: reachable; key refused; portal_b: reachable; key refused", noneTaken.Description);
     }
 
     private static SoftrHealthCheck Check(SoftrConnections connections) =>
