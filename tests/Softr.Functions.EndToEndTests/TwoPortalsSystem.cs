@@ -2,7 +2,7 @@ namespace Softr.Functions.EndToEndTests;
 
 /// <summary>
 /// One deployment, two Softr apps: the default connection (the system's usual portal) and <c>portal-b</c>, another app on a
-/// token of its own, whose hook's automation names it.
+/// token of its own, whose hook's automation names it through an app setting.
 /// </summary>
 public sealed class TwoPortalsSystem : SystemUnderTest
 {
@@ -20,7 +20,9 @@ public sealed class TwoPortalsSystem : SystemUnderTest
         [$"Webhooks:Hooks:{PortalBHook}:SecretSettings:0"] = "E2E_HOOK_SECRET",
         [$"Webhooks:Hooks:{PortalBHook}:Schema"] = "signup",
         ["Automations:portal-b-signup:Hook"] = PortalBHook,
-        ["Automations:portal-b-signup:Connection"] = "portal-b",
+        // Read from a setting, as the recipes read theirs: the host resolves it at start.
+        ["Automations:portal-b-signup:Connection"] = "{{ settings.PORTAL_B_CONNECTION | default: 'default' }}",
+        ["PORTAL_B_CONNECTION"] = "portal-b",
         ["Automations:portal-b-signup:Steps:0:Action"] = "user.create",
         ["Automations:portal-b-signup:Steps:0:Inputs:email"] = "{{ payload.email }}",
         ["Automations:portal-b-signup:Steps:0:Inputs:fullName"] = "{{ payload.full_name }}",
