@@ -52,7 +52,8 @@ public sealed class SoftrClientOptions
 
     /// <summary>
     /// More Softr apps, by name (<c>Softr:Connections:{name}</c>), each with its own key and domain; the settings above
-    /// are the connection named <c>default</c>. Retries, timeouts and the circuit (the settings above) serve them all.
+    /// are the connection named <c>default</c>. Retries, timeouts and the circuit's settings (above) serve them all; each
+    /// connection has a circuit of its own.
     /// See <see cref="SoftrConnections"/>.
     /// </summary>
     public Dictionary<string, SoftrConnectionOptions> Connections { get; init; } = new(StringComparer.OrdinalIgnoreCase);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Softr.Database;
 using Softr.Resilience;
@@ -29,18 +30,26 @@ public static class SoftrServiceCollectionExtensions
         services.TryAddSingleton<SoftrConnections>();
         services.TryAddSingleton<ISoftrClients, SoftrClients>();
 
+        // A pipeline per connection: each app has a circuit breaker of its own, so one portal whose Softr answers 5xx does not
+        // fail the others fast. Budgets stay the token's (SoftrRateLimiter is one for all, keyed by token).
         services.AddHttpClient(SoftrClients.UsersClientName)
             .RemoveAllLoggers()
-            .AddResilienceHandler("softr-users", ConfigurePipeline);
+            .AddResilienceHandler("softr-users", ConfigurePipeline)
+            .SelectPipelineBy(_ => ConnectionOf);
         services.AddHttpClient(SoftrClients.DatabaseClientName)
             .RemoveAllLoggers()
-            .AddResilienceHandler("softr-database", ConfigurePipeline);
+            .AddResilienceHandler("softr-database", ConfigurePipeline)
+            .SelectPipelineBy(_ => ConnectionOf);
 
         // The default connection's clients, for code that serves one app.
         services.TryAddTransient(provider => provider.GetRequiredService<ISoftrClients>().Users());
         services.TryAddTransient(provider => provider.GetRequiredService<ISoftrClients>().Database());
         return services;
     }
+
+    /// <summary>The connection a request goes out for (the default when it carries none): the key of its pipeline.</summary>
+    private static string ConnectionOf(HttpRequestMessage request) =>
+        request.Options.TryGetValue(SoftrConnection.RequestOption, out var connection) ? connection.Name : SoftrConnection.DefaultName;
 
     private static void ConfigurePipeline(Polly.ResiliencePipelineBuilder<HttpResponseMessage> pipeline, Microsoft.Extensions.Http.Resilience.ResilienceHandlerContext context) =>
         SoftrResiliencePipeline.Configure(

@@ -213,6 +213,30 @@ public sealed class ResiliencePipelineTests
         Assert.Equal(11, clients.Handler.Attempts.Count);
     }
 
+    /// <summary>Issue #26: each Softr app has a circuit of its own; one portal failing does not fail another fast.</summary>
+    [Fact]
+    public async Task OnePortalsOpenCircuit_LeavesAnotherPortalsCallsGoing()
+    {
+        var failures = Enumerable.Repeat(Step.Status(HttpStatusCode.ServiceUnavailable), 10);
+        await using var clients = new ResilientClients([.. failures, Step.Status(HttpStatusCode.OK, DatabaseList)], new()
+        {
+            ["Softr:MaxRetries"] = "0",
+            ["Softr:Connections:portal_b:ApiKey"] = "portal-b-key",
+            ["Softr:Connections:portal_b:Domain"] = "portal-b.softr.app",
+        });
+
+        for (var i = 0; i < 10; i++)
+        {
+            await Assert.ThrowsAsync<SoftrApiException>(() => clients.RunAsync(() => clients.Database.ListDatabasesAsync()));
+        }
+        var open = await Assert.ThrowsAsync<SoftrApiException>(() => clients.Database.ListDatabasesAsync());
+        var portalB = await clients.RunAsync(() => clients.Connections.Database("portal_b").ListDatabasesAsync());
+
+        Assert.Contains("circuit is open", open.Message, StringComparison.Ordinal);
+        Assert.Single(portalB);
+        Assert.Equal(11, clients.Handler.Attempts.Count);
+    }
+
     [Fact]
     public async Task RateLimiting_429s_DoNotOpenTheCircuit()
     {

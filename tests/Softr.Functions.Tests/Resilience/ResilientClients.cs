@@ -48,6 +48,9 @@ internal sealed class ResilientClients : IAsyncDisposable
 
     public ISoftrDatabaseClient Database => _services.GetRequiredService<ISoftrDatabaseClient>();
 
+    /// <summary>Every connection's clients.</summary>
+    public ISoftrClients Connections => _services.GetRequiredService<ISoftrClients>();
+
     /// <summary>Runs <paramref name="call"/>, moving the fake clock on in steps until it finishes.</summary>
     public async Task<T> RunAsync<T>(Func<Task<T>> call, TimeSpan? step = null, int maxSteps = 1000)
     {
