@@ -6,7 +6,8 @@ namespace Softr;
 /// <summary>
 /// Makes each connection's clients on the two named HTTP clients that <see cref="SoftrServiceCollectionExtensions.AddSoftrClient"/>
 /// registers (their handlers are pooled by the factory; the resilience handler keeps a pipeline, and so a circuit, per
-/// connection, and the budget per token; the connection only sets the base address and the headers). Cheap: an <see cref="HttpClient"/> from the factory is a thin wrapper.
+/// connection, and the budget per token; the connection only sets the base address and the headers). Cheap: an
+/// <see cref="HttpClient"/> from the factory is a thin wrapper.
 /// </summary>
 public sealed class SoftrClients(IHttpClientFactory httpClients, SoftrConnections connections) : ISoftrClients
 {

@@ -47,9 +47,6 @@ public sealed partial class TableRateBudget(TableServiceClient tables, IOptions<
     /// <summary>How long after expiry a member row of a gone instance is deleted.</summary>
     internal static readonly TimeSpan MemberRemovalAfter = TimeSpan.FromMinutes(1);
 
-    /// <summary>Table storage's limit on operations in one transaction.</summary>
-    internal const int MaxTransaction = 100;
-
     private readonly ReadyTable _ready = new(tables, TableNames.SoftrBudget);
     private readonly TimeProvider _time = time;
     // Lazy: GetOrAdd may run its factory twice under a race, and a second share would run a second
@@ -326,7 +323,7 @@ public sealed partial class TableRateBudget(TableServiceClient tables, IOptions<
         private async Task<List<bool>> SubmitAsync(List<(TableTransactionAction Action, bool Keeps)> writes, CancellationToken cancellationToken)
         {
             var landed = new List<bool>(writes.Count);
-            foreach (var chunk in writes.Chunk(MaxTransaction))
+            foreach (var chunk in writes.Chunk(Storage.TableRowDeletion.MaxTransaction))
             {
                 var batch = chunk.ToList();
                 while (batch.Count > 0)
@@ -369,7 +366,7 @@ public sealed partial class TableRateBudget(TableServiceClient tables, IOptions<
                     releases.Add(new TableTransactionAction(TableTransactionActionType.Delete, row, row.ETag));
                 }
             }
-            foreach (var batch in releases.Chunk(MaxTransaction))
+            foreach (var batch in releases.Chunk(Storage.TableRowDeletion.MaxTransaction))
             {
                 await owner._ready.Client.SubmitTransactionAsync(batch, cancellationToken).ConfigureAwait(false);
             }
@@ -384,7 +381,7 @@ public sealed partial class TableRateBudget(TableServiceClient tables, IOptions<
         {
             var expired = rows.Where(row => row.RowKey.StartsWith(MemberPrefix, StringComparison.Ordinal) && row.GetDateTimeOffset(Until) < now - MemberRemovalAfter)
                 .Select(row => new TableTransactionAction(TableTransactionActionType.Delete, row, row.ETag)).ToList();
-            foreach (var batch in expired.Chunk(MaxTransaction))
+            foreach (var batch in expired.Chunk(Storage.TableRowDeletion.MaxTransaction))
             {
                 try
                 {

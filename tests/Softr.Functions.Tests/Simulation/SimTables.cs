@@ -103,7 +103,7 @@ internal sealed class SimTable(SimTables account, string name, SimStorage storag
         {
             throw new RequestFailedException(400, "All actions of a transaction must be in one partition.", "CommandsInBatchActOnDifferentPartitions", null);
         }
-        if (actions.Count > 100)
+        if (actions.Count > Softr.Functions.Storage.TableRowDeletion.MaxTransaction)
         {
             throw new RequestFailedException(400, "A transaction holds at most 100 actions.", "InvalidInput", null);
         }
